@@ -1,0 +1,3 @@
+from omtquiz.cli import main
+
+raise SystemExit(main())

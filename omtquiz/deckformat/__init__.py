@@ -1,0 +1,1 @@
+"""The YAML deck format: reading files into the model, checking them, and its JSON Schema."""

@@ -1,0 +1,75 @@
+"""A parse cache: a deck file read before, with the same bytes, loads from a pickle.
+
+The key is the file's identity (its resolved path, as shown in diagnostics) and the entry holds
+the BLAKE2 hash of the bytes it was made from, so an edit, a `touch` or a copy over the file can
+never serve a stale deck. A new omtquiz version ignores old entries.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from omtquiz import __version__
+from omtquiz.deckformat import loader
+from omtquiz.model import DeckFile
+
+_FORMAT = f"omtquiz-{__version__}-1"
+
+
+class ParseCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "decks"
+
+    def _entry(self, path: Path) -> Path:
+        identity = f"{path.resolve()}\0{loader.display_path(path)}"
+        return self.folder / (hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+                              + ".pickle")
+
+    def load(self, path: Path) -> DeckFile:
+        try:
+            data = path.read_bytes() if path.stat().st_size <= loader.MAX_BYTES else None
+        except OSError:
+            data = None
+        if data is None:
+            return loader.load_deck_file(path)
+        digest = hashlib.blake2b(data, digest_size=32).digest()
+        entry = self._entry(path)
+        cached = self._read(entry, digest)
+        if cached is not None:
+            return cached
+        result = loader.load_deck_file(path)
+        self._write(entry, digest, result)
+        return result
+
+    @staticmethod
+    def _read(entry: Path, digest: bytes) -> DeckFile | None:
+        try:
+            with entry.open("rb") as fh:
+                header = pickle.load(fh)
+                if header != (_FORMAT, digest):
+                    return None
+                gc.disable()
+                try:
+                    result = pickle.load(fh)
+                finally:
+                    gc.enable()
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError,
+                ValueError, ImportError, IndexError):
+            return None
+        return result if isinstance(result, DeckFile) else None
+
+    def _write(self, entry: Path, digest: bytes, result: DeckFile) -> None:
+        """Write beside and rename, so a crash mid-write never leaves a torn entry."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((_FORMAT, digest), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, entry)
+        except OSError:
+            pass

@@ -1,0 +1,190 @@
+"""The deck model: immutable values every other layer reads.
+
+A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
+one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
+(ord n-1 for cN, as Anki numbers them). Progress hangs on (deck id, card id, ord), never on text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+CARD_TYPES = ("basic", "reverse", "cloze", "mcq")
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    card_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "message": self.message,
+            "card_id": self.card_id,
+        }
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    citation: str
+    url: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    deck_id: str
+    id: str
+    type: str
+    front: str = ""
+    back: str = ""
+    text: str = ""
+    extra: str = ""
+    question: str = ""
+    answer: str = ""
+    distractors: tuple[str, ...] = ()
+    explanation: str = ""
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    image: str | None = None  # absolute path, checked to exist when loaded
+    line: int = 0
+
+    def cloze_numbers(self) -> tuple[int, ...]:
+        return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
+
+    def ords(self) -> tuple[int, ...]:
+        if self.type == "reverse":
+            return (0, 1)
+        if self.type == "cloze":
+            return tuple(n - 1 for n in self.cloze_numbers())
+        return (0,)
+
+    def items(self) -> tuple[Item, ...]:
+        return tuple(Item(self.deck_id, self.id, ord_) for ord_ in self.ords())
+
+    @property
+    def prompt_text(self) -> str:
+        """The plain question an author would recognise this card by."""
+        if self.type == "cloze":
+            return self.text
+        if self.type == "mcq":
+            return self.question
+        return self.front
+
+    @property
+    def answer_text(self) -> str:
+        if self.type == "mcq":
+            return self.answer
+        if self.type == "cloze":
+            return self.extra
+        return self.back
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Item:
+    """One thing a student is asked: a card, or one side or deletion of it."""
+
+    deck_id: str
+    card_id: str
+    ord: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.deck_id}/{self.card_id}/{self.ord}"
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    id: str
+    title: str
+    path: str
+    cards: tuple[Card, ...] = ()
+    sources: tuple[Source, ...] = ()
+    parent: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    line: int = 1
+    _by_id: dict[str, Card] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update((card.id, card) for card in self.cards)
+
+    @property
+    def full_name(self) -> str:
+        """Anki-style hierarchical name: parents joined with '::'."""
+        return f"{self.parent}::{self.title}" if self.parent else self.title
+
+    def card(self, card_id: str) -> Card | None:
+        return self._by_id.get(card_id)
+
+    def source(self, source_id: str | None) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def items(self) -> list[Item]:
+        return [item for card in self.cards for item in card.items()]
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """What loading one file gave: a deck (possibly missing its bad cards) and every problem."""
+
+    path: str
+    deck: Deck | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every deck file found, in a stable order, with its diagnostics."""
+
+    files: tuple[DeckFile, ...]
+
+    @property
+    def decks(self) -> list[Deck]:
+        return [f.deck for f in self.files if f.deck is not None]
+
+    def deck(self, deck_id: str) -> Deck | None:
+        return next((d for d in self.decks if d.id == deck_id), None)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def card(self, item: Item) -> Card | None:
+        deck = self.deck(item.deck_id)
+        return deck.card(item.card_id) if deck else None

@@ -1,0 +1,53 @@
+"""Test set-up: headless Qt, and a data folder that is never the real user's."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DECKS = ROOT / "decks"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets its own data and cache folders; nothing reaches the user's profile."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("OMTQUIZ_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("HOME", str(home))
+    return home / "data"
+
+
+@pytest.fixture
+def data_dir(_private_data_dir):
+    return _private_data_dir
+
+
+@pytest.fixture
+def write_deck(tmp_path):
+    """Write a deck file from text; returns its path."""
+
+    def write(text: str, name: str = "deck.yaml", folder: Path | None = None) -> Path:
+        target = (folder or tmp_path) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    return write
+
+
+def run_cli(*args: str, cwd: Path | None = None):
+    """Run `python -m omtquiz` as a user would, in a subprocess."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "omtquiz", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
