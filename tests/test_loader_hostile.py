@@ -79,13 +79,16 @@ def test_control_characters(tmp_path):
     assert "not valid YAML" in found[0].message
 
 
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # each example overwrites one file
+
+
 def _assert_clean_outcome(path):
     result = load_deck_file(path)
     assert all(d.line >= 1 and d.column >= 1 for d in result.diagnostics)
     assert result.deck is not None or result.diagnostics
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(st.binary(max_size=2000))
 def test_fuzz_any_bytes(tmp_path, data):
     path = tmp_path / "fuzz.yaml"
@@ -96,7 +99,7 @@ def test_fuzz_any_bytes(tmp_path, data):
 YAMLISH = st.text(alphabet=string.printable + "äΩ整{}[]:-&*!|>'\"#%@`", max_size=400)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(st.one_of(YAMLISH, YAMLISH.map(lambda s: "deck: a\ntitle: T\ncards:\n  - " + s)))
 def test_fuzz_any_text(tmp_path, text):
     path = tmp_path / "fuzz.yaml"
@@ -108,7 +111,7 @@ CARD_VALUES = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.n
                         st.lists(st.text(max_size=5), max_size=3))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(st.lists(st.dictionaries(
     st.sampled_from(["id", "type", "front", "back", "text", "question", "answer",
                      "distractors", "source", "tags", "image", "extra", "zzz"]),

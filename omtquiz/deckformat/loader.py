@@ -320,8 +320,9 @@ class _Reader:
             cited.add(value)
             if value not in known:
                 listed = ", ".join(sorted(known)) or "none listed under sources:"
-                self.error(node, f"{where}.source: unknown source '{value}'{_did_you_mean(value, known)}"
-                           f" (known: {listed})", card_id or None)
+                hint = _did_you_mean(value, known)
+                self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
+                           f"{listed})", card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
         for source in sources:
             if source.id not in cited:
