@@ -1,0 +1,94 @@
+"""Quiz questions: plausible distractors, tolerant typed answers, exam scoring."""
+
+from __future__ import annotations
+
+from omtquiz.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.quiz import Exam, QuestionMaker, check_typed, normalise
+
+
+def library() -> Library:
+    cards = [
+        Card("t", "hvla", "basic", front="Which technique thrusts through the barrier?",
+             back="HVLA", tags=("technique", "hvla")),
+        Card("t", "me", "basic", front="Which technique uses patient isometric contraction?",
+             back="Muscle energy", tags=("technique", "muscle-energy")),
+        Card("t", "cs", "basic", front="Which technique holds a position of ease 90 seconds?",
+             back="Counterstrain", tags=("technique", "counterstrain")),
+        Card("t", "mfr", "basic", front="Which technique relaxes tight fascia?",
+             back="Myofascial release", tags=("technique", "myofascial-release")),
+        Card("t", "ci", "basic", front="A contraindication to HVLA?",
+             back="Severe osteoporosis", tags=("contraindication", "hvla")),
+        Card("t", "ci2", "basic", front="Another contraindication to HVLA?",
+             back="Atlantoaxial instability", tags=("contraindication", "hvla")),
+        Card("t", "m", "mcq", question="Which pumps lymph?", answer="Lymphatic pump",
+             distractors=("Rib raising", "Muscle energy", "Cranial osteopathy"),
+             explanation="It *pumps*."),
+        Card("t", "cz", "cloze", text="{{c1::Rib raising}} improves {{c2::breathing}}."),
+    ]
+    deck = Deck("t", "Techniques", "t.yaml", tuple(cards))
+    return Library((DeckFile("t.yaml", deck),))
+
+
+def test_mcq_card_uses_its_own_distractors():
+    q = QuestionMaker(library(), seed=1).multiple_choice(Item("t", "m"))
+    assert sorted(q.choices) == sorted(["Lymphatic pump", "Rib raising", "Muscle energy",
+                                        "Cranial osteopathy"])
+    assert q.choices[q.correct_index] == "Lymphatic pump"
+    assert "<em>pumps</em>" in q.explanation_html
+
+
+def test_basic_card_draws_distractors_of_the_same_kind():
+    for seed in range(10):
+        q = QuestionMaker(library(), seed=seed).multiple_choice(Item("t", "ci"))
+        assert q.answer == "Severe osteoporosis"
+        assert len(set(q.choices)) == 4
+        assert "Atlantoaxial instability" in q.choices  # shares both tags: always chosen
+
+
+def test_cloze_question_blanks_the_deletion():
+    q = QuestionMaker(library(), seed=3).multiple_choice(Item("t", "cz", 1))
+    assert q.answer == "breathing"
+    assert "[...]" in q.prompt_html and "breathing" not in q.prompt_html
+    assert "Rib raising" in q.prompt_html
+
+
+def test_same_seed_same_quiz():
+    items = library().decks[0].items()
+    one = QuestionMaker(library(), seed=7).questions(items)
+    two = QuestionMaker(library(), seed=7).questions(items)
+    assert one == two
+    assert len(one) == len(items)
+
+
+def test_typed_answers_forgive_case_punctuation_and_typos():
+    assert check_typed("muscle energy", "Muscle energy").correct
+    assert check_typed("Muscle-Energy!", "Muscle energy").correct
+    assert check_typed("musle energy", "Muscle energy").correct
+    assert check_typed("the counterstrain", "Counterstrain").correct
+    assert not check_typed("myofascial release", "Muscle energy").correct
+    assert not check_typed("", "HVLA").correct
+    assert not check_typed("HVL", "HVLA").correct
+
+
+def test_typed_diff_marks_the_difference():
+    result = check_typed("musle energy", "Muscle energy")
+    assert '<span class="missing"><u>c</u></span>' in result.diff_html.replace("M", "m")
+    assert "<script>" not in check_typed("<script>", "x").diff_html
+
+
+def test_normalise():
+    assert normalise("  Café, the  RIB-raising. ") == "cafe rib raising"
+
+
+def test_exam_scores_by_deck_and_tag_and_lists_the_missed():
+    lib = library()
+    questions = QuestionMaker(lib, seed=2).questions(
+        [Item("t", "hvla"), Item("t", "ci"), Item("t", "m")])
+    exam = Exam(questions, time_limit_s=60)
+    exam.answer(0, questions[0].answer)
+    exam.answer(1, next(c for c in questions[1].choices if c != questions[1].answer))
+    assert (exam.correct, exam.total) == (1, 3)
+    assert exam.missed() == [questions[1], questions[2]]
+    report = exam.breakdown(lib)
+    assert report["deck"] == {"Techniques": (1, 3)}
+    assert report["tag"]["hvla"][1] == 2
