@@ -1,0 +1,1 @@
+"""The Qt desktop app: thin widgets over the headless core (they never parse, query or schedule)."""

@@ -1,0 +1,123 @@
+"""Starting the desktop app: one instance per data folder, the library, the store, the window."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+
+from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from omtquiz.paths import Dirs, assets_dir
+
+
+def _server_name(dirs: Dirs) -> str:
+    return "omtquiz-" + hashlib.blake2b(str(dirs.data).encode(), digest_size=8).hexdigest()
+
+
+class SingleInstance:
+    """A lock file per data folder; a second start asks the first window to come forward."""
+
+    def __init__(self, dirs: Dirs) -> None:
+        self.lock = QLockFile(str(dirs.data / "omtquiz.lock"))
+        self.lock.setStaleLockTime(0)
+        self.name = _server_name(dirs)
+        self.server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        return self.lock.tryLock(200)
+
+    def ask_first_to_raise(self) -> bool:
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if not socket.waitForConnected(500):
+            return False
+        socket.write(b"raise\n")
+        socket.flush()
+        socket.waitForBytesWritten(500)
+        socket.disconnectFromServer()
+        return True
+
+    def listen(self, window) -> None:
+        QLocalServer.removeServer(self.name)
+        self.server = QLocalServer()
+        self.server.newConnection.connect(lambda: self._raise(window))
+        self.server.listen(self.name)
+
+    def _raise(self, window) -> None:
+        connection = self.server.nextPendingConnection()
+        if connection is not None:
+            connection.close()
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+
+def build(args: argparse.Namespace, app: QApplication):
+    """The context and main window for these arguments (shared by run and --screenshot)."""
+    from omtquiz.cli import dirs_from, load_library
+    from omtquiz.store import open_or_recover
+    from omtquiz.ui import theme
+    from omtquiz.ui.context import AppContext
+    from omtquiz.ui.main_window import MainWindow
+
+    dirs = dirs_from(args)
+    store, message = open_or_recover(dirs.database, backup_dir=dirs.backups)
+    prefs = store.get_value("ui", {}) or {}
+    name = theme.apply(app, prefs.get("theme", "system"), int(prefs.get("font_pt", 15)))
+    library = load_library(args, dirs)
+    context = AppContext(dirs=dirs, library=library, store=store, theme_name=name,
+                         startup_message=message)
+    window = MainWindow(context, reload_library=lambda: load_library(args, dirs))
+    return context, window
+
+
+def run(args: argparse.Namespace) -> int:
+    from omtquiz.cli import dirs_from
+    from omtquiz.store import StoreError
+    from omtquiz.ui.errors import install_excepthook
+
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("omtquiz")
+    app.setOrganizationName("omtquiz")
+    icon = assets_dir() / "omtquiz.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    if args.screenshot:
+        from omtquiz.ui.screenshot import screenshot
+
+        return screenshot(args, app)
+    instance = SingleInstance(dirs_from(args))
+    if not instance.acquire():
+        if not instance.ask_first_to_raise():
+            QMessageBox.warning(None, "omtquiz is already running",
+                                "omtquiz is already open with this data folder. Close the other "
+                                "window first, so that two windows never write the same "
+                                "progress file.")
+        return 1
+    install_excepthook()
+    try:
+        context, window = build(args, app)
+    except StoreError as exc:
+        QMessageBox.critical(None, "omtquiz cannot open your progress", str(exc))
+        return 1
+    instance.listen(window)
+    window.show()
+    if context.startup_message:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
+                                                         context.startup_message))
+    if args.study:
+        QTimer.singleShot(0, lambda: window.study(("deck", args.study)))
+    backup_timer = QTimer(window)
+    backup_timer.timeout.connect(context.store.maybe_backup)
+    backup_timer.start(60_000)
+    code = app.exec()
+    context.store.close()
+    instance.lock.unlock()
+    return code

@@ -1,0 +1,132 @@
+"""What every screen shares: the loaded library, the progress store, the clock and settings.
+
+Widgets ask this object for data and actions; it forwards to the headless core, so no widget
+ever parses a deck, runs SQL or schedules a card itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from omtquiz import session as study
+from omtquiz.clock import Clock, SystemClock, day_bounds
+from omtquiz.model import Library
+from omtquiz.paths import Dirs
+from omtquiz.store import Store
+
+
+@dataclass
+class AppContext:
+    dirs: Dirs
+    library: Library
+    store: Store
+    clock: Clock = field(default_factory=SystemClock)
+    theme_name: str = "light"
+    startup_message: str | None = None
+
+    @property
+    def settings(self):
+        return self.store.settings()
+
+    def save_settings(self, settings) -> None:
+        self.store.save_settings(settings)
+
+    def ui_prefs(self) -> dict:
+        """Look-and-feel choices (theme, font size); scheduling lives in `settings`."""
+        return {"theme": "system", "font_pt": 15, **(self.store.get_value("ui", {}) or {})}
+
+    def save_ui_prefs(self, prefs: dict) -> None:
+        self.store.set_value("ui", prefs)
+
+    # -- quizzes ---------------------------------------------------------------------------
+    def record_quiz(self, item, correct: bool, duration_ms: int, mode: str) -> None:
+        """A quiz answer goes to the progress store like a review (see session's rule)."""
+        study.record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+
+    def record_exam(self, exam, scope: tuple) -> None:
+        study.record_exam(self.store, exam, self.scope_title(scope), self.clock)
+
+    def missed_session(self, items) -> study.StudySession:
+        """A review of exactly these items, due or not: the exam's missed questions."""
+        return study.StudySession(self.store, self.library, study.Scope.items(items),
+                                  clock=self.clock, include_not_due=True)
+
+    # -- scopes ----------------------------------------------------------------------------
+    def scope_title(self, scope: tuple) -> str:
+        kind = scope[0]
+        if kind == "deck":
+            deck = self.library.deck(scope[1])
+            return deck.full_name if deck else scope[1]
+        if kind == "tree":
+            return f"{scope[1]} (all decks)"
+        if kind == "tag":
+            return f"Tag: {scope[1]}"
+        return "All decks"
+
+    def scope_items(self, scope: tuple):
+        return study_scope(scope).items(self.library)
+
+    def new_session(self, scope: tuple) -> study.StudySession:
+        return study.StudySession(self.store, self.library, study_scope(scope), clock=self.clock)
+
+    # -- the deck list ---------------------------------------------------------------------
+    def deck_rows(self):
+        counts = study.deck_counts(self.store, self.library, clock=self.clock)
+        rows = []
+        problems: dict[str, list[str]] = {}
+        descriptions: dict[str, str] = {}
+        totals = [0, 0, 0]
+        from omtquiz.render import markdown
+
+        for deck_file in self.library.files:
+            deck = deck_file.deck
+            lines = [str(d) for d in deck_file.diagnostics if d.is_error]
+            if deck is None:
+                key = deck_file.path
+                problems[key] = lines
+                rows.append((("broken", key), deck_file.path.rsplit("/", 1)[-1], None,
+                             ("", "", ""), True))
+                continue
+            c = counts.get(deck.id)
+            triple = (c.new, c.learning, c.due) if c else (0, 0, 0)
+            totals = [a + b for a, b in zip(totals, triple, strict=True)]
+            if lines:
+                problems[deck.id] = lines
+            descriptions[deck.id] = markdown(deck.description) if deck.description else ""
+            rows.append((("deck", deck.id), deck.title, deck.parent, triple, bool(lines)))
+        tags = Counter(tag for deck in self.library.decks for card in deck.cards
+                       for tag in card.tags)
+        ordered_tags = [tag for tag, _ in tags.most_common()]
+        return rows, tuple(totals), ordered_tags, problems, descriptions
+
+    def next_due_text(self, session=None) -> str:
+        when = session.next_due() if session is not None else None
+        if when is None:
+            return "Nothing else is due today. Come back tomorrow."
+        wait = when - self.clock.now()
+        if wait <= timedelta(minutes=1):
+            return "More cards are due in a moment."
+        if wait < timedelta(hours=1):
+            return f"The next card is due in {round(wait.total_seconds() / 60)} minutes."
+        if wait < timedelta(days=1):
+            return f"The next card is due in {round(wait.total_seconds() / 3600)} hours."
+        return f"The next card is due in {wait.days} days."
+
+    def today_text(self) -> str:
+        glob = self.settings.global_settings
+        start, _ = day_bounds(self.clock.now(), glob.day_start_hour, glob.tzinfo)
+        done = len(self.store.summaries(since=start))
+        return f"Today: {done} answer{'s' if done != 1 else ''}"
+
+
+def study_scope(scope: tuple) -> study.Scope:
+    kind = scope[0]
+    if kind == "deck":
+        return study.Scope.deck(scope[1])
+    if kind == "tree":
+        return study.Scope.tree(scope[1])
+    if kind == "tag":
+        return study.Scope.tag(scope[1])
+    return study.Scope.all()

@@ -1,0 +1,181 @@
+"""The main window: one stack of screens (decks, review, quiz, exam) under standard menus."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+
+from omtquiz import __version__
+from omtquiz.ui.deck_page import DeckPage
+from omtquiz.ui.review_page import ReviewPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context, reload_library=None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("omtquiz")
+        self.context = context
+        self._reload_library = reload_library
+        self.settings = QSettings(str(context.dirs.data / "window.ini"),
+                                  QSettings.Format.IniFormat)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.deck_page = DeckPage()
+        self.review_page = ReviewPage(context)
+        self.stack.addWidget(self.deck_page)
+        self.stack.addWidget(self.review_page)
+        self.deck_page.study_requested.connect(self.study)
+        self.deck_page.quiz_requested.connect(self.quiz)
+        self.deck_page.exam_requested.connect(self.exam)
+        self.review_page.finished.connect(self.show_decks)
+        self.review_page.answered.connect(self._update_status)
+        self.pages: dict[str, object] = {}
+        self.status_label = QLabel()
+        self.status_label.setObjectName("todayLabel")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_menus()
+        self.refresh()
+        self.resize(1000, 680)
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if context.startup_message:
+            self.statusBar().showMessage(context.startup_message, 30_000)
+
+    # -- menus -----------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Reload decks", self.reload, QKeySequence.StandardKey.Refresh,
+                     "reloadAction")
+        self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
+                                          "Ctrl+E", "exportAction")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        study_menu = bar.addMenu("&Study")
+        self._action(study_menu, "Study &all due", lambda: self.study(("all",)), "Ctrl+Shift+S",
+                     "studyAllAction")
+        self._action(study_menu, "&Decks", self.show_decks, "Ctrl+D", "showDecksAction")
+        self._action(study_menu, "&Find deck", self._focus_filter, QKeySequence.StandardKey.Find,
+                     "findDeckAction")
+        self.tools_menu = bar.addMenu("&Tools")
+        self._action(self.tools_menu, "&Preferences…", self.preferences,
+                     QKeySequence.StandardKey.Preferences, "preferencesAction")
+        if QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty():
+            self.findChild(QAction, "preferencesAction").setShortcut(QKeySequence("Ctrl+,"))
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1",
+                     "shortcutsAction")
+        self._action(help_menu, "&About omtquiz", self.about, None, "aboutAction")
+
+    def _focus_filter(self) -> None:
+        self.show_decks()
+        self.deck_page.filter_edit.setFocus()
+        self.deck_page.filter_edit.selectAll()
+
+    # -- screens ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.deck_page.populate(*self.context.deck_rows())
+        self._update_status()
+
+    def _update_status(self) -> None:
+        self.status_label.setText(self.context.today_text())
+
+    def show_decks(self) -> None:
+        self.refresh()
+        self.stack.setCurrentWidget(self.deck_page)
+        self.deck_page.tree.setFocus()
+
+    def show_page(self, page) -> None:
+        if self.stack.indexOf(page) < 0:
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        page.setFocus()
+
+    def study(self, scope: tuple) -> None:
+        if scope[0] == "broken":
+            return
+        session = self.context.new_session(scope)
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.start(session, self.context.scope_title(scope))
+
+    def quiz(self, scope: tuple, mode: str) -> None:
+        from omtquiz.ui.quiz_page import QuizPage
+
+        page = self.pages.get("quiz")
+        if page is None:
+            page = self.pages["quiz"] = QuizPage(self.context)
+            page.finished.connect(self.show_decks)
+        self.show_page(page)
+        page.start(scope, mode)
+
+    def exam(self, scope: tuple, count: int, minutes: int) -> None:
+        from omtquiz.ui.exam_page import ExamPage
+
+        page = self.pages.get("exam")
+        if page is None:
+            page = self.pages["exam"] = ExamPage(self.context)
+            page.finished.connect(self.show_decks)
+            page.review_requested.connect(self._review_missed)
+        self.show_page(page)
+        page.start(scope, count, minutes)
+
+    def _review_missed(self, items) -> None:
+        session = self.context.missed_session(items)
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.start(session, "Missed in the exam")
+
+    # -- actions ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self._reload_library is not None:
+            self.context.library = self._reload_library()
+        self.show_decks()
+        errors = sum(1 for d in self.context.library.diagnostics if d.is_error)
+        self.statusBar().showMessage(
+            f"Reloaded {len(self.context.library.decks)} decks"
+            + (f", {errors} problem(s)" if errors else ""), 5000)
+
+    def preferences(self) -> None:
+        from omtquiz.ui.preferences import PreferencesDialog
+
+        if PreferencesDialog.ask(self.context, self):
+            self.refresh()
+
+    def export_anki(self) -> None:
+        from omtquiz.ui.export_dialog import ExportDialog
+
+        ExportDialog.ask(self.context, self)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About omtquiz",
+                          f"<b>omtquiz {__version__}</b><p>Offline OMT study for osteopathic "
+                          "medical students: spaced repetition (FSRS), quizzes and Anki "
+                          "export.</p>")
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+SHORTCUTS = """Decks: Enter study · Ctrl+F find · Ctrl+Shift+S study all due · F5 reload
+Review: Space/Enter show answer · 1 Again · 2 Hard · 3 Good · 4 Easy · Ctrl+Z undo
+  - bury · @ suspend · Ctrl+1..4 flag · Esc back to decks
+Quiz: 1-4 choose · Enter next · Esc back
+Preferences: Ctrl+,   Export to Anki: Ctrl+E   Quit: Ctrl+Q"""
+

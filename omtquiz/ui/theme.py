@@ -1,0 +1,106 @@
+"""Light and dark looks: Fusion with our palette, so both look the same on every platform."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#2f6fdb"
+
+_COLORS = {
+    "light": {
+        "window": "#f4f5f7", "base": "#ffffff", "alt": "#eef0f3", "text": "#1d2330",
+        "muted": "#5c6577", "button": "#ffffff", "border": "#c9ced8", "highlight": ACCENT,
+        "good": "#1e8e3e", "bad": "#c5221f", "hard": "#b06000", "cloze": "#1a56c4",
+    },
+    "dark": {
+        "window": "#1f2228", "base": "#272b33", "alt": "#2d323b", "text": "#e6e8ec",
+        "muted": "#a2a9b6", "button": "#323843", "border": "#48505e", "highlight": "#4f8cf0",
+        "good": "#5cc27a", "bad": "#f07067", "hard": "#f0a94f", "cloze": "#7fb0ff",
+    },
+}
+
+
+def resolve(choice: str) -> str:
+    """'system' follows the platform's colour scheme; anything else is taken as given."""
+    if choice in _COLORS:
+        return choice
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def colors(name: str) -> dict[str, str]:
+    return _COLORS[name]
+
+
+def apply(app: QApplication, choice: str = "system", font_pt: int = 15) -> str:
+    name = resolve(choice)
+    c = _COLORS[name]
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for role, key in (
+        (QPalette.ColorRole.Window, "window"), (QPalette.ColorRole.Base, "base"),
+        (QPalette.ColorRole.AlternateBase, "alt"), (QPalette.ColorRole.Text, "text"),
+        (QPalette.ColorRole.WindowText, "text"), (QPalette.ColorRole.Button, "button"),
+        (QPalette.ColorRole.ButtonText, "text"), (QPalette.ColorRole.Highlight, "highlight"),
+        (QPalette.ColorRole.ToolTipBase, "base"), (QPalette.ColorRole.ToolTipText, "text"),
+        (QPalette.ColorRole.PlaceholderText, "muted"), (QPalette.ColorRole.Mid, "border"),
+    ):
+        palette.setColor(role, QColor(c[key]))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Link, QColor(c["highlight"]))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
+                     QColor(c["muted"]))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(c["muted"]))
+    app.setPalette(palette)
+    app.setStyleSheet(stylesheet(name, font_pt))
+    app.setProperty("omtquiz_theme", name)
+    app.setProperty("omtquiz_font_pt", font_pt)
+    return name
+
+
+def stylesheet(name: str, font_pt: int) -> str:
+    c = _COLORS[name]
+    return f"""
+    QPushButton {{ padding: 6px 14px; border: 1px solid {c['border']}; border-radius: 6px;
+                   background: {c['button']}; min-height: 22px; }}
+    QPushButton:hover {{ border-color: {c['highlight']}; }}
+    QPushButton:focus {{ border: 2px solid {c['highlight']}; }}
+    QPushButton:disabled {{ color: {c['muted']}; }}
+    QPushButton[primary="true"] {{ background: {c['highlight']}; color: white;
+                                   border-color: {c['highlight']}; font-weight: 600; }}
+    QPushButton[rating="again"] {{ color: {c['bad']}; font-weight: 600; }}
+    QPushButton[rating="hard"] {{ color: {c['hard']}; font-weight: 600; }}
+    QPushButton[rating="good"] {{ color: {c['good']}; font-weight: 600; }}
+    QPushButton[rating="easy"] {{ color: {c['highlight']}; font-weight: 600; }}
+    QPushButton[choice="right"] {{ background: {c['good']}; color: white; }}
+    QPushButton[choice="wrong"] {{ background: {c['bad']}; color: white; }}
+    QTextBrowser#cardView {{ border: 1px solid {c['border']}; border-radius: 8px;
+                             background: {c['base']}; padding: 18px; font-size: {font_pt}pt; }}
+    QLabel[role="title"] {{ font-size: 18pt; font-weight: 600; }}
+    QLabel[role="muted"] {{ color: {c['muted']}; }}
+    QLabel[role="big"] {{ font-size: 28pt; font-weight: 700; }}
+    QLabel[role="badge"] {{ color: {c['bad']}; font-weight: 600; }}
+    QTreeView, QTableView, QListWidget {{ border: 1px solid {c['border']}; border-radius: 6px; }}
+    QLineEdit {{ padding: 5px 6px; border: 1px solid {c['border']}; border-radius: 5px;
+                 background: {c['base']}; }}
+    QLineEdit:focus {{ border-color: {c['highlight']}; }}
+    QTreeView::item, QTableView::item {{ padding: 4px 2px; }}
+    QLineEdit#typedAnswerEdit {{ font-size: {font_pt}pt; padding: 8px; }}
+    QProgressBar {{ border: none; background: {c['alt']}; height: 6px; border-radius: 3px; }}
+    QProgressBar::chunk {{ background: {c['highlight']}; border-radius: 3px; }}
+    """
+
+
+def card_css(name: str) -> str:
+    """Style for card HTML in QTextBrowser (Qt's rich text reads a subset of CSS)."""
+    c = _COLORS[name]
+    return (
+        f".cloze {{ color: {c['cloze']}; font-weight: bold; }}"
+        f".wrong {{ color: {c['bad']}; }} .missing {{ color: {c['good']}; font-weight: bold; }}"
+        f".source {{ color: {c['muted']}; font-size: small; }}"
+        f".explanation {{ color: {c['muted']}; }}"
+        f"a {{ color: {c['highlight']}; }} hr {{ color: {c['border']}; }}"
+        "code { font-family: monospace; }"
+    )
