@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -55,6 +55,26 @@ class SingleInstance:
         window.showNormal()
         window.raise_()
         window.activateWindow()
+
+
+class _ReportFirstPaint(QObject):
+    """For `bench/`: print a line when a widget first paints, then quit (OMTQUIZ_BENCH_PAINT)."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        print("painted", flush=True)
+        QApplication.instance().quit()
+
+
+def _bench_first_paint(window, study: bool) -> None:
+    target = window.review_page.view.viewport() if study else window.deck_page.tree.viewport()
+    reporter = _ReportFirstPaint(window)
+    target.installEventFilter(reporter)
 
 
 def build(args: argparse.Namespace, app: QApplication):
@@ -108,12 +128,14 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "omtquiz cannot open your progress", str(exc))
         return 1
     instance.listen(window)
+    if args.study:
+        window.study(("deck", args.study))
+    if os.environ.get("OMTQUIZ_BENCH_PAINT"):
+        _bench_first_paint(window, bool(args.study))
     window.show()
     if context.startup_message:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
                                                          context.startup_message))
-    if args.study:
-        QTimer.singleShot(0, lambda: window.study(("deck", args.study)))
     backup_timer = QTimer(window)
     backup_timer.timeout.connect(context.store.maybe_backup)
     backup_timer.start(60_000)

@@ -90,7 +90,7 @@ class ReviewPage(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("reviewCountsLabel")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
-        self.more_button = QPushButton("More ▾")
+        self.more_button = QPushButton("More")
         self.more_button.setObjectName("reviewMoreButton")
         self.more_button.setAccessibleName("More actions")
         self.back_button = QPushButton("Decks")

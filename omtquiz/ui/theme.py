@@ -99,7 +99,7 @@ def card_css(name: str) -> str:
     return (
         f".cloze {{ color: {c['cloze']}; font-weight: bold; }}"
         f".wrong {{ color: {c['bad']}; }} .missing {{ color: {c['good']}; font-weight: bold; }}"
-        f".source {{ color: {c['muted']}; font-size: small; }}"
+        f".source {{ color: {c['muted']}; font-size: 11pt; }}"
         f".explanation {{ color: {c['muted']}; }}"
         f"a {{ color: {c['highlight']}; }} hr {{ color: {c['border']}; }}"
         "code { font-family: monospace; }"
