@@ -129,6 +129,7 @@ def test_finished_screen_says_when_more_is_due(qtbot, window):
 def test_every_interactive_widget_is_named(window):
     from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTreeWidget
 
+    assert window.review_page is not None  # made on first use
     for kind in (QAbstractButton, QLineEdit, QTreeWidget):
         for widget in window.findChildren(kind):
             if widget.objectName().startswith("qt_") or not widget.parent():

@@ -9,7 +9,6 @@ import sys
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from omtquiz.paths import Dirs, assets_dir
@@ -26,12 +25,14 @@ class SingleInstance:
         self.lock = QLockFile(str(dirs.data / "omtquiz.lock"))
         self.lock.setStaleLockTime(0)
         self.name = _server_name(dirs)
-        self.server: QLocalServer | None = None
+        self.server = None
 
     def acquire(self) -> bool:
         return self.lock.tryLock(200)
 
     def ask_first_to_raise(self) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(500):
@@ -43,6 +44,8 @@ class SingleInstance:
         return True
 
     def listen(self, window) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         QLocalServer.removeServer(self.name)
         self.server = QLocalServer()
         self.server.newConnection.connect(lambda: self._raise(window))
@@ -127,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, "omtquiz cannot open your progress", str(exc))
         return 1
-    instance.listen(window)
+    QTimer.singleShot(0, lambda: instance.listen(window))
     if args.study:
         window.study(("deck", args.study))
     if os.environ.get("OMTQUIZ_BENCH_PAINT"):

@@ -78,8 +78,6 @@ class AppContext:
         problems: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}
         totals = [0, 0, 0]
-        from omtquiz.render import markdown
-
         for deck_file in self.library.files:
             deck = deck_file.deck
             lines = [str(d) for d in deck_file.diagnostics if d.is_error]
@@ -94,7 +92,7 @@ class AppContext:
             totals = [a + b for a, b in zip(totals, triple, strict=True)]
             if lines:
                 problems[deck.id] = lines
-            descriptions[deck.id] = markdown(deck.description) if deck.description else ""
+            descriptions[deck.id] = deck.description
             rows.append((("deck", deck.id), deck.title, deck.parent, triple, bool(lines)))
         tags = Counter(tag for deck in self.library.decks for card in deck.cards
                        for tag in card.tags)
@@ -119,6 +117,18 @@ class AppContext:
         start, _ = day_bounds(self.clock.now(), glob.day_start_hour, glob.tzinfo)
         done = len(self.store.summaries(since=start))
         return f"Today: {done} answer{'s' if done != 1 else ''}"
+
+    # -- quiz, exam and preferences screens (added for them; owned by that part of issue 5) --
+    def record_exam_result(self, exam, scope: tuple, started_at) -> None:
+        """Keep an exam's score, when it ran, and what was answered, through the session."""
+        detail = [
+            {"item": q.item.key, "given": a.given if a else None,
+             "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}
+            for q, a in ((q, exam.answers.get(i)) for i, q in enumerate(exam.questions))
+        ]
+        study.record_exam(self.store, scope=study_scope(scope), started_at=started_at,
+                          finished_at=self.clock.now(), total=exam.total,
+                          correct=exam.correct, time_limit_s=exam.time_limit_s, detail=detail)
 
 
 def study_scope(scope: tuple) -> study.Scope:

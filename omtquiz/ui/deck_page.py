@@ -261,12 +261,20 @@ class DeckPage(QWidget):
         new, learn, due = (item.text(k) or "0" for k in (1, 2, 3))
         self.summary_label.setText(f"{new} new · {learn} learning · {due} due today")
         key = scope[1] if scope and scope[0] in ("deck", "broken") else None
-        self.description_label.setText(self._descriptions.get(key, "") if key else "")
+        self.description_label.setText(self._description_html(key))
         self.description_label.setVisible(bool(key and self._descriptions.get(key)))
         problems = self._problems.get(key, []) if key else []
         self.problems_label.setText("\n".join(problems[:12]) + (
             f"\n… and {len(problems) - 12} more" if len(problems) > 12 else ""))
         self.problems_label.setVisible(bool(problems))
+
+    def _description_html(self, key: str | None) -> str:
+        text = self._descriptions.get(key, "") if key else ""
+        if not text:
+            return ""
+        from omtquiz.render import markdown
+
+        return markdown(text)
 
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().casefold()

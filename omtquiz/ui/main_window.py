@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from omtquiz import __version__
 from omtquiz.ui.deck_page import DeckPage
-from omtquiz.ui.review_page import ReviewPage
 
 
 class MainWindow(QMainWindow):
@@ -23,14 +22,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.deck_page = DeckPage()
-        self.review_page = ReviewPage(context)
         self.stack.addWidget(self.deck_page)
-        self.stack.addWidget(self.review_page)
+        self._review_page = None
         self.deck_page.study_requested.connect(self.study)
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
-        self.review_page.finished.connect(self.show_decks)
-        self.review_page.answered.connect(self._update_status)
         self.pages: dict[str, object] = {}
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
@@ -43,6 +39,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if context.startup_message:
             self.statusBar().showMessage(context.startup_message, 30_000)
+
+    @property
+    def review_page(self):
+        """Made on first use: the deck list paints sooner without it and its Markdown stack."""
+        if self._review_page is None:
+            from omtquiz.ui.review_page import ReviewPage
+
+            self._review_page = ReviewPage(self.context)
+            self._review_page.finished.connect(self.show_decks)
+            self._review_page.answered.connect(self._update_status)
+            self.stack.addWidget(self._review_page)
+        return self._review_page
 
     # -- menus -----------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
