@@ -19,7 +19,7 @@ OWNERS = {
     "shiboken6": ("ui/",),
     "fsrs": ("scheduling.py",),
     "genanki": ("anki_export.py",),
-    "sqlite3": ("store.py",),
+    "sqlite3": ("store.py", "anki_export.py"),  # an .apkg is itself an SQLite file
     "yaml": ("deckformat/",),
 }
 

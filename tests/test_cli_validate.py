@@ -6,7 +6,8 @@ import json
 
 from conftest import BUNDLED_DECKS, run_cli
 
-GOOD = "deck: g\ntitle: G\nsources: [{id: s, citation: C}]\ncards:\n  - {id: a, front: q, back: a, source: s}\n"
+GOOD = ("deck: g\ntitle: G\nsources: [{id: s, citation: C}]\ncards:\n"
+        "  - {id: a, front: q, back: a, source: s}\n")
 
 
 def test_clean_deck_exits_zero(tmp_path):
