@@ -1,0 +1,882 @@
+"""The progress database: every answer a student gives, kept safe in SQLite.
+
+Students trust this file with months of work, so: each write is its own transaction, committed
+(WAL, synchronous=FULL) before the method returns, which survives a killed process and a power
+cut; the schema moves forward by numbered migrations, each in one transaction, and a database
+written by a newer omtquiz is refused rather than altered; rotating backups are taken with
+SQLite's backup API, and a corrupt file is moved aside and replaced by the newest good backup,
+with a message saying so. This is the only module that speaks SQL.
+
+Progress hangs on (deck id, card id, ord). Rows of cards no longer in any deck stay; readers
+join with the cards currently loaded, so a removed card vanishes from view and comes back with
+its history if it is re-added.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from omtquiz.clock import Clock, SystemClock, as_utc
+from omtquiz.model import Item
+from omtquiz.scheduling import CardState, Rating, SchedulerSettings, Settings, State
+
+log = logging.getLogger(__name__)
+
+MODES = ("review", "mcq", "typed", "exam")
+DEFAULT_KEEP = 10
+BACKUP_EVERY = timedelta(minutes=30)
+BUSY_TIMEOUT_S = 5.0
+_BACKUP_RE = re.compile(r"progress-\d{8}-\d{6}\.sqlite3\Z")
+_SETTING_NAMES = frozenset(f.name for f in fields(SchedulerSettings))
+
+_V1 = """
+CREATE TABLE card_state (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due TEXT,
+    last_review TEXT,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until TEXT,
+    flag INTEGER NOT NULL DEFAULT 0 CHECK (flag BETWEEN 0 AND 7),
+    leech INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT,
+    PRIMARY KEY (deck_id, card_id, ord)
+);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    duration_ms INTEGER,
+    mode TEXT NOT NULL CHECK (mode IN ('review', 'mcq', 'typed', 'exam')),
+    rescheduled INTEGER NOT NULL,
+    state_before INTEGER NOT NULL,
+    state_after INTEGER NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    FOREIGN KEY (deck_id, card_id, ord) REFERENCES card_state (deck_id, card_id, ord)
+);
+CREATE INDEX review_log_item ON review_log (deck_id, card_id, ord);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+_V2 = """
+CREATE INDEX review_log_time ON review_log (reviewed_at);
+CREATE TABLE exam (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    total INTEGER NOT NULL CHECK (total >= 0),
+    correct INTEGER NOT NULL CHECK (correct BETWEEN 0 AND total),
+    time_limit INTEGER,
+    detail TEXT NOT NULL
+);
+"""
+
+# Append only: a released migration is never edited, or databases that ran it would differ.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A problem with the progress database, worded for the student who will read it."""
+
+
+class CorruptDatabase(StoreError):
+    """The file is not a readable SQLite database, or fails its integrity check."""
+
+
+def _ts(moment: datetime | None) -> str | None:
+    # One fixed width, always UTC, so text order is time order in SQL.
+    if moment is None:
+        return None
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return as_utc(datetime.fromisoformat(text)) if text else None
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """Everything the store knows about one item; an item never answered has the defaults."""
+
+    item: Item
+    card: CardState = field(default_factory=CardState)
+    suspended: bool = False
+    buried_until: datetime | None = None
+    flag: int = 0
+    leech: bool = False
+    first_seen: datetime | None = None
+
+    def is_buried(self, now: datetime) -> bool:
+        return self.buried_until is not None and self.buried_until > now
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "card": self.card.to_dict(),
+            "suspended": self.suspended,
+            "buried_until": _ts(self.buried_until),
+            "flag": self.flag,
+            "leech": self.leech,
+            "first_seen": _ts(self.first_seen),
+        }
+
+    @classmethod
+    def from_dict(cls, item: Item, data: Mapping[str, Any]) -> ItemRecord:
+        return cls(
+            item=item,
+            card=CardState.from_dict(data["card"]),
+            suspended=bool(data.get("suspended", False)),
+            buried_until=_dt(data.get("buried_until")),
+            flag=int(data.get("flag", 0)),
+            leech=bool(data.get("leech", False)),
+            first_seen=_dt(data.get("first_seen")),
+        )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the review log: an answer, and the item before and after it."""
+
+    id: int
+    item: Item
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int | None
+    mode: str
+    rescheduled: bool
+    before: ItemRecord
+    after: ItemRecord
+
+    @property
+    def became_leech(self) -> bool:
+        return self.after.leech and not self.before.leech
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    """A review-log row without its snapshots, for counting many rows cheaply."""
+
+    id: int
+    item: Item
+    reviewed_at: datetime
+    rating: Rating
+    mode: str
+    rescheduled: bool
+    state_before: State
+    state_after: State
+
+
+@dataclass(frozen=True)
+class ExamRecord:
+    started_at: datetime
+    finished_at: datetime
+    scope: str
+    total: int
+    correct: int
+    time_limit_s: int | None = None
+    detail: Any = None
+    id: int | None = None
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+_CARD_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+                 "lapses", "suspended", "buried_until", "flag", "leech", "first_seen")
+_ALL_CARD_COLUMNS = ("deck_id", "card_id", "ord", *_CARD_COLUMNS)
+_UPSERT = (
+    f"INSERT INTO card_state ({', '.join(_ALL_CARD_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _ALL_CARD_COLUMNS)}) "
+    "ON CONFLICT (deck_id, card_id, ord) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS)
+)
+_LOG_COLUMNS = ("id", "deck_id", "card_id", "ord", "reviewed_at", "rating", "duration_ms",
+                "mode", "rescheduled", "state_before", "state_after", "before", "after")
+
+
+def _record_row(record: ItemRecord) -> tuple[Any, ...]:
+    card, item = record.card, record.item
+    return (item.deck_id, item.card_id, item.ord, int(card.state), card.step, card.stability,
+            card.difficulty, _ts(card.due), _ts(card.last_review), card.reps, card.lapses,
+            int(record.suspended), _ts(record.buried_until), record.flag, int(record.leech),
+            _ts(record.first_seen))
+
+
+def _row_record(row: sqlite3.Row) -> ItemRecord:
+    return ItemRecord(
+        item=Item(row["deck_id"], row["card_id"], row["ord"]),
+        card=CardState(
+            state=State(row["state"]), step=row["step"], stability=row["stability"],
+            difficulty=row["difficulty"], due=_dt(row["due"]),
+            last_review=_dt(row["last_review"]), reps=row["reps"], lapses=row["lapses"],
+        ),
+        suspended=bool(row["suspended"]),
+        buried_until=_dt(row["buried_until"]),
+        flag=row["flag"],
+        leech=bool(row["leech"]),
+        first_seen=_dt(row["first_seen"]),
+    )
+
+
+def _row_entry(row: sqlite3.Row) -> LogEntry:
+    item = Item(row["deck_id"], row["card_id"], row["ord"])
+    return LogEntry(
+        id=row["id"], item=item, reviewed_at=_dt(row["reviewed_at"]),
+        rating=Rating(row["rating"]), duration_ms=row["duration_ms"], mode=row["mode"],
+        rescheduled=bool(row["rescheduled"]),
+        before=ItemRecord.from_dict(item, json.loads(row["before"])),
+        after=ItemRecord.from_dict(item, json.loads(row["after"])),
+    )
+
+
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    # SQLITE_CORRUPT and SQLITE_NOTADB surface as the bare DatabaseError class; busy, locked,
+    # I/O and permission errors are OperationalError and must never send a good file aside.
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _statements(script: str) -> Iterator[str]:
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()!r}")
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _newer_message(path: Path | str, version: int, known: int) -> str:
+    return (f"{path} was written by a newer omtquiz (progress schema {version}; this version "
+            f"knows schema {known} at most). Update omtquiz to open it; the file was not changed.")
+
+
+def migrate(conn: sqlite3.Connection, migrations: tuple[str, ...] = MIGRATIONS,
+            path: Path | str = "the progress database") -> int:
+    """Bring the schema up to `len(migrations)`, one transaction per step; the version reached.
+
+    The version is read again under the write lock so two processes opening the same new file
+    cannot both run a step.
+    """
+    target = len(migrations)
+    version = _user_version(conn)
+    if version > target:
+        raise StoreError(_newer_message(path, version, target))
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _user_version(conn)
+            if version > target:
+                raise StoreError(_newer_message(path, version, target))
+            if version < target:
+                for statement in _statements(migrations[version]):
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's quick_check: an empty list when the file is sound, else what it found."""
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    return [] if rows == ["ok"] else rows
+
+
+def check_file(path: str | os.PathLike[str]) -> str | None:
+    """Why `path` cannot serve as a progress database, or None when it can."""
+    path = Path(path)
+    if not path.is_file():
+        return f"{path} is not a file"
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            problems = quick_check(conn)
+            if problems:
+                return f"{path} is damaged ({problems[0]})"
+            version = _user_version(conn)
+            if version > SCHEMA_VERSION:
+                return _newer_message(path, version, SCHEMA_VERSION)
+            if version and not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'card_state'"
+            ).fetchone():
+                return f"{path} is an SQLite database but not an omtquiz progress file"
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"{path} cannot be read ({exc})"
+    return None
+
+
+def list_backups(backup_dir: str | os.PathLike[str]) -> list[Path]:
+    """Backups in `backup_dir`, newest first (their names sort by time)."""
+    folder = Path(backup_dir)
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if _BACKUP_RE.match(p.name)), reverse=True)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """One open progress database. Not thread-safe: one Store per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,
+                 backup_dir: Path | None, keep: int) -> None:
+        self._conn = conn
+        self.path = path
+        self.clock = clock
+        self.backup_dir = backup_dir
+        self.keep = keep
+        self._last_backup = clock.now()
+        self._dirty = False
+        # The last automatic backup's failure, for the app to show; None when it worked.
+        self.backup_error: str | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, clock: Clock | None = None,
+             backup_dir: str | os.PathLike[str] | None = None, keep: int = DEFAULT_KEEP,
+             backup_now: bool = True) -> Store:
+        """Open (creating if needed) and upgrade the database at `path`.
+
+        With a `backup_dir`, the file is checked (quick_check) and backed up now (unless
+        `backup_now` is false, for short read-only commands that would otherwise push older
+        backups out of the rotation), and again every 30 minutes of use (`maybe_backup`);
+        checking first keeps a damaged file from pushing a good backup out of the rotation.
+        Raises `CorruptDatabase` for a damaged file and `StoreError` for one that cannot be
+        opened or is newer than this code.
+        """
+        path = Path(path)
+        clock = clock or SystemClock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for {path}: {exc}") from exc
+        if path.exists() and not path.is_file():
+            raise StoreError(f"{path} is not a file")
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn, MIGRATIONS, path)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            if _is_corruption(exc):
+                raise CorruptDatabase(f"{path} is not a readable database ({exc})") from exc
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        store = cls(conn, path, clock=clock,
+                    backup_dir=Path(backup_dir) if backup_dir is not None else None, keep=keep)
+        if store.backup_dir is not None:
+            try:
+                problems = store.quick_check()
+            except StoreError:
+                store.close()
+                raise
+            if problems:
+                store.close()
+                raise CorruptDatabase(f"{path} failed its integrity check ({problems[0]})")
+            if backup_now and store.has_progress():
+                store._auto_backup()
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.path}>"
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if _is_corruption(exc):
+                raise CorruptDatabase(f"{self.path} is damaged ({exc})") from exc
+            raise StoreError(f"progress database {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed (and so durable) when the block ends without error."""
+        with self._errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may already have rolled back (disk full, I/O error).
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        self._dirty = True
+
+    @property
+    def schema_version(self) -> int:
+        with self._errors():
+            return _user_version(self._conn)
+
+    def quick_check(self) -> list[str]:
+        with self._errors():
+            return quick_check(self._conn)
+
+    def has_progress(self) -> bool:
+        with self._errors():
+            return bool(self._conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM card_state) OR EXISTS (SELECT 1 FROM review_log)"
+            ).fetchone()[0])
+
+    # Items
+
+    def get(self, item: Item) -> ItemRecord:
+        with self._errors():
+            row = self._conn.execute(
+                "SELECT * FROM card_state WHERE deck_id = ? AND card_id = ? AND ord = ?",
+                (item.deck_id, item.card_id, item.ord),
+            ).fetchone()
+        return _row_record(row) if row else ItemRecord(item)
+
+    def records(self) -> dict[Item, ItemRecord]:
+        """Every item with a row, loaded or not; callers keep those they have cards for."""
+        with self._errors():
+            rows = self._conn.execute("SELECT * FROM card_state").fetchall()
+        return {record.item: record for record in map(_row_record, rows)}
+
+    def put(self, record: ItemRecord) -> None:
+        with self._write() as conn:
+            conn.execute(_UPSERT, _record_row(record))
+
+    def record_answer(self, before: ItemRecord, after: ItemRecord, *, rating: Rating,
+                      reviewed_at: datetime, duration_ms: int | None, mode: str,
+                      rescheduled: bool = True) -> LogEntry:
+        """Save the item's new state and its log row together; durable when this returns."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if before.item != after.item:
+            raise ValueError("before and after describe different items")
+        item = after.item
+        rating = Rating(rating)
+        with self._write() as conn:
+            conn.execute(_UPSERT, _record_row(after))
+            cursor = conn.execute(
+                f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS[1:])}) "
+                f"VALUES ({', '.join('?' for _ in _LOG_COLUMNS[1:])})",
+                (item.deck_id, item.card_id, item.ord, _ts(reviewed_at), int(rating),
+                 duration_ms, mode, int(rescheduled), int(before.card.state),
+                 int(after.card.state), json.dumps(before.to_dict()),
+                 json.dumps(after.to_dict())),
+            )
+            log_id = cursor.lastrowid
+        assert log_id is not None
+        return LogEntry(id=log_id, item=item, reviewed_at=as_utc(reviewed_at), rating=rating,
+                        duration_ms=duration_ms, mode=mode, rescheduled=rescheduled,
+                        before=before, after=after)
+
+    # Review log
+
+    def last_entry(self) -> LogEntry | None:
+        with self._errors():
+            row = self._conn.execute("SELECT * FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
+        return _row_entry(row) if row else None
+
+    def entries(self, item: Item | None = None, *, since: datetime | None = None,
+                until: datetime | None = None) -> list[LogEntry]:
+        """Log rows in the order they were written, optionally for one item or a time span."""
+        where, params = self._log_filter(item, since, until)
+        with self._errors():
+            rows = self._conn.execute(
+                f"SELECT * FROM review_log {where} ORDER BY id", params
+            ).fetchall()
+        return [_row_entry(row) for row in rows]
+
+    def summaries(self, *, since: datetime | None = None,
+                  until: datetime | None = None) -> list[LogSummary]:
+        where, params = self._log_filter(None, since, until)
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT id, deck_id, card_id, ord, reviewed_at, rating, mode, rescheduled, "
+                f"state_before, state_after FROM review_log {where} ORDER BY id", params
+            ).fetchall()
+        return [
+            LogSummary(id=r["id"], item=Item(r["deck_id"], r["card_id"], r["ord"]),
+                       reviewed_at=_dt(r["reviewed_at"]), rating=Rating(r["rating"]),
+                       mode=r["mode"], rescheduled=bool(r["rescheduled"]),
+                       state_before=State(r["state_before"]), state_after=State(r["state_after"]))
+            for r in rows
+        ]
+
+    @staticmethod
+    def _log_filter(item: Item | None, since: datetime | None,
+                    until: datetime | None) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if item is not None:
+            clauses.append("deck_id = ? AND card_id = ? AND ord = ?")
+            params += [item.deck_id, item.card_id, item.ord]
+        if since is not None:
+            clauses.append("reviewed_at >= ?")
+            params.append(_ts(since))
+        if until is not None:
+            clauses.append("reviewed_at < ?")
+            params.append(_ts(until))
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def undo_last(self) -> LogEntry | None:
+        """Take back the newest answer: its log row goes, its item returns to how it was.
+
+        Only what that answer changed is put back, so a flag set since then survives. Returns
+        the undone entry, or None when the log is empty.
+        """
+        with self._write() as conn:
+            row = conn.execute("SELECT * FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            entry = _row_entry(row)
+            current_row = conn.execute(
+                "SELECT * FROM card_state WHERE deck_id = ? AND card_id = ? AND ord = ?",
+                (entry.item.deck_id, entry.item.card_id, entry.item.ord),
+            ).fetchone()
+            current = _row_record(current_row) if current_row else ItemRecord(entry.item)
+            restored = replace(current, **{
+                f.name: getattr(entry.before, f.name)
+                for f in fields(ItemRecord)
+                if getattr(entry.before, f.name) != getattr(entry.after, f.name)
+            })
+            conn.execute("DELETE FROM review_log WHERE id = ?", (entry.id,))
+            conn.execute(_UPSERT, _record_row(restored))
+        return entry
+
+    # Settings
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        with self._errors():
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_value(self, key: str, value: Any) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def settings(self) -> Settings:
+        """Global scheduler settings (key `global`) and deck overrides (keys `deck:<id>`).
+
+        A stored value this version cannot use is skipped with a logged warning, so a bad
+        setting costs its default, never the ability to study.
+        """
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT key, value FROM settings WHERE key = 'global' OR key LIKE 'deck:%'"
+            ).fetchall()
+        result = Settings()
+        for key, value in sorted(rows, key=lambda row: row[0] != "global"):
+            try:
+                data = json.loads(value)
+                if key == "global":
+                    result = Settings(SchedulerSettings.from_dict(data), result.deck_overrides)
+                else:
+                    known = {k: v for k, v in data.items() if k in _SETTING_NAMES}
+                    result = result.with_deck(key.removeprefix("deck:"), **known)
+            except (ValueError, TypeError, AttributeError) as exc:
+                log.warning("ignoring the stored setting %r: %s", key, exc)
+        return result
+
+    def save_settings(self, settings: Settings) -> None:
+        data = settings.to_dict()
+        with self._write() as conn:
+            conn.execute("DELETE FROM settings WHERE key = 'global' OR key LIKE 'deck:%'")
+            conn.execute("INSERT INTO settings (key, value) VALUES ('global', ?)",
+                         (json.dumps(data["global"]),))
+            conn.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?)",
+                [(f"deck:{deck_id}", json.dumps(overrides))
+                 for deck_id, overrides in data["decks"].items() if overrides],
+            )
+
+    # Exams
+
+    def add_exam(self, exam: ExamRecord) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO exam (started_at, finished_at, scope, total, correct, time_limit, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (_ts(exam.started_at), _ts(exam.finished_at), exam.scope, exam.total,
+                 exam.correct, exam.time_limit_s, json.dumps(exam.detail)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def exams(self) -> list[ExamRecord]:
+        """Every exam taken, oldest first."""
+        with self._errors():
+            rows = self._conn.execute("SELECT * FROM exam ORDER BY started_at, id").fetchall()
+        return [
+            ExamRecord(started_at=_dt(r["started_at"]), finished_at=_dt(r["finished_at"]),
+                       scope=r["scope"], total=r["total"], correct=r["correct"],
+                       time_limit_s=r["time_limit"], detail=json.loads(r["detail"]), id=r["id"])
+            for r in rows
+        ]
+
+    # Backups
+
+    def backup(self, dest_dir: str | os.PathLike[str] | None = None,
+               keep: int | None = None) -> Path:
+        """Copy the database to `dest_dir/progress-YYYYmmdd-HHMMSS.sqlite3` (UTC) and rotate.
+
+        The copy is written beside its final name and renamed into place, so a crash never
+        leaves a half-written file that looks like a backup. Only the newest `keep` are kept.
+        """
+        folder = Path(dest_dir) if dest_dir is not None else self.backup_dir
+        if folder is None:
+            raise StoreError("no backup folder was given")
+        keep = self.keep if keep is None else keep
+        now = self.clock.now()
+        final = folder / f"progress-{now:%Y%m%d-%H%M%S}.sqlite3"
+        while final.exists():
+            # Never overwrite a backup (it may be the file being restored); a second later
+            # keeps the names unique and in time order.
+            now += timedelta(seconds=1)
+            final = folder / f"progress-{now:%Y%m%d-%H%M%S}.sqlite3"
+        partial = final.with_name(final.name + ".partial")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+            target = sqlite3.connect(str(partial), isolation_level=None)
+            try:
+                with self._errors():
+                    self._conn.backup(target)
+                # A backup must be one self-contained file, openable read-only and copyable.
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            _fsync_file(partial)
+            os.replace(partial, final)
+            _fsync_dir(folder)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"could not write a backup to {folder}: {exc}") from exc
+        for old in list_backups(folder)[max(keep, 1):]:
+            old.unlink(missing_ok=True)
+        self._last_backup = now
+        self._dirty = False
+        return final
+
+    def maybe_backup(self) -> Path | None:
+        """Back up if something changed and 30 minutes have passed since the last backup.
+
+        Called after answers; a failure is logged, not raised, because the answer that
+        triggered it is already safe in the database.
+        """
+        if self.backup_dir is None or not self._dirty:
+            return None
+        if self.clock.now() - self._last_backup < BACKUP_EVERY:
+            return None
+        return self._auto_backup()
+
+    def _auto_backup(self) -> Path | None:
+        try:
+            path = self.backup()
+        except StoreError as exc:
+            log.warning("%s", exc)
+            self.backup_error = str(exc)
+            return None
+        self.backup_error = None
+        return path
+
+    def restore_from(self, source: str | os.PathLike[str]) -> Path | None:
+        """Replace all progress with that of `source`; the current progress is backed up first.
+
+        Returns the safety backup's path (None without a backup folder).
+        """
+        source = Path(source)
+        problem = check_file(source)
+        if problem:
+            raise StoreError(f"cannot restore: {problem}")
+        safety = self.backup() if self.backup_dir is not None and self.has_progress() else None
+        try:
+            src = _connect(source, read_only=True)
+            try:
+                src.backup(self._conn)
+            finally:
+                src.close()
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            migrate(self._conn, MIGRATIONS, self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not restore from {source}: {exc}") from exc
+        self._dirty = True
+        return safety
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        return True  # let SQLite report what is wrong with it
+    return header in (b"", b"SQLite format 3\0")
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    """Rename the database and its -wal/-shm companions together so they still match."""
+    aside = path.with_name(f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}")
+    while aside.exists():
+        now += timedelta(seconds=1)
+        aside = path.with_name(f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, aside.with_name(aside.name + suffix))
+    return aside
+
+
+def _install_copy(source: Path, path: Path) -> None:
+    partial = path.with_name(path.name + ".partial")
+    shutil.copyfile(source, partial)
+    _fsync_file(partial)
+    os.replace(partial, path)
+    _fsync_dir(path.parent)
+
+
+def _describe_backup(backup: Path) -> str:
+    match = re.match(r"progress-(\d{8}-\d{6})", backup.name)
+    if not match:
+        return backup.name
+    taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
+    local = taken.astimezone()
+    return f"{backup.name} (taken {local:%Y-%m-%d %H:%M} local time)"
+
+
+def open_or_recover(path: str | os.PathLike[str], backup_dir: str | os.PathLike[str], *,
+                    clock: Clock | None = None, keep: int = DEFAULT_KEEP,
+                    backup_now: bool = True) -> tuple[Store, str | None]:
+    """Open the database, recovering from the newest good backup if the file is damaged.
+
+    Returns the store and, when anything was recovered or lost, a message for the student.
+    Never starts silently empty: a missing file with backups beside it is restored too, and
+    when no usable backup exists the message says progress starts over. A database newer than
+    this code, or one that is merely locked or unreadable for lack of permission, raises
+    `StoreError` and is left untouched.
+    """
+    path, backup_dir = Path(path), Path(backup_dir)
+    clock = clock or SystemClock()
+    reason: str | None = None
+    if path.exists() and not _looks_like_sqlite(path):
+        # Decided before SQLite opens it: on closing, SQLite would delete a -wal file it cannot
+        # use, and that file belongs with the damaged database for anyone trying to rescue it.
+        reason = f"{path} is not an SQLite database (its header is damaged)"
+    elif path.exists():
+        try:
+            store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
+                               backup_now=backup_now)
+        except CorruptDatabase as exc:
+            reason = str(exc)
+        else:
+            return store, None
+    elif not list_backups(backup_dir):
+        if any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm", "-journal")):
+            _move_aside(path, clock.now())  # leftovers of a deleted file, not this one's
+        store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
+                           backup_now=backup_now)
+        return store, None
+
+    parts = []
+    try:
+        # Companions go aside in the missing-file case too: SQLite would replay a stale -wal
+        # file onto the restored copy.
+        aside = _move_aside(path, clock.now())
+    except OSError as exc:
+        raise StoreError(f"{reason or f'{path} is missing'}, and it could not be moved "
+                         f"aside to recover from a backup: {exc}") from exc
+    if reason is not None:
+        parts.append(f"Your progress file could not be read: {reason}. "
+                     f"It was kept as {aside}.")
+    else:
+        parts.append(f"Your progress file {path} was missing.")
+    chosen = None
+    for candidate in list_backups(backup_dir):
+        if check_file(candidate) is None:
+            chosen = candidate
+            break
+    if chosen is None:
+        parts.append(f"No usable backup was found in {backup_dir}, so progress starts empty.")
+    else:
+        try:
+            _install_copy(chosen, path)
+        except OSError as exc:
+            raise StoreError(f"could not copy the backup {chosen} to {path}: {exc}") from exc
+        parts.append(f"Progress was restored from the backup {_describe_backup(chosen)}; "
+                     "answers given after that backup are lost.")
+    store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
+                       backup_now=backup_now)
+    return store, " ".join(parts)
