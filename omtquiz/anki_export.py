@@ -272,6 +272,7 @@ class _NoteBuilder:
         self.warnings = warnings
         self.maker = QuestionMaker(library)
         self.roots = (assets_dir().resolve(),)
+        self._sources: dict[tuple[str, str | None], str] = {}
 
     def warn(self, deck: Deck, card: Card, message: str) -> None:
         self.warnings.append(f"{deck.id}/{card.id}: {message}")
@@ -313,14 +314,17 @@ class _NoteBuilder:
         return sanitize(f'<img src="{html.escape(name, quote=True)}" alt="">')
 
     def source(self, deck: Deck, card: Card) -> str:
-        source = deck.source(card.source)
-        if source is None:
-            return ""
-        text = markdown(source.citation)
-        if source.url:
-            url = html.escape(source.url, quote=True)
-            text += f' <a href="{url}">{html.escape(source.url)}</a>'
-        return sanitize(text)
+        key = (deck.id, card.source)
+        if key not in self._sources:
+            source = deck.source(card.source)
+            text = ""
+            if source is not None:
+                text = markdown(source.citation)
+                if source.url:
+                    url = html.escape(source.url, quote=True)
+                    text = sanitize(text + f' <a href="{url}">{html.escape(source.url)}</a>')
+            self._sources[key] = text
+        return self._sources[key]
 
     def choices(self, deck: Deck, card: Card) -> tuple[str, str] | None:
         """The choices list and the answer line; the same order on every export of the card."""
@@ -337,7 +341,8 @@ class _NoteBuilder:
         index = next(i for i, (_, right) in enumerate(options) if right)
         letter = chr(ord("A") + index) if index < 26 else str(index + 1)
         answer = f'<span class="letter">{letter}.</span> {options[index][0]}'
-        return sanitize(f"<ol>{items}</ol>"), sanitize(answer)
+        # Every piece is already sanitised and the markup around them is our own.
+        return f"<ol>{items}</ol>", answer
 
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation), self.image(deck, card),

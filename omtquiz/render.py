@@ -7,6 +7,7 @@ here (nh3), with no scripts, no event handlers and nothing loaded from the netwo
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,8 +58,15 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
+# Text with none of these can hold no Markdown or HTML: escaping it is the whole rendering.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
+
+
+@lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
+    if not _MARKUP.search(text):
+        return html.escape(text.strip(), quote=False)
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]

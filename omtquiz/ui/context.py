@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from omtquiz import session as study
-from omtquiz.clock import Clock, SystemClock, day_bounds
+from omtquiz.clock import Clock, SystemClock
 from omtquiz.model import Library
 from omtquiz.paths import Dirs
 from omtquiz.store import Store
@@ -45,12 +45,9 @@ class AppContext:
         """A quiz answer goes to the progress store like a review (see session's rule)."""
         study.record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
 
-    def record_exam(self, exam, scope: tuple) -> None:
-        study.record_exam(self.store, exam, self.scope_title(scope), self.clock)
-
     def missed_session(self, items) -> study.StudySession:
         """A review of exactly these items, due or not: the exam's missed questions."""
-        return study.StudySession(self.store, self.library, study.Scope.items(items),
+        return study.StudySession(self.store, self.library, study.Scope.of_items(items),
                                   clock=self.clock, include_not_due=True)
 
     # -- scopes ----------------------------------------------------------------------------
@@ -102,7 +99,9 @@ class AppContext:
     def next_due_text(self, session=None) -> str:
         when = session.next_due() if session is not None else None
         if when is None:
-            return "Nothing else is due today. Come back tomorrow."
+            when = study.next_due(self.store, self.library, clock=self.clock)
+        if when is None:
+            return "Nothing else is scheduled yet."
         wait = when - self.clock.now()
         if wait <= timedelta(minutes=1):
             return "More cards are due in a moment."
@@ -113,9 +112,7 @@ class AppContext:
         return f"The next card is due in {wait.days} days."
 
     def today_text(self) -> str:
-        glob = self.settings.global_settings
-        start, _ = day_bounds(self.clock.now(), glob.day_start_hour, glob.tzinfo)
-        done = len(self.store.summaries(since=start))
+        done = study.reviewed_today(self.store, clock=self.clock)
         return f"Today: {done} answer{'s' if done != 1 else ''}"
 
     # -- quiz, exam and preferences screens (added for them; owned by that part of issue 5) --
