@@ -164,13 +164,13 @@ def loading(cards: int, big: int, runs: int, tmp: Path) -> list[Row]:
 
 
 def collection(cards: int, tmp: Path):
-    """A library of `cards` basic cards and a store where every one has been reviewed once."""
+    """A library of `cards` basic cards, each reviewed once 40 days ago (one log row each)."""
     from datetime import datetime, timedelta, timezone
 
     from omtquiz.clock import FixedClock
     from omtquiz.deckformat.loader import load_library
-    from omtquiz.session import Scope, StudySession
-    from omtquiz.store import Store
+    from omtquiz.scheduling import Rating, review
+    from omtquiz.store import ItemRecord, Store
 
     path = tmp / "collection.yaml"
     with path.open("w") as fh:
@@ -179,21 +179,21 @@ def collection(cards: int, tmp: Path):
         for i in range(cards):
             fh.write(f"  - {{id: c{i}, front: Question {i}, back: Answer {i}, source: s}}\n")
     library = load_library([path])
-    clock = FixedClock(datetime(2026, 1, 1, 12, tzinfo=timezone.utc))
+    start = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    clock = FixedClock(start)
     store = Store.open(tmp / "progress.sqlite3", clock=clock)
     settings = store.settings().with_global(new_per_day=cards, reviews_per_day=cards * 2)
     store.save_settings(settings)
-    session = StudySession(store, library, Scope.all(), clock=clock)
-    _answer_all(session, cards)
+    with store.batch():
+        for n, item in enumerate(library.decks[0].items()):
+            before = ItemRecord(item)
+            when = start + timedelta(seconds=n)
+            rating = Rating.GOOD if n % 5 else Rating.EASY
+            state, _ = review(before.card, rating, when, settings.global_settings)
+            store.record_answer(before, ItemRecord(item, card=state), rating=rating,
+                                reviewed_at=when, duration_ms=4000, mode="review")
     clock.advance(timedelta(days=40))
     return library, store, clock
-
-
-def _answer_all(session, cards: int) -> None:
-    for _ in range(cards):
-        if session.current() is None:
-            break
-        session.answer(3, 1000)
 
 
 def scheduling(cards: int, answers: int, tmp: Path) -> list[Row]:

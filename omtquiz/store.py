@@ -388,6 +388,7 @@ class Store:
         self.keep = keep
         self._last_backup = clock.now()
         self._dirty = False
+        self._batch_depth = 0
         # The last automatic backup's failure, for the app to show; None when it worked.
         self.backup_error: str | None = None
 
@@ -468,6 +469,9 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction, committed (and so durable) when the block ends without error."""
+        if self._batch_depth:
+            yield self._conn
+            return
         with self._errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -479,6 +483,19 @@ class Store:
                     self._conn.execute("ROLLBACK")
                 raise
         self._dirty = True
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Many writes in one transaction, for imports and benchmarks; durable when it ends.
+
+        Study never uses it: there every answer commits on its own before the next card.
+        """
+        with self._write():
+            self._batch_depth += 1
+            try:
+                yield self
+            finally:
+                self._batch_depth -= 1
 
     @property
     def schema_version(self) -> int:
