@@ -75,6 +75,20 @@ def _kind(card: Card, ord_: int) -> str:
     return f"reverse{ord_}" if card.type == "reverse" else card.type
 
 
+def _stem(card: Card, ord_: int) -> tuple[str, ...] | None:
+    """The opening words of a question ("which technique", "how long"): answers to questions
+    that open alike are answers of one kind, so they make the most plausible distractors."""
+    if card.type == "cloze" or (card.type == "reverse" and ord_ == 1):
+        return None
+    words = plain(card.question if card.type == "mcq" else card.front).casefold().split()
+    return tuple(words[:2]) if len(words) >= 3 else None
+
+
+def _is_yes_no(answer: str) -> bool:
+    first = answer.split(maxsplit=1)[0].strip(".,;:!").casefold() if answer.strip() else ""
+    return first in ("yes", "no")
+
+
 class QuestionMaker:
     """Builds questions for one library; pools of candidate answers are made once per deck."""
 
@@ -104,6 +118,8 @@ class QuestionMaker:
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
         kind = _kind(card, ord_)
+        stem = _stem(card, ord_)
+        yes_no = _is_yes_no(answer)
         scored = []
         for other, other_ord, text in self._pool(deck) if deck else ():
             if other.id == card.id or not text or text.casefold() in folded:
@@ -114,7 +130,11 @@ class QuestionMaker:
                 card.type in ("mcq", "cloze") and other.type in ("mcq", "cloze"))
             overlap = len(tags & set(other.tags)) / (len(tags | set(other.tags)) or 1)
             closeness = min(len(text), len(answer)) / max(len(text), len(answer), 1)
-            scored.append((same_kind, overlap + 0.5 * closeness + 0.2 * self.rng.random(), text))
+            asked_alike = stem is not None and _stem(other, other_ord) == stem
+            both_yes_no = yes_no and _is_yes_no(text)
+            score = (overlap + 0.5 * closeness + 0.8 * asked_alike + 1.0 * both_yes_no
+                     + 0.2 * self.rng.random())
+            scored.append((same_kind, score, text))
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
         for _, _, text in scored:
             if len(chosen) >= wanted:

@@ -92,3 +92,9 @@ def test_exam_scores_by_deck_and_tag_and_lists_the_missed():
     report = exam.breakdown(lib)
     assert report["deck"] == {"Techniques": (1, 3)}
     assert report["tag"]["hvla"][1] == 2
+
+
+def test_questions_that_open_alike_lend_each_other_distractors():
+    for seed in range(10):
+        q = QuestionMaker(library(), seed=seed).multiple_choice(Item("t", "hvla"))
+        assert set(q.choices) == {"HVLA", "Muscle energy", "Counterstrain", "Myofascial release"}
