@@ -224,7 +224,10 @@ def check_typed(given: str, expected: str) -> TypedResult:
 def diff_html(given: str, expected: str) -> str:
     """What was typed against what was expected, letter by letter, as safe HTML."""
     out = []
-    matcher = difflib.SequenceMatcher(None, given, expected, autojunk=False)
+    # Match letters without regard to case (the check forgives it), show them as typed.
+    same_length = len(given.lower()) == len(given) and len(expected.lower()) == len(expected)
+    a, b = (given.lower(), expected.lower()) if same_length else (given, expected)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.append(html.escape(given[i1:i2]))

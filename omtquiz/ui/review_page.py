@@ -42,8 +42,17 @@ def human_interval(delta: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
+def _theme_name() -> str:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return (app.property("omtquiz_theme") if app else None) or "light"
+
+
 def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    parts = [f"<div>{body}</div>"]
+    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
+    rule = f'<hr style="background-color:{theme.colors(_theme_name())["border"]}">'
+    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
     if explanation:
         parts.append(f'<p class="explanation">{explanation}</p>')
     if source:
@@ -61,10 +70,7 @@ def make_card_view(parent=None) -> QTextBrowser:
 
 
 def style_card_view(view: QTextBrowser) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    name = QApplication.instance().property("omtquiz_theme") or "light"
-    view.document().setDefaultStyleSheet(theme.card_css(name))
+    view.document().setDefaultStyleSheet(theme.card_css(_theme_name()))
 
 
 class ReviewPage(QWidget):
