@@ -19,7 +19,8 @@ OWNERS = {
     "shiboken6": ("ui/",),
     "fsrs": ("scheduling.py",),
     "genanki": ("anki_export.py",),
-    "sqlite3": ("store.py", "anki_export.py"),  # an .apkg is itself an SQLite file
+    # our progress; and Anki packages, which are SQLite files themselves
+    "sqlite3": ("store.py", "anki_export.py", "importers.py"),
     "yaml": ("deckformat/",),
 }
 

@@ -71,6 +71,12 @@ def test_binary_junk(tmp_path):
     assert message.startswith("not UTF-8")
 
 
+def test_image_path_with_a_nul_byte(write_deck):
+    found = messages(write_deck("deck: x\ntitle: T\ncards:\n  - {id: a, front: q, back: a, "
+                                "image: \"a\\0b\"}\n"))
+    assert any("is not a usable file path" in m for m in found)
+
+
 def test_control_characters(tmp_path):
     path = tmp_path / "nul.yaml"
     path.write_bytes(b"deck: x\ntitle: a\x00b\ncards: []\n")
@@ -84,6 +90,7 @@ FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # each example overwrites on
 
 def _assert_clean_outcome(path):
     result = load_deck_file(path)
+    assert not any(d.message.startswith(loader.INTERNAL_ERROR) for d in result.diagnostics)
     assert all(d.line >= 1 and d.column >= 1 for d in result.diagnostics)
     assert result.deck is not None or result.diagnostics
 

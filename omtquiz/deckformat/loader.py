@@ -18,12 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from omtquiz.deckformat import records
 from omtquiz.deckformat import yamlnodes as yn
 from omtquiz.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Library, Severity
 from omtquiz.model import Source as SourceModel
 from omtquiz.paths import assets_dir
 
 MAX_BYTES = 64 * 1024 * 1024
+INTERNAL_ERROR = "internal error while reading this deck"
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -32,7 +34,8 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
 TAG_RE = re.compile(r"[^\s]{1,100}\Z")
 
-DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format")
+DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
+             "records", "generate")
 SOURCE_KEYS = ("id", "citation", "url")
 COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation")
 TYPE_KEYS = {
@@ -239,7 +242,11 @@ class _Reader:
         kwargs["_node"] = node
 
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
-        target = (self.folder / value).resolve()
+        try:
+            target = (self.folder / value).resolve()
+        except (OSError, ValueError):
+            self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
+            return None
         roots = (self.folder, assets_dir().resolve())
         if not any(target.is_relative_to(root) for root in roots):
             self.error(node, f"{where}.image: '{value}' is outside the deck's folder and assets/",
@@ -295,8 +302,10 @@ class _Reader:
         description = self.text(top, "description", where, required=False) or ""
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
+        records.expand(self, top, sources)
         if cards_node is None:
-            self.error(top, "deck: missing 'cards' (a list of cards)")
+            if "generate" not in top.keys:  # a deck of generated cards needs no cards: list
+                self.error(top, "deck: missing 'cards' (a list of cards)")
         elif not isinstance(cards_node, yn.Seq):
             self.error(cards_node, f"cards: expected a list, found {yn.kind_of(cards_node)}")
         self.check_sources(sources)
@@ -473,6 +482,11 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) 
         except (MemoryError, RecursionError) as exc:
             reader.diagnostics.append(Diagnostic(reader.shown, 1, 1, Severity.ERROR,
                                                  f"file is too large or deep to read ({exc!r})"))
+        except Exception as exc:  # a bug of ours must not take the other decks down with it
+            deck = None
+            reader.diagnostics.append(Diagnostic(
+                reader.shown, 1, 1, Severity.ERROR,
+                f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this file)"))
     ordered = tuple(sorted(reader.diagnostics, key=lambda d: (d.line, d.column)))
     return DeckFile(str(path), deck, ordered)
 
