@@ -113,8 +113,8 @@ class QuestionMaker:
                 if candidate.casefold() not in folded:
                     folded.add(candidate.casefold())
                     chosen.append(candidate)
-        if len(chosen) >= wanted:
-            return self.rng.sample(chosen, wanted)
+        if chosen:  # an author's own distractors beat any guess of ours, even if fewer
+            return self.rng.sample(chosen, min(wanted, len(chosen)))
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
         kind = _kind(card, ord_)

@@ -98,3 +98,13 @@ def test_questions_that_open_alike_lend_each_other_distractors():
     for seed in range(10):
         q = QuestionMaker(library(), seed=seed).multiple_choice(Item("t", "hvla"))
         assert set(q.choices) == {"HVLA", "Muscle energy", "Counterstrain", "Myofascial release"}
+
+
+def test_an_authors_own_distractors_are_never_padded_with_guesses():
+    cards = (Card("t", "m", "mcq", question="Contraindication to counterstrain?",
+                  answer="Unstable fracture",
+                  distractors=("Chronic neck pain", "Tension headache")),
+             Card("t", "n", "mcq", question="Which pumps lymph?", answer="Lymphatic pump"))
+    lib = Library((DeckFile("t.yaml", Deck("t", "T", "t.yaml", cards)),))
+    q = QuestionMaker(lib, seed=1).multiple_choice(Item("t", "m"))
+    assert sorted(q.choices) == ["Chronic neck pain", "Tension headache", "Unstable fracture"]

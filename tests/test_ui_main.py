@@ -163,3 +163,12 @@ def test_screens_render_in_both_themes(qtbot, qapp, tmp_path, data_dir, theme_na
     theme.apply(qapp, "light")
     context.store.close()
     assert resolve_dirs(str(data_dir)).database.exists()
+
+
+def test_open_deck_for_authoring_from_the_file_menu(qtbot, window, tmp_path):
+    deck = tmp_path / "decks" / "good.yaml"
+    window.open_authoring(str(deck))
+    (authoring,) = window.authoring_windows
+    qtbot.addWidget(authoring)
+    assert authoring.path == deck.resolve()
+    assert authoring.isVisible()

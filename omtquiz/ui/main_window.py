@@ -28,6 +28,7 @@ class MainWindow(QMainWindow):
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
         self.pages: dict[str, object] = {}
+        self.authoring_windows: list = []
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
                      "reloadAction")
         self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
                                           "Ctrl+E", "exportAction")
+        self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
+                     "openAuthoringAction")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
         study_menu = bar.addMenu("&Study")
@@ -154,6 +157,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Reloaded {len(self.context.library.decks)} decks"
             + (f", {errors} problem(s)" if errors else ""), 5000)
+
+    def open_authoring(self, path: str | None = None) -> None:
+        """A live-reloading preview of a deck file, beside the study window."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from omtquiz.ui.authoring import AuthoringWindow
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open deck for authoring",
+                                                  str(self.context.dirs.user_decks),
+                                                  "Deck files (*.yaml *.yml)")
+        if path:
+            window = AuthoringWindow(path)
+            self.authoring_windows.append(window)
+            window.destroyed.connect(lambda *_: self._forget(window))
+            window.show()
+
+    def _forget(self, window) -> None:
+        if window in self.authoring_windows:
+            self.authoring_windows.remove(window)
 
     def preferences(self) -> None:
         from omtquiz.ui.preferences import PreferencesDialog
