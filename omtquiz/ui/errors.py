@@ -17,7 +17,7 @@ class ErrorDialog(QMessageBox):
         self.setText("omtquiz hit an unexpected error. Your answers so far are saved.\n"
                      "You can keep studying; please report the details below.")
         self.setDetailedText(details)
-        copy = QPushButton("Copy details")
+        copy = self.copy_button = QPushButton("Copy details")
         copy.setObjectName("copyErrorButton")
         copy.setAccessibleName("Copy error details")
         self.addButton(copy, QMessageBox.ButtonRole.ActionRole)

@@ -1,0 +1,61 @@
+"""Never crash, never lose: errors in slots become a dialog; one app per data folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from PySide6.QtWidgets import QPushButton
+
+from omtquiz.ui import errors
+
+
+def test_an_exception_in_a_slot_shows_the_dialog_and_the_app_goes_on(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(errors.ErrorDialog, "ask", classmethod(
+        lambda cls, details, parent=None: shown.append(details)))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    errors.install_excepthook()
+    button = QPushButton("boom")
+    qtbot.addWidget(button)
+    clicks = []
+
+    def slot() -> None:
+        clicks.append(1)
+        raise RuntimeError("a bug in a slot")
+
+    button.clicked.connect(slot)
+    button.click()
+    button.click()
+    assert len(clicks) == 2
+    assert len(shown) == 2
+    assert "RuntimeError: a bug in a slot" in shown[0]
+
+
+def test_error_dialog_copies_its_details(qtbot, qapp):
+    dialog = errors.ErrorDialog("Traceback: details here")
+    qtbot.addWidget(dialog)
+    copy = dialog.copy_button
+    assert copy.objectName() == "copyErrorButton"
+    copy.click()
+    assert qapp.clipboard().text() == "Traceback: details here"
+
+
+def test_a_second_instance_on_the_same_data_folder_is_refused(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OMTQUIZ_DATA_DIR": str(tmp_path)}
+    first = subprocess.Popen([sys.executable, "-m", "omtquiz"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "progress.sqlite3").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the first window come up and listen
+        second = subprocess.run([sys.executable, "-m", "omtquiz"], env=env,
+                                capture_output=True, timeout=60)
+        assert second.returncode == 1
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
