@@ -127,6 +127,48 @@ class AppContext:
                           finished_at=self.clock.now(), total=exam.total,
                           correct=exam.correct, time_limit_s=exam.time_limit_s, detail=detail)
 
+    # -- statistics, card browser and exam planner (added for them; owned by issue 8) -------
+    def stats_report(self):
+        """Every number on the statistics screen: what `omtquiz stats --json` prints."""
+        from omtquiz.progress_stats import collect
+
+        return collect(self.store, self.library, self.clock)
+
+    def card_index(self):
+        """The browser's rows for every loaded item, as the store has them now."""
+        from omtquiz.search import CardIndex
+
+        return CardIndex.build(self.library, self.store.records(), self.clock.now(),
+                               self.settings)
+
+    def refresh_rows(self, index, items) -> list:
+        """Reread these items from the store into the browser's rows; the rows changed."""
+        return index.update([self.store.get(item) for item in items], self.clock.now(),
+                            self.settings)
+
+    def card_actions(self) -> study.StudySession:
+        """A session of no items: its suspend, unsuspend, bury, flag and reset act on any item
+        they are given, by the same rules as during study."""
+        return study.StudySession(self.store, self.library, study.Scope.of_items(()),
+                                  clock=self.clock)
+
+    def act_on_items(self, session: study.StudySession, action: str, items, *args) -> None:
+        """`session.<action>(item, *args)` for each item, saved in one transaction: a
+        thousand cards suspended at once are one write, not a thousand."""
+        with self.store.batch():
+            for item in items:
+                getattr(session, action)(item, *args)
+
+    def exam_plan(self, exam_day, scopes):
+        """The planner's estimate for an exam on `exam_day` covering these scope tuples."""
+        from omtquiz.planner import plan_exam
+
+        return plan_exam(self.store, self.library, exam_day,
+                         [study_scope(scope) for scope in scopes], clock=self.clock)
+
+    def apply_exam_plan(self, plan) -> None:
+        self.save_settings(plan.apply(self.settings))
+
 
 def study_scope(scope: tuple) -> study.Scope:
     kind = scope[0]
