@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="render a screen offscreen to FILE.png and exit",
     )
     parser.add_argument(
-        "--screen", default="decks", choices=["decks", "review", "quiz", "exam-report"],
+        "--screen", default="decks", choices=["decks", "review", "quiz", "exam-report", "stats"],
         help="which screen --screenshot renders (default: decks)",
     )
     parser.add_argument("--study", metavar="DECK", help="start straight into reviewing DECK")

@@ -172,3 +172,18 @@ def test_open_deck_for_authoring_from_the_file_menu(qtbot, window, tmp_path):
     qtbot.addWidget(authoring)
     assert authoring.path == deck.resolve()
     assert authoring.isVisible()
+
+
+def test_tools_menu_opens_statistics_browser_and_planner(qtbot, window, monkeypatch):
+    from omtquiz.ui.planner_dialog import PlannerDialog
+
+    window.statistics()
+    assert window.stack.currentWidget() is window.pages["stats"]
+    window.browse()
+    qtbot.addWidget(window._browser)
+    assert window._browser.isVisible()
+    asked = []
+    monkeypatch.setattr(PlannerDialog, "ask", classmethod(
+        lambda cls, context, parent=None: asked.append(context) or False))
+    window.plan_exam()
+    assert asked == [window.context]

@@ -29,6 +29,7 @@ class MainWindow(QMainWindow):
         self.deck_page.exam_requested.connect(self.exam)
         self.pages: dict[str, object] = {}
         self.authoring_windows: list = []
+        self._browser = None
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
@@ -86,6 +87,12 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Preferences, "preferencesAction")
         if QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty():
             self.findChild(QAction, "preferencesAction").setShortcut(QKeySequence("Ctrl+,"))
+        self.tools_menu.addSeparator()
+        self._action(self.tools_menu, "&Statistics", self.statistics, "Ctrl+Shift+T",
+                     "statisticsAction")
+        self._action(self.tools_menu, "&Browse cards", self.browse, "Ctrl+B", "browseAction")
+        self._action(self.tools_menu, "Exam &planner…", self.plan_exam, "Ctrl+Shift+P",
+                     "plannerAction")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1",
                      "shortcutsAction")
@@ -143,10 +150,37 @@ class MainWindow(QMainWindow):
         self.show_page(page)
         page.start(scope, count, minutes)
 
-    def _review_missed(self, items) -> None:
+    def _review_missed(self, items, title: str = "Missed in the exam") -> None:
         session = self.context.missed_session(items)
         self.stack.setCurrentWidget(self.review_page)
-        self.review_page.start(session, "Missed in the exam")
+        self.review_page.start(session, title)
+
+    def statistics(self) -> None:
+        from omtquiz.ui.stats_page import StatsPage
+
+        page = self.pages.get("stats")
+        if page is None:
+            page = self.pages["stats"] = StatsPage(self.context)
+            page.finished.connect(self.show_decks)
+            page.study_items_requested.connect(
+                lambda items: self._review_missed(items, "Hardest cards"))
+        self.show_page(page)
+
+    def browse(self) -> None:
+        from omtquiz.ui.browser import BrowserWindow
+
+        if self._browser is None:
+            self._browser = BrowserWindow(self.context, self)
+            self._browser.cards_changed.connect(self.refresh)
+        self._browser.show()
+        self._browser.raise_()
+        self._browser.activateWindow()
+
+    def plan_exam(self) -> None:
+        from omtquiz.ui.planner_dialog import PlannerDialog
+
+        if PlannerDialog.ask(self.context, self):
+            self.refresh()
 
     # -- actions ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -208,5 +242,8 @@ SHORTCUTS = """Decks: Enter study · Ctrl+F find · Ctrl+Shift+S study all due �
 Review: Space/Enter show answer · 1 Again · 2 Hard · 3 Good · 4 Easy · Ctrl+Z undo
   - bury · @ suspend · Ctrl+1..4 flag · Esc back to decks
 Quiz: 1-4 choose · Enter next · Esc back
-Preferences: Ctrl+,   Export to Anki: Ctrl+E   Quit: Ctrl+Q"""
+Statistics: Ctrl+Shift+T · Browse cards: Ctrl+B · Exam planner: Ctrl+Shift+P
+Browser: Ctrl+F search · Ctrl+J suspend · Ctrl+Shift+J unsuspend · Ctrl+1..7 flag · Ctrl+0 unflag
+  · Ctrl+L show in deck file · Esc close
+Authoring: Ctrl+O open a deck file · Preferences: Ctrl+, · Export to Anki: Ctrl+E · Quit: Ctrl+Q"""
 

@@ -46,6 +46,8 @@ def stage(window, screen: str) -> None:
         window.quiz(first, "mcq")
         page = window.pages["quiz"]
         page.choose_wrong_for_show()
+    elif screen == "stats":
+        window.statistics()
     elif screen == "exam-report":
         window.exam(("all",), 20, 20)
         window.pages["exam"].finish_randomly_for_show(seed=7)

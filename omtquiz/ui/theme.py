@@ -70,6 +70,8 @@ def stylesheet(name: str, font_pt: int) -> str:
     QPushButton:disabled {{ color: {c['muted']}; }}
     QPushButton[primary="true"] {{ background: {c['highlight']}; color: white;
                                    border-color: {c['highlight']}; font-weight: 600; }}
+    QPushButton[primary="true"]:disabled {{ background: {c['alt']}; color: {c['muted']};
+                                            border-color: {c['border']}; }}
     QPushButton[rating="again"] {{ color: {c['bad']}; font-weight: 600; }}
     QPushButton[rating="hard"] {{ color: {c['hard']}; font-weight: 600; }}
     QPushButton[rating="good"] {{ color: {c['good']}; font-weight: 600; }}
