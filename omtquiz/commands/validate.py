@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from omtquiz.model import Severity
 
@@ -32,9 +33,7 @@ def run(args: argparse.Namespace) -> int:
     library = load_library(paths)
     diagnostics = [*library.diagnostics, *lint_library(library)]
     if args.strict:
-        diagnostics = [d if d.is_error else d.__class__(d.file, d.line, d.column, Severity.ERROR,
-                                                        d.message, d.card_id)
-                       for d in diagnostics]
+        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column))
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
