@@ -334,6 +334,6 @@ def format_interval(interval: timedelta) -> str:
     if days < 30:
         return f"{round(days)}d"
     if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -19,18 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.ui import theme
+from omtquiz.ui.widgets import make_button
 
 SCOPE_ROLE = Qt.ItemDataRole.UserRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _button(text: str, name: str, accessible: str, *, primary: bool = False) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    if primary:
-        button.setProperty("primary", True)
-    return button
 
 
 class DeckPage(QWidget):
@@ -93,16 +84,17 @@ class DeckPage(QWidget):
         self.problems_label.setObjectName("deckProblemsLabel")
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label.setProperty("role", "badge")
-        self.study_button = _button("Study  (Enter)", "studyButton", "Study selected deck",
+        self.study_button = make_button("Study  (Enter)", "studyButton", "Study selected deck",
                                     primary=True)
         self.study_button.clicked.connect(self._study_selected)
-        self.study_all_button = _button("Study all due", "studyAllButton", "Study all due cards")
+        self.study_all_button = make_button("Study all due", "studyAllButton",
+                                            "Study all due cards")
         self.study_all_button.clicked.connect(lambda: self.study_requested.emit(("all",)))
 
         quiz_row = QHBoxLayout()
-        self.mcq_button = _button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
+        self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
         self.mcq_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "mcq"))
-        self.typed_button = _button("Typed answer", "typedQuizButton", "Typed answer quiz")
+        self.typed_button = make_button("Typed answer", "typedQuizButton", "Typed answer quiz")
         self.typed_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "typed"))
         quiz_row.addWidget(self.mcq_button)
         quiz_row.addWidget(self.typed_button)
@@ -121,7 +113,7 @@ class DeckPage(QWidget):
         self.exam_minutes.setValue(20)
         self.exam_minutes.setSpecialValueText("no limit")
         self.exam_minutes.setSuffix(" min")
-        self.exam_button = _button("Start exam", "examStartButton", "Start exam")
+        self.exam_button = make_button("Start exam", "examStartButton", "Start exam")
         self.exam_button.clicked.connect(lambda: self.exam_requested.emit(
             self.scope(), self.exam_count.value(), self.exam_minutes.value()))
         exam_row.addWidget(self.exam_count)
@@ -132,7 +124,7 @@ class DeckPage(QWidget):
         self.tag_combo = QComboBox()
         self.tag_combo.setObjectName("tagCombo")
         self.tag_combo.setAccessibleName("Tag to study")
-        self.tag_button = _button("Study tag", "studyTagButton", "Study cards with this tag")
+        self.tag_button = make_button("Study tag", "studyTagButton", "Study cards with this tag")
         self.tag_button.clicked.connect(self._study_tag)
         tag_row.addWidget(self.tag_combo, 1)
         tag_row.addWidget(self.tag_button)

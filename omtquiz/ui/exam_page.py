@@ -33,7 +33,6 @@ from omtquiz.ui.quiz_page import (
     add_shortcuts,
     current_font_pt,
     current_theme,
-    make_button,
     make_choices,
     make_label,
     percent,
@@ -46,6 +45,7 @@ from omtquiz.ui.review_page import (
     make_card_view,
     style_card_view,
 )
+from omtquiz.ui.widgets import make_button
 
 TICK_MS = 250  # the countdown reads the context's clock; the tick only redraws it
 

@@ -28,6 +28,7 @@ from omtquiz.ui.review_page import (
     make_card_view,
     style_card_view,
 )
+from omtquiz.ui.widgets import make_button
 
 QUIZ_LENGTH = 20
 
@@ -67,15 +68,6 @@ def text_on(state: str) -> str:
     white_contrast = 1.05 / (light + 0.05)
     dark_contrast = (light + 0.05) / (_luminance(dark_text) + 0.05)
     return "#ffffff" if white_contrast >= dark_contrast else dark_text
-
-
-def make_button(text: str, name: str, accessible: str, *, primary: bool = False) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    if primary:
-        button.setProperty("primary", True)
-    return button
 
 
 def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:

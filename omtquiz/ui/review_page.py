@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 from PySide6.QtCore import QElapsedTimer, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,26 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.render import render_item
+from omtquiz.scheduling import format_interval
 from omtquiz.ui import theme
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
-
-
-def human_interval(delta: timedelta) -> str:
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
-    return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
 def _theme_name() -> str:
@@ -238,7 +222,7 @@ class ReviewPage(QWidget):
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
             self.rate_buttons[int(value)].setText(
-                f"{label}  ·  {human_interval(interval)}   ({int(value)})")
+                f"{label}  ·  {format_interval(interval)}   ({int(value)})")
         self.bottom.setCurrentIndex(1)
 
     def _space(self) -> None:
