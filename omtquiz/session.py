@@ -771,7 +771,7 @@ class StudySession:
         if self.include_not_due:
             self._extra_done.add(key)
         self._current = self._pick(now)
-        self.store.maybe_backup()
+        self.store.maybe_backup(background=True)
         return entry
 
     def undo(self) -> LogEntry | None:

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -375,6 +376,28 @@ def check_file(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
+def _write_backup(source: sqlite3.Connection, folder: Path, final: Path, keep: int) -> None:
+    """The copy itself: SQLite's online backup into a partial file, fsynced, renamed, rotated."""
+    partial = final.with_name(final.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial), isolation_level=None)
+        try:
+            source.backup(target)
+            # A backup must be one self-contained file, openable read-only and copyable.
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        _fsync_file(partial)
+        os.replace(partial, final)
+        _fsync_dir(folder)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"could not write a backup to {folder}: {exc}") from exc
+    for old in list_backups(folder)[max(keep, 1):]:
+        old.unlink(missing_ok=True)
+
+
 def list_backups(backup_dir: str | os.PathLike[str]) -> list[Path]:
     """Backups in `backup_dir`, newest first (their names sort by time)."""
     folder = Path(backup_dir)
@@ -411,6 +434,7 @@ class Store:
         self._last_backup = clock.now()
         self._dirty = False
         self._batch_depth = 0
+        self._backup_thread: threading.Thread | None = None
         self._writes = 0  # committed writes through this connection, for state_token()
         # The last automatic backup's failure, for the app to show; None when it worked.
         self.backup_error: str | None = None
@@ -469,6 +493,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._join_backup()
         self._conn.close()
 
     def __enter__(self) -> Store:
@@ -772,11 +797,13 @@ class Store:
     # Backups
 
     def backup(self, dest_dir: str | os.PathLike[str] | None = None,
-               keep: int | None = None) -> Path:
+               keep: int | None = None, *, background: bool = False) -> Path:
         """Copy the database to `dest_dir/progress-YYYYmmdd-HHMMSS.sqlite3` (UTC) and rotate.
 
         The copy is written beside its final name and renamed into place, so a crash never
         leaves a half-written file that looks like a backup. Only the newest `keep` are kept.
+        In the background (while studying) a thread makes the copy, so no answer waits for it;
+        it returns the name the copy will have.
         """
         folder = Path(dest_dir) if dest_dir is not None else self.backup_dir
         if folder is None:
@@ -789,30 +816,44 @@ class Store:
             # keeps the names unique and in time order.
             now += timedelta(seconds=1)
             final = folder / f"progress-{now:%Y%m%d-%H%M%S}.sqlite3"
-        partial = final.with_name(final.name + ".partial")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial.unlink(missing_ok=True)
-            target = sqlite3.connect(str(partial), isolation_level=None)
-            try:
-                with self._errors():
-                    self._conn.backup(target)
-                # A backup must be one self-contained file, openable read-only and copyable.
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-            _fsync_file(partial)
-            os.replace(partial, final)
-            _fsync_dir(folder)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"could not write a backup to {folder}: {exc}") from exc
-        for old in list_backups(folder)[max(keep, 1):]:
-            old.unlink(missing_ok=True)
+        previous = self._last_backup
         self._last_backup = now
         self._dirty = False
+        if background:
+            self._join_backup()
+            self._backup_thread = threading.Thread(
+                target=self._background_backup, args=(folder, final, keep),
+                name="omtquiz-backup", daemon=False)
+            self._backup_thread.start()
+            return final
+        try:
+            _write_backup(self._conn, folder, final, keep)
+        except StoreError:
+            self._last_backup, self._dirty = previous, True
+            raise
         return final
 
-    def maybe_backup(self) -> Path | None:
+    def _background_backup(self, folder: Path, final: Path, keep: int) -> None:
+        """Copy through a connection of this thread's own: WAL lets it read beside the writer."""
+        try:
+            source = sqlite3.connect(str(self.path), isolation_level=None)
+            try:
+                _write_backup(source, folder, final, keep)
+            finally:
+                source.close()
+        except (StoreError, sqlite3.Error) as exc:
+            log.warning("%s", exc)
+            self.backup_error = str(exc)
+            self._dirty = True  # try again at the next chance
+        else:
+            self.backup_error = None
+
+    def _join_backup(self) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join()
+            self._backup_thread = None
+
+    def maybe_backup(self, *, background: bool = False) -> Path | None:
         """Back up if something changed and 30 minutes have passed since the last backup.
 
         Called after answers; a failure is logged, not raised, because the answer that
@@ -822,11 +863,11 @@ class Store:
             return None
         if self.clock.now() - self._last_backup < BACKUP_EVERY:
             return None
-        return self._auto_backup()
+        return self._auto_backup(background=background)
 
-    def _auto_backup(self) -> Path | None:
+    def _auto_backup(self, *, background: bool = False) -> Path | None:
         try:
-            path = self.backup()
+            path = self.backup(background=background)
         except StoreError as exc:
             log.warning("%s", exc)
             self.backup_error = str(exc)

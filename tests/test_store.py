@@ -361,6 +361,21 @@ def test_backups_on_open_and_every_thirty_minutes_of_use(tmp_path, clock):
         assert len(list_backups(folder)) == 2
 
 
+def test_a_background_backup_is_a_complete_copy(tmp_path, clock):
+    path, folder = tmp_path / "progress.sqlite3", tmp_path / "backups"
+    with Store.open(path, clock=clock, backup_dir=folder) as store:
+        answer(store, ITEM, Rating.GOOD, clock.now())
+        clock.advance(minutes=30)
+        made = store.maybe_backup(background=True)
+        answer(store, ITEM, Rating.AGAIN, clock.now())  # the writer goes on meanwhile
+    assert list_backups(folder) == [made]  # close() waited for the copy
+    copy = sqlite3.connect(made)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] in (1, 2)
+    copy.close()
+    assert store.backup_error is None
+
+
 def test_a_failed_automatic_backup_never_fails_the_answer(tmp_path, clock):
     blocker = tmp_path / "backups"
     blocker.write_text("a file where the backup folder should be")

@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
                                                          context.startup_message))
     backup_timer = QTimer(window)
-    backup_timer.timeout.connect(context.store.maybe_backup)
+    backup_timer.timeout.connect(lambda: context.store.maybe_backup(background=True))
     backup_timer.start(60_000)
     code = app.exec()
     context.store.close()

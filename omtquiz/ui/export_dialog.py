@@ -145,15 +145,21 @@ class ExportDialog(QDialog):
         self.worker.progressed.connect(self._progressed)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._fail)
-        self.worker.done.connect(self.thread_.quit)
-        self.worker.failed.connect(self.thread_.quit)
         self.thread_.start()
+
+    def _join(self) -> None:
+        """The worker has emitted its last signal; wait for its thread to end, so the dialog
+        can never be destroyed under a running QThread (Qt aborts the process then)."""
+        if self.thread_ is not None:
+            self.thread_.quit()
+            self.thread_.wait()
 
     def _progressed(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
 
     def _done(self, report) -> None:
+        self._join()
         self.report = report
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
@@ -165,13 +171,12 @@ class ExportDialog(QDialog):
         self.finished_export.emit(True)
 
     def _fail(self, message: str) -> None:
+        self._join()
         self.message.setText(f"Export failed: {message}")
         self.bar.hide()
         self.export_button.setEnabled(True)
         self.finished_export.emit(False)
 
     def done(self, result: int) -> None:
-        if self.thread_ is not None and self.thread_.isRunning():
-            self.thread_.quit()
-            self.thread_.wait()
+        self._join()
         super().done(result)
