@@ -208,6 +208,9 @@ def scheduling(cards: int, answers: int, tmp: Path) -> list[Row]:
     from omtquiz.ui.review_page import ReviewPage
 
     library, store, clock = collection(cards, tmp)
+    # The first build of the day reads every row; later ones (another deck view, a return to
+    # the deck list) start from the day's queue.
+    cold = _median_time(lambda: StudySession(store, library, Scope.all(), clock=clock), 1)
     queue = _median_time(lambda: StudySession(store, library, Scope.all(), clock=clock), 3)
     stats = _median_time(lambda: collect(store, library, clock), 3)
     app = QApplication.instance() or QApplication([])
@@ -229,7 +232,8 @@ def scheduling(cards: int, answers: int, tmp: Path) -> list[Row]:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     store.close()
     return [
-        Row(f"today's queue, {cards} cards", queue, None, "s", "<= 0.050 s"),
+        Row(f"today's queue, {cards} cards, first of the day", cold, None, "s", "<= 0.050 s"),
+        Row(f"today's queue, {cards} cards, again", queue, None, "s", "<= 0.050 s"),
         Row(f"statistics, {cards} cards", stats, None, "s", "<= 0.200 s"),
         Row("answer to next card painted, p50", p50, None, "s", "<= 0.016 s"),
         Row("answer to next card painted, p99", p99, None, "s", "<= 0.016 s"),

@@ -64,7 +64,7 @@ def deck_folders(args: argparse.Namespace, dirs: Dirs) -> list[Path]:
 
 
 def load_library(args: argparse.Namespace, dirs: Dirs):
-    from omtquiz.deckformat.loader import load_library as _load
+    from omtquiz.deckformat.library import load_library as _load
 
     return _load(deck_folders(args, dirs), cache_dir=dirs.cache)
 

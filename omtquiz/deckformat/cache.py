@@ -14,7 +14,7 @@ import pickle
 from pathlib import Path
 
 from omtquiz import __version__
-from omtquiz.deckformat import loader
+from omtquiz.deckformat.files import MAX_BYTES, display_path
 from omtquiz.model import DeckFile
 
 _FORMAT = f"omtquiz-{__version__}-1"
@@ -25,23 +25,23 @@ class ParseCache:
         self.folder = folder / "decks"
 
     def _entry(self, path: Path) -> Path:
-        identity = f"{path.resolve()}\0{loader.display_path(path)}"
+        identity = f"{path.resolve()}\0{display_path(path)}"
         return self.folder / (hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
                               + ".pickle")
 
     def load(self, path: Path) -> DeckFile:
         try:
-            data = path.read_bytes() if path.stat().st_size <= loader.MAX_BYTES else None
+            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
         except OSError:
             data = None
         if data is None:
-            return loader.load_deck_file(path)
+            return _load(path)
         digest = hashlib.blake2b(data, digest_size=32).digest()
         entry = self._entry(path)
         cached = self._read(entry, digest)
         if cached is not None:
             return cached
-        result = loader.load_deck_file(path)
+        result = _load(path)
         self._write(entry, digest, result)
         return result
 
@@ -73,3 +73,10 @@ class ParseCache:
             os.replace(tmp, entry)
         except OSError:
             pass
+
+
+def _load(path: Path) -> DeckFile:
+    """The YAML loader, imported only when the cache cannot answer."""
+    from omtquiz.deckformat.loader import load_deck_file
+
+    return load_deck_file(path)

@@ -20,15 +20,17 @@ import yaml
 
 from omtquiz.deckformat import records
 from omtquiz.deckformat import yamlnodes as yn
-from omtquiz.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Library, Severity
+from omtquiz.deckformat.files import MAX_BYTES, display_path, find_deck_files
+from omtquiz.deckformat.library import load_library
+from omtquiz.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.model import Source as SourceModel
 from omtquiz.paths import assets_dir
 
-MAX_BYTES = 64 * 1024 * 1024
 INTERNAL_ERROR = "internal error while reading this deck"
+# find_deck_files and load_library live beside the loader and are part of its interface.
+__all__ = ["MAX_BYTES", "display_path", "find_deck_files", "load_deck_file", "load_library"]
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
-DECK_SUFFIXES = (".yaml", ".yml")
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
@@ -51,19 +53,6 @@ ALL_CARD_KEYS = COMMON_CARD_KEYS + tuple(
 
 class _TooMany(Exception):
     """Raised when a file has so many problems that more would only bury the first ones."""
-
-
-def display_path(path: Path) -> str:
-    """The path as a compiler would print it: relative to the working folder when inside it."""
-    text = str(path)
-    if path.is_absolute():
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:
-            return text
-        if not rel.startswith(".."):
-            return rel
-    return text
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -490,54 +479,3 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) 
     ordered = tuple(sorted(reader.diagnostics, key=lambda d: (d.line, d.column)))
     return DeckFile(str(path), deck, ordered)
 
-
-def find_deck_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Deck files under each path (a file, or a folder searched recursively), each once."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            candidates = sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in DECK_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            candidates = [path]
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(candidate)
-    return found
-
-
-def load_library(paths: Iterable[str | os.PathLike[str]], *,
-                 cache_dir: str | os.PathLike[str] | None = None) -> Library:
-    """Every deck under `paths`; a deck id used twice keeps the first and flags the second."""
-    if cache_dir is not None:
-        from omtquiz.deckformat.cache import ParseCache
-
-        load = ParseCache(Path(cache_dir)).load
-    else:
-        load = load_deck_file
-    files: list[DeckFile] = []
-    owners: dict[str, DeckFile] = {}
-    for path in find_deck_files(paths):
-        if not path.exists():
-            files.append(DeckFile(str(path), None, (Diagnostic(
-                display_path(path), 1, 1, Severity.ERROR, "no such file or folder"),)))
-            continue
-        result = load(path)
-        deck = result.deck
-        if deck is not None and deck.id in owners:
-            first = owners[deck.id]
-            clash = Diagnostic(display_path(path), deck.line, 1, Severity.ERROR,
-                               f"deck: id '{deck.id}' is already used by "
-                               f"{display_path(Path(first.path))}")
-            result = DeckFile(result.path, None, (*result.diagnostics, clash))
-        elif deck is not None:
-            owners[deck.id] = result
-        files.append(result)
-    return Library(tuple(files))

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, "omtquiz cannot open your progress", str(exc))
         return 1
-    QTimer.singleShot(0, lambda: instance.listen(window))
+    QTimer.singleShot(300, lambda: instance.listen(window))  # after the first paint
     if args.study:
         window.study(("deck", args.study))
     if os.environ.get("OMTQUIZ_BENCH_PAINT"):
