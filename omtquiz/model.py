@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 CARD_TYPES = ("basic", "reverse", "cloze", "mcq")
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
@@ -58,8 +59,13 @@ class Source:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
+    """One card as its author wrote it.
+
+    A named tuple rather than a dataclass: the parse cache unpickles ten thousand of these
+    in about a quarter of the time.
+    """
+
     deck_id: str
     id: str
     type: str

@@ -176,7 +176,7 @@ def test_re_export_after_an_edit_updates_that_note_in_place(tmp_path, collection
     others = {n: collection.get_note(n).fields for n in collection.find_notes("")
               if n != before.id}
 
-    edited = replace(decks[0].cards[0], back="High velocity, low amplitude thrust")
+    edited = decks[0].cards[0]._replace(back="High velocity, low amplitude thrust")
     decks[0] = replace(decks[0], cards=(edited, *decks[0].cards[1:]), _by_id={})
     export_apkg(decks, tmp_path / "v2.apkg", now=first + timedelta(minutes=1))
     log = import_package(collection, tmp_path / "v2.apkg")
