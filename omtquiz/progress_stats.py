@@ -8,21 +8,25 @@ answer at 1 am counts for the day before, as it does for the daily limits.
 
 Only items of the decks currently loaded are counted, so a card removed from its deck drops out
 of the numbers (its history stays in the store and counts again if the card comes back).
+
+A student may have 100,000 items, and building a record for each only to count it takes seconds,
+so the store counts in SQL (per deck, per study day, per stage) and hands back only the items
+the report names; Python reads rows one by one only for the 30-day window of answers.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds, study_day
-from omtquiz.model import Card, Item, Library
+from omtquiz.model import Card, Deck, Item, Library
 from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
 from omtquiz.search import interval, item_question
-from omtquiz.store import ItemRecord, LogEntry, LogSummary, Store
+from omtquiz.store import LogEntry, LogSummary, Store, time_key
 
 RETENTION_DAYS = 30  # today and the 29 study days before it
 HEATMAP_DAYS = 365
@@ -225,30 +229,16 @@ class StatsReport:
 
 
 class _Tally:
-    def __init__(self) -> None:
-        self.total = self.new = self.learning = self.due_today = 0
-        self.reviewed_today = self.suspended = 0
+    def __init__(self, total: int = 0) -> None:
+        self.total = self.new = total  # items without a row are new
+        self.learning = self.due_today = self.reviewed_today = self.suspended = 0
         self.retained = self.retention_answers = 0
 
-    def add_item(self, record: ItemRecord, now: datetime, day_end: datetime) -> None:
-        card = record.card
-        self.total += 1
-        self.suspended += record.suspended
-        if card.is_new:
-            self.new += 1
-            return
-        if card.is_learning:
-            self.learning += 1
-        waiting = record.suspended or record.is_buried(now)
-        if not waiting and card.due is not None and card.due < day_end:
-            self.due_today += 1
-
-    def add_answer(self, row: LogSummary, today_start: datetime, window_start: datetime) -> None:
-        if row.reviewed_at >= today_start:
-            self.reviewed_today += 1
-        if row.reviewed_at >= window_start and counts_for_retention(row):
-            self.retention_answers += 1
-            self.retained += row.rating > Rating.AGAIN
+    def add_rows(self, suspended: int, seen: int, learning: int, due_today: int) -> None:
+        self.suspended += suspended
+        self.new -= seen
+        self.learning += learning
+        self.due_today += due_today
 
     def stats(self, deck_id: str, title: str, name: str) -> DeckStats:
         retention = self.retained / self.retention_answers if self.retention_answers else None
@@ -268,10 +258,10 @@ class _RetentionTally:
     def __init__(self) -> None:
         self.counts = [0, 0, 0, 0]  # young passed, young total, mature passed, mature total
 
-    def add(self, mature: bool, passed: bool) -> None:
+    def add(self, mature: bool, passed: bool, answers: int = 1) -> None:
         base = 2 if mature else 0
-        self.counts[base] += passed
-        self.counts[base + 1] += 1
+        self.counts[base] += answers if passed else 0
+        self.counts[base + 1] += answers
 
     def result(self, key: str, name: str) -> Retention:
         return Retention(key, name, *self.counts)
@@ -295,6 +285,86 @@ def technique_tags(library: Library) -> list[str]:
     return full or sorted(beside_technique - TOPIC_TAGS)
 
 
+class _Layout:
+    """What the statistics need of a library: per deck its items as store keys (`deck_tallies`
+    form), items per tag, and each tagged card's tags as an index into `tag_sets`, so answers
+    and items are counted per set of tags, of which there are few, rather than one by one. It
+    depends on the library alone and takes long at 100,000 items, so it is kept for the library.
+    """
+
+    def __init__(self, library: Library) -> None:
+        sep = Store.KEY_SEP
+        self.decks: dict[str, Deck] = {}
+        self.keys: dict[str, frozenset[str]] = {}
+        self.tag_items: Counter[str] = Counter()
+        self.tag_set_of: dict[str, dict[str, int]] = {}
+        self.technique_tags: list[str] | None = None
+        sets: dict[tuple[str, ...], int] = {}
+        for deck in library.decks:
+            keys: list[str] = []
+            tag_set_of = self.tag_set_of.setdefault(deck.id, {})
+            for card in deck.cards:
+                ords = card.ords()
+                if len(ords) == 1:
+                    keys.append(f"{card.id}{sep}{ords[0]}")
+                else:
+                    keys.extend(f"{card.id}{sep}{ord_}" for ord_ in ords)
+                if card.tags:
+                    tag_set_of.setdefault(card.id, sets.setdefault(card.tags, len(sets)))
+                    for tag in card.tags:
+                        self.tag_items[tag] += len(ords)
+            self.decks.setdefault(deck.id, deck)
+            self.keys[deck.id] = self.keys.get(deck.id, frozenset()).union(keys)
+        self.tag_sets = list(sets)
+
+    def card(self, deck_id: str, card_id: str) -> Card | None:
+        deck = self.decks.get(deck_id)
+        return deck.card(card_id) if deck is not None else None
+
+
+_layouts: list[tuple[weakref.ref[Library], _Layout]] = []
+
+
+def _layout(library: Library) -> _Layout:
+    """The library's layout, kept while the library lives (libraries never change)."""
+    for ref, layout in _layouts:
+        if ref() is library:
+            return layout
+    layout = _Layout(library)
+    _layouts[:] = [(ref, kept) for ref, kept in _layouts[-1:] if ref() is not None]
+    _layouts.append((weakref.ref(library), layout))
+    return layout
+
+
+class _Loaded(NamedTuple):
+    """Which store rows are of loaded items: those of `deck_ids` (None: every deck with rows is
+    loaded) less `excluded` (rows of cards or items since removed from their deck). Worked out
+    from the item rows, it holds for the log too: a foreign key gives each log row an item row.
+    """
+
+    deck_ids: list[str] | None
+    excluded: list[Item]
+
+
+def _deck_rows(store: Store, layout: _Layout, now: datetime, end: datetime,
+               ) -> tuple[list[tuple[str, int, int, int, int, int, list[str]]], _Loaded]:
+    """The store's per-deck tallies of loaded items, and how to keep to those items."""
+    rows = store.deck_tallies(now, end)
+    deck_ids = None if all(row[0] in layout.keys for row in rows) else list(layout.keys)
+    excluded = []
+    for deck_id, *_, keys in rows:
+        known = layout.keys.get(deck_id)
+        if known is not None and not known.issuperset(keys):
+            for key in keys:
+                if key not in known:
+                    card_id, _, ord_ = key.rpartition(Store.KEY_SEP)
+                    excluded.append(Item(deck_id, card_id, int(ord_)))
+    loaded = _Loaded(deck_ids, excluded)
+    if excluded:
+        rows = store.deck_tallies(now, end, *loaded)
+    return [row for row in rows if row[0] in layout.keys], loaded
+
+
 def collect(store: Store, library: Library, clock: Clock | None = None,
             settings: Settings | None = None, *, hardest_limit: int = HARDEST_LIMIT,
             techniques: list[str] | None = None) -> StatsReport:
@@ -309,149 +379,133 @@ def collect(store: Store, library: Library, clock: Clock | None = None,
     today = study_day(now, hour, tz)
     start, end = day_bounds(now, hour, tz)
     window_start = day_start(today - timedelta(days=RETENTION_DAYS - 1), hour, tz)
-    records = store.records()
+    layout = _layout(library)
+    titles = {deck.id: deck.full_name for deck in library.decks}
 
-    loaded: dict[Item, tuple[str, Card]] = {}
-    tallies: dict[str, _Tally] = {}
-    grand = _Tally()
-    for deck in library.decks:
-        tally = tallies[deck.id] = _Tally()
-        for card in deck.cards:
-            for item in card.items():
-                loaded[item] = (deck.id, card)
-                record = records.get(item) or ItemRecord(item)
-                tally.add_item(record, now, end)
-                grand.add_item(record, now, end)
+    tallies = {deck_id: _Tally(len(keys)) for deck_id, keys in layout.keys.items()}
+    grand = _Tally(sum(len(keys) for keys in layout.keys.values()))
+    rows, loaded = _deck_rows(store, layout, now, end)
+    for deck_id, _, suspended, seen, learning, due_today, _ in rows:
+        tallies[deck_id].add_rows(suspended, seen, learning, due_today)
+        grand.add_rows(suspended, seen, learning, due_today)
+    today_stats, retention, by_deck, by_tag = _answers(
+        store.answer_rows(window_start, end), layout, tallies, grand, time_key(start), titles)
 
     first_day = today - timedelta(days=HEATMAP_DAYS - 1)
     starts = [day_start(first_day + timedelta(days=n), hour, tz) for n in range(HEATMAP_DAYS)]
-    per_day = [0] * HEATMAP_DAYS
-    for row in store.summaries(since=starts[0], until=end):  # the year holds the 30 days
-        place = loaded.get(row.item)
-        if place is None:
-            continue
-        tallies[place[0]].add_answer(row, start, window_start)
-        grand.add_answer(row, start, window_start)
-        day = bisect.bisect_right(starts, row.reviewed_at) - 1
-        if day >= 0:
-            per_day[day] += 1
-
-    entries = [e for e in store.entries(since=window_start, until=end) if e.item in loaded]
-    titles = {deck.id: deck.full_name for deck in library.decks}
-    retention, by_deck, by_tag = _retention(entries, loaded, titles, library)
+    per_day = store.answer_counts([*starts, end], *loaded)
+    forecast = store.due_counts(
+        [day_start(today + timedelta(days=n), hour, tz) for n in range(1, FORECAST_DAYS + 1)],
+        *loaded)
+    if techniques is None:
+        if layout.technique_tags is None:
+            layout.technique_tags = technique_tags(library)
+        techniques = layout.technique_tags
     return StatsReport(
         generated_at=now,
         study_day=today,
         decks=tuple(tallies[d.id].stats(d.id, d.title, d.full_name) for d in library.decks),
         total=grand.stats("", "All decks", "All decks"),
-        today=_today([e for e in entries if e.reviewed_at >= start]),
+        today=today_stats,
         reviews_by_day=tuple(DayCount(first_day + timedelta(days=n), count)
                              for n, count in enumerate(per_day)),
-        forecast=_forecast(records, loaded, today, hour, tz),
+        forecast=tuple(DayCount(today + timedelta(days=n), count)
+                       for n, count in enumerate(forecast)),
         retention=retention,
         retention_by_deck=by_deck,
         retention_by_tag=by_tag,
-        hardest=_hardest(records, loaded, titles, settings, now, hardest_limit),
-        mastery=_mastery(records, library,
-                         technique_tags(library) if techniques is None else techniques),
+        hardest=_hardest(store, layout, loaded, titles, settings, now, hardest_limit),
+        mastery=_mastery(store, layout, loaded, techniques),
         exams=tuple(ExamPoint(study_day(e.started_at, hour, tz), e.started_at, e.scope,
                               e.total, e.correct) for e in store.exams()),
     )
 
 
-def _today(entries: list[LogEntry]) -> TodayStats:
-    return TodayStats(answers=len(entries), cards=len({e.item for e in entries}),
-                      time_ms=sum(e.duration_ms or 0 for e in entries),
-                      again=sum(e.rating is Rating.AGAIN for e in entries))
+def _gap(due: str | None, last_review: str | None) -> timedelta | None:
+    """The interval a log snapshot's card had (its due less its last review), if both are set."""
+    if due is None or last_review is None:
+        return None
+    return datetime.fromisoformat(due) - datetime.fromisoformat(last_review)
 
 
-def _retention(entries: list[LogEntry], loaded: dict[Item, tuple[str, Card]],
-               titles: dict[str, str], library: Library,
-               ) -> tuple[Retention, tuple[Retention, ...], tuple[Retention, ...]]:
-    grand = _RetentionTally()
-    decks = {deck.id: _RetentionTally() for deck in library.decks}
+def _answers(rows, layout: _Layout, tallies: dict[str, _Tally], grand: _Tally, start: str,
+             titles: dict[str, str],
+             ) -> tuple[TodayStats, Retention, tuple[Retention, ...], tuple[Retention, ...]]:
+    """Today's figures and true retention from the answers of the 30-day window (`rows` from
+    `Store.answer_rows`); answers from `start` on count for today."""
+    sep, keys = Store.KEY_SEP, layout.keys
+    rows = [row for row in rows
+            if (known := keys.get(row[0])) is not None and f"{row[1]}{sep}{row[2]}" in known]
+    today = [row for row in rows if row[3] >= start]
+    for deck_id, count in Counter(row[0] for row in today).items():
+        tallies[deck_id].reviewed_today += count
+        grand.reviewed_today += count
+    mature_gap = timedelta(days=MATURE_DAYS)
+    # Answers counted by (deck, set of tags, mature, passed): few groups, however many answers.
+    groups: Counter[tuple[str, int | None, bool, bool]] = Counter()
+    for deck_id, card_id, _, _, rating, _, mode, state, due, last in rows:
+        if mode == "review" and state == State.REVIEW:
+            gap = _gap(due, last)
+            groups[deck_id, layout.tag_set_of[deck_id].get(card_id),
+                   gap is not None and gap >= mature_gap, rating > Rating.AGAIN] += 1
+    retention = _RetentionTally()
+    decks = {deck_id: _RetentionTally() for deck_id in titles}
     tags: dict[str, _RetentionTally] = {}
-    for entry in entries:
-        if not counts_for_retention(entry):
-            continue
-        deck_id, card = loaded[entry.item]
-        mature = is_mature(entry.before.card)
-        passed = entry.rating > Rating.AGAIN
-        grand.add(mature, passed)
-        decks[deck_id].add(mature, passed)
-        for tag in card.tags:
-            tags.setdefault(tag, _RetentionTally()).add(mature, passed)
-    return (grand.result("", "All decks"),
+    for (deck_id, tag_set, mature, passed), count in groups.items():
+        for tally in (tallies[deck_id], grand):
+            tally.retention_answers += count
+            tally.retained += count if passed else 0
+        retention.add(mature, passed, count)
+        decks[deck_id].add(mature, passed, count)
+        for tag in layout.tag_sets[tag_set] if tag_set is not None else ():
+            tags.setdefault(tag, _RetentionTally()).add(mature, passed, count)
+    return (TodayStats(answers=len(today), cards=len({row[:3] for row in today}),
+                       time_ms=sum(row[5] or 0 for row in today),
+                       again=sum(row[4] == Rating.AGAIN for row in today)),
+            retention.result("", "All decks"),
             tuple(decks[d].result(d, titles[d]) for d in decks),
             tuple(tags[t].result(t, t) for t in sorted(tags, key=str.casefold)))
 
 
-def _forecast(records: dict[Item, ItemRecord], loaded: dict[Item, tuple[str, Card]],
-              today: date, hour: int, tz: tzinfo | None) -> tuple[DayCount, ...]:
-    """Cards coming due per study day as things stand; what is overdue counts for today."""
-    bounds = [day_start(today + timedelta(days=n), hour, tz) for n in range(1, FORECAST_DAYS + 1)]
-    counts = [0] * FORECAST_DAYS
-    for item, record in records.items():
-        card = record.card
-        if item not in loaded or record.suspended or card.is_new or card.due is None:
-            continue
-        day = bisect.bisect_right(bounds, card.due)
-        if day < FORECAST_DAYS:
-            counts[day] += 1
-    return tuple(DayCount(today + timedelta(days=n), counts[n]) for n in range(FORECAST_DAYS))
-
-
-def _hardest(records: dict[Item, ItemRecord], loaded: dict[Item, tuple[str, Card]],
-             titles: dict[str, str], settings: Settings, now: datetime,
-             limit: int) -> tuple[HardItem, ...]:
+def _hardest(store: Store, layout: _Layout, loaded: _Loaded, titles: dict[str, str],
+             settings: Settings, now: datetime, limit: int) -> tuple[HardItem, ...]:
     """Most lapses first, then lowest retrievability now.
 
-    Retrievability falls as the days since the last review grow against the stability, so the
-    list is chosen by that ratio and FSRS is asked only about the items on it: with 100,000
-    reviewed items that is the difference between a second and nothing.
+    Retrievability falls as the whole days since the last review grow against the stability,
+    so the store picks the list by that ratio and FSRS is asked only about the items on it.
     """
-    def strain(record: ItemRecord) -> float:
-        card = record.card
-        if card.last_review is None or not card.stability:
-            return 0.0
-        return max(0, (now - card.last_review).days) / card.stability
-
-    seen = (r for item, r in records.items() if item in loaded and not r.card.is_new)
-    chosen = heapq.nsmallest(max(0, limit), seen,
-                             key=lambda r: (-r.card.lapses, -strain(r), r.item))
     scored = [(r, retrievability(r.card, now, settings.for_deck(r.item.deck_id)))
-              for r in chosen]
+              for r in store.most_lapsed(now, limit, *loaded)]
     scored.sort(key=lambda pair: (-pair[0].card.lapses, pair[1], pair[0].item))
     result = []
     for record, chance in scored:
-        deck_id, card = loaded[record.item]
-        result.append(HardItem(record.item, titles[deck_id],
-                               item_question(card, record.item.ord), record.card.lapses,
-                               chance, record.suspended, record.leech))
+        item = record.item
+        card = layout.card(item.deck_id, item.card_id)
+        assert card is not None  # the store kept to loaded items
+        result.append(HardItem(item, titles[item.deck_id], item_question(card, item.ord),
+                               record.card.lapses, chance, record.suspended, record.leech))
     return tuple(result)
 
 
-def _mastery(records: dict[Item, ItemRecord], library: Library,
+def _mastery(store: Store, layout: _Layout, loaded: _Loaded,
              techniques: list[str]) -> tuple[Mastery, ...]:
+    """Each technique's items by stage; items without a row, or with a new one, are new."""
     stages: dict[str, Counter[str]] = {tag: Counter() for tag in techniques}
-    for deck in library.decks:
-        for card in deck.cards:
-            wanted = [tag for tag in card.tags if tag in stages]
-            if not wanted:
-                continue
-            for item in card.items():
-                record = records.get(item)
-                state = record.card if record else CardState()
-                if state.is_new:
-                    stage = "new"
-                elif state.is_learning:
-                    stage = "learning"
-                else:
-                    stage = "mature" if is_mature(state) else "young"
-                for tag in wanted:
-                    stages[tag][stage] += 1
-    return tuple(Mastery(tag, total=sum(c.values()), mature=c["mature"], young=c["young"],
-                         learning=c["learning"], new=c["new"]) for tag, c in stages.items())
+    if any(layout.tag_items[tag] for tag in stages):
+        for deck_id, learning, review, mature in store.stage_cards(MATURE_DAYS, *loaded):
+            tag_set_of = layout.tag_set_of[deck_id].get
+            for stage, card_ids, sign in (("learning", learning, 1), ("young", review, 1),
+                                          ("young", mature, -1), ("mature", mature, 1)):
+                for tag_set, count in Counter(map(tag_set_of, card_ids)).items():
+                    for tag in layout.tag_sets[tag_set] if tag_set is not None else ():
+                        if tag in stages:
+                            stages[tag][stage] += sign * count
+    result = []
+    for tag, counts in stages.items():
+        total = layout.tag_items[tag]
+        result.append(Mastery(tag, total=total, mature=counts["mature"], young=counts["young"],
+                              learning=counts["learning"], new=total - sum(counts.values())))
+    return tuple(result)
 
 
 def format_table(report: StatsReport) -> str:
