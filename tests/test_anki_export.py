@@ -6,6 +6,7 @@ Anki desktop uses), so "imports cleanly" and "updates in place" are Anki's verdi
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sqlite3
@@ -320,6 +321,22 @@ def test_filters_by_deck_and_tag_and_reports_progress(tmp_path):
     with pytest.raises(ExportError, match="nothing to export"):
         export_apkg(_decks(tmp_path), tmp_path / "x.apkg", tags=["absent"])
     assert not (tmp_path / "x.apkg").exists()
+
+
+def test_the_cycle_collector_is_paused_during_an_export_and_restored_after(tmp_path):
+    seen = []
+    export_apkg(_decks(tmp_path), tmp_path / "a.apkg",
+                on_progress=lambda done, total: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(ExportError):
+        export_apkg(_decks(tmp_path), tmp_path / "x.apkg", tags=["absent"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export_apkg(_decks(tmp_path), tmp_path / "b.apkg")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
 
 
 def test_progress_from_store_reads_the_learners_history(tmp_path, collection):

@@ -7,7 +7,6 @@ never serve a stale deck. A new omtquiz version ignores old entries.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from omtquiz import __version__
 from omtquiz.deckformat.files import MAX_BYTES, display_path
+from omtquiz.gcpause import gc_paused
 from omtquiz.model import DeckFile
 
 _FORMAT = f"omtquiz-{__version__}-2"
@@ -52,11 +52,8 @@ class ParseCache:
                 header = pickle.load(fh)
                 if header != (_FORMAT, digest):
                     return None
-                gc.disable()
-                try:
+                with gc_paused():
                     result = pickle.load(fh)
-                finally:
-                    gc.enable()
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError,
                 ValueError, ImportError, IndexError):
             return None

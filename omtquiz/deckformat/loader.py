@@ -9,11 +9,9 @@ fixes a typo.
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -22,6 +20,7 @@ from omtquiz.deckformat import records
 from omtquiz.deckformat import yamlnodes as yn
 from omtquiz.deckformat.files import MAX_BYTES, display_path, find_deck_files
 from omtquiz.deckformat.library import load_library
+from omtquiz.gcpause import gc_paused
 from omtquiz.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.model import Source as SourceModel
 from omtquiz.paths import assets_dir
@@ -58,18 +57,6 @@ class _TooMany(Exception):
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading allocates many small objects that live on; pausing the cycle collector halves it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Reader:
@@ -454,7 +441,7 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) 
     path = Path(path)
     reader = _Reader(path, display_path(path))
     deck = None
-    with _gc_paused():
+    with gc_paused():
         try:
             text = _read_text(path, reader, max_bytes)
             if text is not None:
