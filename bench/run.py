@@ -81,7 +81,7 @@ def _until_painted(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def startup(runs: int, tmp: Path) -> list[Row]:
+def startup(runs: int, tmp: Path, anki_python: str | None = None) -> list[Row]:
     env = _env(tmp / "startup")
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
     app_cmd = [sys.executable, "-m", "omtquiz"]
@@ -94,13 +94,25 @@ def startup(runs: int, tmp: Path) -> list[Row]:
         decks.append(elapsed)
         rss.append(peak)
         card.append(_until_painted(study_cmd, env)[0])
-    b = statistics.median(bare)
-    return [
-        Row("start to deck list painted", statistics.median(decks), b, "s", "<= 2.0x"),
+    b, ours = statistics.median(bare), statistics.median(decks)
+    rows = [
+        Row("start to deck list painted", ours, b, "s", "<= 2.0x"),
         Row("start to first card painted", statistics.median(card), b, "s", "<= 2.5x"),
         Row("app peak memory, bundled decks", statistics.median(rss) / 1024, None, "MB",
             "<= 120 MB"),
     ]
+    if anki_python:
+        from bench.anki_desktop import measure
+
+        anki = measure(anki_python, runs, tmp)
+        if anki is None:
+            print(f"note: {anki_python} cannot import aqt; Anki desktop not measured",
+                  file=sys.stderr)
+        else:
+            rows += [Row("Anki desktop: start to main window shown", anki[0], None, "s", "-"),
+                     Row("deck list vs Anki desktop's deck list", ours, anki[1], "s",
+                         "<= 0.4x")]
+    return rows
 
 
 def make_deck(path: Path, cards: int) -> Path:
@@ -282,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     parser.add_argument("--only", choices=["startup", "loading", "scheduling", "export"],
                         action="append", help="run only these groups")
+    parser.add_argument("--anki-python", metavar="PYTHON",
+                        help="an interpreter with Anki desktop (pip install 'aqt[qt6]'): "
+                        "also time Anki's start to its deck list, beside ours")
     args = parser.parse_args(argv)
     quick = args.quick
     runs = 1 if quick else 7
@@ -290,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="omtquiz-bench-") as name:
         tmp = Path(name)
         if "startup" in groups:
-            rows += startup(1 if quick else 9, tmp)
+            rows += startup(1 if quick else 9, tmp, args.anki_python)
         if "loading" in groups:
             rows += loading(200 if quick else 10_000, 400 if quick else 100_000, runs, tmp)
         if "scheduling" in groups:
