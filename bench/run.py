@@ -321,3 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps([row.__dict__ for row in rows], indent=2))
     return 0
+
+
+if __name__ == "__main__":  # `python bench/run.py` as well as `python -m bench`
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

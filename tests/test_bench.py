@@ -27,3 +27,12 @@ def test_bench_quick_runs_and_prints_every_figure(tmp_path):
     assert ("cannot import aqt" in result.stderr
             or "deck list vs Anki desktop's deck list" in figures)
     assert "ratio" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.slow
+def test_bench_also_runs_as_a_script_from_any_folder(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick",
+                             "--only", "export"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "export 200 cards to .apkg" in result.stdout
