@@ -81,6 +81,13 @@ def study_day(now_utc: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
     return (_local(now_utc, tz) - timedelta(hours=day_start_hour)).date()
 
 
+def day_start(day: date, day_start_hour: int = DEFAULT_DAY_START_HOUR,
+              tz: tzinfo | None = None) -> datetime:
+    """The UTC moment study day `day` begins."""
+    _check_hour(day_start_hour)
+    return _at_local_hour(day, day_start_hour, tz)
+
+
 def day_bounds(now_utc: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
                tz: tzinfo | None = None) -> tuple[datetime, datetime]:
     """The UTC start (inclusive) and end (exclusive) of the study day holding `now_utc`.
@@ -88,5 +95,5 @@ def day_bounds(now_utc: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
     Computed from local wall-clock hours, so a day that crosses a DST change lasts 23 or 25 hours.
     """
     day = study_day(now_utc, day_start_hour, tz)
-    return (_at_local_hour(day, day_start_hour, tz),
-            _at_local_hour(day + timedelta(days=1), day_start_hour, tz))
+    return (day_start(day, day_start_hour, tz),
+            day_start(day + timedelta(days=1), day_start_hour, tz))

@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from omtquiz.clock import Clock, SystemClock, study_day
+from omtquiz.clock import Clock, SystemClock, day_start, study_day
 from omtquiz.model import Item, Library
-from omtquiz.progress_stats import day_start
-from omtquiz.scheduling import Settings, State, retrievability
-from omtquiz.session import Scope
+from omtquiz.scheduling import Settings, retrievability
+from omtquiz.session import Scope, new_introduced_today
 from omtquiz.store import ItemRecord, Store
 
 DEFAULT_MARGIN_DAYS = 7
@@ -232,6 +231,7 @@ def plan_exam(store: Store, library: Library, exam_day: date, scopes: Sequence[S
     records = store.records()
 
     items = scope_items(library, scopes)
+    deck_settings = {deck.id: settings.for_deck(deck.id) for deck in library.decks}
     suspended = 0
     recall = 0.0
     new_sizes: dict[str, Counter[str]] = {}
@@ -246,18 +246,16 @@ def plan_exam(store: Store, library: Library, exam_day: date, scopes: Sequence[S
             new_sizes.setdefault(item.deck_id, Counter())[item.card_id] += 1
         else:
             recall += retrievability(record.card, max(exam_moment, now),
-                                     settings.for_deck(item.deck_id))
+                                     deck_settings[item.deck_id])
 
-    used = Counter(row.item.deck_id
-                   for row in store.summaries(since=day_start(today, hour, tz), until=now)
-                   if row.rescheduled and row.state_before is State.NEW)
+    used = new_introduced_today(store, settings, now)
     days_to_deadline = (deadline - today).days + 1
     decks = []
     for deck in library.decks:
         sizes = new_sizes.get(deck.id)
         if sizes is None:
             continue
-        limit = settings.for_deck(deck.id).new_per_day
+        limit = deck_settings[deck.id].new_per_day
         ordered = list(sizes.values())  # Counter keeps insertion order: deck-file order
         decks.append(DeckPlan(
             deck_id=deck.id, title=deck.full_name, new=sum(ordered), limit=limit,

@@ -19,14 +19,14 @@ from __future__ import annotations
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds, study_day
+from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.model import Card, Deck, Item, Library
-from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
-from omtquiz.search import interval, item_question
-from omtquiz.store import LogEntry, LogSummary, Store, time_key
+from omtquiz.scheduling import Rating, Settings, State, retrievability
+from omtquiz.search import item_question
+from omtquiz.store import Store, time_key
 
 RETENTION_DAYS = 30  # today and the 29 study days before it
 HEATMAP_DAYS = 365
@@ -38,19 +38,6 @@ RETENTION_WINDOW = timedelta(days=RETENTION_DAYS)
 TECHNIQUE_TOPICS = ("technique", "indication", "contraindication")
 TOPIC_TAGS = frozenset({*TECHNIQUE_TOPICS, "principles", "safety", "do-vs-md",
                         "patient-experience"})
-
-
-def day_start(day: date, day_start_hour: int, tz: tzinfo | None) -> datetime:
-    """The UTC moment study day `day` begins; mid-day is looked up so DST never shifts it."""
-    middle = datetime(day.year, day.month, day.day, day_start_hour) + timedelta(hours=12)
-    local = middle.replace(tzinfo=tz) if tz is not None else middle.astimezone()
-    return day_bounds(as_utc(local), day_start_hour, tz)[0]
-
-
-def is_mature(card: CardState) -> bool:
-    """Anki's rule: a graduated card whose interval is 21 days or more."""
-    gap = interval(card)
-    return card.state is State.REVIEW and gap is not None and gap >= timedelta(days=MATURE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -246,12 +233,6 @@ class _Tally:
                          learning=self.learning, due_today=self.due_today,
                          reviewed_today=self.reviewed_today, suspended=self.suspended,
                          retention_30d=retention, retention_answers=self.retention_answers)
-
-
-def counts_for_retention(row: LogSummary | LogEntry) -> bool:
-    """A review-screen answer on a graduated card: quizzes and learning steps test other things."""
-    state_before = row.state_before if isinstance(row, LogSummary) else row.before.card.state
-    return row.mode == "review" and state_before is State.REVIEW
 
 
 class _RetentionTally:

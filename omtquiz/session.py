@@ -257,6 +257,11 @@ def _load_today(store: Store, settings: Settings, now: datetime) -> _Today:
     return today
 
 
+def new_introduced_today(store: Store, settings: Settings, now: datetime) -> Counter[str]:
+    """Per deck, the new items introduced this study day: what its new-card limit has used."""
+    return _load_today(store, settings, now).new_done
+
+
 def _due_today(card: CardState, day_end: datetime) -> bool:
     """Whether an answer now may reschedule the card: new, learning, or due this study day."""
     return card.is_new or card.is_learning or card.due is None or card.due < day_end
@@ -887,7 +892,7 @@ def reviewed_today(store: Store, clock: Clock | None = None,
     settings, now = _settings_and_now(store, clock, settings)
     glob = settings.global_settings
     start, end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
-    return len(store.summaries(since=start, until=end))
+    return store.answer_counts([start, end])[0]
 
 
 def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:

@@ -745,18 +745,21 @@ class Store:
             rows = self._conn.execute(
                 "SELECT key, value FROM settings WHERE key = 'global' OR key LIKE 'deck:%'"
             ).fetchall()
-        result = Settings()
+        glob, overrides = SchedulerSettings(), {}
         for key, value in sorted(rows, key=lambda row: row[0] != "global"):
             try:
                 data = json.loads(value)
                 if key == "global":
-                    result = Settings(SchedulerSettings.from_dict(data), result.deck_overrides)
+                    glob = SchedulerSettings.from_dict(data)
                 else:
+                    # Checked as `Settings.with_deck` checks, once per deck rather than again
+                    # for every deck added after it.
                     known = {k: v for k, v in data.items() if k in _SETTING_NAMES}
-                    result = result.with_deck(key.removeprefix("deck:"), **known)
+                    checked = SchedulerSettings.from_dict(known, base=glob).to_dict()
+                    overrides[key.removeprefix("deck:")] = {k: checked[k] for k in known}
             except (ValueError, TypeError, AttributeError) as exc:
                 log.warning("ignoring the stored setting %r: %s", key, exc)
-        return result
+        return Settings(glob, overrides)
 
     def save_settings(self, settings: Settings) -> None:
         data = settings.to_dict()

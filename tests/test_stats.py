@@ -12,14 +12,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from conftest import run_cli
-from omtquiz.clock import FixedClock
+from omtquiz.clock import FixedClock, day_start
 from omtquiz.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.progress_stats import (
     DayCount,
     Mastery,
     Retention,
     collect,
-    day_start,
     format_table,
     technique_tags,
 )
