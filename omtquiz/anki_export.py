@@ -192,14 +192,13 @@ def progress_from_store(store: Any, items: Iterable[Item]) -> dict[Item, ItemPro
     wanted = set(items)
     records = {item: record for item, record in store.records().items() if item in wanted}
     reviews: dict[Item, list[Review]] = {}
-    for entry in store.entries():
-        if entry.item not in records or not entry.rescheduled:
+    for item, reviewed_at, rating, duration_ms, due in store.schedule_history():
+        if item not in records:
             continue
-        due = entry.after.card.due
-        interval = (due - entry.reviewed_at).total_seconds() / 86400 if due else 0.0
-        reviews.setdefault(entry.item, []).append(Review(
-            time=entry.reviewed_at, rating=int(entry.rating),
-            duration_ms=int(entry.duration_ms or 0), interval_days=max(0.0, interval)))
+        interval = (due - reviewed_at).total_seconds() / 86400 if due else 0.0
+        reviews.setdefault(item, []).append(Review(
+            time=reviewed_at, rating=rating, duration_ms=int(duration_ms or 0),
+            interval_days=max(0.0, interval)))
     progress = {}
     for item, record in records.items():
         card = record.card

@@ -670,6 +670,16 @@ class Store:
             ).fetchall()
         return [_row_entry(row) for row in rows]
 
+    def schedule_history(self) -> list[tuple[Item, datetime, int, int | None, datetime | None]]:
+        """(item, reviewed_at, rating, duration_ms, due after) for each answer that moved the
+        schedule, in the order written: the review log as an export needs it, read without
+        decoding every answer's whole before-and-after records."""
+        rows = self._tuples(
+            "SELECT deck_id, card_id, ord, reviewed_at, rating, duration_ms, "
+            "json_extract(after, '$.card.due') FROM review_log WHERE rescheduled = 1 ORDER BY id")
+        return [(Item(deck_id, card_id, ord_), _dt(at), rating, duration_ms, _dt(due))
+                for deck_id, card_id, ord_, at, rating, duration_ms, due in rows]
+
     def summaries(self, *, since: datetime | None = None,
                   until: datetime | None = None) -> list[LogSummary]:
         where, params = self._log_filter(None, since, until)

@@ -209,6 +209,20 @@ def test_records_and_log_rows_round_trip_exactly(store):
         reopened.close()
 
 
+def test_schedule_history_is_the_log_of_answers_that_moved_the_schedule(store):
+    answer(store, ITEM, Rating.GOOD, T0)
+    answer(store, ITEM, Rating.AGAIN, T0 + timedelta(minutes=12))
+    other = Item("lumbar", "l1", 0)
+    answer(store, other, Rating.EASY, T0 + timedelta(minutes=13), mode="mcq")
+    record = store.get(ITEM)
+    store.record_answer(record, record, rating=Rating.HARD, reviewed_at=T0 + timedelta(hours=1),
+                        duration_ms=None, mode="typed", rescheduled=False)
+    expected = [(e.item, e.reviewed_at, int(e.rating), e.duration_ms, e.after.card.due)
+                for e in store.entries() if e.rescheduled]
+    assert len(expected) == 3
+    assert store.schedule_history() == expected
+
+
 def test_bad_modes_and_mismatched_items_are_refused(store):
     with pytest.raises(ValueError, match="mode"):
         answer(store, ITEM, Rating.GOOD, T0, mode="cram")
