@@ -95,12 +95,14 @@ class QuestionMaker:
     def __init__(self, library: Library, seed: int | None = None) -> None:
         self.library = library
         self.rng = random.Random(seed)
-        self._pools: dict[str, list[tuple[Card, int, str]]] = {}
+        self._pools: dict[str, list[tuple[Card, int, str, tuple[str, ...] | None]]] = {}
 
-    def _pool(self, deck: Deck) -> list[tuple[Card, int, str]]:
+    def _pool(self, deck: Deck) -> list[tuple[Card, int, str, tuple[str, ...] | None]]:
+        """(card, ord, answer, stem) of every item of the deck, made once."""
         if deck.id not in self._pools:
             self._pools[deck.id] = [
-                (card, ord_, answer_of(card, ord_)) for card in deck.cards for ord_ in card.ords()
+                (card, ord_, answer_of(card, ord_), _stem(card, ord_))
+                for card in deck.cards for ord_ in card.ords()
             ]
         return self._pools[deck.id]
 
@@ -121,7 +123,7 @@ class QuestionMaker:
         stem = _stem(card, ord_)
         yes_no = _is_yes_no(answer)
         scored = []
-        for other, other_ord, text in self._pool(deck) if deck else ():
+        for other, other_ord, text, other_stem in self._pool(deck) if deck else ():
             if other.id == card.id or not text or text.casefold() in folded:
                 continue
             if len(text) > max(3 * len(answer), 40):
@@ -130,7 +132,7 @@ class QuestionMaker:
                 card.type in ("mcq", "cloze") and other.type in ("mcq", "cloze"))
             overlap = len(tags & set(other.tags)) / (len(tags | set(other.tags)) or 1)
             closeness = min(len(text), len(answer)) / max(len(text), len(answer), 1)
-            asked_alike = stem is not None and _stem(other, other_ord) == stem
+            asked_alike = stem is not None and other_stem == stem
             both_yes_no = yes_no and _is_yes_no(text)
             score = (overlap + 0.5 * closeness + 0.8 * asked_alike + 1.0 * both_yes_no
                      + 0.2 * self.rng.random())
@@ -164,8 +166,8 @@ class QuestionMaker:
         if card is None:
             return None
         answer = answer_of(card, item.ord)
-        if not answer or len(answer) > TYPED_MAX_ANSWER:
-            return None
+        if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
+            return None  # an answer of only articles or marks ("A", "+") could never be right
         explanation = markdown(card.explanation) if card.explanation else ""
         return Question(item, prompt_of(card, item.ord), answer, (), explanation)
 

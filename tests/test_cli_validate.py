@@ -59,3 +59,21 @@ def test_version():
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("omtquiz ")
+
+
+def test_an_empty_source_fails_strict(tmp_path):
+    (tmp_path / "e.yaml").write_text(GOOD.replace("source: s}", "source: ''}"))
+    result = run_cli("validate", "e.yaml", "--strict", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "e.yaml:5:40: error: cards[0]: card has no source (every fact needs one)" in (
+        result.stdout), result.stdout
+
+
+def test_progress_commands_report_a_store_they_cannot_open(tmp_path):
+    data = tmp_path / "data"
+    (data / "progress.sqlite3").mkdir(parents=True)  # a folder where the database should be
+    for command in (["stats", "--decks", str(tmp_path)], ["backup"],
+                    ["restore", str(tmp_path / "nothing.sqlite3")]):
+        result = run_cli(*command, "--data-dir", str(data))
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr.startswith("omtquiz: ") and "Traceback" not in result.stderr

@@ -209,6 +209,22 @@ def test_length_giveaway_both_ways(tmp_path):
     assert hit.line == 13
 
 
+def test_the_lint_and_generated_choices_share_one_giveaway_rule(tmp_path, monkeypatch):
+    from omtquiz.deckformat import records
+
+    write(tmp_path, "a.yaml", """\
+        - id: short-distractor
+          type: mcq
+          question: Which technique adds an activating force to a position of ease?
+          answer: Facilitated positional release
+          distractors: [Strain-counterstrain, Muscle energy technique, HVLA]
+          source: s
+        """)
+    only(lints(tmp_path), "far shorter than the answer")
+    monkeypatch.setattr(records, "GIVEAWAY_CHARS", 1000)
+    assert not [d for d in lints(tmp_path) if "alike in length" in d.message]
+
+
 def test_cloze_deletion_that_hides_most_of_the_text(tmp_path):
     write(tmp_path, "a.yaml", """\
         - id: most

@@ -223,6 +223,53 @@ def test_missing_source_is_a_warning_and_unused_source_too(write_deck):
     assert (4, "sources: 'cc-omt' is never cited by a card") in warnings
 
 
+@pytest.mark.parametrize(("empty", "column"), [("source:", 10), ("source: ''", 11),
+                                               ('source: "  "', 11)])
+def test_empty_source_is_warned_like_a_missing_one(write_deck, empty, column):
+    path = write_deck(deck(f"""\
+        - id: a
+          front: q
+          back: a
+          {empty}
+        """))
+    result = load_deck_file(path)
+    found = [(d.line, d.column, d.severity, d.message, d.card_id) for d in result.diagnostics
+             if "no source" in d.message]
+    assert found == [(10, column, Severity.WARNING,
+                      "cards[0]: card has no source (every fact needs one)", "a")]
+    assert result.deck.card("a").source is None
+
+
+@pytest.mark.parametrize("body", ["- {front: q, back: a, source: cc-omt}\n", "- just text\n"])
+def test_a_list_whose_only_card_is_broken_is_not_called_empty(write_deck, body):
+    result = load_deck_file(write_deck(deck(body)))
+    assert problems(result.path)  # the broken card's error ...
+    assert not [d for d in result.diagnostics if "the list is empty" in d.message]  # ... alone
+
+
+def test_an_empty_cards_list_is_still_warned(write_deck):
+    path = write_deck(HEAD.replace("cards:\n", "cards: []\n"))
+    assert problems(path, Severity.WARNING)[-1] == (6, "cards: the list is empty")
+
+
+@pytest.mark.parametrize("text", ["'{{c0::Rib raising}} helps.'",
+                                  "'{{c1::Rib raising}} helps {{c00::breathing}}.'"])
+def test_a_deletion_numbered_c0_is_an_error_and_its_card_is_dropped(write_deck, text):
+    path = write_deck(deck(f"""\
+        - {{id: good, type: cloze, text: '{{{{c1::x}}}} y', source: cc-omt}}
+        - id: zero
+          type: cloze
+          text: {text}
+          source: cc-omt
+        """))
+    result = load_deck_file(path)
+    assert [(d.line, d.column, d.message, d.card_id) for d in result.diagnostics] == [
+        (10, 9, "cards[1].text: {{c0::...}}: cloze numbers start at 1, as in {{c1::answer}}",
+         "zero")]
+    assert [c.id for c in result.deck.cards] == ["good"]
+    assert all(item.ord >= 0 for c in result.deck.cards for item in c.items())
+
+
 def test_image_inside_the_deck_folder(write_deck, tmp_path):
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "x.png").write_bytes(b"\x89PNG\r\n")

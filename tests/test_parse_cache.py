@@ -65,3 +65,49 @@ def test_library_with_a_cache_equals_library_without(tmp_path):
     for _ in range(2):
         cached = load_library([tmp_path / "d"], cache_dir=tmp_path / "cache")
         assert cached.files == plain.files
+
+
+def test_an_edit_after_hashing_is_never_stored_under_the_old_hash(tmp_path, monkeypatch):
+    """The bytes hashed are the bytes parsed: an edit landing between the cache's read and the
+    parse must not store the new deck under the old bytes' hash (a later hit would be stale)."""
+    import hashlib
+    import types
+
+    from omtquiz.deckformat import cache as cache_module
+
+    deck = tmp_path / "c.yaml"
+    deck.write_text(DECK)
+    edited = DECK.replace("Answer one", "Answer two")
+
+    def sha256_then_edit(data):
+        digest = hashlib.sha256(data)
+        deck.write_text(edited)  # the author saves again just after the cache read the file
+        return digest
+
+    monkeypatch.setattr(cache_module, "hashlib", types.SimpleNamespace(
+        sha256=sha256_then_edit, blake2b=hashlib.blake2b))
+    cache = ParseCache(tmp_path / "cache")
+    assert cache.load(deck).deck.card("a").back == "Answer one"  # what was hashed
+    monkeypatch.undo()
+    (entry,) = (tmp_path / "cache" / "decks").glob("*.pickle")
+    stored = ParseCache._read(entry, hashlib.sha256(DECK.encode()).digest())
+    assert stored is not None and stored.deck.card("a").back == "Answer one"
+    assert cache.load(deck).deck.card("a").back == "Answer two"  # the edit: a miss, parsed
+    deck.write_text(DECK)
+    assert cache.load(deck).deck.card("a").back == "Answer one"
+
+
+def test_bytes_given_to_the_loader_are_checked_as_a_file_is(tmp_path):
+    from omtquiz.deckformat.loader import load_deck_file
+
+    def seen(path, **kwargs):
+        return [str(d) for d in load_deck_file(path, **kwargs).diagnostics]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(DECK.encode().replace(b"Answer", b"Answ\xe9r"))
+    assert seen(bad, data=bad.read_bytes()) == seen(bad)
+    assert "not UTF-8: byte 0xe9" in seen(bad)[0]
+    big = tmp_path / "big.yaml"
+    big.write_text(DECK + "# padding\n" * 300_000)
+    assert seen(big, data=big.read_bytes(), max_bytes=2**20) == seen(big, max_bytes=2**20)
+    assert "MiB are refused" in seen(big, max_bytes=2**20)[0]

@@ -108,3 +108,33 @@ def test_an_authors_own_distractors_are_never_padded_with_guesses():
     lib = Library((DeckFile("t.yaml", Deck("t", "T", "t.yaml", cards)),))
     q = QuestionMaker(lib, seed=1).multiple_choice(Item("t", "m"))
     assert sorted(q.choices) == ["Chronic neck pain", "Tension headache", "Unstable fracture"]
+
+
+def test_answers_that_normalise_to_nothing_are_not_asked_typed():
+    cards = [Card("g", "grade", "cloze", text="Grade {{c1::A}} is {{c2::mild strain}}."),
+             Card("g", "plus", "basic", front="Sign of a positive test?", back="+"),
+             Card("g", "the", "basic", front="Which article?", back="The"),
+             Card("g", "ok", "basic", front="Which technique?", back="Counterstrain")]
+    lib = Library((DeckFile("g.yaml", Deck("g", "Grades", "g.yaml", tuple(cards))),))
+    maker = QuestionMaker(lib, seed=1)
+    assert not check_typed("A", "A").correct  # why: "A" normalises to nothing
+    for item in (Item("g", "grade", 0), Item("g", "plus"), Item("g", "the")):
+        assert maker.typed(item) is None
+    assert maker.typed(Item("g", "grade", 1)).answer == "mild strain"
+    asked = {q.item for q in maker.questions(
+        [i for c in cards for i in c.items()], typed=True)}
+    assert asked == {Item("g", "grade", 1), Item("g", "ok")}
+    assert maker.multiple_choice(Item("g", "grade", 0)) is not None  # still asked as mcq
+
+
+def test_question_stems_are_worked_out_once_per_item(monkeypatch):
+    import omtquiz.quiz as quiz
+
+    calls = []
+    real = quiz._stem
+    monkeypatch.setattr(quiz, "_stem", lambda card, ord_: calls.append(1) or real(card, ord_))
+    lib = library()
+    items = [i for c in lib.decks[0].cards for i in c.items()]
+    questions = QuestionMaker(lib, seed=1).questions(items)
+    assert len(questions) == len(items)
+    assert len(calls) <= 2 * len(items)  # the pool's once each, and each question's own

@@ -231,6 +231,33 @@ def test_warnings_for_rules_and_records_that_make_nothing(tmp_path):
         (30, "cards: the list is empty")]
 
 
+@pytest.mark.parametrize(("empty", "column"), [("    source:\n", 12), ("    source: \"\"\n", 13)])
+def test_a_record_with_an_empty_source_is_warned_like_one_without(tmp_path, empty, column):
+    text = DECK.replace("    method: direct\n    source: cc\n", f"    method: direct\n{empty}", 1)
+    result = load(tmp_path, text)
+    found = [(d.line, d.column, d.severity, d.message) for d in result.diagnostics
+             if "no source" in d.message]
+    assert found == [(24, column, Severity.WARNING,
+                      "records[2]: record has no source (every fact needs one)")]
+    assert result.deck.card("rib-raising--method").source is None
+
+
+def test_a_cloze_rule_or_record_numbered_c0_makes_no_card(tmp_path):
+    rule = load(tmp_path, DECK.replace("{{c1::{method}}}", "{{c0::{method}}}"))
+    assert errors(rule) == [(43, "generate[2].text: {{c0::...}}: cloze numbers start at 1, as "
+                                 "in {{c1::answer}}")]
+    assert not [c for c in rule.deck.cards if c.type == "cloze"]
+    field = load(tmp_path, DECK.replace("    name: Counterstrain\n",
+                                        "    name: \"{{c0::Counter}}strain\"\n"), "f.yaml")
+    assert errors(field) == [(14, "records[1]: rule 'method' makes card 'counterstrain--method' "
+                                  "with {{c0::...}}: cloze numbers start at 1, as in "
+                                  "{{c1::answer}} (from this record's fields)")]
+    assert field.deck.card("counterstrain--method") is None
+    assert field.deck.card("muscle-energy--method") is not None
+    for result in (rule, field):
+        assert all(i.ord >= 0 for c in result.deck.cards for i in c.items())
+
+
 def test_no_wrong_choice_left_means_no_card_and_a_warning(tmp_path):
     text = DECK.replace("Unstable joint]", "Recent fracture of the area, Untreated infection]")
     result = load(tmp_path, text)

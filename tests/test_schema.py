@@ -35,6 +35,7 @@ CASES = {
     "bad-missing-back": OK_HEAD + "  - {id: a, front: q}\n",
     "bad-missing-id": OK_HEAD + "  - {front: q, back: a}\n",
     "bad-cloze-without-deletion": OK_HEAD + "  - {id: a, type: cloze, text: none}\n",
+    "bad-cloze-numbered-zero": OK_HEAD + "  - {id: a, type: cloze, text: '{{c0::x}} y'}\n",
     "bad-mcq-missing-answer": OK_HEAD + "  - {id: a, type: mcq, question: q}\n",
     "bad-card-not-mapping": OK_HEAD + "  - just text\n",
     "bad-back-is-list": OK_HEAD + "  - {id: a, front: q, back: [x]}\n",

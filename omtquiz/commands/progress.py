@@ -12,20 +12,13 @@ from omtquiz.paths import Dirs
 from omtquiz.store import Store, StoreError, open_or_recover
 
 
-def register(sub, add_common: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
-    def common(parser: argparse.ArgumentParser) -> None:
-        if add_common is not None:
-            add_common(parser)
-        else:
-            parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
-                                help="progress and settings folder")
-
+def register(sub, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     stats = sub.add_parser(
         "stats", help="show progress per deck",
         description="Per deck: items in total, new, learning, due today, answered today, and "
         "retention (share of reviews not forgotten) over the last 30 days.",
     )
-    common(stats)
+    add_common(stats)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(func=_with_library(run_stats))
 
@@ -34,7 +27,7 @@ def register(sub, add_common: Callable[[argparse.ArgumentParser], None] | None =
         description="Copy the progress database into the backups folder (older backups "
         "beyond the newest ten are removed) and print the backup's path.",
     )
-    common(backup)
+    add_common(backup)
     backup.set_defaults(func=_with_dirs(run_backup))
 
     restore = sub.add_parser(
@@ -43,7 +36,7 @@ def register(sub, add_common: Callable[[argparse.ArgumentParser], None] | None =
         "is backed up first, so a restore can itself be undone. Close the omtquiz window "
         "first: an open window would keep showing the progress it had.",
     )
-    common(restore)
+    add_common(restore)
     restore.add_argument("file", metavar="FILE", help="a progress backup (.sqlite3)")
     restore.set_defaults(func=_with_dirs(run_restore))
 
@@ -52,7 +45,8 @@ def _with_dirs(handler: Callable[[argparse.Namespace, Dirs], int]):
     def run(args: argparse.Namespace) -> int:
         from omtquiz.cli import dirs_from
 
-        return handler(args, dirs_from(args))
+        dirs = dirs_from(args)
+        return _reporting_store_errors(lambda: handler(args, dirs))
 
     return run
 
@@ -62,14 +56,27 @@ def _with_library(handler: Callable[[argparse.Namespace, Library, Dirs], int]):
         from omtquiz.cli import dirs_from, load_library
 
         dirs = dirs_from(args)
-        return handler(args, load_library(args, dirs), dirs)
+        library = load_library(args, dirs)
+        return _reporting_store_errors(lambda: handler(args, library, dirs))
 
     return run
 
 
-def _open(dirs: Dirs, *, backup_now: bool) -> Store:
-    """The store, with any recovery message on stderr where the student will see it."""
-    store, message = open_or_recover(dirs.database, dirs.backups, backup_now=backup_now)
+def _reporting_store_errors(run: Callable[[], int]) -> int:
+    """A store that cannot be opened or used is a message and exit 1, never a traceback."""
+    try:
+        return run()
+    except StoreError as exc:
+        print(f"omtquiz: {exc}", file=sys.stderr)
+        return 1
+
+
+def _open(dirs: Dirs) -> Store:
+    """The store, with any recovery message on stderr where the student will see it.
+
+    No backup on opening: these short commands would otherwise push older backups out.
+    """
+    store, message = open_or_recover(dirs.database, dirs.backups, backup_now=False)
     if message:
         print(f"omtquiz: {message}", file=sys.stderr)
     return store
@@ -78,12 +85,8 @@ def _open(dirs: Dirs, *, backup_now: bool) -> Store:
 def run_stats(args: argparse.Namespace, library: Library, dirs: Dirs) -> int:
     from omtquiz.progress_stats import collect, format_table
 
-    try:
-        with _open(dirs, backup_now=False) as store:
-            report = collect(store, library)
-    except StoreError as exc:
-        print(f"omtquiz: {exc}", file=sys.stderr)
-        return 1
+    with _open(dirs) as store:
+        report = collect(store, library)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2)
         print()
@@ -93,23 +96,15 @@ def run_stats(args: argparse.Namespace, library: Library, dirs: Dirs) -> int:
 
 
 def run_backup(args: argparse.Namespace, dirs: Dirs) -> int:
-    try:
-        with _open(dirs, backup_now=False) as store:
-            path = store.backup(dirs.backups)
-    except StoreError as exc:
-        print(f"omtquiz: {exc}", file=sys.stderr)
-        return 1
+    with _open(dirs) as store:
+        path = store.backup(dirs.backups)
     print(path)
     return 0
 
 
 def run_restore(args: argparse.Namespace, dirs: Dirs) -> int:
-    try:
-        with _open(dirs, backup_now=False) as store:
-            safety = store.restore_from(args.file)
-    except StoreError as exc:
-        print(f"omtquiz: {exc}", file=sys.stderr)
-        return 1
+    with _open(dirs) as store:
+        safety = store.restore_from(args.file)
     print(f"Progress restored from {args.file}.")
     if safety is not None:
         print(f"The progress it replaced was saved as {safety}.")

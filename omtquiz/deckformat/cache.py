@@ -41,7 +41,7 @@ class ParseCache:
         cached = self._read(entry, digest)
         if cached is not None:
             return cached
-        result = _load(path)
+        result = _load(path, data)  # these bytes, not a second read the file may have changed
         self._write(entry, digest, result)
         return result
 
@@ -72,8 +72,8 @@ class ParseCache:
             pass
 
 
-def _load(path: Path) -> DeckFile:
+def _load(path: Path, data: bytes | None = None) -> DeckFile:
     """The YAML loader, imported only when the cache cannot answer."""
     from omtquiz.deckformat.loader import load_deck_file
 
-    return load_deck_file(path)
+    return load_deck_file(path, data=data)

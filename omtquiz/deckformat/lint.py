@@ -21,6 +21,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from omtquiz.deckformat.loader import display_path
+from omtquiz.deckformat.records import giveaway
 from omtquiz.model import CLOZE_RE, Card, Diagnostic, Library, Severity
 from omtquiz.quiz import normalise as _normalise_unicode
 
@@ -31,8 +32,6 @@ MIN_TYPO_WORD = 4  # ... unless they are too short to tell ("eta" and "beta")
 MIN_NEAR_LENGTH = 12  # shorter questions differ in meaning with one letter ("C1?" / "C2?")
 LONG_ANSWER_CHARS = 300
 LONG_ANSWER_SENTENCES = 3
-GIVEAWAY_RATIO = 2.5
-GIVEAWAY_CHARS = 20
 CLOZE_COVER = 0.6
 RARE_WORDS = 3  # blocking keys per question: its rarest words ...
 EDGE_CHARS = 12  # ... and its first and last characters
@@ -178,15 +177,9 @@ def _distractor_lints(card: Card, file: str) -> Iterator[Diagnostic]:
                         "same choice: replace one of them")
         else:
             seen[key] = distractor
-    odd = [(d, len(plain_text(d))) for d in card.distractors if _giveaway(len(answer),
-                                                                          len(plain_text(d)))]
+    odd = [(d, len(plain_text(d))) for d in card.distractors if giveaway(answer, plain_text(d))]
     if odd:
         yield _warn(file, card, _giveaway_message(len(answer), odd, len(card.distractors)))
-
-
-def _giveaway(answer_len: int, other_len: int) -> bool:
-    longer, shorter = max(answer_len, other_len), min(answer_len, other_len)
-    return longer - shorter > GIVEAWAY_CHARS and longer > GIVEAWAY_RATIO * max(shorter, 1)
 
 
 def _giveaway_message(answer_len: int, odd: list[tuple[str, int]], total: int) -> str:

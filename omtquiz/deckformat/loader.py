@@ -45,9 +45,6 @@ TYPE_KEYS = {
     "cloze": (("text",), ("extra",)),
     "mcq": (("question", "answer"), ("distractors",)),
 }
-ALL_CARD_KEYS = COMMON_CARD_KEYS + tuple(
-    k for req, opt in TYPE_KEYS.values() for k in (*req, *opt)
-)
 
 
 class _TooMany(Exception):
@@ -69,6 +66,7 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.card_kwargs: list[dict] = []
         self.card_ids: dict[str, int] = {}
+        self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
 
     # -- reporting -------------------------------------------------------------------------
@@ -121,6 +119,16 @@ class _Reader:
                            card_id)
         return out
 
+    def source(self, mapping: yn.Map, where: str, what: str,
+               card_id: str | None = None) -> str | None:
+        """The source id a card or record cites; warns when it has none, missing or empty."""
+        node = mapping.get("source")
+        value = self.text(mapping, "source", where, required=False, card_id=card_id)
+        if node is None or (value is None and isinstance(node, yn.Scalar)):
+            self.warn(mapping if node is None else node,
+                      f"{where}: {what} has no source (every fact needs one)", card_id)
+        return value
+
     def tags(self, mapping: yn.Map, where: str, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
         for value, node in self.text_list(mapping, "tags", where, card_id):
@@ -146,6 +154,7 @@ class _Reader:
     # -- cards -----------------------------------------------------------------------------
     def card(self, index: int, node: yn.Node) -> None:
         where = f"cards[{index}]"
+        self.cards_read += 1
         if not isinstance(node, yn.Map):
             self.error(node, f"{where}: a card must be a mapping of fields, found "
                        f"{yn.kind_of(node)}")
@@ -182,20 +191,19 @@ class _Reader:
             if value is not None:
                 kwargs[key] = value
         kwargs["tags"] = self.tags(node, where, card_id)
-        source = node.get("source")
+        source = self.source(node, where, "card", card_id)
         if source is not None:
-            value = self.text(node, "source", where, required=False, card_id=card_id)
-            if value is not None:
-                kwargs["source"] = value
-                self.source_refs.append((value, source, card_id or "", where))
-        else:
-            self.warn(node, f"{where}: card has no source (every fact needs one)", card_id)
+            kwargs["source"] = source
+            self.source_refs.append((source, node.values["source"], card_id or "", where))
         image = self.text(node, "image", where, required=False, card_id=card_id)
         if image is not None:
             kwargs["image"] = self.image(image, node.values["image"], where, card_id)
-        if card_type == "cloze" and kwargs.get("text") and not CLOZE_RE.search(kwargs["text"]):
-            self.error(node.values["text"], f"{where}.text: a cloze needs at least one deletion "
-                       "such as {{c1::answer}}", card_id)
+        if card_type == "cloze" and kwargs.get("text"):
+            if not CLOZE_RE.search(kwargs["text"]):
+                self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
+                           "deletion such as {{c1::answer}}", card_id)
+            elif records.has_c0(kwargs["text"]):
+                self.error(node.values["text"], f"{where}.text: {records.C0_MESSAGE}", card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
         if self._error_count() == errors_before and card_id is not None:
@@ -337,16 +345,25 @@ def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
-def _read_text(path: Path, reader: _Reader, max_bytes: int) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            reader.report(1, 1, f"file is {size / 2**20:.1f} MiB; decks larger than "
-                          f"{max_bytes // 2**20} MiB are refused")
+def _too_big(size: int, reader: _Reader, max_bytes: int) -> bool:
+    if size > max_bytes:
+        reader.report(1, 1, f"file is {size / 2**20:.1f} MiB; decks larger than "
+                      f"{max_bytes // 2**20} MiB are refused")
+    return size > max_bytes
+
+
+def _read_text(path: Path, reader: _Reader, max_bytes: int,
+               data: bytes | None = None) -> str | None:
+    """The file's text, from `data` when the caller has read its bytes already."""
+    if data is None:
+        try:
+            if _too_big(path.stat().st_size, reader, max_bytes):
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            reader.report(1, 1, f"cannot read file: {exc.strerror or exc}")
             return None
-        data = path.read_bytes()
-    except OSError as exc:
-        reader.report(1, 1, f"cannot read file: {exc.strerror or exc}")
+    elif _too_big(len(data), reader, max_bytes):
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -430,20 +447,25 @@ def _compose(text: str, reader: _Reader) -> Deck | None:
     for line, column, message in composer.problems:
         reader.report(line, column, message)
     deck = reader.finish(top, cards_node)
-    if isinstance(cards_node, yn.Seq) and not reader.card_ids and not cards_node.items:
+    if isinstance(cards_node, yn.Seq) and not reader.card_ids and not reader.cards_read:
         reader.report(cards_node.line, cards_node.column, "cards: the list is empty",
                       severity=Severity.WARNING)
     return deck
 
 
-def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> DeckFile:
-    """Read one deck file; every outcome is a DeckFile, whatever the bytes."""
+def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
+                   data: bytes | None = None) -> DeckFile:
+    """Read one deck file; every outcome is a DeckFile, whatever the bytes.
+
+    `data`, when given, is the file's content already read (the parse cache hashes it): it is
+    parsed instead of reading the file again, so the result is that of exactly these bytes.
+    """
     path = Path(path)
     reader = _Reader(path, display_path(path))
     deck = None
     with gc_paused():
         try:
-            text = _read_text(path, reader, max_bytes)
+            text = _read_text(path, reader, max_bytes, data)
             if text is not None:
                 deck = _compose(text, reader)
         except _TooMany:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from omtquiz.deckformat import yamlnodes as yn
-from omtquiz.model import CARD_TYPES, Source
+from omtquiz.model import CARD_TYPES, CLOZE_RE, Source
 
 RULE_TEXT_KEYS = {
     "basic": (("front", "back"), ()),
@@ -29,16 +29,22 @@ RULE_TEXT_KEYS = {
 }
 RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
 MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
-RULE_KEYS = RULE_COMMON_KEYS + tuple(
-    dict.fromkeys(k for req, opt in RULE_TEXT_KEYS.values() for k in (*req, *opt))) + MCQ_KEYS
 RESERVED = ("id", "source", "tags")
 GENERATED_DISTRACTORS = 3  # with the answer, the four choices a quiz and an Anki export show
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)\}")
 CLOZE_IN_TEMPLATE = re.compile(r"\{\{c\d+::")
-GIVEAWAY_RATIO = 2.5  # as the lint: a choice this much longer or shorter gives the answer away
+# A choice this much longer or shorter than the answer gives it away (the lint warns of it too).
+GIVEAWAY_RATIO = 2.5
 GIVEAWAY_CHARS = 20
 
+C0_MESSAGE = "{{c0::...}}: cloze numbers start at 1, as in {{c1::answer}}"
+
 FieldValue = str | tuple[str, ...]
+
+
+def has_c0(text: str) -> bool:
+    """Whether a cloze text numbers a deletion 0 (it would be asked as the item of ord -1)."""
+    return any(int(match.group(1)) == 0 for match in CLOZE_RE.finditer(text))
 
 
 @dataclass
@@ -126,17 +132,13 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
             continue
         record = _Record(record_id, item, where, _fields(reader, item, where),
                          reader.tags(item, where))
-        source_node = item.get("source")
-        if source_node is None:
-            reader.warn(item, f"{where}: record has no source (every fact needs one)")
-        else:
-            value = reader.text(item, "source", where, required=False)
-            if value is not None and value not in known_sources:
-                listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
-                reader.error(source_node, f"{where}.source: unknown source '{value}'"
-                             f"{_did_you_mean(value, known_sources)} (known: {listed})")
-                continue
-            record.source = value
+        value = reader.source(item, where, "record")
+        if value is not None and value not in known_sources:
+            listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
+            reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
+                         f"{_did_you_mean(value, known_sources)} (known: {listed})")
+            continue
+        record.source = value
         found[record_id] = record
     return list(found.values())
 
@@ -224,6 +226,8 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
             rule.templates["text"]):
         reader.error(item.values["text"], f"{where}.text: a cloze needs at least one deletion "
                      "such as {{c1::{name}}}")
+    elif rule.type == "cloze" and has_c0(rule.templates.get("text", "")):
+        reader.error(item.values["text"], f"{where}.text: {C0_MESSAGE}")
     uses = []
     for key, template in rule.templates.items():
         for match in PLACEHOLDER.finditer(template):
@@ -264,6 +268,10 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                  if key != "explanation"}
     except _Missing:
         return None
+    if rule.type == "cloze" and has_c0(texts["text"]):
+        reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
+                     f"with {C0_MESSAGE} (from this record's fields)")
+        return None
     try:
         explanation = _fill(rule.templates["explanation"], record)
     except (_Missing, KeyError):
@@ -295,7 +303,8 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
     return kwargs
 
 
-def _giveaway(answer: str, other: str) -> bool:
+def giveaway(answer: str, other: str) -> bool:
+    """Whether `other` is so much longer or shorter than `answer` that length tells them apart."""
     longer, shorter = max(len(answer), len(other)), min(len(answer), len(other))
     return longer - shorter > GIVEAWAY_CHARS and longer > GIVEAWAY_RATIO * max(shorter, 1)
 
@@ -335,7 +344,7 @@ def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: 
 
     def rank(value: str) -> tuple[bool, bytes]:
         digest = hashlib.blake2b(f"{card_id}\0{_fold(value)}".encode(), digest_size=8).digest()
-        return (_giveaway(answer, value), digest)
+        return (giveaway(answer, value), digest)
 
     wanted = max(GENERATED_DISTRACTORS - len(chosen), 0)
     chosen += sorted(pool.values(), key=rank)[:wanted]
