@@ -15,7 +15,7 @@ from omtquiz.scheduling import Rating
 from omtquiz.store import Store
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
-from omtquiz.ui.exam_page import ExamPage
+from omtquiz.ui.exam_page import TICK_MS, ExamPage
 
 
 def exam_library() -> Library:
@@ -231,3 +231,33 @@ def test_every_control_is_named_for_automation(page):
     page.start(("all",), 4, 10)
     page.finish_randomly_for_show(seed=2)
     assert unnamed_controls(page) == []
+
+
+def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context,
+                                                            monkeypatch):
+    from omtquiz.store import StoreError
+
+    page.start(("all",), 4, 0)
+    for _ in range(4):
+        qtbot.keyClick(page, key_for(current(page), True))
+
+    def full_disk(record):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(context.store, "add_exam", full_disk)
+    with pytest.raises(StoreError):
+        page.end()
+    assert context.store.entries() == []  # no answers without the exam they belong to
+    monkeypatch.undo()
+    page.end()
+    assert len(context.store.entries()) == 4 and len(context.store.exams()) == 1
+
+
+def test_hiding_the_page_drops_an_exam_in_progress(qtbot, page, context, clock):
+    page.start(("all",), 4, 1)
+    qtbot.keyClick(page, key_for(current(page), True))
+    page.hide()
+    assert not page.ticker.isActive() and not page.taking()
+    clock.advance(minutes=2)
+    qtbot.wait(3 * TICK_MS)
+    assert context.store.entries() == [] and context.store.exams() == []

@@ -230,6 +230,23 @@ def test_a_bad_query_says_what_is_wrong(browser):
     assert browser.search("is:new") > 0 and not browser.error_label.isVisible()
 
 
+def test_a_query_with_markup_is_echoed_as_typed(browser):
+    from PySide6.QtCore import Qt
+
+    assert browser.search("is:<b>soon</b>") == -1
+    assert "<b>soon</b>" in browser.error_label.text()
+    assert browser.error_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_browser_and_planner_do_not_load_the_statistics_screen():
+    import subprocess
+    import sys
+
+    code = ("import sys, omtquiz.ui.browser, omtquiz.ui.planner_dialog\n"
+            "assert 'omtquiz.ui.stats_page' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_every_browser_control_is_named(browser):
     assert unnamed_controls(browser) == []
 

@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -128,7 +128,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         context, window = build(args, app)
     except StoreError as exc:
-        QMessageBox.critical(None, "omtquiz cannot open your progress", str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, "omtquiz cannot open your progress",
+                          str(exc))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes a file path
+        box.exec()
         return 1
     QTimer.singleShot(300, lambda: instance.listen(window))  # after the first paint
     if args.study:

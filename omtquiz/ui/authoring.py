@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QProcess, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QFileSystemWatcher, QProcess, Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from omtquiz.quiz import QuestionMaker
 from omtquiz.render import plain, render_item
 from omtquiz.ui import theme
 from omtquiz.ui.review_page import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets import plain_tooltip
 
 RELOAD_DELAY_MS = 200
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -97,8 +97,6 @@ class _Target:
 class AuthoringWindow(QMainWindow):
     """Diagnostics, card list and live preview of one deck file (or a folder of them)."""
 
-    reloaded = Signal()
-
     def __init__(self, path, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("authoringWindow")
@@ -116,12 +114,14 @@ class AuthoringWindow(QMainWindow):
         layout.setSpacing(8)
         top = QHBoxLayout()
         self.path_label = QLabel(self.path.name)
-        self.path_label.setToolTip(str(self.path))
+        self.path_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name, as it is
+        self.path_label.setToolTip(plain_tooltip(str(self.path)))
         self.path_label.setObjectName("authoringPathLabel")
         self.path_label.setProperty("role", "title")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("authoringSummaryLabel")
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setProperty("role", "muted")
         self.reload_button = QPushButton("Reload")
         self.reload_button.setObjectName("authoringReloadButton")
@@ -215,7 +215,6 @@ class AuthoringWindow(QMainWindow):
         self._select(kept, row)
         if kept is not None and kept == self._current_key():
             self.preview.verticalScrollBar().setValue(scroll)
-        self.reloaded.emit()
 
     def _watch(self) -> None:
         """Watch every deck file afresh, and the folders that hold them.
@@ -250,7 +249,7 @@ class AuthoringWindow(QMainWindow):
             if diagnostic.card_id:
                 by_card.setdefault((path, diagnostic.card_id), []).append(diagnostic)
         several = len(self.library.files) > 1
-        colors = theme.colors(self._theme_name())
+        colors = theme.colors(theme.current())
         self.card_list.blockSignals(True)
         self.card_list.clear()
         loaded: set[tuple[str, str]] = set()
@@ -273,7 +272,7 @@ class AuthoringWindow(QMainWindow):
                 text = f"{card.id}  ·  {card.type}  —  {snippet}"
                 item = QListWidgetItem(text)
                 item.setData(KEY_ROLE, key)
-                item.setToolTip(f"line {card.line}: {snippet}")
+                item.setToolTip(plain_tooltip(f"line {card.line}: {snippet}"))
                 if key in by_card:
                     item.setForeground(QBrush(QColor(colors["hard"])))
                     item.setText("⚠ " + text)
@@ -340,7 +339,7 @@ class AuthoringWindow(QMainWindow):
         order = {f.path: i for i, f in enumerate(self.library.files)}
         rows.sort(key=lambda r: (order.get(r[0], 0), r[1].line, r[1].column))
         self._diagnostics = rows
-        colors = theme.colors(self._theme_name())
+        colors = theme.colors(theme.current())
         self.table.blockSignals(True)
         self.table.clearContents()
         self.table.setRowCount(len(rows))
@@ -349,7 +348,7 @@ class AuthoringWindow(QMainWindow):
             severity = QTableWidgetItem(str(d.severity))
             severity.setForeground(QBrush(QColor(colors["bad" if d.is_error else "hard"])))
             message = QTableWidgetItem(d.message)
-            message.setToolTip(d.message)
+            message.setToolTip(plain_tooltip(d.message))
             for column, item in enumerate((place, severity, message)):
                 self.table.setItem(i, column, item)
         if not rows:
@@ -387,16 +386,10 @@ class AuthoringWindow(QMainWindow):
         return max(above, key=lambda c: c.line).id if above else None
 
     # -- the preview ---------------------------------------------------------------------------
-    def _theme_name(self) -> str:
-        app = QApplication.instance()
-        name = app.property("omtquiz_theme") if app is not None else None
-        return name if name in ("light", "dark") else "light"
-
     def _style_preview(self) -> None:
         style_card_view(self.preview)
-        c = theme.colors(self._theme_name())
-        app = QApplication.instance()
-        font_pt = int(app.property("omtquiz_font_pt") or 15) if app is not None else 15
+        c = theme.colors(theme.current())
+        font_pt = theme.font_pt()
         self.preview.setStyleSheet(
             f"QTextBrowser#authoringPreview {{ border: 1px solid {c['border']}; "
             f"border-radius: 8px; background: {c['base']}; padding: 14px; "
@@ -405,7 +398,7 @@ class AuthoringWindow(QMainWindow):
 
     def preview_html(self, path: str, card: Card) -> str:
         """Every item of the card, question then answer, as the review and quiz screens show it."""
-        c = theme.colors(self._theme_name())
+        c = theme.colors(theme.current())
         image = QUrl.fromLocalFile(card.image).toString() if card.image else None
         deck = self.library.deck(card.deck_id)
         maker = QuestionMaker(self.library, seed=0)

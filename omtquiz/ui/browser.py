@@ -35,13 +35,11 @@ from omtquiz.scheduling import format_interval
 from omtquiz.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
 from omtquiz.ui.review_page import card_document_html, make_card_view, style_card_view
-from omtquiz.ui.stats_page import current_theme
+from omtquiz.ui.widgets import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
 NUMERIC = {5, 6, 7}
-FLAGS = ((1, "Red", "#d93025"), (2, "Orange", "#e8710a"), (3, "Green", "#188038"),
-         (4, "Blue", "#1a73e8"), (5, "Pink", "#d01884"), (6, "Turquoise", "#12a4af"),
-         (7, "Purple", "#9334e6"))
+FLAGS = theme.FLAGS
 FLAG_COLORS = {n: color for n, _, color in FLAGS}
 _FAR = datetime.max.replace(tzinfo=timezone.utc)
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -142,13 +140,13 @@ class CardTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and (row.suspended or row.buried):
-            return QColor(theme.colors(current_theme())["muted"])
+            return QColor(theme.colors(theme.current())["muted"])
         if role == Qt.ItemDataRole.BackgroundRole and row.flag:
             color = QColor(FLAG_COLORS[row.flag])
             color.setAlpha(60)
             return color
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3):
-            return row.question if column == 2 else ", ".join(row.tags)
+            return plain_tooltip(row.question if column == 2 else ", ".join(row.tags))
         if role == ROW_ROLE:
             return row
         return None
@@ -219,12 +217,14 @@ class BrowserWindow(QMainWindow):
             button.setAccessibleName("Clear the search")
         self.count_label = QLabel()
         self.count_label.setObjectName("browserCountLabel")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setProperty("role", "muted")
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.count_label)
         layout.addLayout(search_row)
         self.error_label = QLabel()
         self.error_label.setObjectName("browserErrorLabel")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # it echoes the query typed
         self.error_label.setProperty("role", "badge")
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -504,6 +504,7 @@ class BrowserWindow(QMainWindow):
                           f"This card is written at\n\n{where}", QMessageBox.StandardButton.Close,
                           self)
         box.setObjectName("locationBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file path, as it is
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         open_button = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
         open_button.setObjectName("openDeckFileButton")

@@ -116,6 +116,17 @@ class AppContext:
         return f"Today: {done} answer{'s' if done != 1 else ''}"
 
     # -- quiz, exam and preferences screens (added for them; owned by that part of issue 5) --
+    def save_exam(self, exam, scope: tuple, started_at) -> None:
+        """An ended exam's answers, each like a quiz answer, and its result, in one
+        transaction: all of it is kept, or (on a write error) none of it."""
+        settings = self.settings
+        with self.store.batch():
+            for index in sorted(exam.answers):
+                answer = exam.answers[index]
+                study.record_quiz_answer(self.store, answer.question.item, answer.correct,
+                                         answer.duration_ms, "exam", self.clock, settings)
+            self.record_exam_result(exam, scope, started_at)
+
     def record_exam_result(self, exam, scope: tuple, started_at) -> None:
         """Keep an exam's score, when it ran, and what was answered, through the session."""
         detail = [

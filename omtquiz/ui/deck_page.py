@@ -67,11 +67,15 @@ class DeckPage(QWidget):
 
         right = QVBoxLayout()
         right.setSpacing(10)
+        # Deck titles, counts and problems are shown as typed: a title such as <b> or
+        # <img src=...> is text, never HTML. Only the description is rendered (Markdown).
         self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setProperty("role", "title")
         self.title_label.setWordWrap(True)
         self.title_label.setObjectName("deckTitleLabel")
         self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setWordWrap(True)
         self.summary_label.setProperty("role", "muted")
         self.summary_label.setObjectName("deckSummaryLabel")
@@ -80,6 +84,7 @@ class DeckPage(QWidget):
         self.description_label.setTextFormat(Qt.TextFormat.RichText)
         self.description_label.setObjectName("deckDescriptionLabel")
         self.problems_label = QLabel()
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problems_label.setWordWrap(True)
         self.problems_label.setObjectName("deckProblemsLabel")
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,7 +168,7 @@ class DeckPage(QWidget):
         selected = self.scope() if self.tree.currentItem() else None
         self.tree.clear()
         self._problems, self._descriptions = problems, descriptions
-        bad = QBrush(QColor(theme.colors(theme.resolve("system"))["bad"]))
+        bad = QBrush(QColor(theme.colors(theme.current())["bad"]))
         parents: dict[str, QTreeWidgetItem] = {}
         total_item = QTreeWidgetItem(["All decks", *map(str, totals)])
         total_item.setData(0, SCOPE_ROLE, ("all",))
@@ -208,7 +213,7 @@ class DeckPage(QWidget):
 
     @staticmethod
     def _style_counts(item: QTreeWidgetItem) -> None:
-        c = theme.colors(theme.resolve("system"))
+        c = theme.colors(theme.current())
         for column, key in ((1, "highlight"), (2, "bad"), (3, "good")):
             item.setTextAlignment(column, RIGHT)
             if item.text(column) not in ("", "0"):

@@ -31,8 +31,6 @@ from omtquiz.quiz import Exam, QuestionMaker
 from omtquiz.ui import theme
 from omtquiz.ui.quiz_page import (
     add_shortcuts,
-    current_font_pt,
-    current_theme,
     make_choices,
     make_label,
     percent,
@@ -45,7 +43,7 @@ from omtquiz.ui.review_page import (
     make_card_view,
     style_card_view,
 )
-from omtquiz.ui.widgets import make_button
+from omtquiz.ui.widgets import make_button, plain_tooltip
 
 TICK_MS = 250  # the countdown reads the context's clock; the tick only redraws it
 
@@ -357,9 +355,23 @@ class ExamPage(QWidget):
         if self.taking():
             if not self.confirm_leave(self):
                 return
-            self.ticker.stop()
-            self.exam = None
+            self._drop()
         self.finished.emit()
+
+    def _drop(self) -> None:
+        """Give up the exam in progress: nothing of it is recorded."""
+        self.ticker.stop()
+        self.exam = None
+
+    def hideEvent(self, event) -> None:
+        """Another screen took this one's place (a menu or shortcut, not Esc): the exam in
+        progress is dropped as Esc drops it, so its clock cannot run out unseen and record it.
+
+        A minimised window hides its widgets spontaneously; that only pauses the drawing.
+        """
+        super().hideEvent(event)
+        if not event.spontaneous() and self.taking():
+            self._drop()
 
     def _elapsed_ms(self) -> int:
         """From the app's clock, not a Qt timer, so tests can move time on to the limit."""
@@ -400,12 +412,7 @@ class ExamPage(QWidget):
         self.ticker.stop()
         self._leave_question()
         self.taken_ms = self._elapsed_ms() if taken_ms is None else taken_ms
-        exam = self.exam
-        for index in sorted(exam.answers):
-            answer = exam.answers[index]
-            self.context.record_quiz(answer.question.item, answer.correct, answer.duration_ms,
-                                     "exam")
-        self.context.record_exam_result(exam, self.scope, self.started_at)
+        self.context.save_exam(self.exam, self.scope, self.started_at)
         self._show_report()
 
     # -- the report ------------------------------------------------------------------------
@@ -429,7 +436,7 @@ class ExamPage(QWidget):
         missed = exam.missed()
         self.missed_title.setText(f"Missed questions ({len(missed)})" if missed
                                   else "Missed questions")
-        self.missed_view.document().setDefaultStyleSheet(theme.card_css(current_theme()))
+        self.missed_view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
         self.missed_view.setHtml(self._missed_html())
         self.review_button.setEnabled(bool(missed))
         (self.review_button if missed else self.done_button).setFocus()
@@ -438,7 +445,7 @@ class ExamPage(QWidget):
               show_at_least: int) -> None:
         """Weakest first; the table is as tall as its rows, and shows this many before it
         scrolls (the few decks come before the many tags)."""
-        colors = theme.colors(current_theme())
+        colors = theme.colors(theme.current())
         table.setStyleSheet(
             f"QHeaderView::section {{ padding: 4px 8px; border: none; font-weight: 600;"
             f" border-bottom: 1px solid {colors['border']}; background: {colors['alt']}; }}"
@@ -449,7 +456,7 @@ class ExamPage(QWidget):
             share = right / total
             cells = (QTableWidgetItem(name), QTableWidgetItem(f"{right} / {total}"),
                      QTableWidgetItem(f"{percent(share)}%"))
-            cells[0].setToolTip(name)
+            cells[0].setToolTip(plain_tooltip(name))
             for column, cell in enumerate(cells):
                 if column:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
@@ -472,7 +479,7 @@ class ExamPage(QWidget):
                   if i not in exam.answers or not exam.answers[i].correct]
         if not missed:
             return "<p>Nothing missed: every answer was right.</p>"
-        size = current_font_pt() - 3
+        size = theme.font_pt() - 3
         blocks = []
         for i, question in missed:
             given = exam.answers.get(i)

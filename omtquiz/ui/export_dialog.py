@@ -92,6 +92,7 @@ class ExportDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("exportMessageLabel")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # paths and errors, never markup
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         self.review_page.start(session, self.context.scope_title(scope))
 
     def quiz(self, scope: tuple, mode: str) -> None:
+        if scope[0] == "broken":  # a deck file that did not load: nothing to ask, as in study
+            return
         from omtquiz.ui.quiz_page import QuizPage
 
         page = self.pages.get("quiz")
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         page.start(scope, mode)
 
     def exam(self, scope: tuple, count: int, minutes: int) -> None:
+        if scope[0] == "broken":
+            return
         from omtquiz.ui.exam_page import ExamPage
 
         page = self.pages.get("exam")
@@ -204,6 +208,8 @@ class MainWindow(QMainWindow):
                                                   "Deck files (*.yaml *.yml)")
         if path:
             window = AuthoringWindow(path)
+            # Freed when closed, so `destroyed` drops it here and its file watcher stops.
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.authoring_windows.append(window)
             window.destroyed.connect(lambda *_: self._forget(window))
             window.show()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.clock import study_day
-from omtquiz.ui.stats_page import set_primary_enabled
+from omtquiz.ui.widgets import set_primary_enabled
 
 DEFAULT_WEEKS = 6
 

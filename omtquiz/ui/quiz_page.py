@@ -38,15 +38,6 @@ def percent(share: float) -> int:
     return math.floor(100 * share + 0.5)
 
 
-def current_theme() -> str:
-    """The look theme.apply last set; pages read it when they draw, so a change shows at once."""
-    return QApplication.instance().property("omtquiz_theme") or "light"
-
-
-def current_font_pt() -> int:
-    return int(QApplication.instance().property("omtquiz_font_pt") or 15)
-
-
 def _luminance(color: str) -> float:
     def channel(c: int) -> float:
         c /= 255
@@ -61,7 +52,7 @@ def text_on(state: str) -> str:
 
     The dark theme's green and red are light, and white on them is hard to read.
     """
-    c = theme.colors(current_theme())
+    c = theme.colors(theme.current())
     background = {"right": c["good"], "wrong": c["bad"]}.get(state, c["highlight"])
     light = _luminance(background)
     dark_text = "#1d2330"
@@ -153,7 +144,7 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription({"right": "the right answer", "wrong": "wrong answer",
                                        "selected": "your answer"}.get(state, ""))
         repolish(self)
-        size = current_font_pt() - 2
+        size = theme.font_pt() - 2
         on_color = f"color: {text_on(state)};" if state else ""
         self.text_label.setStyleSheet(f"font-size: {size}pt; {on_color}")
         self.key_label.setStyleSheet(f"font-size: {size}pt; font-weight: 700; {on_color}")
@@ -182,7 +173,7 @@ def show_choices(buttons: list[ChoiceButton], choices) -> None:
 
 
 def feedback_html(right: bool, text: str) -> str:
-    c = theme.colors(current_theme())
+    c = theme.colors(theme.current())
     mark, color = ("✓", c["good"]) if right else ("✗", c["bad"])
     return f'<span style="color:{color}">{mark} {html.escape(text)}</span>'
 
@@ -340,7 +331,7 @@ class QuizPage(QWidget):
     def _apply_font(self) -> None:
         """The feedback line follows the card font size, and keeps its height when empty."""
         font = self.feedback_label.font()
-        font.setPointSize(current_font_pt() - 2)
+        font.setPointSize(theme.font_pt() - 2)
         font.setBold(True)
         self.feedback_label.setFont(font)
         self.feedback_label.setMinimumHeight(self.feedback_label.fontMetrics().height() + 6)

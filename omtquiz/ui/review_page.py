@@ -26,16 +26,9 @@ RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Ea
 MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
 
 
-def _theme_name() -> str:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    return (app.property("omtquiz_theme") if app else None) or "light"
-
-
 def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
     # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(_theme_name())["border"]}">'
+    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
     parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
     if explanation:
         parts.append(f'<p class="explanation">{explanation}</p>')
@@ -54,7 +47,7 @@ def make_card_view(parent=None) -> QTextBrowser:
 
 
 def style_card_view(view: QTextBrowser) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(_theme_name()))
+    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
 class ReviewPage(QWidget):
@@ -76,6 +69,7 @@ class ReviewPage(QWidget):
         top = QHBoxLayout()
         self.scope_label = QLabel()
         self.scope_label.setObjectName("reviewScopeLabel")
+        self.scope_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck's title, as typed
         self.scope_label.setProperty("role", "muted")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("reviewCountsLabel")
@@ -104,6 +98,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.view, 1)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
+        self.flag_label.setTextFormat(Qt.TextFormat.PlainText)
         self.flag_label.setProperty("role", "muted")
         layout.addWidget(self.flag_label)
 
@@ -193,9 +188,19 @@ class ReviewPage(QWidget):
         card = self.context.library.card(item)
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
         self.view.setHtml(card_document_html(self._rendered.question))
-        flag = self.session.record(item).flag
-        self.flag_label.setText(f"Flagged {flag}" if flag else "")
+        self._show_flag(item)
         self.timer.start()
+
+    def _show_flag(self, item) -> None:
+        """Say "⚑ Flagged red" in the flag's colour; nothing for a card without a flag."""
+        flag = self.session.record(item).flag
+        if not flag:
+            self.flag_label.setText("")
+            return
+        known = 1 <= flag <= len(theme.FLAGS)
+        name, color = theme.FLAGS[flag - 1][1:] if known else (str(flag), "")
+        self.flag_label.setText(f"⚑ Flagged {name.lower()}")
+        self.flag_label.setStyleSheet(f"color: {color}; font-weight: 600;" if color else "")
 
     def _image_url(self, card) -> str | None:
         return QUrl.fromLocalFile(card.image).toString() if card.image else None
@@ -259,14 +264,23 @@ class ReviewPage(QWidget):
         self._act("suspend")
 
     def flag(self, n: int) -> None:
-        self._act("flag", n)
+        """Set or clear the card's flag and say so; the card stays as it is, answer and all,
+        and its answer time keeps running."""
+        item = self.session.current() if self.session else None
+        if item is None:
+            return
+        self.session.flag(item, n)
+        if self.session.current() != item:  # the queue moved on after all: show what is next
+            self.show_current()
+            return
+        self._show_flag(item)
 
     def _update_counts(self) -> None:
         if self.session is None:
             return
         counts = self.session.counts()
         new, learning, review = counts.new, counts.learning, counts.due
-        c = theme.colors(self.context.theme_name)
+        c = theme.colors(theme.current())
         self.counts_label.setText(
             f'<span style="color:{c["highlight"]}">{new}</span> · '
             f'<span style="color:{c["bad"]}">{learning}</span> · '

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -54,16 +53,11 @@ from omtquiz.progress_stats import (
     duration_text,
 )
 from omtquiz.ui import theme
+from omtquiz.ui.widgets import plain_tooltip, set_primary_enabled
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
-
-
-def current_theme() -> str:
-    """The theme `theme.apply` last set; charts read it as they paint, so a change shows at once."""
-    app = QApplication.instance()
-    return (app.property("omtquiz_theme") if app else None) or "light"
 
 
 def blend(low: str, high: str, share: float) -> QColor:
@@ -159,7 +153,7 @@ class Chart(QWidget):
             self.export_png(path)
 
     def paintEvent(self, event) -> None:
-        c = theme.colors(current_theme())
+        c = theme.colors(theme.current())
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
@@ -607,14 +601,6 @@ def make_table(name: str, accessible: str, headers: list[str]) -> QTableWidget:
     return table
 
 
-def set_primary_enabled(button: QPushButton, enabled: bool) -> None:
-    """Enable or disable a main button; disabled, it drops the accent that says "press me"."""
-    button.setEnabled(enabled)
-    button.setProperty("primary", enabled)
-    button.style().unpolish(button)
-    button.style().polish(button)
-
-
 def fit_rows(table: QTableWidget, rows: int, least: int = 3) -> None:
     """Tall enough for every row, so the page scrolls and the table never scrolls inside it."""
     height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
@@ -628,7 +614,7 @@ def cell(text: str, align=LEFT, color: str | None = None, tip: str = "") -> QTab
     if color:
         item.setForeground(QColor(color))
     if tip:
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))
     return item
 
 
@@ -792,7 +778,7 @@ class StatsPage(QWidget):
     def _fill_retention(self, table: QTableWidget, rows: tuple[Retention, ...], *,
                         keep_empty: bool) -> None:
         shown = [r for r in rows if keep_empty or r.answers]
-        c = theme.colors(current_theme())
+        c = theme.colors(theme.current())
         table.setRowCount(len(shown))
         for n, r in enumerate(shown):
             table.setItem(n, 0, cell(r.name, tip=r.key))
@@ -810,7 +796,7 @@ class StatsPage(QWidget):
         rows = self.report.hardest
         table = self.hardest_table
         table.setRowCount(len(rows))
-        muted = theme.colors(current_theme())["muted"]
+        muted = theme.colors(theme.current())["muted"]
         for n, h in enumerate(rows):
             note = "(suspended) " if h.suspended else "(leech) " if h.leech else ""
             table.setItem(n, 0, cell(note + h.question, color=muted if h.suspended else None,

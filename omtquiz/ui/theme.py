@@ -7,6 +7,10 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#2f6fdb"
+# Anki's flags: number, name, colour (the same in both looks, as in Anki).
+FLAGS = ((1, "Red", "#d93025"), (2, "Orange", "#e8710a"), (3, "Green", "#188038"),
+         (4, "Blue", "#1a73e8"), (5, "Pink", "#d01884"), (6, "Turquoise", "#12a4af"),
+         (7, "Purple", "#9334e6"))
 
 _COLORS = {
     "light": {
@@ -32,6 +36,23 @@ def resolve(choice: str) -> str:
 
 def colors(name: str) -> dict[str, str]:
     return _COLORS[name]
+
+
+def current() -> str:
+    """The look `apply` last set ("light" or "dark", never "system").
+
+    Screens read it as they draw, so a change in Preferences shows at once, and a student who
+    chose Dark on a light desktop gets dark colours everywhere.
+    """
+    app = QApplication.instance()
+    name = app.property("omtquiz_theme") if app is not None else None
+    return name if name in _COLORS else "light"
+
+
+def font_pt() -> int:
+    """The card text size `apply` last set."""
+    app = QApplication.instance()
+    return int((app.property("omtquiz_font_pt") if app is not None else None) or 15)
 
 
 def apply(app: QApplication, choice: str = "system", font_pt: int = 15) -> str:
