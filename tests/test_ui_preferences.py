@@ -104,8 +104,12 @@ def test_every_control_is_named_for_automation(dialog):
 def test_ask_is_true_when_ok_is_pressed(qtbot, context):
     def press_ok() -> None:
         modal = QApplication.activeModalWidget()
-        modal.findChild(QWidget, "newPerDaySpin").setValue(7)
-        modal.findChild(QPushButton, "preferencesOkButton").click()
+        try:
+            modal.findChild(QWidget, "newPerDaySpin").setValue(7)
+            modal.findChild(QPushButton, "preferencesOkButton").click()
+        finally:
+            if modal.isVisible():  # a failure above would otherwise leave it open and hang
+                modal.reject()
 
     QTimer.singleShot(0, press_ok)
     assert PreferencesDialog.ask(context) is True

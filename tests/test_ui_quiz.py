@@ -153,7 +153,9 @@ def test_a_typo_still_counts_and_the_difference_is_shown(qtbot, page, context):
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert "Correct: close enough" in page.feedback_label.text()
     assert f"Answer: {answer}" in page.view.toPlainText()
-    assert 'class="missing"' in page.view.toHtml() or answer[middle] in page.view.toPlainText()
+    shown = typo[:middle] + answer[middle].lower() + typo[middle:]
+    assert f"Your answer: {shown}" in page.view.toPlainText()  # the missing letter put back
+    assert "text-decoration: underline" in page.view.toHtml()  # and marked
     assert edit.isReadOnly()
     [entry] = context.store.entries()
     assert (entry.rating, entry.mode) == (Rating.GOOD, "typed")

@@ -55,6 +55,7 @@ def test_a_second_instance_on_the_same_data_folder_is_refused(tmp_path):
         second = subprocess.run([sys.executable, "-m", "omtquiz"], env=env,
                                 capture_output=True, timeout=60)
         assert second.returncode == 1
+        assert b"Traceback" not in second.stderr  # refused, not crashed
         assert first.poll() is None
     finally:
         first.terminate()

@@ -308,13 +308,17 @@ def test_the_planner_shows_the_plan_and_applies_it(qtbot, planner_context):
 def test_ask_reports_whether_a_plan_was_applied(qtbot, planner_context):
     planner_context.save_ui_prefs({"exam_plan": {"day": "2025-03-14", "scope": ["deck", "b"]}})
 
-    def apply_and_close():
+    seen = []
+
+    def apply_and_close():  # checks after ask() returns: a failure here would hang the dialog
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, PlannerDialog)
-        assert dialog.scope() == ("deck", "b")  # remembered from last time
-        dialog.apply_button.click()
-        dialog.reject()
+        try:
+            seen.append((type(dialog), dialog.scope()))
+            dialog.apply_button.click()
+        finally:
+            dialog.reject()
 
     QTimer.singleShot(0, apply_and_close)
     assert PlannerDialog.ask(planner_context) is True
+    assert seen == [(PlannerDialog, ("deck", "b"))]  # scope remembered from last time
     assert planner_context.settings.for_deck("b").new_per_day == 2
