@@ -16,12 +16,13 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from omtquiz.model import CLOZE_RE, Card, Deck, Item, Library
-from omtquiz.render import cloze_source, markdown, plain
+from omtquiz.render import markdown, plain, render_item
 
 CHOICES = 4
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
@@ -61,13 +62,10 @@ def answer_of(card: Card, ord_: int = 0) -> str:
 
 
 def prompt_of(card: Card, ord_: int = 0) -> str:
-    if card.type == "cloze":
-        return markdown(cloze_source(card.text, ord_, reveal=False))
-    if card.type == "mcq":
-        return markdown(card.question)
-    if card.type == "reverse" and ord_ == 1:
-        return markdown(card.back)
-    return markdown(card.front)
+    """The question as the review screen shows it, picture included: some cards ask only
+    "what does this image show?"."""
+    image_src = Path(card.image).as_uri() if card.image else None
+    return render_item(card, ord_, image_src=image_src).question
 
 
 def _kind(card: Card, ord_: int) -> str:

@@ -52,6 +52,20 @@ def test_cloze_question_blanks_the_deletion():
     assert "Rib raising" in q.prompt_html
 
 
+def test_a_cards_picture_is_part_of_its_quiz_question(tmp_path):
+    picture = tmp_path / "x ray.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    base = library()
+    shown = Card("t", "pic", "basic", front="What does this image show?",
+                 back="Rib raising", image=str(picture))
+    deck = Deck("t", "Techniques", "t.yaml", (*base.decks[0].cards, shown))
+    maker = QuestionMaker(Library((DeckFile("t.yaml", deck),)), seed=1)
+    for question in (maker.multiple_choice(Item("t", "pic")), maker.typed(Item("t", "pic"))):
+        assert f'src="{picture.as_uri()}"' in question.prompt_html
+        assert "What does this image show?" in question.prompt_html
+    assert "<img" not in maker.multiple_choice(Item("t", "hvla")).prompt_html
+
+
 def test_same_seed_same_quiz():
     items = library().decks[0].items()
     one = QuestionMaker(library(), seed=7).questions(items)
