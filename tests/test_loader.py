@@ -224,7 +224,8 @@ def test_missing_source_is_a_warning_and_unused_source_too(write_deck):
 
 
 @pytest.mark.parametrize(("empty", "column"), [("source:", 10), ("source: ''", 11),
-                                               ('source: "  "', 11)])
+                                               ('source: "  "', 11), ("source: ~", 11),
+                                               ("source: null", 11)])
 def test_empty_source_is_warned_like_a_missing_one(write_deck, empty, column):
     path = write_deck(deck(f"""\
         - id: a

@@ -17,7 +17,7 @@ from omtquiz.deckformat.files import MAX_BYTES, display_path
 from omtquiz.gcpause import gc_paused
 from omtquiz.model import DeckFile
 
-_FORMAT = f"omtquiz-{__version__}-2"
+_FORMAT = f"omtquiz-{__version__}-3"  # -3: ~ and null read as empty
 
 
 class ParseCache:

@@ -123,7 +123,8 @@ class Composer:
         self._check_tag(event)
         line, column = _place(event)
         if isinstance(event, ScalarEvent):
-            node: Node = Scalar(event.value, line, column, event.style is None)
+            # A plain scalar's style is None from the pure-Python parser and "" from libyaml.
+            node: Node = Scalar(event.value, line, column, not event.style)
         elif isinstance(event, MappingStartEvent):
             node = Map(line, column)
         elif isinstance(event, SequenceStartEvent):
