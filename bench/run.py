@@ -186,7 +186,8 @@ def collection(cards: int, tmp: Path):
 
     from omtquiz.clock import FixedClock
     from omtquiz.decks.format.loader import load_library
-    from omtquiz.progress.store import ItemRecord, Store
+    from omtquiz.progress.store import Store
+    from omtquiz.progress.types import ItemRecord
     from omtquiz.scheduling import Rating, review
 
     path = tmp / "collection.yaml"
@@ -219,7 +220,8 @@ def scheduling(cards: int, answers: int, tmp: Path) -> list[Row]:
     _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from omtquiz.study.session import Scope, StudySession
+    from omtquiz.study.scope import Scope
+    from omtquiz.study.session import StudySession
     from omtquiz.study.stats import collect
     from omtquiz.ui.context import AppContext
     from omtquiz.ui.pages.review import ReviewPage

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
     progress = None
     if args.with_progress:
-        from omtquiz.progress.store import StoreError
+        from omtquiz.progress.db import StoreError
 
         try:
             progress = _read_progress(dirs.database, library)

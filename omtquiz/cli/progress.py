@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from omtquiz.decks.model import Library
 from omtquiz.profile import Dirs
-from omtquiz.progress.store import Store, StoreError, open_or_recover
+from omtquiz.progress.db import StoreError
+from omtquiz.progress.recovery import open_or_recover
+from omtquiz.progress.store import Store
 
 
 def register(sub, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

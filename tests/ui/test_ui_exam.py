@@ -235,7 +235,7 @@ def test_every_control_is_named_for_automation(page):
 
 def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context,
                                                             monkeypatch):
-    from omtquiz.progress.store import StoreError
+    from omtquiz.progress.db import StoreError
 
     page.start(("all",), 4, 0)
     for _ in range(4):
