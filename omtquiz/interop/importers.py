@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
-from omtquiz.decks.format.loader import CARD_ID_RE, SLUG_RE, TAG_RE
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE
 from omtquiz.decks.model import CLOZE_RE
 
 MAX_COLLECTION_BYTES = 2 * 1024**3
