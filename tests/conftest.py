@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,3 +53,28 @@ def run_cli(*args: str, cwd: Path | None = None):
 
     return subprocess.run([sys.executable, "-m", "omtquiz", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
+
+
+HAS_XVFB = bool(shutil.which("Xvfb") and shutil.which("xwininfo"))
+
+
+@pytest.fixture
+def xserver():
+    """A private Xvfb display (\":N\"), stopped after the test."""
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = ":" + pipe.readline().strip()
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def x_windows(display: str) -> str:
+    """The X server's window tree, as `xwininfo -root -tree` prints it."""
+    result = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
+                            env={**os.environ, "DISPLAY": display}, timeout=10)
+    return result.stdout
