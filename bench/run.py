@@ -152,8 +152,8 @@ def _median_time(fn, runs: int) -> float:
 def loading(cards: int, big: int, runs: int, tmp: Path) -> list[Row]:
     import yaml
 
-    from omtquiz.deckformat.cache import ParseCache
-    from omtquiz.deckformat.loader import load_deck_file
+    from omtquiz.decks.format.cache import ParseCache
+    from omtquiz.decks.format.loader import load_deck_file
 
     deck = make_deck(tmp / "deck-10k.yaml", cards)
     data = deck.read_bytes()
@@ -164,7 +164,7 @@ def loading(cards: int, big: int, runs: int, tmp: Path) -> list[Row]:
     warm = _median_time(lambda: cache.load(deck), runs)
     assert len(cache.load(deck).deck.cards) == cards
     big_deck = make_deck(tmp / "deck-100k.yaml", big)
-    code = ("import resource, sys\nfrom omtquiz.deckformat.loader import load_deck_file\n"
+    code = ("import resource, sys\nfrom omtquiz.decks.format.loader import load_deck_file\n"
             f"r = load_deck_file({str(big_deck)!r})\nassert len(r.deck.cards) == {big}\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     base_code = "import resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -185,9 +185,9 @@ def collection(cards: int, tmp: Path):
     from datetime import datetime, timedelta, timezone
 
     from omtquiz.clock import FixedClock
-    from omtquiz.deckformat.loader import load_library
+    from omtquiz.decks.format.loader import load_library
+    from omtquiz.progress.store import ItemRecord, Store
     from omtquiz.scheduling import Rating, review
-    from omtquiz.store import ItemRecord, Store
 
     path = tmp / "collection.yaml"
     with path.open("w") as fh:
@@ -219,10 +219,10 @@ def scheduling(cards: int, answers: int, tmp: Path) -> list[Row]:
     _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from omtquiz.progress_stats import collect
-    from omtquiz.session import Scope, StudySession
+    from omtquiz.study.session import Scope, StudySession
+    from omtquiz.study.stats import collect
     from omtquiz.ui.context import AppContext
-    from omtquiz.ui.review_page import ReviewPage
+    from omtquiz.ui.pages.review import ReviewPage
 
     library, store, clock = collection(cards, tmp)
     # The first build of the day reads every row; later ones (another deck view, a return to
@@ -264,8 +264,8 @@ def export(cards: int, runs: int, tmp: Path) -> list[Row]:
 
     import genanki
 
-    from omtquiz.anki_export import _note_types, export_apkg
-    from omtquiz.deckformat.loader import load_deck_file
+    from omtquiz.decks.format.loader import load_deck_file
+    from omtquiz.interop.anki_export import _note_types, export_apkg
 
     deck = load_deck_file(make_deck(tmp / "export.yaml", cards)).deck
     ours_path = tmp / "ours.apkg"

@@ -21,6 +21,6 @@ def test_wheel_ships_decks_assets_and_schema(tmp_path):
     decks = {p.name for p in (ROOT / "decks").glob("*.yaml")}
     assert decks, "the checkout has bundled decks"
     assert {f"omtquiz/_bundled/decks/{name}" for name in decks} <= names
-    assert "omtquiz/deckformat/deck.schema.json" in names
+    assert "omtquiz/decks/format/deck.schema.json" in names
     assert any(n.startswith("omtquiz/_bundled/assets/") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from omtquiz.paths import Dirs, assets_dir
+from omtquiz.profile import Dirs, assets_dir
 
 
 def _server_name(dirs: Dirs) -> str:
@@ -83,7 +83,7 @@ def _bench_first_paint(window, study: bool) -> None:
 def build(args: argparse.Namespace, app: QApplication):
     """The context and main window for these arguments (shared by run and --screenshot)."""
     from omtquiz.cli import dirs_from, load_library
-    from omtquiz.store import open_or_recover
+    from omtquiz.progress.store import open_or_recover
     from omtquiz.ui import theme
     from omtquiz.ui.context import AppContext
     from omtquiz.ui.main_window import MainWindow
@@ -101,7 +101,7 @@ def build(args: argparse.Namespace, app: QApplication):
 
 def run(args: argparse.Namespace) -> int:
     from omtquiz.cli import dirs_from
-    from omtquiz.store import StoreError
+    from omtquiz.progress.store import StoreError
     from omtquiz.ui.errors import install_excepthook
 
     if args.screenshot:

@@ -10,11 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from omtquiz import session as study
 from omtquiz.clock import Clock, SystemClock
-from omtquiz.model import Library
-from omtquiz.paths import Dirs
-from omtquiz.store import Store
+from omtquiz.decks.model import Library
+from omtquiz.profile import Dirs
+from omtquiz.progress.store import Store
+from omtquiz.study import session as study
 
 
 @dataclass
@@ -141,13 +141,13 @@ class AppContext:
     # -- statistics, card browser and exam planner (added for them; owned by issue 8) -------
     def stats_report(self):
         """Every number on the statistics screen: what `omtquiz stats --json` prints."""
-        from omtquiz.progress_stats import collect
+        from omtquiz.study.stats import collect
 
         return collect(self.store, self.library, self.clock)
 
     def card_index(self):
         """The browser's rows for every loaded item, as the store has them now."""
-        from omtquiz.search import CardIndex
+        from omtquiz.study.search import CardIndex
 
         return CardIndex.build(self.library, self.store.records(), self.clock.now(),
                                self.settings)
@@ -172,7 +172,7 @@ class AppContext:
 
     def exam_plan(self, exam_day, scopes):
         """The planner's estimate for an exam on `exam_day` covering these scope tuples."""
-        from omtquiz.planner import plan_exam
+        from omtquiz.study.planner import plan_exam
 
         return plan_exam(self.store, self.library, exam_day,
                          [study_scope(scope) for scope in scopes], clock=self.clock)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from omtquiz import __version__
-from omtquiz.ui.deck_page import DeckPage
+from omtquiz.ui.pages.decks import DeckPage
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
     def review_page(self):
         """Made on first use: the deck list paints sooner without it and its Markdown stack."""
         if self._review_page is None:
-            from omtquiz.ui.review_page import ReviewPage
+            from omtquiz.ui.pages.review import ReviewPage
 
             self._review_page = ReviewPage(self.context)
             self._review_page.finished.connect(self.show_decks)
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
     def quiz(self, scope: tuple, mode: str) -> None:
         if scope[0] == "broken":  # a deck file that did not load: nothing to ask, as in study
             return
-        from omtquiz.ui.quiz_page import QuizPage
+        from omtquiz.ui.pages.quiz import QuizPage
 
         page = self.pages.get("quiz")
         if page is None:
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
     def exam(self, scope: tuple, count: int, minutes: int) -> None:
         if scope[0] == "broken":
             return
-        from omtquiz.ui.exam_page import ExamPage
+        from omtquiz.ui.pages.exam import ExamPage
 
         page = self.pages.get("exam")
         if page is None:
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.review_page.start(session, title)
 
     def statistics(self) -> None:
-        from omtquiz.ui.stats_page import StatsPage
+        from omtquiz.ui.pages.stats import StatsPage
 
         page = self.pages.get("stats")
         if page is None:
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.show_page(page)
 
     def browse(self) -> None:
-        from omtquiz.ui.browser import BrowserWindow
+        from omtquiz.ui.windows.browser import BrowserWindow
 
         if self._browser is None:
             self._browser = BrowserWindow(self.context, self)
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         self._browser.activateWindow()
 
     def plan_exam(self) -> None:
-        from omtquiz.ui.planner_dialog import PlannerDialog
+        from omtquiz.ui.dialogs.planner import PlannerDialog
 
         if PlannerDialog.ask(self.context, self):
             self.refresh()
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         """A live-reloading preview of a deck file, beside the study window."""
         from PySide6.QtWidgets import QFileDialog
 
-        from omtquiz.ui.authoring import AuthoringWindow
+        from omtquiz.ui.windows.authoring import AuthoringWindow
 
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Open deck for authoring",
@@ -219,13 +219,13 @@ class MainWindow(QMainWindow):
             self.authoring_windows.remove(window)
 
     def preferences(self) -> None:
-        from omtquiz.ui.preferences import PreferencesDialog
+        from omtquiz.ui.dialogs.preferences import PreferencesDialog
 
         if PreferencesDialog.ask(self.context, self):
             self.refresh()
 
     def export_anki(self) -> None:
-        from omtquiz.ui.export_dialog import ExportDialog
+        from omtquiz.ui.dialogs.export import ExportDialog
 
         ExportDialog.ask(self.context, self)
 

@@ -1,0 +1,53 @@
+"""`omtquiz validate`: check deck files like a compiler would, every problem on its own line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+
+from omtquiz.decks.model import Severity
+
+
+def register(sub, add_common) -> None:
+    parser = sub.add_parser(
+        "validate", help="check deck files and report every problem at file:line:col",
+        description="Check deck files. Exit 0 when there are no errors (warnings too with "
+        "--strict), 1 when there are, 2 on a usage error.",
+    )
+    add_common(parser)
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="deck files or folders (default: every deck folder)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from omtquiz.cli import deck_folders, dirs_from
+    from omtquiz.decks.format.lint import lint_library
+    from omtquiz.decks.format.loader import load_library
+
+    paths = args.paths or deck_folders(args, dirs_from(args))
+    library = load_library(paths)
+    diagnostics = [*library.diagnostics, *lint_library(library)]
+    if args.strict:
+        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
+    diagnostics.sort(key=lambda d: (d.file, d.line, d.column))
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    cards = sum(len(deck.cards) for deck in library.decks)
+    if args.format == "json":
+        json.dump({"files": len(library.files), "decks": len(library.decks), "cards": cards,
+                   "errors": errors, "warnings": warnings,
+                   "diagnostics": [d.to_dict() for d in diagnostics]}, sys.stdout, indent=2)
+        print()
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic)
+        if not library.files:
+            print("no deck files found", file=sys.stderr)
+        print(f"{len(library.files)} file(s), {len(library.decks)} deck(s), {cards} card(s): "
+              f"{errors} error(s), {warnings} warning(s)")
+    return 1 if errors or not library.files else 0

@@ -1,1 +1,0 @@
-"""One module per group of subcommands; each offers register(subparsers, add_common)."""

@@ -1,0 +1,79 @@
+"""A parse cache: a deck file read before, with the same bytes, loads from a pickle.
+
+The key is the file's identity (its resolved path, as shown in diagnostics) and the entry holds
+the SHA-256 hash of the bytes it was made from, so an edit, a `touch` or a copy over the file can
+never serve a stale deck. A new omtquiz version ignores old entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from omtquiz import __version__
+from omtquiz.decks.format.files import MAX_BYTES, display_path
+from omtquiz.decks.model import DeckFile
+from omtquiz.gcpause import gc_paused
+
+_FORMAT = f"omtquiz-{__version__}-3"  # -3: ~ and null read as empty
+
+
+class ParseCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "decks"
+
+    def _entry(self, path: Path) -> Path:
+        identity = f"{path.resolve()}\0{display_path(path)}"
+        return self.folder / (hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+                              + ".pickle")
+
+    def load(self, path: Path) -> DeckFile:
+        try:
+            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        except OSError:
+            data = None
+        if data is None:
+            return _load(path)
+        digest = hashlib.sha256(data).digest()  # SHA-NI makes it the fastest here
+        entry = self._entry(path)
+        cached = self._read(entry, digest)
+        if cached is not None:
+            return cached
+        result = _load(path, data)  # these bytes, not a second read the file may have changed
+        self._write(entry, digest, result)
+        return result
+
+    @staticmethod
+    def _read(entry: Path, digest: bytes) -> DeckFile | None:
+        try:
+            with entry.open("rb") as fh:
+                header = pickle.load(fh)
+                if header != (_FORMAT, digest):
+                    return None
+                with gc_paused():
+                    result = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError,
+                ValueError, ImportError, IndexError):
+            return None
+        return result if isinstance(result, DeckFile) else None
+
+    def _write(self, entry: Path, digest: bytes, result: DeckFile) -> None:
+        """Write beside and rename, so a crash mid-write never leaves a torn entry."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((_FORMAT, digest), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, entry)
+        except OSError:
+            pass
+
+
+def _load(path: Path, data: bytes | None = None) -> DeckFile:
+    """The YAML loader, imported only when the cache cannot answer."""
+    from omtquiz.decks.format.loader import load_deck_file
+
+    return load_deck_file(path, data=data)

@@ -1,0 +1,351 @@
+"""Facts (the `records:` key) and generate rules: a fact written once, asked many ways.
+
+A deck may hold `records:` (things of one kind with named fields, such as techniques with their
+description, method and contraindications) and `generate:` rules whose templates name those
+fields in braces (`"Which of these is a contraindication to {name}?"`). Every rule makes one
+card per record that has every field the rule uses, with the id `<record id>--<rule id>`: stable
+however the other records change, so students keep their progress. A multiple-choice rule draws
+its wrong choices from the same field of the other records, never from anything true of this
+record, and picks them by a hash of the card id, so adding a record seldom changes old cards.
+
+The loader calls `expand` once per file after reading its sources; generated cards then go
+through the same checks (duplicate ids, sources, choices) as cards written by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from omtquiz.decks.format import nodes as yn
+from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source
+
+RULE_TEXT_KEYS = {
+    "basic": (("front", "back"), ()),
+    "reverse": (("front", "back"), ()),
+    "cloze": (("text",), ("extra",)),
+    "mcq": (("question",), ("answer",)),
+}
+RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
+MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
+RESERVED = ("id", "source", "tags")
+GENERATED_DISTRACTORS = 3  # with the answer, the four choices a quiz and an Anki export show
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)\}")
+CLOZE_IN_TEMPLATE = re.compile(r"\{\{c\d+::")
+# A choice this much longer or shorter than the answer gives it away (the lint warns of it too).
+GIVEAWAY_RATIO = 2.5
+GIVEAWAY_CHARS = 20
+
+C0_MESSAGE = "{{c0::...}}: cloze numbers start at 1, as in {{c1::answer}}"
+
+FieldValue = str | tuple[str, ...]
+
+
+def has_c0(text: str) -> bool:
+    """Whether a cloze text numbers a deletion 0 (it would be asked as the item of ord -1)."""
+    return any(int(match.group(1)) == 0 for match in CLOZE_RE.finditer(text))
+
+
+@dataclass
+class _Record:
+    id: str
+    node: yn.Map
+    where: str
+    fields: dict[str, FieldValue]
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+
+    def values(self, name: str) -> tuple[str, ...]:
+        value = self.fields.get(name)
+        if value is None:
+            return ()
+        return (value,) if isinstance(value, str) else value
+
+
+@dataclass
+class _Rule:
+    id: str
+    type: str
+    node: yn.Map
+    where: str
+    templates: dict[str, str]
+    tags: tuple[str, ...] = ()
+    answer_from: str | None = None
+    distractors_from: str | None = None
+    distractors: tuple[str, ...] = ()
+    uses: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def expand(reader, top: yn.Map, sources: tuple[Source, ...]) -> None:
+    """Check `records:` and `generate:` and add the cards they make to the reader's cards."""
+    records_node, rules_node = top.get("records"), top.get("generate")
+    if records_node is None and rules_node is None:
+        return
+    known_sources = {s.id for s in sources}
+    records = _records(reader, records_node, known_sources)
+    fields = {name for record in records for name in record.fields} | {"id"}
+    rules = _rules(reader, rules_node, fields)
+    if records and rules_node is None:
+        reader.warn(top.keys["records"], "records: no `generate:` rules make cards from these "
+                    "records")
+    if rules and not records:
+        reader.warn(top.keys["generate"], "generate: there are no `records:` to make cards from")
+    for rule in rules:
+        made = [card for record in records
+                if (card := _card(reader, rule, record, records)) is not None]
+        if not made and records:
+            reader.warn(rule.node, f"{rule.where}: rule '{rule.id}' makes no cards: no record "
+                        f"has all of {', '.join(rule.uses)}")
+
+
+# -- records ---------------------------------------------------------------------------------
+def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
+    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
+
+    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+        return []
+    if not isinstance(node, yn.Seq):
+        reader.error(node, f"records: expected a list, found {yn.kind_of(node)}")
+        return []
+    found: dict[str, _Record] = {}
+    for index, item in enumerate(node.items):
+        where = f"records[{index}]"
+        if not isinstance(item, yn.Map):
+            reader.error(item, f"{where}: a record must be a mapping of fields, found "
+                         f"{yn.kind_of(item)}")
+            continue
+        record_id = reader.text(item, "id", where, required=True)
+        if record_id is None:
+            continue
+        if not SLUG_RE.match(record_id):
+            reader.error(item.values["id"], f"{where}.id: '{record_id}' is not a slug "
+                         "(lowercase letters, digits and single hyphens, e.g. muscle-energy)")
+            continue
+        if record_id in found:
+            reader.error(item.values["id"], f"{where}.id: duplicate record id '{record_id}' "
+                         f"(first used at line {found[record_id].node.line})")
+            continue
+        record = _Record(record_id, item, where, _fields(reader, item, where),
+                         reader.tags(item, where))
+        value = reader.source(item, where, "record")
+        if value is not None and value not in known_sources:
+            listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
+            reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
+                         f"{_did_you_mean(value, known_sources)} (known: {listed})")
+            continue
+        record.source = value
+        found[record_id] = record
+    return list(found.values())
+
+
+def _fields(reader, item: yn.Map, where: str) -> dict[str, FieldValue]:
+    fields: dict[str, FieldValue] = {"id": item.values["id"].value}
+    for name, value in item.values.items():
+        if name in RESERVED:
+            continue
+        if isinstance(value, yn.Scalar):
+            if not value.is_null and value.value.strip():
+                fields[name] = value.value
+        elif isinstance(value, yn.Seq):
+            items = tuple(v for v, _ in reader.text_list(item, name, where))
+            if items:
+                fields[name] = items
+        else:
+            reader.error(value, f"{where}.{name}: a field holds text or a list of text, found "
+                         f"{yn.kind_of(value)}")
+    return fields
+
+
+# -- rules -----------------------------------------------------------------------------------
+def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
+    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
+
+    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+        return []
+    if not isinstance(node, yn.Seq):
+        reader.error(node, f"generate: expected a list, found {yn.kind_of(node)}")
+        return []
+    rules: dict[str, _Rule] = {}
+    for index, item in enumerate(node.items):
+        where = f"generate[{index}]"
+        if not isinstance(item, yn.Map):
+            reader.error(item, f"{where}: a rule must be a mapping, found {yn.kind_of(item)}")
+            continue
+        errors_before = reader._error_count()
+        rule_id = reader.text(item, "id", where, required=True)
+        if rule_id is not None and not SLUG_RE.match(rule_id):
+            reader.error(item.values["id"], f"{where}.id: '{rule_id}' is not a slug (lowercase "
+                         "letters, digits and single hyphens, e.g. name-from-description)")
+        elif rule_id is not None and rule_id in rules:
+            reader.error(item.values["id"], f"{where}.id: duplicate rule id '{rule_id}' (first "
+                         f"used at line {rules[rule_id].node.line})")
+        card_type = reader.text(item, "type", where, required=False) or "basic"
+        if card_type not in RULE_TEXT_KEYS:
+            reader.error(item.values["type"], f"{where}.type: '{card_type}' is not one of "
+                         f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}")
+            continue
+        rule = _Rule(rule_id or "", card_type, item, where, {}, reader.tags(item, where))
+        _rule_fields(reader, rule, fields)
+        if reader._error_count() == errors_before and rule_id is not None:
+            rules[rule_id] = rule
+    return list(rules.values())
+
+
+def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
+    from omtquiz.decks.format.loader import _did_you_mean
+
+    item, where = rule.node, rule.where
+    required, optional = RULE_TEXT_KEYS[rule.type]
+    allowed = RULE_COMMON_KEYS + required + optional + (MCQ_KEYS if rule.type == "mcq" else ())
+    reader.unknown_keys(item, allowed, where)
+    if rule.type == "mcq":
+        for key in ("answer_from", "distractors_from"):
+            value = reader.text(item, key, where, required=False)
+            if value is None:
+                continue
+            if value not in fields:
+                reader.error(item.values[key], f"{where}.{key}: no record has a field "
+                             f"'{value}'{_did_you_mean(value, fields)}")
+            setattr(rule, key, value)
+        rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
+    for key in (*required, *optional, "explanation"):
+        needed = key in required or (rule.type == "mcq" and key == "answer"
+                                     and rule.answer_from is None)
+        value = reader.text(item, key, where, required=needed)
+        if value is not None:
+            rule.templates[key] = value
+    if rule.answer_from is not None and "answer" in rule.templates:
+        reader.error(item.values["answer_from"], f"{where}: give either 'answer' or "
+                     "'answer_from', not both")
+    if rule.type == "cloze" and "text" in rule.templates and not CLOZE_IN_TEMPLATE.search(
+            rule.templates["text"]):
+        reader.error(item.values["text"], f"{where}.text: a cloze needs at least one deletion "
+                     "such as {{c1::{name}}}")
+    elif rule.type == "cloze" and has_c0(rule.templates.get("text", "")):
+        reader.error(item.values["text"], f"{where}.text: {C0_MESSAGE}")
+    uses = []
+    for key, template in rule.templates.items():
+        for match in PLACEHOLDER.finditer(template):
+            name = match.group(1)
+            if name not in fields:
+                reader.error(item.values[key], f"{where}.{key}: no record has a field "
+                             f"'{name}'{_did_you_mean(name, fields)} (fields are written "
+                             "{like_this})")
+            elif key != "explanation":
+                uses.append(name)
+    if rule.answer_from:
+        uses.append(rule.answer_from)
+    rule.uses = tuple(dict.fromkeys(uses))
+
+
+# -- cards -----------------------------------------------------------------------------------
+class _Missing(Exception):
+    """A record lacks a field a template names: the rule makes no card for it."""
+
+
+def _fill(template: str, record: _Record) -> str:
+    def sub(match: re.Match) -> str:
+        value = record.fields.get(match.group(1))
+        if value is None:
+            raise _Missing
+        return value if isinstance(value, str) else ", ".join(value)
+
+    return PLACEHOLDER.sub(sub, template)
+
+
+def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict | None:
+    """The card kwargs `rule` makes from `record`, added to the reader; None if it makes none."""
+    if any(name not in record.fields for name in rule.uses):
+        return None
+    card_id = f"{record.id}--{rule.id}"
+    try:
+        texts = {key: _fill(template, record) for key, template in rule.templates.items()
+                 if key != "explanation"}
+    except _Missing:
+        return None
+    if rule.type == "cloze" and has_c0(texts["text"]):
+        reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
+                     f"with {C0_MESSAGE} (from this record's fields)")
+        return None
+    try:
+        explanation = _fill(rule.templates["explanation"], record)
+    except (_Missing, KeyError):
+        explanation = None
+    kwargs: dict = {"id": card_id, "type": rule.type, "line": record.node.line, **texts,
+                    "tags": tuple(dict.fromkeys((*rule.tags, *record.tags))), "_node": record.node}
+    if explanation:
+        kwargs["explanation"] = explanation
+    if rule.type == "mcq":
+        if rule.answer_from:
+            kwargs["answer"] = record.values(rule.answer_from)[0]
+        distractors = _distractors(rule, record, records, card_id, kwargs["answer"])
+        if rule.distractors_from and not distractors:
+            reader.warn(record.node, f"{record.where}: rule '{rule.id}' finds no wrong choice "
+                        f"for '{record.id}' in the other records' '{rule.distractors_from}' "
+                        "(each is true of this record); no card made")
+            return None
+        kwargs["distractors"] = distractors
+    if card_id in reader.card_ids:
+        reader.error(record.node.values["id"], f"{record.where}: rule '{rule.id}' makes card id "
+                     f"'{card_id}', already used at line {reader.card_ids[card_id]}")
+        return None
+    reader.card_ids[card_id] = record.node.line
+    if record.source is not None:
+        reader.source_refs.append((record.source, record.node.values["source"], card_id,
+                                   record.where))
+        kwargs["source"] = record.source
+    reader.card_kwargs.append(kwargs)
+    return kwargs
+
+
+def giveaway(answer: str, other: str) -> bool:
+    """Whether `other` is so much longer or shorter than `answer` that length tells them apart."""
+    longer, shorter = max(len(answer), len(other)), min(len(answer), len(other))
+    return longer - shorter > GIVEAWAY_CHARS and longer > GIVEAWAY_RATIO * max(shorter, 1)
+
+
+def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: str,
+                 answer: str) -> tuple[str, ...]:
+    """Fixed distractors first, then wrong values of the same field from other records.
+
+    Nothing true of this record is ever offered: not the answer, nor any of its own values of
+    the field. Candidates are ranked by a hash of card id and value, so a new record only
+    displaces a choice when it ranks higher, and choices far longer or shorter than the answer
+    (a give-away) are taken only when nothing else is left.
+    """
+    true = {_fold(answer)}
+    for name in (rule.distractors_from, rule.answer_from):
+        if name:
+            true.update(_fold(v) for v in record.values(name))
+    chosen: list[str] = []
+    for text in rule.distractors:
+        try:
+            value = _fill(text, record)
+        except _Missing:
+            continue
+        if _fold(value) not in true:
+            true.add(_fold(value))
+            chosen.append(value)
+    if not rule.distractors_from:
+        return tuple(chosen)
+    pool: dict[str, str] = {}
+    for other in records:
+        if other is record:
+            continue
+        for value in other.values(rule.distractors_from):
+            folded = _fold(value)
+            if folded not in true:
+                pool.setdefault(folded, value)
+
+    def rank(value: str) -> tuple[bool, bytes]:
+        digest = hashlib.blake2b(f"{card_id}\0{_fold(value)}".encode(), digest_size=8).digest()
+        return (giveaway(answer, value), digest)
+
+    wanted = max(GENERATED_DISTRACTORS - len(chosen), 0)
+    chosen += sorted(pool.values(), key=rank)[:wanted]
+    return tuple(chosen)

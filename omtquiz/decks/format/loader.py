@@ -1,0 +1,490 @@
+"""Deck files to model objects, with every problem reported at its file, line and column.
+
+One file never stops another: whatever a file holds (binary junk, a YAML bomb, a huge upload),
+loading it ends in a `DeckFile` with diagnostics, never an exception. Cards with errors are left
+out of the deck but the rest of the deck still loads, so a student can study while an author
+fixes a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from omtquiz.decks.format import facts
+from omtquiz.decks.format import nodes as yn
+from omtquiz.decks.format.files import MAX_BYTES, display_path, find_deck_files
+from omtquiz.decks.format.library import load_library
+from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
+from omtquiz.decks.model import Source as SourceModel
+from omtquiz.gcpause import gc_paused
+from omtquiz.profile import assets_dir
+
+INTERNAL_ERROR = "internal error while reading this deck"
+# find_deck_files and load_library live beside the loader and are part of its interface.
+__all__ = ["MAX_BYTES", "display_path", "find_deck_files", "load_deck_file", "load_library"]
+MAX_DIAGNOSTICS = 200
+FORMAT_VERSION = 1
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
+TAG_RE = re.compile(r"[^\s]{1,100}\Z")
+
+DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
+             "records", "generate")
+SOURCE_KEYS = ("id", "citation", "url")
+COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation")
+TYPE_KEYS = {
+    "basic": (("front", "back"), ()),
+    "reverse": (("front", "back"), ()),
+    "cloze": (("text",), ("extra",)),
+    "mcq": (("question", "answer"), ("distractors",)),
+}
+
+
+class _TooMany(Exception):
+    """Raised when a file has so many problems that more would only bury the first ones."""
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Reader:
+    """Checks one deck file's nodes and builds its model, collecting diagnostics."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path = path
+        self.shown = shown
+        self.folder = path.parent.resolve()
+        self.diagnostics: list[Diagnostic] = []
+        self.card_kwargs: list[dict] = []
+        self.card_ids: dict[str, int] = {}
+        self.cards_read = 0  # entries of the cards: list, good or bad
+        self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+
+    # -- reporting -------------------------------------------------------------------------
+    def report(self, line: int, column: int, message: str, *,
+               severity: Severity = Severity.ERROR, card_id: str | None = None) -> None:
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.diagnostics.append(Diagnostic(
+                self.shown, line, column, Severity.ERROR,
+                f"more than {MAX_DIAGNOSTICS} problems; stopping here", card_id))
+            raise _TooMany
+        self.diagnostics.append(Diagnostic(self.shown, line, column, severity, message, card_id))
+
+    def error(self, node, message: str, card_id: str | None = None) -> None:
+        self.report(node.line, node.column, message, card_id=card_id)
+
+    def warn(self, node, message: str, card_id: str | None = None) -> None:
+        self.report(node.line, node.column, message, severity=Severity.WARNING, card_id=card_id)
+
+    # -- field readers ---------------------------------------------------------------------
+    def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
+             card_id: str | None = None) -> str | None:
+        node = mapping.get(key)
+        if node is None:
+            if required:
+                self.error(mapping, f"{where}: missing '{key}'", card_id)
+            return None
+        if isinstance(node, yn.Scalar):
+            if node.is_null or not node.value.strip():
+                if required:
+                    self.error(node, f"{where}.{key}: is empty", card_id)
+                return None
+            return node.value
+        self.error(node, f"{where}.{key}: expected text, found {yn.kind_of(node)}", card_id)
+        return None
+
+    def text_list(self, mapping: yn.Map, key: str, where: str,
+                  card_id: str | None = None) -> list[tuple[str, yn.Scalar]]:
+        node = mapping.get(key)
+        if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+            return []
+        if not isinstance(node, yn.Seq):
+            self.error(node, f"{where}.{key}: expected a list, found {yn.kind_of(node)}", card_id)
+            return []
+        out = []
+        for i, item in enumerate(node.items):
+            if isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
+                out.append((item.value, item))
+            else:
+                self.error(item, f"{where}.{key}[{i}]: expected text, found {yn.kind_of(item)}",
+                           card_id)
+        return out
+
+    def source(self, mapping: yn.Map, where: str, what: str,
+               card_id: str | None = None) -> str | None:
+        """The source id a card or record cites; warns when it has none, missing or empty."""
+        node = mapping.get("source")
+        value = self.text(mapping, "source", where, required=False, card_id=card_id)
+        if node is None or (value is None and isinstance(node, yn.Scalar)):
+            self.warn(mapping if node is None else node,
+                      f"{where}: {what} has no source (every fact needs one)", card_id)
+        return value
+
+    def tags(self, mapping: yn.Map, where: str, card_id: str | None = None) -> tuple[str, ...]:
+        tags = []
+        for value, node in self.text_list(mapping, "tags", where, card_id):
+            if TAG_RE.match(value):
+                tags.append(value)
+            else:
+                self.error(node, f"{where}.tags: '{value}' is not a tag (no spaces allowed)",
+                           card_id)
+        return tuple(dict.fromkeys(tags))
+
+    def unknown_keys(self, mapping: yn.Map, allowed: tuple[str, ...], where: str,
+                     card_id: str | None = None, *, other: dict[str, str] | None = None) -> None:
+        for key, key_node in mapping.keys.items():
+            if key in allowed:
+                continue
+            if other and key in other:
+                self.warn(key_node, f"{where}.{key}: '{key}' belongs to {other[key]} cards, not "
+                          "this type; it is ignored", card_id)
+            else:
+                self.warn(key_node, f"{where}: unknown key '{key}'{_did_you_mean(key, allowed)}",
+                          card_id)
+
+    # -- cards -----------------------------------------------------------------------------
+    def card(self, index: int, node: yn.Node) -> None:
+        where = f"cards[{index}]"
+        self.cards_read += 1
+        if not isinstance(node, yn.Map):
+            self.error(node, f"{where}: a card must be a mapping of fields, found "
+                       f"{yn.kind_of(node)}")
+            return
+        errors_before = self._error_count()
+        card_id = self.text(node, "id", where, required=True)
+        if card_id is not None:
+            id_node = node.values["id"]
+            if not CARD_ID_RE.match(card_id):
+                self.error(id_node, f"{where}.id: '{card_id}' must be 1-128 characters "
+                           "without spaces")
+                card_id = None
+            elif card_id in self.card_ids:
+                self.error(id_node, f"{where}.id: duplicate card id '{card_id}' (first used at "
+                           f"line {self.card_ids[card_id]})", card_id)
+                card_id = None
+            else:
+                self.card_ids[card_id] = id_node.line
+        card_type = self.text(node, "type", where, required=False, card_id=card_id) or "basic"
+        if card_type not in TYPE_KEYS:
+            self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
+                       f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}", card_id)
+            return
+        required, optional = TYPE_KEYS[card_type]
+        others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
+                  if k not in required and k not in optional}
+        self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
+                          other=others)
+        kwargs: dict = {"id": card_id, "type": card_type, "line": node.line}
+        for key in required:
+            kwargs[key] = self.text(node, key, where, required=True, card_id=card_id)
+        for key in ("explanation", "extra") if card_type == "cloze" else ("explanation",):
+            value = self.text(node, key, where, required=False, card_id=card_id)
+            if value is not None:
+                kwargs[key] = value
+        kwargs["tags"] = self.tags(node, where, card_id)
+        source = self.source(node, where, "card", card_id)
+        if source is not None:
+            kwargs["source"] = source
+            self.source_refs.append((source, node.values["source"], card_id or "", where))
+        image = self.text(node, "image", where, required=False, card_id=card_id)
+        if image is not None:
+            kwargs["image"] = self.image(image, node.values["image"], where, card_id)
+        if card_type == "cloze" and kwargs.get("text"):
+            if not CLOZE_RE.search(kwargs["text"]):
+                self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
+                           "deletion such as {{c1::answer}}", card_id)
+            elif facts.has_c0(kwargs["text"]):
+                self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
+        if card_type == "mcq":
+            self.mcq(node, kwargs, where, card_id)
+        if self._error_count() == errors_before and card_id is not None:
+            self.card_kwargs.append(kwargs)
+
+    def mcq(self, node: yn.Map, kwargs: dict, where: str, card_id: str | None) -> None:
+        answer = (kwargs.get("answer") or "").strip().casefold()
+        seen: set[str] = set()
+        distractors = []
+        for value, item in self.text_list(node, "distractors", where, card_id):
+            folded = value.strip().casefold()
+            if folded == answer:
+                self.error(item, f"{where}.distractors: '{value}' is the answer itself", card_id)
+            elif folded in seen:
+                self.warn(item, f"{where}.distractors: '{value}' is given twice", card_id)
+            else:
+                seen.add(folded)
+                distractors.append(value)
+        kwargs["distractors"] = tuple(distractors)
+        kwargs["_node"] = node
+
+    def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
+        try:
+            target = (self.folder / value).resolve()
+        except (OSError, ValueError):
+            self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
+            return None
+        roots = (self.folder, assets_dir().resolve())
+        if not any(target.is_relative_to(root) for root in roots):
+            self.error(node, f"{where}.image: '{value}' is outside the deck's folder and assets/",
+                       card_id)
+        elif not target.is_file():
+            self.error(node, f"{where}.image: file '{value}' not found", card_id)
+        else:
+            return str(target)
+        return None
+
+    def _error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.is_error)
+
+    # -- the deck --------------------------------------------------------------------------
+    def sources(self, top: yn.Map) -> tuple[SourceModel, ...]:
+        node = top.get("sources")
+        if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+            return ()
+        if not isinstance(node, yn.Seq):
+            self.error(node, f"sources: expected a list, found {yn.kind_of(node)}")
+            return ()
+        found: dict[str, SourceModel] = {}
+        for i, item in enumerate(node.items):
+            where = f"sources[{i}]"
+            if not isinstance(item, yn.Map):
+                self.error(item, f"{where}: a source must be a mapping with id and citation")
+                continue
+            self.unknown_keys(item, SOURCE_KEYS, where)
+            source_id = self.text(item, "id", where, required=True)
+            citation = self.text(item, "citation", where, required=True)
+            url = self.text(item, "url", where, required=False)
+            if source_id is None or citation is None:
+                continue
+            if source_id in found:
+                self.error(item.values["id"], f"{where}.id: duplicate source id '{source_id}'")
+                continue
+            found[source_id] = SourceModel(source_id, citation, url, item.line)
+        return tuple(found.values())
+
+    def finish(self, top: yn.Map, cards_node: yn.Node | None) -> Deck | None:
+        where = "deck"
+        self.unknown_keys(top, DECK_KEYS, "top level")
+        fmt = top.get("format")
+        if fmt is not None and not (isinstance(fmt, yn.Scalar) and fmt.value == "1"):
+            self.error(fmt, f"format: this version of omtquiz reads format {FORMAT_VERSION}")
+        deck_id = self.text(top, "deck", where, required=True)
+        if deck_id is not None and not SLUG_RE.match(deck_id):
+            self.error(top.values["deck"], f"deck: '{deck_id}' is not a slug (lowercase letters, "
+                       "digits and single hyphens, e.g. omt-techniques)")
+            deck_id = None
+        title = self.text(top, "title", where, required=True)
+        parent = self.text(top, "parent", where, required=False)
+        description = self.text(top, "description", where, required=False) or ""
+        deck_tags = self.tags(top, "top level")
+        sources = self.sources(top)
+        facts.expand(self, top, sources)
+        if cards_node is None:
+            if "generate" not in top.keys:  # a deck of generated cards needs no cards: list
+                self.error(top, "deck: missing 'cards' (a list of cards)")
+        elif not isinstance(cards_node, yn.Seq):
+            self.error(cards_node, f"cards: expected a list, found {yn.kind_of(cards_node)}")
+        self.check_sources(sources)
+        self.check_mcq_choices()
+        if deck_id is None or title is None:
+            return None
+        cards = []
+        for kwargs in self.card_kwargs:
+            kwargs.pop("_node", None)
+            if deck_tags:
+                kwargs["tags"] = tuple(dict.fromkeys((*deck_tags, *kwargs["tags"])))
+            cards.append(Card(deck_id=deck_id, **kwargs))
+        return Deck(id=deck_id, title=title, path=str(self.path), cards=tuple(cards),
+                    sources=sources, parent=parent, description=description, tags=deck_tags,
+                    line=top.line)
+
+    def check_sources(self, sources: tuple[SourceModel, ...]) -> None:
+        known = {s.id for s in sources}
+        cited = set()
+        for value, node, card_id, where in self.source_refs:
+            cited.add(value)
+            if value not in known:
+                listed = ", ".join(sorted(known)) or "none listed under sources:"
+                hint = _did_you_mean(value, known)
+                self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
+                           f"{listed})", card_id or None)
+                self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
+        for source in sources:
+            if source.id not in cited:
+                self.report(source.line, 1, f"sources: '{source.id}' is never cited by a card",
+                            severity=Severity.WARNING)
+
+    def check_mcq_choices(self) -> None:
+        answers = [k["answer"] for k in self.card_kwargs if k["type"] == "mcq"]
+        pool = {a.strip().casefold() for a in answers}
+        keep = []
+        for kwargs in self.card_kwargs:
+            if kwargs["type"] == "mcq" and not kwargs["distractors"]:
+                others = pool - {kwargs["answer"].strip().casefold()}
+                if not others:
+                    node = kwargs["_node"]
+                    self.error(node, f"cards: mcq '{kwargs['id']}' has fewer than 2 choices: "
+                               "give it distractors, or add more mcq cards to the deck",
+                               kwargs["id"])
+                    continue
+            keep.append(kwargs)
+        self.card_kwargs = keep
+
+
+def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _too_big(size: int, reader: _Reader, max_bytes: int) -> bool:
+    if size > max_bytes:
+        reader.report(1, 1, f"file is {size / 2**20:.1f} MiB; decks larger than "
+                      f"{max_bytes // 2**20} MiB are refused")
+    return size > max_bytes
+
+
+def _read_text(path: Path, reader: _Reader, max_bytes: int,
+               data: bytes | None = None) -> str | None:
+    """The file's text, from `data` when the caller has read its bytes already."""
+    if data is None:
+        try:
+            if _too_big(path.stat().st_size, reader, max_bytes):
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            reader.report(1, 1, f"cannot read file: {exc.strerror or exc}")
+            return None
+    elif _too_big(len(data), reader, max_bytes):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col_of_offset(data, exc.start)
+        reader.report(line, column, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded "
+                      "(save the file as UTF-8)")
+        return None
+    if not text.strip():
+        reader.report(1, 1, "file is empty: a deck needs deck, title and cards")
+        return None
+    return text
+
+
+def _yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+    if mark is not None:
+        return mark.line + 1, mark.column + 1, message
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        data = text.encode("utf-8")
+        return (*_line_col_of_offset(data, min(position, len(data))), message)
+    return 1, 1, message
+
+
+def _compose(text: str, reader: _Reader) -> Deck | None:
+    composer = yn.Composer(yn.events(text))
+    composer.next_event()  # StreamStart
+    start = composer.next_event()
+    if isinstance(start, yn.StreamEndEvent):
+        reader.report(1, 1, "file is empty: a deck needs deck, title and cards")
+        return None
+    first = composer.next_event()
+    if not isinstance(first, yn.MappingStartEvent):
+        node = composer.compose(first)
+        reader.error(node, f"the top level must be a mapping (deck:, title:, cards:), found "
+                     f"{yn.kind_of(node)}")
+        return None
+    top = yn.Map(first.start_mark.line + 1, first.start_mark.column + 1)
+    cards_node = None
+    while True:
+        event = composer.next_event()
+        if isinstance(event, yn.MappingEndEvent):
+            break
+        key = composer.compose(event)
+        value_event = composer.next_event()
+        if (isinstance(key, yn.Scalar) and key.value == "cards" and "cards" not in top.keys
+                and isinstance(value_event, yn.SequenceStartEvent)):
+            cards_node = yn.Seq(value_event.start_mark.line + 1, value_event.start_mark.column + 1)
+            top.keys["cards"] = key
+            top.values["cards"] = cards_node
+            index = 0
+            while not isinstance(event := composer.next_event(), yn.SequenceEndEvent):
+                reader.card(index, composer.compose(event))
+                index += 1
+            continue
+        value = composer.compose(value_event)
+        if not isinstance(key, yn.Scalar):
+            reader.error(key, "a mapping key must be plain text")
+            continue
+        if key.value in top.keys:
+            reader.error(key, f"duplicate key '{key.value}' (first given at line "
+                         f"{top.keys[key.value].line})")
+            continue
+        top.keys[key.value], top.values[key.value] = key, value
+        if key.value == "cards":
+            cards_node = value
+            if isinstance(value, yn.Seq):  # an alias to a list: the cards were not streamed
+                for index, item in enumerate(value.items):
+                    reader.card(index, item)
+    end = composer.next_event()
+    yn.expect(end, yn.DocumentEndEvent, "expected the end of the document")
+    after = composer.next_event()
+    if not isinstance(after, yn.StreamEndEvent):
+        line, column = after.start_mark.line + 1, after.start_mark.column + 1
+        reader.report(line, column, "a deck file holds one YAML document; remove this '---' "
+                      "and what follows, or move it to its own file")
+    for line, column, message in composer.problems:
+        reader.report(line, column, message)
+    deck = reader.finish(top, cards_node)
+    if isinstance(cards_node, yn.Seq) and not reader.card_ids and not reader.cards_read:
+        reader.report(cards_node.line, cards_node.column, "cards: the list is empty",
+                      severity=Severity.WARNING)
+    return deck
+
+
+def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
+                   data: bytes | None = None) -> DeckFile:
+    """Read one deck file; every outcome is a DeckFile, whatever the bytes.
+
+    `data`, when given, is the file's content already read (the parse cache hashes it): it is
+    parsed instead of reading the file again, so the result is that of exactly these bytes.
+    """
+    path = Path(path)
+    reader = _Reader(path, display_path(path))
+    deck = None
+    with gc_paused():
+        try:
+            text = _read_text(path, reader, max_bytes, data)
+            if text is not None:
+                deck = _compose(text, reader)
+        except _TooMany:
+            deck = None
+        except yn.YamlProblem as exc:
+            reader.diagnostics.append(Diagnostic(reader.shown, exc.line, exc.column,
+                                                 Severity.ERROR, exc.message))
+        except yaml.YAMLError as exc:
+            line, column, message = _yaml_error_place(exc, text)
+            reader.diagnostics.append(Diagnostic(reader.shown, line, column, Severity.ERROR,
+                                                 message))
+        except (MemoryError, RecursionError) as exc:
+            reader.diagnostics.append(Diagnostic(reader.shown, 1, 1, Severity.ERROR,
+                                                 f"file is too large or deep to read ({exc!r})"))
+        except Exception as exc:  # a bug of ours must not take the other decks down with it
+            deck = None
+            reader.diagnostics.append(Diagnostic(
+                reader.shown, 1, 1, Severity.ERROR,
+                f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this file)"))
+    ordered = tuple(sorted(reader.diagnostics, key=lambda d: (d.line, d.column)))
+    return DeckFile(str(path), deck, ordered)
+

@@ -1,0 +1,126 @@
+"""Card text to safe HTML, for the app's Qt rich text and for Anki fields alike.
+
+Authors write CommonMark; whatever they write, only an allow-list of tags and attributes leaves
+here (nh3), with no scripts, no event handlers and nothing loaded from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+from omtquiz.decks.model import CLOZE_RE, Card
+
+_TAGS = {
+    "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
+    "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "span", "div", "img", "a",
+}
+_ATTRS = {
+    "img": {"src", "alt", "width", "height"},
+    "a": {"href", "title"},
+    "span": {"class"},
+    "div": {"class"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+
+
+def _local_only(tag: str, attr: str, value: str) -> str | None:
+    """Drop any image that would be fetched from elsewhere: cards work offline or not at all."""
+    if tag == "img" and attr == "src":
+        lowered = value.strip().lower()
+        if lowered.startswith(("http:", "https:", "//", "data:", "javascript:", "ftp:")):
+            return None
+    return value
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        url_schemes={"http", "https", "mailto", "file"},
+        attribute_filter=_local_only,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+
+
+# Text with none of these can hold no Markdown or HTML: escaping it is the whole rendering.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
+
+
+@lru_cache(maxsize=8192)
+def markdown(text: str) -> str:
+    """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
+    if not _MARKUP.search(text):
+        return html.escape(text.strip(), quote=False)
+    rendered = _markdown().render(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return sanitize(rendered)
+
+
+def cloze_source(text: str, ord_: int, *, reveal: bool) -> str:
+    """Replace deletion ord_+1 with a blank (or its answer, highlighted); show the others."""
+    wanted = ord_ + 1
+
+    def sub(match) -> str:
+        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
+        if number != wanted:
+            return body
+        if reveal:
+            return f'<span class="cloze">{body}</span>'
+        shown = f"[{hint}]" if hint else "[...]"
+        return f'<span class="cloze">{html.escape(shown)}</span>'
+
+    return CLOZE_RE.sub(sub, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    question: str
+    answer: str
+    explanation: str = ""
+
+
+def image_html(card: Card, image_src: str | None) -> str:
+    if not card.image or image_src is None:
+        return ""
+    return sanitize(f'<div><img src="{html.escape(image_src, quote=True)}" alt=""></div>')
+
+
+def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> Rendered:
+    """Question and answer HTML for one item of a card, as a student will see them."""
+    picture = image_html(card, image_src)
+    if card.type == "cloze":
+        question = markdown(cloze_source(card.text, ord_, reveal=False))
+        answer = markdown(cloze_source(card.text, ord_, reveal=True))
+        if card.extra:
+            answer += "<hr>" + markdown(card.extra)
+    elif card.type == "mcq":
+        question, answer = markdown(card.question), markdown(card.answer)
+    elif card.type == "reverse" and ord_ == 1:
+        question, answer = markdown(card.back), markdown(card.front)
+    else:
+        question, answer = markdown(card.front), markdown(card.back)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    return Rendered(question=question + picture, answer=answer, explanation=explanation)
+
+
+def plain(text: str) -> str:
+    """Card text as one line of plain text, for lists, tables and typed-answer matching."""
+    stripped = nh3.clean(markdown(CLOZE_RE.sub(lambda m: m.group(2), text)), tags=set())
+    return " ".join(html.unescape(stripped).split())

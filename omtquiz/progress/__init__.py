@@ -1,0 +1,1 @@
+"""The student's progress: SQLite storage, migrations, backups and recovery, queries."""

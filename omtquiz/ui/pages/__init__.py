@@ -1,0 +1,1 @@
+"""Full-window pages of the main window: decks, review, quiz, exam, stats."""

@@ -1,0 +1,283 @@
+"""The home screen: the deck tree with today's counts, and ways into study, quiz and exam."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omtquiz.ui import theme
+from omtquiz.ui.widgets.controls import make_button
+
+SCOPE_ROLE = Qt.ItemDataRole.UserRole
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class DeckPage(QWidget):
+    """Emits a scope tuple: ("all",), ("deck", id), ("tree", name) or ("tag", tag)."""
+
+    study_requested = Signal(tuple)
+    quiz_requested = Signal(tuple, str)  # scope, "mcq" | "typed"
+    exam_requested = Signal(tuple, int, int)  # scope, questions, minutes (0: untimed)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deckPage")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(16)
+
+        left = QVBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("deckFilterEdit")
+        self.filter_edit.setAccessibleName("Filter decks")
+        self.filter_edit.setPlaceholderText("Filter decks (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("deckTree")
+        self.tree.setAccessibleName("Decks")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Deck", "New", "Learn", "Due"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+        self.tree.itemActivated.connect(lambda *_: self._study_selected())
+        self.tree.currentItemChanged.connect(lambda *_: self._show_selected())
+        left.addWidget(self.filter_edit)
+        left.addWidget(self.tree, 1)
+        layout.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        # Deck titles, counts and problems are shown as typed: a title such as <b> or
+        # <img src=...> is text, never HTML. Only the description is rendered (Markdown).
+        self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setProperty("role", "title")
+        self.title_label.setWordWrap(True)
+        self.title_label.setObjectName("deckTitleLabel")
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setProperty("role", "muted")
+        self.summary_label.setObjectName("deckSummaryLabel")
+        self.description_label = QLabel()
+        self.description_label.setWordWrap(True)
+        self.description_label.setTextFormat(Qt.TextFormat.RichText)
+        self.description_label.setObjectName("deckDescriptionLabel")
+        self.problems_label = QLabel()
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setObjectName("deckProblemsLabel")
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setProperty("role", "badge")
+        self.study_button = make_button("Study  (Enter)", "studyButton", "Study selected deck",
+                                    primary=True)
+        self.study_button.clicked.connect(self._study_selected)
+        self.study_all_button = make_button("Study all due", "studyAllButton",
+                                            "Study all due cards")
+        self.study_all_button.clicked.connect(lambda: self.study_requested.emit(("all",)))
+
+        quiz_row = QHBoxLayout()
+        self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
+        self.mcq_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "mcq"))
+        self.typed_button = make_button("Typed answer", "typedQuizButton", "Typed answer quiz")
+        self.typed_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "typed"))
+        quiz_row.addWidget(self.mcq_button)
+        quiz_row.addWidget(self.typed_button)
+
+        exam_row = QHBoxLayout()
+        self.exam_count = QSpinBox()
+        self.exam_count.setObjectName("examCountSpin")
+        self.exam_count.setAccessibleName("Exam questions")
+        self.exam_count.setRange(5, 200)
+        self.exam_count.setValue(20)
+        self.exam_count.setSuffix(" questions")
+        self.exam_minutes = QSpinBox()
+        self.exam_minutes.setObjectName("examMinutesSpin")
+        self.exam_minutes.setAccessibleName("Exam time limit in minutes")
+        self.exam_minutes.setRange(0, 240)
+        self.exam_minutes.setValue(20)
+        self.exam_minutes.setSpecialValueText("no limit")
+        self.exam_minutes.setSuffix(" min")
+        self.exam_button = make_button("Start exam", "examStartButton", "Start exam")
+        self.exam_button.clicked.connect(lambda: self.exam_requested.emit(
+            self.scope(), self.exam_count.value(), self.exam_minutes.value()))
+        exam_row.addWidget(self.exam_count)
+        exam_row.addWidget(self.exam_minutes)
+        exam_row.addWidget(self.exam_button)
+
+        tag_row = QHBoxLayout()
+        self.tag_combo = QComboBox()
+        self.tag_combo.setObjectName("tagCombo")
+        self.tag_combo.setAccessibleName("Tag to study")
+        self.tag_button = make_button("Study tag", "studyTagButton", "Study cards with this tag")
+        self.tag_button.clicked.connect(self._study_tag)
+        tag_row.addWidget(self.tag_combo, 1)
+        tag_row.addWidget(self.tag_button)
+
+        right.addWidget(self.title_label)
+        right.addWidget(self.summary_label)
+        right.addWidget(self.description_label)
+        right.addWidget(self.problems_label)
+        right.addSpacing(6)
+        right.addWidget(self.study_button)
+        right.addWidget(self.study_all_button)
+        right.addSpacing(10)
+        right.addWidget(self._section("Quiz"))
+        right.addLayout(quiz_row)
+        right.addWidget(self._section("Exam"))
+        right.addLayout(exam_row)
+        right.addWidget(self._section("By tag, across decks"))
+        right.addLayout(tag_row)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        self._problems: dict[str, list[str]] = {}
+        self._descriptions: dict[str, str] = {}
+
+    @staticmethod
+    def _section(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setProperty("role", "muted")
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    # -- filling ---------------------------------------------------------------------------
+    def populate(self, rows, totals, tags, problems, descriptions) -> None:
+        """rows: (scope, label, parent label or None, (new, learn, due), has_problems)."""
+        selected = self.scope() if self.tree.currentItem() else None
+        self.tree.clear()
+        self._problems, self._descriptions = problems, descriptions
+        bad = QBrush(QColor(theme.colors(theme.current())["bad"]))
+        parents: dict[str, QTreeWidgetItem] = {}
+        total_item = QTreeWidgetItem(["All decks", *map(str, totals)])
+        total_item.setData(0, SCOPE_ROLE, ("all",))
+        self._style_counts(total_item)
+        bold = QFont(total_item.font(0))
+        bold.setBold(True)
+        total_item.setFont(0, bold)
+        self.tree.addTopLevelItem(total_item)
+        for scope, label, parent, counts, has_problems in rows:
+            item = QTreeWidgetItem([label + ("  ⚠" if has_problems else ""),
+                                    *(str(n) for n in counts)])
+            item.setData(0, SCOPE_ROLE, scope)
+            if has_problems:
+                item.setForeground(0, bad)
+                item.setToolTip(0, "This deck has problems: select it to see them")
+            self._style_counts(item)
+            if parent:
+                holder = parents.get(parent)
+                if holder is None:
+                    holder = QTreeWidgetItem([parent, "", "", ""])
+                    holder.setData(0, SCOPE_ROLE, ("tree", parent))
+                    holder.setFont(0, bold)
+                    parents[parent] = holder
+                    total_item.addChild(holder)
+                holder.addChild(item)
+            else:
+                total_item.addChild(item)
+        for holder in parents.values():
+            sums = [0, 0, 0]
+            for i in range(holder.childCount()):
+                for k in range(3):
+                    text = holder.child(i).text(k + 1)
+                    sums[k] += int(text) if text.isdigit() else 0
+            for k in range(3):
+                holder.setText(k + 1, str(sums[k]))
+            self._style_counts(holder)
+        self.tree.expandAll()
+        self.tag_combo.clear()
+        self.tag_combo.addItems(tags)
+        self._select(selected)
+        self._apply_filter(self.filter_edit.text())
+
+    @staticmethod
+    def _style_counts(item: QTreeWidgetItem) -> None:
+        c = theme.colors(theme.current())
+        for column, key in ((1, "highlight"), (2, "bad"), (3, "good")):
+            item.setTextAlignment(column, RIGHT)
+            if item.text(column) not in ("", "0"):
+                item.setForeground(column, QBrush(QColor(c[key])))
+
+    def _select(self, scope) -> None:
+        target = self.tree.topLevelItem(0)
+        if scope is not None:
+            for item in self._all_items():
+                if item.data(0, SCOPE_ROLE) == scope:
+                    target = item
+                    break
+        if target is not None:
+            self.tree.setCurrentItem(target)
+
+    def _all_items(self):
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            yield item
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
+    # -- reacting --------------------------------------------------------------------------
+    def scope(self) -> tuple:
+        item = self.tree.currentItem()
+        return item.data(0, SCOPE_ROLE) if item else ("all",)
+
+    def _study_selected(self) -> None:
+        self.study_requested.emit(self.scope())
+
+    def _study_tag(self) -> None:
+        if self.tag_combo.currentText():
+            self.study_requested.emit(("tag", self.tag_combo.currentText()))
+
+    def _show_selected(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        scope = item.data(0, SCOPE_ROLE)
+        name = item.text(0).replace("  ⚠", "")
+        self.title_label.setText(name)
+        new, learn, due = (item.text(k) or "0" for k in (1, 2, 3))
+        self.summary_label.setText(f"{new} new · {learn} learning · {due} due today")
+        key = scope[1] if scope and scope[0] in ("deck", "broken") else None
+        self.description_label.setText(self._description_html(key))
+        self.description_label.setVisible(bool(key and self._descriptions.get(key)))
+        problems = self._problems.get(key, []) if key else []
+        self.problems_label.setText("\n".join(problems[:12]) + (
+            f"\n… and {len(problems) - 12} more" if len(problems) > 12 else ""))
+        self.problems_label.setVisible(bool(problems))
+
+    def _description_html(self, key: str | None) -> str:
+        text = self._descriptions.get(key, "") if key else ""
+        if not text:
+            return ""
+        from omtquiz.decks.render import markdown
+
+        return markdown(text)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for item in self._all_items():
+            if item.parent() is None:
+                continue
+            visible = not needle or needle in item.text(0).casefold() or any(
+                needle in item.child(i).text(0).casefold() for i in range(item.childCount()))
+            item.setHidden(not visible)

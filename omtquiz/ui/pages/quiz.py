@@ -1,0 +1,473 @@
+"""The quiz screen: multiple choice (keys 1-4) or typed answers, right or wrong shown at once."""
+
+from __future__ import annotations
+
+import html
+import math
+
+from PySide6.QtCore import QElapsedTimer, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed, normalise
+from omtquiz.ui import theme
+from omtquiz.ui.pages.review import (
+    MAX_ANSWER_MS,
+    card_document_html,
+    make_card_view,
+    style_card_view,
+)
+from omtquiz.ui.widgets.controls import make_button
+
+QUIZ_LENGTH = 20
+
+
+def percent(share: float) -> int:
+    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
+    return math.floor(100 * share + 0.5)
+
+
+def _luminance(color: str) -> float:
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def text_on(state: str) -> str:
+    """White or dark text, whichever reads better on a right/wrong/selected choice.
+
+    The dark theme's green and red are light, and white on them is hard to read.
+    """
+    c = theme.colors(theme.current())
+    background = {"right": c["good"], "wrong": c["bad"]}.get(state, c["highlight"])
+    light = _luminance(background)
+    dark_text = "#1d2330"
+    white_contrast = 1.05 / (light + 0.05)
+    dark_contrast = (light + 0.05) / (_luminance(dark_text) + 0.05)
+    return "#ffffff" if white_contrast >= dark_contrast else dark_text
+
+
+def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:
+    """A label's text is what a screen reader says, so it gets an objectName only."""
+    label = QLabel()
+    label.setObjectName(name)
+    if role:
+        label.setProperty("role", role)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    return label
+
+
+def repolish(widget: QWidget) -> None:
+    """Style sheets read dynamic properties only when a widget is polished."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+def add_shortcuts(widget: QWidget, bindings) -> list[QShortcut]:
+    """Keys that work anywhere on the page, but not while another page is showing."""
+    made = []
+    for keys, slot in bindings:
+        for key in keys:
+            shortcut = QShortcut(QKeySequence(key), widget)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            made.append(shortcut)
+    return made
+
+
+class ChoiceButton(QPushButton):
+    """One answer of a multiple-choice question.
+
+    The text sits in a word-wrapping label, so a long answer makes the button taller instead
+    of widening the window or being cut off. State "right" and "wrong" set the theme's
+    `choice` property; "selected" (an exam answer, not yet marked) uses `primary`.
+    """
+
+    def __init__(self, number: int, prefix: str, parent=None) -> None:
+        super().__init__(parent)
+        self.number = number
+        self.choice_text = ""
+        self.state = ""
+        self.setObjectName(f"{prefix}Choice{number}")
+        self.setAccessibleName(f"Choice {number}")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1-4 answer; focus rings would mislead
+        self.key_label = QLabel(str(number))
+        self.key_label.setObjectName(f"{prefix}Choice{number}Key")
+        self.text_label = QLabel()
+        self.text_label.setObjectName(f"{prefix}Choice{number}Text")
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.key_label, self.text_label):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.key_label.setMinimumWidth(22)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 9, 14, 9)
+        layout.setSpacing(10)
+        layout.addWidget(self.key_label, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text_label, 1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def sizeHint(self):
+        return QWidget.sizeHint(self)
+
+    def minimumSizeHint(self):
+        return QWidget.minimumSizeHint(self)
+
+    def set_choice(self, text: str) -> None:
+        self.choice_text = text
+        self.text_label.setText(text)
+        self.setAccessibleName(f"Choice {self.number}: {text}")
+        self.set_state("")
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        self.setProperty("choice", state if state in ("right", "wrong") else "")
+        self.setProperty("primary", state == "selected")
+        self.setAccessibleDescription({"right": "the right answer", "wrong": "wrong answer",
+                                       "selected": "your answer"}.get(state, ""))
+        repolish(self)
+        size = theme.font_pt() - 2
+        on_color = f"color: {text_on(state)};" if state else ""
+        self.text_label.setStyleSheet(f"font-size: {size}pt; {on_color}")
+        self.key_label.setStyleSheet(f"font-size: {size}pt; font-weight: 700; {on_color}")
+
+
+def make_choices(prefix: str, on_choose) -> tuple[QWidget, list[ChoiceButton]]:
+    box = QWidget()
+    box.setObjectName(f"{prefix}Choices")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(8)
+    buttons = []
+    for number in range(1, CHOICES + 1):
+        button = ChoiceButton(number, prefix)
+        button.clicked.connect(lambda _=False, n=number: on_choose(n))
+        layout.addWidget(button)
+        buttons.append(button)
+    return box, buttons
+
+
+def show_choices(buttons: list[ChoiceButton], choices) -> None:
+    for button, text in zip(buttons, [*choices, *[None] * len(buttons)], strict=False):
+        button.setVisible(text is not None)
+        if text is not None:
+            button.set_choice(text)
+
+
+def feedback_html(right: bool, text: str) -> str:
+    c = theme.colors(theme.current())
+    mark, color = ("✓", c["good"]) if right else ("✗", c["bad"])
+    return f'<span style="color:{color}">{mark} {html.escape(text)}</span>'
+
+
+class QuizPage(QWidget):
+    """Up to 20 questions from a scope; every answer goes to the progress store at once."""
+
+    finished = Signal()  # the student left the screen (Esc or "Back to decks")
+
+    def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quizPage")
+        self.context = context
+        self.seed = seed
+        self.scope: tuple = ("all",)
+        self.mode = "mcq"
+        self.questions: list = []
+        self.index = 0
+        self.right = 0
+        self.answered = False
+        self.timer = QElapsedTimer()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        self.scope_label = make_label("quizScopeLabel", "muted")
+        self.progress_label = make_label("quizProgressLabel")
+        self.score_label = make_label("quizScoreLabel", "muted")
+        self.back_button = make_button("Decks", "quizBackButton", "Back to decks")
+        self.back_button.clicked.connect(self.finished.emit)
+        top.addWidget(self.scope_label, 1)
+        top.addWidget(self.score_label)
+        top.addSpacing(12)
+        top.addWidget(self.progress_label)
+        top.addSpacing(12)
+        top.addWidget(self.back_button)
+        layout.addLayout(top)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("quizProgress")
+        self.progress.setAccessibleName("Progress through the quiz")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(6)
+        layout.addWidget(self.progress)
+
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("quizPages")
+        layout.addWidget(self.pages, 1)
+        self.pages.addWidget(self._build_question())
+        self.pages.addWidget(self._build_summary())
+
+        add_shortcuts(self, [
+            (("1",), lambda: self.choose(1)), (("2",), lambda: self.choose(2)),
+            (("3",), lambda: self.choose(3)), (("4",), lambda: self.choose(4)),
+            (("Return", "Enter", "Space"), self._enter),
+            (("Escape",), self.finished.emit),
+        ])
+
+    def _build_question(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        self.view = make_card_view()
+        self.view.setAccessibleName("Question")
+        layout.addWidget(self.view, 1)
+        self.feedback_label = make_label("quizFeedbackLabel", rich=True)
+        self.feedback_label.setWordWrap(True)
+        layout.addWidget(self.feedback_label)
+
+        self.choices_box, self.choice_buttons = make_choices("quiz", self.choose)
+        layout.addWidget(self.choices_box)
+        typed = QWidget()
+        typed.setObjectName("quizTypedRow")
+        typed_layout = QHBoxLayout(typed)
+        typed_layout.setContentsMargins(0, 0, 0, 0)
+        self.typed_edit = QLineEdit()
+        self.typed_edit.setObjectName("typedAnswerEdit")
+        self.typed_edit.setAccessibleName("Your answer")
+        self.typed_edit.setPlaceholderText("Type your answer, then press Enter")
+        self.check_button = make_button("Check  (Enter)", "typedCheckButton", "Check my answer")
+        self.check_button.clicked.connect(self.check_typed)
+        typed_layout.addWidget(self.typed_edit, 1)
+        typed_layout.addWidget(self.check_button)
+        self.typed_row = typed
+        layout.addWidget(typed)
+
+        bottom = QHBoxLayout()
+        self.hint_label = make_label("quizHintLabel", "muted")
+        self.next_button = make_button("Next  (Enter)", "quizNextButton", "Next question",
+                                       primary=True)
+        self.next_button.setMinimumWidth(160)
+        self.next_button.clicked.connect(self.next_question)
+        bottom.addWidget(self.hint_label, 1)
+        bottom.addWidget(self.next_button)
+        layout.addLayout(bottom)
+        return page
+
+    def _build_summary(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("quizSummary")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 40, 0, 40)
+        layout.setSpacing(12)
+        self.summary_title = make_label("quizSummaryTitle", "title")
+        self.summary_label = make_label("quizSummaryLabel", "big")
+        self.summary_detail = make_label("quizSummaryDetail", "muted")
+        self.summary_detail.setWordWrap(True)
+        for label in (self.summary_title, self.summary_label, self.summary_detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        buttons = QHBoxLayout()
+        self.again_button = make_button("Another quiz", "quizAgainButton",
+                                        "Another quiz on the same cards")
+        self.again_button.clicked.connect(lambda: self.start(self.scope, self.mode))
+        self.done_button = make_button("Back to decks", "quizDoneButton", "Back to decks",
+                                       primary=True)
+        self.done_button.clicked.connect(self.finished.emit)
+        buttons.addStretch(1)
+        buttons.addWidget(self.again_button)
+        buttons.addWidget(self.done_button)
+        buttons.addStretch(1)
+        layout.addStretch(1)
+        layout.addWidget(self.summary_title)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.summary_detail)
+        layout.addSpacing(16)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return page
+
+    # -- driving ---------------------------------------------------------------------------
+    def start(self, scope: tuple, mode: str) -> None:
+        """A new quiz: mode "mcq" (multiple choice) or "typed"."""
+        if mode not in ("mcq", "typed"):
+            raise ValueError(f"quiz mode must be 'mcq' or 'typed', not {mode!r}")
+        self.scope, self.mode = scope, mode
+        self._apply_font()
+        maker = QuestionMaker(self.context.library, self.seed)
+        items = self.context.scope_items(scope)
+        self.questions = maker.questions(items, typed=mode == "typed", limit=QUIZ_LENGTH)
+        self.index, self.right = 0, 0
+        kind = "Multiple choice" if mode == "mcq" else "Typed answers"
+        self.scope_label.setText(f"{kind} · {self.context.scope_title(scope)}")
+        # Hidden, not stacked: a stack would keep the four choices' height for the typed row.
+        self.choices_box.setVisible(mode == "mcq")
+        self.typed_row.setVisible(mode == "typed")
+        self.hint_label.setText("1-4 choose · Enter next · Esc back to decks" if mode == "mcq"
+                                else "Enter checks, Enter again for the next · Esc back")
+        self.progress.setMaximum(max(1, len(self.questions)))
+        if not self.questions:
+            self._show_summary()
+            return
+        self.show_question()
+
+    def _apply_font(self) -> None:
+        """The feedback line follows the card font size, and keeps its height when empty."""
+        font = self.feedback_label.font()
+        font.setPointSize(theme.font_pt() - 2)
+        font.setBold(True)
+        self.feedback_label.setFont(font)
+        self.feedback_label.setMinimumHeight(self.feedback_label.fontMetrics().height() + 6)
+
+    def current(self):
+        """The question on screen, or None on the summary."""
+        if self.pages.currentIndex() != 0 or self.index >= len(self.questions):
+            return None
+        return self.questions[self.index]
+
+    def show_question(self) -> None:
+        question = self.questions[self.index]
+        style_card_view(self.view)
+        self.pages.setCurrentIndex(0)
+        self.answered = False
+        self.view.setHtml(card_document_html(question.prompt_html))
+        self.feedback_label.setText("")
+        self.next_button.setEnabled(False)
+        self.progress_label.setText(f"{self.index + 1} / {len(self.questions)}")
+        self.score_label.setText(f"{self.right} right")
+        self.progress.setValue(self.index)
+        if self.mode == "mcq":
+            show_choices(self.choice_buttons, question.choices)
+            self.setFocus()
+        else:
+            self.typed_edit.clear()
+            self.typed_edit.setReadOnly(False)
+            self.check_button.setEnabled(True)
+            self.typed_edit.setFocus()
+        self.timer.start()
+
+    def _record(self, correct: bool) -> None:
+        self.answered = True
+        if correct:
+            self.right += 1
+        elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
+        self.context.record_quiz(self.questions[self.index].item, correct, elapsed, self.mode)
+        self.score_label.setText(f"{self.right} right")
+        self.progress.setValue(self.index + 1)
+        self.next_button.setEnabled(True)
+        last = self.index + 1 >= len(self.questions)
+        self.next_button.setText("See results  (Enter)" if last else "Next  (Enter)")
+
+    def choose(self, number: int) -> None:
+        """Answer a multiple-choice question with choice 1-4; nothing once it is answered."""
+        question = self.current()
+        if (question is None or self.mode != "mcq" or self.answered
+                or not 1 <= number <= len(question.choices)):
+            return
+        correct = number - 1 == question.correct_index
+        for i, button in enumerate(self.choice_buttons[:len(question.choices)]):
+            if i == question.correct_index:
+                button.set_state("right")
+            elif i == number - 1:
+                button.set_state("wrong")
+        self._record(correct)
+        self.feedback_label.setText(feedback_html(
+            correct, "Right." if correct
+            else f"Not quite: the right answer is {question.correct_index + 1}, in green."))
+        self.view.setHtml(card_document_html(question.prompt_html,
+                                             explanation=question.explanation_html))
+        self.setFocus()
+
+    def check_typed(self) -> None:
+        """Mark the typed answer; an empty one is not taken, so a stray Enter costs nothing."""
+        question = self.current()
+        given = self.typed_edit.text().strip()
+        if question is None or self.mode != "typed" or self.answered or not given:
+            return
+        result = check_typed(given, question.answer)
+        self._record(result.correct)
+        self.typed_edit.setReadOnly(True)
+        self.check_button.setEnabled(False)
+        if not result.correct:
+            verdict = "Incorrect."
+        elif normalise(given) == normalise(question.answer):
+            verdict = "Correct."
+        else:
+            verdict = "Correct: close enough, but check the spelling."
+        self.feedback_label.setText(feedback_html(result.correct, verdict))
+        answer = (f"<p>Your answer: {result.diff_html}</p>"
+                  f"<p>Answer: <b>{html.escape(question.answer)}</b></p>")
+        self.view.setHtml(card_document_html(question.prompt_html + "<hr>" + answer,
+                                             explanation=question.explanation_html))
+
+    def next_question(self) -> None:
+        if self.current() is None or not self.answered:
+            return
+        self.index += 1
+        if self.index >= len(self.questions):
+            self._show_summary()
+        else:
+            self.show_question()
+
+    def _enter(self) -> None:
+        if self.pages.currentIndex() == 1:
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
+                focused.click()
+            return
+        if self.mode == "typed" and not self.answered:
+            self.check_typed()
+        else:
+            self.next_question()
+
+    def _show_summary(self) -> None:
+        self.pages.setCurrentIndex(1)
+        total = len(self.questions)
+        self.progress_label.setText(f"{total} / {total}" if total else "")
+        self.progress.setValue(self.progress.maximum() if total else 0)
+        if not total:
+            self.summary_title.setText("No questions here")
+            self.summary_label.setText("")
+            self.summary_detail.setText(
+                "These cards cannot be asked as a quiz: multiple choice needs other answers of "
+                "the same kind in the deck to choose from, and typed answers must be short. "
+                "Try a bigger deck, or the whole tree.")
+            self.again_button.hide()
+        else:
+            self.summary_title.setText("Quiz finished")
+            self.summary_label.setText(f"{self.right} / {total}")
+            self.summary_detail.setText(
+                f"{percent(self.right / total)}% right. Every answer is saved to your "
+                "progress, so the cards you missed come back sooner.")
+            self.again_button.show()
+        self.done_button.setFocus()
+
+    # -- for --screenshot ------------------------------------------------------------------
+    def choose_wrong_for_show(self) -> None:
+        """Answer the current question wrongly, to show what feedback looks like."""
+        question = self.current()
+        if question is None:
+            return
+        if self.mode == "typed":
+            self.typed_edit.setText("I don't remember")
+            self.check_typed()
+            return
+        wrong = next(i for i in range(len(question.choices)) if i != question.correct_index)
+        self.choose(wrong + 1)

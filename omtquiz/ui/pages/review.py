@@ -1,0 +1,302 @@
+"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QElapsedTimer, Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omtquiz.decks.render import render_item
+from omtquiz.scheduling import format_interval
+from omtquiz.ui import theme
+
+RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
+MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
+
+
+def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
+    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
+    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
+    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
+    if explanation:
+        parts.append(f'<p class="explanation">{explanation}</p>')
+    if source:
+        parts.append(f'<p class="source">Source: {source}</p>')
+    return "".join(parts)
+
+
+def make_card_view(parent=None) -> QTextBrowser:
+    view = QTextBrowser(parent)
+    view.setObjectName("cardView")
+    view.setAccessibleName("Card")
+    view.setOpenExternalLinks(True)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return view
+
+
+def style_card_view(view: QTextBrowser) -> None:
+    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
+
+
+class ReviewPage(QWidget):
+    finished = Signal()  # the student left the screen (Esc or Back)
+    answered = Signal()  # counts changed
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPage")
+        self.context = context
+        self.session = None
+        self.revealed = False
+        self.timer = QElapsedTimer()
+        self._total = 0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        self.scope_label = QLabel()
+        self.scope_label.setObjectName("reviewScopeLabel")
+        self.scope_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck's title, as typed
+        self.scope_label.setProperty("role", "muted")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("reviewCountsLabel")
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.more_button = QPushButton("More")
+        self.more_button.setObjectName("reviewMoreButton")
+        self.more_button.setAccessibleName("More actions")
+        self.back_button = QPushButton("Decks")
+        self.back_button.setObjectName("reviewBackButton")
+        self.back_button.setAccessibleName("Back to decks")
+        self.back_button.clicked.connect(self.finished.emit)
+        top.addWidget(self.scope_label, 1)
+        top.addWidget(self.counts_label)
+        top.addSpacing(12)
+        top.addWidget(self.more_button)
+        top.addWidget(self.back_button)
+        layout.addLayout(top)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("reviewProgress")
+        self.progress.setAccessibleName("Progress through today's queue")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(6)
+        layout.addWidget(self.progress)
+
+        self.view = make_card_view()
+        layout.addWidget(self.view, 1)
+        self.flag_label = QLabel()
+        self.flag_label.setObjectName("flagLabel")
+        self.flag_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.flag_label.setProperty("role", "muted")
+        layout.addWidget(self.flag_label)
+
+        self.bottom = QStackedWidget()
+        self.bottom.setObjectName("reviewButtons")
+        show_row = QWidget()
+        show_layout = QHBoxLayout(show_row)
+        show_layout.setContentsMargins(0, 0, 0, 0)
+        self.show_button = QPushButton("Show answer   (Space)")
+        self.show_button.setObjectName("showAnswerButton")
+        self.show_button.setAccessibleName("Show answer")
+        self.show_button.setProperty("primary", True)
+        self.show_button.setMinimumWidth(260)
+        self.show_button.clicked.connect(self.reveal)
+        show_layout.addStretch(1)
+        show_layout.addWidget(self.show_button)
+        show_layout.addStretch(1)
+        rate_row = QWidget()
+        rate_layout = QHBoxLayout(rate_row)
+        rate_layout.setContentsMargins(0, 0, 0, 0)
+        rate_layout.addStretch(1)
+        self.rate_buttons: dict[int, QPushButton] = {}
+        for label, key, value in RATINGS:
+            button = QPushButton(label)
+            button.setObjectName(f"rate{label}Button")
+            button.setAccessibleName(f"Rate {label}")
+            button.setProperty("rating", key)
+            button.setMinimumWidth(120)
+            button.clicked.connect(lambda _=False, v=value: self.rate(v))
+            self.rate_buttons[value] = button
+            rate_layout.addWidget(button)
+        rate_layout.addStretch(1)
+        self.bottom.addWidget(show_row)
+        self.bottom.addWidget(rate_row)
+        layout.addWidget(self.bottom)
+
+        self.done_label = QLabel()
+        self.done_label.setObjectName("reviewDoneLabel")
+        self.done_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_label.setWordWrap(True)
+        self.done_label.hide()
+        layout.addWidget(self.done_label)
+
+        menu = QMenu(self)
+        self.undo_action = menu.addAction("Undo last answer", QKeySequence.StandardKey.Undo,
+                                          self.undo)
+        menu.addSeparator()
+        self.bury_action = menu.addAction("Bury until tomorrow", QKeySequence("-"), self.bury)
+        self.suspend_action = menu.addAction("Suspend card", QKeySequence("@"), self.suspend)
+        for n, color in ((1, "red"), (2, "orange"), (3, "green"), (4, "blue")):
+            menu.addAction(f"Flag {color}", QKeySequence(f"Ctrl+{n}"),
+                           lambda n=n: self.flag(n))
+        menu.addAction("Remove flag", QKeySequence("Ctrl+0"), lambda: self.flag(0))
+        self.more_button.setMenu(menu)
+        for action in menu.actions():
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        for keys, slot in ((("Space", "Return", "Enter"), self._space),
+                           (("1",), lambda: self.rate(1)), (("2",), lambda: self.rate(2)),
+                           (("3",), lambda: self.rate(3)), (("4",), lambda: self.rate(4)),
+                           (("Escape",), self.finished.emit)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+    # -- driving ---------------------------------------------------------------------------
+    def start(self, session, title: str) -> None:
+        self.session = session
+        self.scope_label.setText(title)
+        self._total = max(1, session.counts().total)
+        self.show_current()
+        self.setFocus()
+
+    def show_current(self) -> None:
+        style_card_view(self.view)
+        item = self.session.current() if self.session else None
+        self._update_counts()
+        self.revealed = False
+        if item is None:
+            self._show_done()
+            return
+        self.done_label.hide()
+        self.view.show()
+        self.bottom.show()
+        self.bottom.setCurrentIndex(0)
+        card = self.context.library.card(item)
+        self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
+        self.view.setHtml(card_document_html(self._rendered.question))
+        self._show_flag(item)
+        self.timer.start()
+
+    def _show_flag(self, item) -> None:
+        """Say "⚑ Flagged red" in the flag's colour; nothing for a card without a flag."""
+        flag = self.session.record(item).flag
+        if not flag:
+            self.flag_label.setText("")
+            return
+        known = 1 <= flag <= len(theme.FLAGS)
+        name, color = theme.FLAGS[flag - 1][1:] if known else (str(flag), "")
+        self.flag_label.setText(f"⚑ Flagged {name.lower()}")
+        self.flag_label.setStyleSheet(f"color: {color}; font-weight: 600;" if color else "")
+
+    def _image_url(self, card) -> str | None:
+        return QUrl.fromLocalFile(card.image).toString() if card.image else None
+
+    def reveal(self) -> None:
+        if self.session is None or self.session.current() is None or self.revealed:
+            return
+        self.revealed = True
+        item = self.session.current()
+        card = self.context.library.card(item)
+        deck = self.context.library.deck(item.deck_id)
+        source = deck.source(card.source) if deck else None
+        citation = ""
+        if source is not None:
+            citation = html.escape(source.citation)
+            if source.url:
+                url = html.escape(source.url, quote=True)
+                citation = f'<a href="{url}">{citation}</a>'
+        body = self._rendered.question + "<hr>" + self._rendered.answer
+        if card.type == "cloze":
+            body = self._rendered.answer
+        self.view.setHtml(card_document_html(body, source=citation,
+                                             explanation=self._rendered.explanation))
+        for value, interval in self.session.intervals().items():
+            label = RATINGS[int(value) - 1][0]
+            self.rate_buttons[int(value)].setText(
+                f"{label}  ·  {format_interval(interval)}   ({int(value)})")
+        self.bottom.setCurrentIndex(1)
+
+    def _space(self) -> None:
+        if not self.revealed:
+            self.reveal()
+        else:
+            self.rate(3)
+
+    def rate(self, value: int) -> None:
+        if not self.revealed or self.session is None or self.session.current() is None:
+            return
+        elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
+        self.session.answer(value, elapsed)
+        self.answered.emit()
+        self.show_current()
+
+    def undo(self) -> None:
+        if self.session is not None and self.session.undo() is not None:
+            self.answered.emit()
+            self.show_current()
+
+    def _act(self, method: str, *args) -> None:
+        item = self.session.current() if self.session else None
+        if item is None:
+            return
+        getattr(self.session, method)(item, *args)
+        self.answered.emit()
+        self.show_current()
+
+    def bury(self) -> None:
+        self._act("bury")
+
+    def suspend(self) -> None:
+        self._act("suspend")
+
+    def flag(self, n: int) -> None:
+        """Set or clear the card's flag and say so; the card stays as it is, answer and all,
+        and its answer time keeps running."""
+        item = self.session.current() if self.session else None
+        if item is None:
+            return
+        self.session.flag(item, n)
+        if self.session.current() != item:  # the queue moved on after all: show what is next
+            self.show_current()
+            return
+        self._show_flag(item)
+
+    def _update_counts(self) -> None:
+        if self.session is None:
+            return
+        counts = self.session.counts()
+        new, learning, review = counts.new, counts.learning, counts.due
+        c = theme.colors(theme.current())
+        self.counts_label.setText(
+            f'<span style="color:{c["highlight"]}">{new}</span> · '
+            f'<span style="color:{c["bad"]}">{learning}</span> · '
+            f'<span style="color:{c["good"]}">{review}</span>')
+        self.counts_label.setToolTip("new · learning · due")
+        remaining = new + learning + review
+        self._total = max(self._total, remaining)
+        self.progress.setMaximum(self._total)
+        self.progress.setValue(self._total - remaining)
+
+    def _show_done(self) -> None:
+        self.view.hide()
+        self.bottom.hide()
+        self.flag_label.setText("")
+        nxt = self.context.next_due_text(self.session)
+        self.done_label.setText(
+            "<p style='font-size:20pt; font-weight:600'>All done for now.</p>"
+            f"<p>{html.escape(nxt)}</p><p>Press Esc to go back to your decks.</p>")
+        self.done_label.show()

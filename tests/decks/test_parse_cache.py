@@ -1,0 +1,113 @@
+"""The parse cache: a hit needs no YAML at all, and any change to the bytes is a miss."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from omtquiz.decks.format.cache import ParseCache
+from omtquiz.decks.format.library import load_library
+
+DECK = ("deck: c\ntitle: Cached\nsources: [{id: s, citation: C}]\ncards:\n"
+        "  - {id: a, front: Question one, back: Answer one, source: s}\n")
+
+
+def load_without_yaml(deck: Path, cache: Path) -> subprocess.CompletedProcess:
+    """Load in a process where importing yaml fails: only a cache hit can succeed."""
+    code = ("import sys; sys.modules['yaml'] = None\n"
+            "from pathlib import Path\n"
+            "from omtquiz.decks.format.cache import ParseCache\n"
+            f"r = ParseCache(Path({str(cache)!r})).load(Path({str(deck)!r}))\n"
+            "print(r.deck.card('a').back)\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_a_second_load_comes_from_the_cache_without_yaml(tmp_path):
+    deck = tmp_path / "c.yaml"
+    deck.write_text(DECK)
+    cold = load_without_yaml(deck, tmp_path / "cache")
+    assert cold.returncode != 0 and "yaml" in cold.stderr  # the first load needs the parser
+    ParseCache(tmp_path / "cache").load(deck)
+    warm = load_without_yaml(deck, tmp_path / "cache")
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout.strip() == "Answer one"
+
+
+def test_same_size_and_time_but_other_bytes_is_a_miss(tmp_path):
+    deck = tmp_path / "c.yaml"
+    deck.write_text(DECK)
+    cache = ParseCache(tmp_path / "cache")
+    stat = deck.stat()
+    assert cache.load(deck).deck.card("a").back == "Answer one"
+    deck.write_text(DECK.replace("Answer one", "Answer two"))
+    os.utime(deck, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert deck.stat().st_size == stat.st_size
+    assert cache.load(deck).deck.card("a").back == "Answer two"
+
+
+def test_a_damaged_entry_is_ignored(tmp_path):
+    deck = tmp_path / "c.yaml"
+    deck.write_text(DECK)
+    cache = ParseCache(tmp_path / "cache")
+    cache.load(deck)
+    (entry,) = (tmp_path / "cache" / "decks").glob("*.pickle")
+    entry.write_bytes(b"\x80\x05garbage")
+    assert cache.load(deck).deck.card("a").front == "Question one"
+
+
+def test_library_with_a_cache_equals_library_without(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "c.yaml").write_text(DECK)
+    (tmp_path / "d" / "bad.yaml").write_text("deck: x\ntitle: T\ncards: [1]\n")
+    plain = load_library([tmp_path / "d"])
+    for _ in range(2):
+        cached = load_library([tmp_path / "d"], cache_dir=tmp_path / "cache")
+        assert cached.files == plain.files
+
+
+def test_an_edit_after_hashing_is_never_stored_under_the_old_hash(tmp_path, monkeypatch):
+    """The bytes hashed are the bytes parsed: an edit landing between the cache's read and the
+    parse must not store the new deck under the old bytes' hash (a later hit would be stale)."""
+    import hashlib
+    import types
+
+    from omtquiz.decks.format import cache as cache_module
+
+    deck = tmp_path / "c.yaml"
+    deck.write_text(DECK)
+    edited = DECK.replace("Answer one", "Answer two")
+
+    def sha256_then_edit(data):
+        digest = hashlib.sha256(data)
+        deck.write_text(edited)  # the author saves again just after the cache read the file
+        return digest
+
+    monkeypatch.setattr(cache_module, "hashlib", types.SimpleNamespace(
+        sha256=sha256_then_edit, blake2b=hashlib.blake2b))
+    cache = ParseCache(tmp_path / "cache")
+    assert cache.load(deck).deck.card("a").back == "Answer one"  # what was hashed
+    monkeypatch.undo()
+    (entry,) = (tmp_path / "cache" / "decks").glob("*.pickle")
+    stored = ParseCache._read(entry, hashlib.sha256(DECK.encode()).digest())
+    assert stored is not None and stored.deck.card("a").back == "Answer one"
+    assert cache.load(deck).deck.card("a").back == "Answer two"  # the edit: a miss, parsed
+    deck.write_text(DECK)
+    assert cache.load(deck).deck.card("a").back == "Answer one"
+
+
+def test_bytes_given_to_the_loader_are_checked_as_a_file_is(tmp_path):
+    from omtquiz.decks.format.loader import load_deck_file
+
+    def seen(path, **kwargs):
+        return [str(d) for d in load_deck_file(path, **kwargs).diagnostics]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(DECK.encode().replace(b"Answer", b"Answ\xe9r"))
+    assert seen(bad, data=bad.read_bytes()) == seen(bad)
+    assert "not UTF-8: byte 0xe9" in seen(bad)[0]
+    big = tmp_path / "big.yaml"
+    big.write_text(DECK + "# padding\n" * 300_000)
+    assert seen(big, data=big.read_bytes(), max_bytes=2**20) == seen(big, max_bytes=2**20)
+    assert "MiB are refused" in seen(big, max_bytes=2**20)[0]

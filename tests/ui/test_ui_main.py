@@ -1,0 +1,369 @@
+"""The main window and review screen, driven from the keyboard with real widgets offscreen."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import BUNDLED_DECKS
+from omtquiz.profile import resolve_dirs
+from omtquiz.ui.app import build
+
+GOOD = """\
+deck: good
+title: Good deck
+parent: Test
+sources: [{id: s, citation: A real book}]
+cards:
+  - {id: a, front: What is OMT?, back: A hands-on treatment, source: s}
+  - {id: b, type: cloze, text: "{{c1::Rib raising}} opens the ribcage", source: s}
+  - {id: c, front: Second question, back: Second answer, source: s}
+"""
+BROKEN = "deck: broken\ntitle: Broken\ncards:\n  - {id: x, type: mcqq}\n"
+
+
+def make_args(deck_dir, data_dir, **extra):
+    return argparse.Namespace(data_dir=str(data_dir), decks=[str(deck_dir)], screenshot=None,
+                              screen="decks", study=None, command=None, **extra)
+
+
+@pytest.fixture
+def open_window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
+    """The main window over a folder of these deck files (name: text), shown."""
+    contexts = []
+
+    def open_(files: dict[str, str]):
+        decks = tmp_path / "decks"
+        decks.mkdir()
+        for name, text in files.items():
+            (decks / name).write_text(text)
+        empty_bundle = tmp_path / "bundle"
+        empty_bundle.mkdir()
+        monkeypatch.setattr("omtquiz.cli.bundled_decks_dir", lambda: empty_bundle)
+        context, win = build(make_args(decks, data_dir), qapp)
+        contexts.append(context)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    yield open_
+    for context in contexts:
+        context.store.close()
+
+
+@pytest.fixture
+def window(open_window):
+    return open_window({"good.yaml": GOOD, "broken.yaml": BROKEN})
+
+
+def select_deck(win, deck_id):
+    page = win.deck_page
+    for item in page._all_items():
+        if item.data(0, Qt.ItemDataRole.UserRole) == ("deck", deck_id):
+            page.tree.setCurrentItem(item)
+            return item
+    raise AssertionError(deck_id)
+
+
+def test_study_a_card_with_space_then_3_and_undo(qtbot, window):
+    select_deck(window, "good")
+    qtbot.keyClick(window.deck_page.tree, Qt.Key.Key_Return)
+    review = window.review_page
+    assert window.stack.currentWidget() is review
+    first = review.session.current()
+    assert first.card_id == "a"
+    assert "What is OMT?" in review.view.toPlainText()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert "A hands-on treatment" in review.view.toPlainText()
+    assert "A real book" in review.view.toPlainText()
+    assert review.rate_buttons[3].text().startswith("Good")
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert review.session.current() != first
+    store = window.context.store
+    assert [e.rating for e in store.entries()] == [3]
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.entries() == []
+    assert review.session.current() == first
+
+
+def test_cloze_shows_a_blank_then_the_deletion(qtbot, window):
+    select_deck(window, "good")
+    window.study(("deck", "good"))
+    review = window.review_page
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_4)
+    assert review.session.current().card_id == "b"
+    assert "[...] opens the ribcage" in review.view.toPlainText()
+    qtbot.keyClick(review, Qt.Key.Key_Return)
+    assert "Rib raising opens the ribcage" in review.view.toPlainText()
+
+
+def test_broken_deck_shows_its_badge_while_the_other_studies(qtbot, window):
+    labels = [item.text(0) for item in window.deck_page._all_items()]
+    assert "Broken  ⚠" in labels
+    item = next(i for i in window.deck_page._all_items() if i.text(0) == "Broken  ⚠")
+    window.deck_page.tree.setCurrentItem(item)
+    problems = window.deck_page.problems_label
+    assert not problems.isHidden()
+    assert "broken.yaml:4:" in problems.text()
+    assert "'mcqq' is not one of" in problems.text()
+    select_deck(window, "good")
+    window.deck_page.study_button.click()
+    assert window.review_page.session.current() is not None
+
+
+def test_escape_returns_to_decks_and_counts_update(qtbot, window):
+    item = select_deck(window, "good")
+    assert item.text(1) == "3"
+    window.deck_page.study_button.click()
+    qtbot.keyClick(window.review_page, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review_page, Qt.Key.Key_1)
+    qtbot.keyClick(window.review_page, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.deck_page
+    item = select_deck(window, "good")
+    assert (item.text(1), item.text(2)) == ("2", "1")
+
+
+def test_finished_screen_says_when_more_is_due(qtbot, window):
+    window.study(("deck", "good"))
+    review = window.review_page
+    for _ in range(3):
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, Qt.Key.Key_4)
+    assert review.session.current() is None
+    assert not review.done_label.isHidden()
+    assert "All done for now" in review.done_label.text()
+
+
+def test_every_interactive_widget_is_named(window):
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTreeWidget
+
+    assert window.review_page is not None  # made on first use
+    for kind in (QAbstractButton, QLineEdit, QTreeWidget):
+        for widget in window.findChildren(kind):
+            if widget.objectName().startswith("qt_") or not widget.parent():
+                continue
+            if isinstance(widget.parent(), QLineEdit):  # Qt's own clear button in a field
+                continue
+            assert widget.objectName() and widget.accessibleName(), widget
+    for name in ("deckTree", "studyButton", "showAnswerButton", "rateAgainButton",
+                 "rateHardButton", "rateGoodButton", "rateEasyButton", "examStartButton"):
+        assert window.findChild(QAbstractButton, name) or window.findChild(QTreeWidget, name)
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_screens_render_in_both_themes(qtbot, qapp, tmp_path, data_dir, theme_name):
+    from omtquiz.ui import theme
+
+    decks = tmp_path / "bundled"
+    shutil.copytree(BUNDLED_DECKS, decks)
+    context, win = build(make_args(decks, data_dir), qapp)
+    qtbot.addWidget(win)
+    theme.apply(qapp, theme_name)
+    context.theme_name = theme_name
+    win.resize(1100, 720)
+    win.show()
+    win.refresh()
+    assert not win.grab().isNull()
+    assert win.grab().save(str(tmp_path / f"decks-{theme_name}.png"))
+    win.study(("all",))
+    win.review_page.reveal()
+    assert win.grab().save(str(tmp_path / f"review-{theme_name}.png"))
+    theme.apply(qapp, "light")
+    context.store.close()
+    assert resolve_dirs(str(data_dir)).database.exists()
+
+
+def test_open_deck_for_authoring_from_the_file_menu(qtbot, window, tmp_path):
+    deck = tmp_path / "decks" / "good.yaml"
+    window.open_authoring(str(deck))
+    (authoring,) = window.authoring_windows
+    qtbot.addWidget(authoring)
+    assert authoring.path == deck.resolve()
+    assert authoring.isVisible()
+
+
+def test_tools_menu_opens_statistics_browser_and_planner(qtbot, window, monkeypatch):
+    from omtquiz.ui.dialogs.planner import PlannerDialog
+
+    window.statistics()
+    assert window.stack.currentWidget() is window.pages["stats"]
+    window.browse()
+    qtbot.addWidget(window._browser)
+    assert window._browser.isVisible()
+    asked = []
+    monkeypatch.setattr(PlannerDialog, "ask", classmethod(
+        lambda cls, context, parent=None: asked.append(context) or False))
+    window.plan_exam()
+    assert asked == [window.context]
+
+
+# Leaving an exam, flags, authoring windows, deck text, broken decks and the theme
+
+EXAM_DECK = """\
+deck: techniques
+title: Techniques
+sources: [{id: s, citation: A real book}]
+cards:
+  - {id: me, front: Patient contracts against resistance?, back: Muscle energy, source: s}
+  - {id: cs, front: Position of ease held 90 seconds?, back: Counterstrain, source: s}
+  - {id: mfr, front: Relaxes restricted fascia?, back: Myofascial release, source: s}
+  - {id: rr, front: Mobilises the ribs to aid breathing?, back: Rib raising, source: s}
+  - {id: lp, front: Pumps lymph from the chest?, back: Lymphatic pump, source: s}
+  - {id: hv, front: A fast short thrust?, back: HVLA, source: s}
+"""
+LEAVE_KEYS = {"decks": (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier),
+              "study all": (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+                            | Qt.KeyboardModifier.ShiftModifier),
+              "statistics": (Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.ShiftModifier)}
+
+
+@pytest.fixture
+def exam_window(qtbot, open_window):
+    from datetime import datetime, timezone
+
+    from omtquiz.clock import FixedClock
+
+    win = open_window({"techniques.yaml": EXAM_DECK})
+    win.context.clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)  # menu shortcuts reach the active window only
+    return win
+
+
+@pytest.mark.parametrize("way_out", sorted(LEAVE_KEYS))
+def test_leaving_a_timed_exam_by_a_shortcut_drops_it(qtbot, exam_window, way_out):
+    from omtquiz.ui.pages.exam import TICK_MS
+
+    win = exam_window
+    win.exam(("deck", "techniques"), 5, 1)
+    page = win.pages["exam"]
+    assert page.taking() and page.ticker.isActive()
+    qtbot.keyClick(page, Qt.Key.Key_1)
+    qtbot.keyClick(page, Qt.Key.Key_2)
+    qtbot.keyClick(win.stack.currentWidget(), *LEAVE_KEYS[way_out])
+    assert win.stack.currentWidget() is not page
+    assert not page.ticker.isActive() and not page.taking()
+    win.context.clock.advance(minutes=5)  # well past the time limit
+    qtbot.wait(3 * TICK_MS)
+    store = win.context.store
+    assert store.exams() == [] and store.entries() == []  # "will not be saved"
+
+
+def test_leaving_an_untimed_exam_stops_its_clock(qtbot, exam_window):
+    win = exam_window
+    win.exam(("deck", "techniques"), 5, 0)
+    page = win.pages["exam"]
+    assert page.ticker.isActive()
+    win.statistics()
+    assert not page.ticker.isActive()
+    win.show_decks()
+    win.exam(("deck", "techniques"), 5, 0)  # a new exam starts afresh
+    assert page.taking() and page.ticker.isActive() and page.exam.answers == {}
+
+
+def test_a_finished_exam_is_kept_and_its_report_leads_to_review(qtbot, exam_window):
+    win = exam_window
+    win.exam(("deck", "techniques"), 5, 0)
+    page = win.pages["exam"]
+    for _ in range(5):
+        question = page.exam.questions[page.index]
+        qtbot.keyClick(page, str((question.correct_index + 1) % 4 + 1))  # all wrong
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.pages.currentIndex() == 1 and not page.ticker.isActive()
+    page.review_missed()
+    assert win.stack.currentWidget() is win.review_page
+    assert win.review_page.session.current() is not None
+    qtbot.keyClick(win.review_page, *LEAVE_KEYS["decks"])
+    assert win.stack.currentWidget() is win.deck_page
+    [record] = win.context.store.exams()
+    assert (record.total, record.correct) == (5, 0)
+    assert len([e for e in win.context.store.entries() if e.mode == "exam"]) == 5
+
+
+def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
+    window.study(("deck", "good"))
+    review = window.review_page
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    started = review.timer.msecsSinceReference()
+    qtbot.keyClick(review, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    item = review.session.current()
+    assert review.session.record(item).flag == 1
+    assert review.flag_label.text().endswith("Flagged red")
+    assert review.revealed and review.bottom.currentIndex() == 1
+    assert "A hands-on treatment" in review.view.toPlainText()
+    assert review.timer.msecsSinceReference() == started
+    qtbot.keyClick(review, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert review.session.record(item).flag == 0 and review.flag_label.text() == ""
+    qtbot.keyClick(review, Qt.Key.Key_3)  # rated as usual, still revealed
+    assert [e.rating for e in window.context.store.entries()] == [3]
+
+
+def test_a_closed_authoring_window_is_freed(qtbot, window, tmp_path):
+    window.open_authoring(str(tmp_path / "decks" / "good.yaml"))
+    (authoring,) = window.authoring_windows
+    authoring.close()
+    qtbot.waitUntil(lambda: window.authoring_windows == [], timeout=2000)
+
+
+HOSTILE = """\
+deck: hostile
+title: "<b>Bold</b> <img src='/nonexistent/x.png'>"
+sources: [{id: s, citation: A real book}]
+cards:
+  - {id: a, front: What is OMT?, back: A hands-on treatment, source: s}
+"""
+HOSTILE_BROKEN = "deck: worse\ntitle: Worse\ncards:\n  - {id: x, type: <b>mcq</b>}\n"
+
+
+def test_text_from_deck_files_is_shown_as_typed(qtbot, open_window):
+    win = open_window({"hostile.yaml": HOSTILE, "worse.yaml": HOSTILE_BROKEN})
+    page = win.deck_page
+    select_deck(win, "hostile")
+    assert page.title_label.text().startswith("<b>Bold</b> <img")
+    for label in (page.title_label, page.summary_label, page.problems_label):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+    item = next(i for i in page._all_items() if i.text(0).startswith("Worse"))
+    page.tree.setCurrentItem(item)
+    assert "<b>mcq</b>" in page.problems_label.text()
+    win.study(("deck", "hostile"))
+    scope = win.review_page.scope_label
+    assert "<img" in scope.text() and scope.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_quiz_or_exam_on_a_deck_file_that_did_not_load_starts_nothing(qtbot, open_window):
+    window = open_window({"good.yaml": GOOD, "unreadable.yaml": "deck: [unclosed\n"})
+    item = next(i for i in window.deck_page._all_items()
+                if i.data(0, Qt.ItemDataRole.UserRole)[0] == "broken")
+    window.deck_page.tree.setCurrentItem(item)
+    window.deck_page.study_button.click()
+    assert window.stack.currentWidget() is window.deck_page
+    window.deck_page.mcq_button.click()
+    assert window.stack.currentWidget() is window.deck_page
+    window.deck_page.typed_button.click()
+    assert window.stack.currentWidget() is window.deck_page
+    window.deck_page.exam_button.click()
+    assert window.stack.currentWidget() is window.deck_page
+
+
+def test_deck_counts_follow_the_chosen_theme_not_the_desktops(qtbot, qapp, window):
+    from PySide6.QtGui import QColor
+
+    from omtquiz.ui import theme
+
+    chosen = "light" if theme.resolve("system") == "dark" else "dark"
+    window.context.theme_name = theme.apply(qapp, chosen)
+    try:
+        window.refresh()
+        c = theme.colors(chosen)
+        item = select_deck(window, "good")
+        assert item.foreground(1).color() == QColor(c["highlight"])
+        broken = next(i for i in window.deck_page._all_items() if i.text(0) == "Broken  ⚠")
+        assert broken.foreground(0).color() == QColor(c["bad"])
+    finally:
+        theme.apply(qapp, "light")

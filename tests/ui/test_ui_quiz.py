@@ -1,0 +1,224 @@
+"""The quiz screen with real widgets offscreen: keys 1-4, typed answers, the store's log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QProgressBar,
+    QTextBrowser,
+    QWidget,
+)
+
+from omtquiz.clock import FixedClock
+from omtquiz.decks.model import Card, Deck, DeckFile, Library
+from omtquiz.profile import Dirs
+from omtquiz.progress.store import Store
+from omtquiz.scheduling import Rating
+from omtquiz.ui import theme
+from omtquiz.ui.context import AppContext
+from omtquiz.ui.pages.quiz import QuizPage
+
+LONG = ("Stop, because a thrust technique on an unstable upper cervical spine risks injury to "
+        "the spinal cord and the vertebral arteries")
+
+
+def technique_library() -> Library:
+    """Every answer is long enough for a typed question and to allow one typo."""
+    cards = [
+        Card("t", "me", "basic", front="Which technique uses the patient's own contraction?",
+             back="Muscle energy", tags=("technique",)),
+        Card("t", "cs", "basic", front="Which technique holds a position of ease for 90 s?",
+             back="Counterstrain", tags=("technique",)),
+        Card("t", "mfr", "basic", front="Which technique relaxes restricted fascia?",
+             back="Myofascial release", tags=("technique",)),
+        Card("t", "rr", "basic", front="Which technique mobilises the ribs to aid breathing?",
+             back="Rib raising", tags=("technique",)),
+        Card("t", "hvla", "basic", front="Which technique thrusts through the barrier?",
+             back="High velocity low amplitude", tags=("technique",)),
+        Card("t", "pump", "mcq", question="Which technique pumps lymph?",
+             answer="Lymphatic pump", distractors=("Still technique", "Facilitated release",
+                                                    "Balanced ligamentous tension"),
+             explanation="It *pumps* the thoracic duct.", tags=("technique",)),
+        Card("t", "ra", "mcq", question="Down syndrome, neck pain: HVLA to the neck is planned. "
+             "What now?", answer=LONG,
+             distractors=("Go ahead, because the neck pain makes a thrust technique the "
+                          "treatment of choice for this patient",
+                          "Go ahead after a short warm-up with soft tissue technique",
+                          "Refer for chiropractic care instead of osteopathic treatment"),
+             tags=("contraindication",)),
+    ]
+    deck = Deck("t", "Techniques", "t.yaml", tuple(cards))
+    single = Deck("one", "A single card", "one.yaml",
+                  (Card("one", "x", "basic", front="Alone?", back="Yes, alone"),))
+    return Library((DeckFile("t.yaml", deck), DeckFile("one.yaml", single)))
+
+
+@pytest.fixture
+def context(tmp_path, qapp):
+    theme.apply(qapp, "light", 15)
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    dirs = Dirs(data=tmp_path / "data", cache=tmp_path / "cache").ensure()
+    store = Store.open(dirs.database, clock=clock)
+    yield AppContext(dirs=dirs, library=technique_library(), store=store, clock=clock,
+                     theme_name="light")
+    store.close()
+    theme.apply(qapp, "light", 15)
+
+
+@pytest.fixture
+def page(qtbot, context):
+    widget = QuizPage(context, seed=3)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 720)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)  # keys reach page shortcuts in the active window
+    return widget
+
+
+def unclipped(page) -> bool:
+    """Every visible choice is as tall as its wrapped text needs."""
+    return all(b.text_label.height() >= b.text_label.heightForWidth(b.text_label.width())
+               for b in page.choice_buttons if b.isVisible())
+
+
+def test_mcq_right_then_wrong_goes_to_the_log(qtbot, page, context):
+    page.start(("deck", "t"), "mcq")
+    assert page.progress_label.text() == "1 / 7"
+    question = page.current()
+    right = page.choice_buttons[question.correct_index]
+    assert page.findChild(type(right), f"quizChoice{question.correct_index + 1}") is right
+    qtbot.keyClick(page, str(question.correct_index + 1))
+    assert right.property("choice") == "right"
+    assert "Right." in page.feedback_label.text()
+    assert page.next_button.isEnabled()
+    qtbot.keyClick(page, Qt.Key.Key_1)  # already answered: no second answer
+    [entry] = context.store.entries()
+    assert (entry.item, entry.rating, entry.mode) == (question.item, Rating.GOOD, "mcq")
+
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert page.progress_label.text() == "2 / 7"
+    question = page.current()
+    wrong = (question.correct_index + 1) % len(question.choices)
+    qtbot.keyClick(page, str(wrong + 1))
+    assert page.choice_buttons[wrong].property("choice") == "wrong"
+    assert page.choice_buttons[question.correct_index].property("choice") == "right"
+    assert f"the right answer is {question.correct_index + 1}" in page.feedback_label.text()
+    assert [e.rating for e in context.store.entries()] == [Rating.GOOD, Rating.AGAIN]
+    assert page.score_label.text() == "1 right"
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert page.current() is not question
+    assert all(b.property("choice") == "" for b in page.choice_buttons)
+
+
+def advance_to(page, card_id: str) -> None:
+    """Answer (choice 1) and move on until this card's question is on screen."""
+    while page.current().item.card_id != card_id:
+        page.choose(1)
+        page.next_question()
+
+
+def test_mcq_shows_the_explanation_and_wraps_long_answers(qtbot, page):
+    page.start(("deck", "t"), "mcq")
+    advance_to(page, "pump")
+    assert "It pumps" not in page.view.toPlainText()
+    page.choose(page.current().correct_index + 1)
+    assert "It pumps the thoracic duct." in page.view.toPlainText()
+    page.start(("deck", "t"), "mcq")
+    advance_to(page, "ra")
+    qtbot.waitUntil(lambda: unclipped(page))  # once the layout has run
+    assert page.width() <= 1100
+
+
+def test_a_typo_still_counts_and_the_difference_is_shown(qtbot, page, context):
+    page.start(("deck", "t"), "typed")
+    question = page.current()
+    edit = page.typed_edit
+    assert page.findChild(type(edit), "typedAnswerEdit") is edit
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # nothing typed: nothing taken
+    assert context.store.entries() == []
+    answer = question.answer
+    middle = next(i for i in range(len(answer) // 2, len(answer)) if answer[i].isalpha())
+    typo = (answer[:middle] + answer[middle + 1:]).lower()
+    qtbot.keyClicks(edit, typo)
+    assert edit.text() == typo  # digits and Space go to the field, not to the page's keys
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "Correct: close enough" in page.feedback_label.text()
+    assert f"Answer: {answer}" in page.view.toPlainText()
+    shown = typo[:middle] + answer[middle].lower() + typo[middle:]
+    assert f"Your answer: {shown}" in page.view.toPlainText()  # the missing letter put back
+    assert "text-decoration: underline" in page.view.toHtml()  # and marked
+    assert edit.isReadOnly()
+    [entry] = context.store.entries()
+    assert (entry.rating, entry.mode) == (Rating.GOOD, "typed")
+
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert page.progress_label.text().startswith("2 / ")
+    assert edit.text() == "" and not edit.isReadOnly()
+    qtbot.keyClicks(edit, "no idea at all")
+    qtbot.keyClick(edit, Qt.Key.Key_Enter)
+    assert "Incorrect." in page.feedback_label.text()
+    assert [e.rating for e in context.store.entries()] == [Rating.GOOD, Rating.AGAIN]
+
+
+def test_summary_counts_right_answers_and_esc_goes_back(qtbot, page):
+    page.start(("deck", "t"), "mcq")
+    total = len(page.questions)
+    for n in range(total):
+        question = page.current()
+        page.choose(question.correct_index + 1 if n % 2 == 0 else
+                    (question.correct_index + 1) % len(question.choices) + 1)
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert page.current() is None
+    right = (total + 1) // 2
+    assert page.summary_label.text() == f"{right} / {total}"
+    assert page.done_button.isVisible()
+    with qtbot.waitSignal(page.finished):
+        qtbot.keyClick(page, Qt.Key.Key_Escape)
+
+
+def test_a_deck_too_small_for_a_quiz_says_so(qtbot, page):
+    page.start(("deck", "one"), "mcq")
+    assert page.current() is None
+    assert page.summary_title.text() == "No questions here"
+    assert not page.again_button.isVisible()
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_render_the_quiz_screens(qtbot, qapp, page, tmp_path, look):
+    page.context.theme_name = theme.apply(qapp, look, 15)
+    page.start(("deck", "t"), "mcq")
+    advance_to(page, "ra")
+    page.choose_wrong_for_show()
+    qtbot.waitUntil(lambda: unclipped(page))  # once the layout has run
+    assert page.grab().save(str(tmp_path / f"quiz-mcq-{look}.png"))
+    page.start(("deck", "t"), "typed")
+    qtbot.keyClicks(page.typed_edit, "musle energy")
+    page.check_typed()
+    assert page.grab().save(str(tmp_path / f"quiz-typed-{look}.png"))
+    while page.current() is not None:
+        page.choose_wrong_for_show()
+        page.next_question()
+    assert page.grab().save(str(tmp_path / f"quiz-summary-{look}.png"))
+
+
+def unnamed_controls(page) -> list[str]:
+    """Buttons, fields, tables and views with no objectName or no accessible name."""
+    kinds = (QAbstractButton, QLineEdit, QAbstractItemView, QAbstractSpinBox, QComboBox,
+             QProgressBar, QTextBrowser)
+    return [f"{type(w).__name__} {w.objectName()!r}" for w in page.findChildren(QWidget)
+            if isinstance(w, kinds) and not isinstance(w.parent(), QAbstractItemView)
+            and not (w.objectName() and w.accessibleName())]
+
+
+def test_every_control_is_named_for_automation(page):
+    page.start(("deck", "t"), "mcq")
+    assert unnamed_controls(page) == []
