@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which screen --screenshot renders (default: decks)",
     )
     parser.add_argument("--study", metavar="DECK", help="start straight into reviewing DECK")
+    parser.add_argument(
+        "--open", metavar="FILE", dest="open_file",
+        help="offer to add FILE (a .yaml deck, an Anki .apkg, a CSV/TSV table) to your decks; "
+        "sent to the running app if there is one (the desktop entry's 'Open with omtquiz')",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -30,14 +31,18 @@ class SingleInstance:
     def acquire(self) -> bool:
         return self.lock.tryLock(200)
 
-    def ask_first_to_raise(self) -> bool:
+    def ask_first_to_raise(self, open_file: str | None = None) -> bool:
+        """Ask the running instance to come forward (and to offer `open_file`, if given)."""
         from PySide6.QtNetwork import QLocalSocket
 
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(500):
             return False
-        socket.write(b"raise\n")
+        message = "raise\n"
+        if open_file:
+            message += "open " + str(Path(open_file).resolve()) + "\n"
+        socket.write(message.encode("utf-8"))
         socket.flush()
         socket.waitForBytesWritten(500)
         socket.disconnectFromServer()
@@ -48,13 +53,32 @@ class SingleInstance:
 
         QLocalServer.removeServer(self.name)
         self.server = QLocalServer()
-        self.server.newConnection.connect(lambda: self._raise(window))
+        self.server.newConnection.connect(lambda: self._accept(window))
         self.server.listen(self.name)
 
-    def _raise(self, window) -> None:
+    def _accept(self, window) -> None:
         connection = self.server.nextPendingConnection()
-        if connection is not None:
-            connection.close()
+        if connection is None:
+            return
+        # The sender writes its lines and disconnects at once: read whatever has arrived then.
+        connection.readyRead.connect(lambda: self._read(connection, window))
+        connection.disconnected.connect(lambda: self._read(connection, window, last=True))
+        self._raise(window)
+
+    def _read(self, connection, window, last: bool = False) -> None:
+        pending = bytes(connection.readAll().data()).decode("utf-8", "replace")
+        buffered = connection.property("pending") or ""
+        lines = (buffered + pending).split("\n")
+        connection.setProperty("pending", lines.pop())  # an unfinished line waits for more
+        for line in lines:
+            if line.startswith("open ") and len(line) < 8192:
+                path = line[len("open "):]
+                QTimer.singleShot(0, lambda p=path: window.add_file(p))
+        if last:
+            connection.deleteLater()
+
+    @staticmethod
+    def _raise(window) -> None:
         window.showNormal()
         window.raise_()
         window.activateWindow()
@@ -118,11 +142,15 @@ def run(args: argparse.Namespace) -> int:
         return screenshot(args, app)
     instance = SingleInstance(dirs_from(args))
     if not instance.acquire():
-        if not instance.ask_first_to_raise():
-            QMessageBox.warning(None, "omtquiz is already running",
-                                "omtquiz is already open with this data folder. Close the other "
-                                "window first, so that two windows never write the same "
-                                "progress file.")
+        if instance.ask_first_to_raise(args.open_file):
+            print("omtquiz is already running with this data folder: brought its window "
+                  "forward" + (f" and sent it {args.open_file}" if args.open_file else ""),
+                  file=sys.stderr)
+            return 0
+        QMessageBox.warning(None, "omtquiz is already running",
+                            "omtquiz is already open with this data folder. Close the other "
+                            "window first, so that two windows never write the same "
+                            "progress file.")
         return 1
     install_excepthook()
     try:
@@ -139,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
     if os.environ.get("OMTQUIZ_BENCH_PAINT"):
         _bench_first_paint(window, bool(args.study))
     window.show()
+    if args.open_file:
+        QTimer.singleShot(0, lambda: window.add_file(args.open_file))
     if context.startup_message:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
                                                          context.startup_message))

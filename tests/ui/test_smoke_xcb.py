@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+
 from conftest import HAS_XVFB, x_windows
 
 pytestmark = pytest.mark.skipif(
