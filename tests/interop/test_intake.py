@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import genanki
 
+from conftest import PNG
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.loader import load_deck_file
 from omtquiz.interop.intake import accept, inspect
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35"
-       b"\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
 DECK = """\
 # A comment the copy keeps.
 deck: shared-deck

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from omtquiz.profile import resolve_dirs
+from omtquiz.profile import Profile, resolve_dirs
 from omtquiz.ui.app import SingleInstance, build
 from omtquiz.ui.dialogs import add_file
 
@@ -28,10 +27,8 @@ cards:
 def window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
     empty = tmp_path / "bundle"
     empty.mkdir()
-    monkeypatch.setattr("omtquiz.cli.bundled_decks_dir", lambda: empty)
-    args = argparse.Namespace(data_dir=str(data_dir), decks=[], screenshot=None, screen="decks",
-                              study=None, command=None, open_file=None)
-    context, win = build(args, qapp)
+    monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty)
+    context, win = build(Profile.open(data_dir), qapp)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
