@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -92,3 +94,28 @@ def clean(path: Path) -> None:
     assert found == [], "\n".join(str(d) for d in found)
     schema = jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
     assert list(schema.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == []
+
+
+HAS_XVFB = bool(shutil.which("Xvfb") and shutil.which("xwininfo"))
+
+
+@pytest.fixture
+def xserver():
+    """A private Xvfb display (\":N\"), stopped after the test."""
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = ":" + pipe.readline().strip()
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def x_windows(display: str) -> str:
+    """The X server's window tree, as `xwininfo -root -tree` prints it."""
+    result = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
+                            env={**os.environ, "DISPLAY": display}, timeout=10)
+    return result.stdout

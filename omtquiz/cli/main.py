@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which screen --screenshot renders (default: decks)",
     )
     parser.add_argument("--study", metavar="DECK", help="start straight into reviewing DECK")
+    parser.add_argument(
+        "--open", metavar="FILE", dest="open_file",
+        help="offer to add FILE (a .yaml deck, an Anki .apkg, a CSV/TSV table) to your decks; "
+        "sent to the running app if there is one (the desktop entry's 'Open with omtquiz')",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub, add_common)
@@ -62,4 +67,4 @@ def _start_app(args: argparse.Namespace) -> int:
         return screenshot(args.screenshot, args.screen, getattr(args, "decks", []))
     from omtquiz.ui.app import run
 
-    return run(profile_from(args), study=args.study)
+    return run(profile_from(args), study=args.study, open_file=args.open_file)

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -37,14 +38,18 @@ class SingleInstance:
     def acquire(self) -> bool:
         return self.lock.tryLock(200)
 
-    def ask_first_to_raise(self) -> bool:
+    def ask_first_to_raise(self, open_file: str | None = None) -> bool:
+        """Ask the running instance to come forward (and to offer `open_file`, if given)."""
         from PySide6.QtNetwork import QLocalSocket
 
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(500):
             return False
-        socket.write(b"raise\n")
+        message = "raise\n"
+        if open_file:
+            message += "open " + str(Path(open_file).resolve()) + "\n"
+        socket.write(message.encode("utf-8"))
         socket.flush()
         socket.waitForBytesWritten(500)
         socket.disconnectFromServer()
@@ -55,13 +60,32 @@ class SingleInstance:
 
         QLocalServer.removeServer(self.name)
         self.server = QLocalServer()
-        self.server.newConnection.connect(lambda: self._raise(window))
+        self.server.newConnection.connect(lambda: self._accept(window))
         self.server.listen(self.name)
 
-    def _raise(self, window) -> None:
+    def _accept(self, window) -> None:
         connection = self.server.nextPendingConnection()
-        if connection is not None:
-            connection.close()
+        if connection is None:
+            return
+        # The sender writes its lines and disconnects at once: read whatever has arrived then.
+        connection.readyRead.connect(lambda: self._read(connection, window))
+        connection.disconnected.connect(lambda: self._read(connection, window, last=True))
+        self._raise(window)
+
+    def _read(self, connection, window, last: bool = False) -> None:
+        pending = bytes(connection.readAll().data()).decode("utf-8", "replace")
+        buffered = connection.property("pending") or ""
+        lines = (buffered + pending).split("\n")
+        connection.setProperty("pending", lines.pop())  # an unfinished line waits for more
+        for line in lines:
+            if line.startswith("open ") and len(line) < 8192:
+                path = line[len("open "):]
+                QTimer.singleShot(0, lambda p=path: window.add_file(p))
+        if last:
+            connection.deleteLater()
+
+    @staticmethod
+    def _raise(window) -> None:
         window.showNormal()
         window.raise_()
         window.activateWindow()
@@ -92,9 +116,10 @@ def build(profile: Profile, app: QApplication) -> tuple[AppContext, MainWindow]:
     return context, window
 
 
-def run(profile: Profile, *, study: str | None = None,
+def run(profile: Profile, *, study: str | None = None, open_file: str | None = None,
         on_window: Callable[[MainWindow], None] | None = None) -> int:
-    """The desktop app until its window closes; `study` opens straight into a deck's review.
+    """The desktop app until its window closes; `study` opens straight into a deck's review,
+    `open_file` offers to add a deck file or package (sent to the running app if there is one).
 
     `on_window` sees the window just before it is shown (the start-up benchmark watches for
     its first paint there).
@@ -102,11 +127,15 @@ def run(profile: Profile, *, study: str | None = None,
     app = make_app()
     instance = SingleInstance(profile.dirs)
     if not instance.acquire():
-        if not instance.ask_first_to_raise():
-            QMessageBox.warning(None, "omtquiz is already running",
-                                "omtquiz is already open with this data folder. Close the other "
-                                "window first, so that two windows never write the same "
-                                "progress file.")
+        if instance.ask_first_to_raise(open_file):
+            print("omtquiz is already running with this data folder: brought its window "
+                  "forward" + (f" and sent it {open_file}" if open_file else ""),
+                  file=sys.stderr)
+            return 0
+        QMessageBox.warning(None, "omtquiz is already running",
+                            "omtquiz is already open with this data folder. Close the other "
+                            "window first, so that two windows never write the same "
+                            "progress file.")
         return 1
     install_excepthook()
     try:
@@ -123,6 +152,8 @@ def run(profile: Profile, *, study: str | None = None,
     if on_window is not None:
         on_window(window)
     window.show()
+    if open_file:
+        QTimer.singleShot(0, lambda: window.add_file(open_file))
     if context.startup_message:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
                                                          context.startup_message))

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
                      "reloadAction")
         self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
                                           "Ctrl+E", "exportAction")
+        self._action(file_menu, "&Add to my decks…", self.add_file, "Ctrl+Shift+O",
+                     "addFileAction")
         self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
                      "openAuthoringAction")
         file_menu.addSeparator()
@@ -251,6 +253,12 @@ class MainWindow(QMainWindow):
             self.authoring_windows.append(window)
             window.destroyed.connect(lambda *_: self._forget(window))
             window.show()
+
+    def add_file(self, path: str | None = None):
+        """Add a deck file, Anki package or table to the user's decks, after showing what."""
+        from omtquiz.ui.dialogs.add_file import choose_and_offer, offer_file
+
+        return offer_file(self, path) if path else choose_and_offer(self)
 
     def _forget(self, window) -> None:
         if window in self.authoring_windows:

@@ -7,37 +7,17 @@ offscreen platform used by the other tests never loads.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
+from conftest import HAS_XVFB, x_windows
+
 pytestmark = pytest.mark.skipif(
-    not (shutil.which("Xvfb") and shutil.which("xwininfo")),
-    reason="needs Xvfb and xwininfo (Debian: xvfb x11-utils); .ci/run installs them",
+    not HAS_XVFB, reason="needs Xvfb and xwininfo (Debian: xvfb x11-utils); .ci/run installs them"
 )
-
-
-@pytest.fixture
-def xserver():
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        display = ":" + pipe.readline().strip()
-    yield display
-    server.terminate()
-    server.wait(timeout=10)
-
-
-def windows(display: str) -> str:
-    result = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
-                            env={**os.environ, "DISPLAY": display}, timeout=10)
-    return result.stdout
 
 
 def test_app_shows_its_window_on_xcb(xserver, tmp_path):
@@ -48,11 +28,11 @@ def test_app_shows_its_window_on_xcb(xserver, tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and app.poll() is None:
-            if '"omtquiz"' in windows(xserver):
+            if '"omtquiz"' in x_windows(xserver):
                 break
             time.sleep(0.2)
         assert app.poll() is None, app.communicate()[1][-2000:]
-        assert '"omtquiz"' in windows(xserver)
+        assert '"omtquiz"' in x_windows(xserver)
     finally:
         app.terminate()
         _, err = app.communicate(timeout=30)
