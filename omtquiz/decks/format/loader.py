@@ -64,6 +64,7 @@ class _Reader:
         self.shown = shown
         self.folder = path.parent.resolve()
         self.diagnostics: list[Diagnostic] = []
+        self.errors_reported = 0
         self.card_kwargs: list[dict] = []
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
@@ -72,11 +73,14 @@ class _Reader:
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
                severity: Severity = Severity.ERROR, card_id: str | None = None) -> None:
-        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+        # Only errors stop a file: warnings never keep a deck from loading (a deck of 500 cards
+        # without `source:` still studies); `validate` caps how many it prints per file.
+        if severity is Severity.ERROR and self.errors_reported >= MAX_DIAGNOSTICS:
             self.diagnostics.append(Diagnostic(
                 self.shown, line, column, Severity.ERROR,
-                f"more than {MAX_DIAGNOSTICS} problems; stopping here", card_id))
+                f"more than {MAX_DIAGNOSTICS} errors; stopping here", card_id))
             raise _TooMany
+        self.errors_reported += severity is Severity.ERROR
         self.diagnostics.append(Diagnostic(self.shown, line, column, severity, message, card_id))
 
     def error(self, node, message: str, card_id: str | None = None) -> None:
