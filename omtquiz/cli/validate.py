@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from omtquiz.decks.model import Severity
 
-
 PRINTED_PER_FILE = 200  # a file with thousands of problems must not bury the others' lines
 
 
