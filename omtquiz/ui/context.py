@@ -15,7 +15,7 @@ from omtquiz.decks.model import Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.study.queue import deck_counts
-from omtquiz.study.recording import record_exam, record_quiz_answer
+from omtquiz.study.recording import override_quiz_answer, record_exam, record_quiz_answer
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, next_due, reviewed_today
 
@@ -44,9 +44,13 @@ class AppContext:
         self.store.set_value("ui", prefs)
 
     # -- quizzes ---------------------------------------------------------------------------
-    def record_quiz(self, item, correct: bool, duration_ms: int, mode: str) -> None:
+    def record_quiz(self, item, correct: bool, duration_ms: int, mode: str):
         """A quiz answer goes to the progress store like a review (see session's rule)."""
-        record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+        return record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+
+    def override_quiz(self, entry, correct: bool):
+        """The student overrules the typed-answer check ("I was right" / "I was wrong")."""
+        return override_quiz_answer(self.store, entry, correct, self.clock)
 
     def missed_session(self, items) -> StudySession:
         """A review of exactly these items, due or not: the exam's missed questions."""
