@@ -508,16 +508,3 @@ class QuizPage(QWidget):
                 "progress, so the cards you missed come back sooner.")
             self.again_button.show()
         self.done_button.setFocus()
-
-    # -- for --screenshot ------------------------------------------------------------------
-    def choose_wrong_for_show(self) -> None:
-        """Answer the current question wrongly, to show what feedback looks like."""
-        question = self.current()
-        if question is None:
-            return
-        if self.mode == "typed":
-            self.typed_edit.setText("I don't remember")
-            self.check_typed()
-            return
-        wrong = next(i for i in range(len(question.choices)) if i != question.correct_index)
-        self.choose(wrong + 1)
