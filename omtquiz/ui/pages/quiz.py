@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.review import (
     MAX_ANSWER_MS,
@@ -185,13 +186,14 @@ class QuizPage(QWidget):
     """Up to 20 questions from a scope; every answer goes to the progress store at once."""
 
     finished = Signal()  # the student left the screen (Esc or "Back to decks")
+    changed = Signal(object)  # the Changes of each answer
 
     def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("quizPage")
         self.context = context
         self.seed = seed
-        self.scope: tuple = ("all",)
+        self.scope = Scope.all()
         self.mode = "mcq"
         self.questions: list = []
         self.index = 0
@@ -317,18 +319,18 @@ class QuizPage(QWidget):
         return page
 
     # -- driving ---------------------------------------------------------------------------
-    def start(self, scope: tuple, mode: str) -> None:
+    def start(self, scope: Scope, mode: str) -> None:
         """A new quiz: mode "mcq" (multiple choice) or "typed"."""
         if mode not in ("mcq", "typed"):
             raise ValueError(f"quiz mode must be 'mcq' or 'typed', not {mode!r}")
         self.scope, self.mode = scope, mode
         self._apply_font()
         maker = QuestionMaker(self.context.library, self.seed)
-        items = self.context.scope_items(scope)
+        items = scope.items(self.context.library)
         self.questions = maker.questions(items, typed=mode == "typed", limit=QUIZ_LENGTH)
         self.index, self.right = 0, 0
         kind = "Multiple choice" if mode == "mcq" else "Typed answers"
-        self.scope_label.setText(f"{kind} · {self.context.scope_title(scope)}")
+        self.scope_label.setText(f"{kind} · {scope.title(self.context.library)}")
         # Hidden, not stacked: a stack would keep the four choices' height for the typed row.
         self.choices_box.setVisible(mode == "mcq")
         self.typed_row.setVisible(mode == "typed")
@@ -386,8 +388,9 @@ class QuizPage(QWidget):
         if correct:
             self.right += 1
         elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
-        self._entry = self.context.record_quiz(self.questions[self.index].item, correct, elapsed,
-                                               self.mode)
+        self._entry, changes = self.context.record_quiz(self.questions[self.index].item, correct,
+                                                        elapsed, self.mode)
+        self.changed.emit(changes)
         self.score_label.setText(f"{self.right} right")
         self.progress.setValue(self.index + 1)
         self.next_button.setEnabled(True)
@@ -457,7 +460,8 @@ class QuizPage(QWidget):
         now_correct = not self._typed_correct
         if correct is not None and correct != now_correct:
             return  # R only says "I was right" after a wrong mark, W the reverse
-        self._entry = self.context.override_quiz(self._entry, now_correct)
+        self._entry, changes = self.context.override_quiz(self._entry, now_correct)
+        self.changed.emit(changes)
         self._typed_correct = now_correct
         self.right += 1 if now_correct else -1
         self.score_label.setText(f"{self.right} right")
