@@ -10,6 +10,8 @@ from dataclasses import replace
 from omtquiz.cli.common import profile_from
 from omtquiz.decks.model import Severity
 
+PRINTED_PER_FILE = 200  # a file with thousands of problems must not bury the others' lines
+
 
 def register(sub, add_common) -> None:
     parser = sub.add_parser(
@@ -22,6 +24,9 @@ def register(sub, add_common) -> None:
                         help="deck files or folders (default: every deck folder)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--all", action="store_true", dest="show_all",
+                        help=f"print every problem (text format prints {PRINTED_PER_FILE} per "
+                        "file, then how many more)")
     parser.set_defaults(func=run)
 
 
@@ -44,10 +49,22 @@ def run(args: argparse.Namespace) -> int:
                    "diagnostics": [d.to_dict() for d in diagnostics]}, sys.stdout, indent=2)
         print()
     else:
-        for diagnostic in diagnostics:
-            print(diagnostic)
+        _print_capped(diagnostics, None if args.show_all else PRINTED_PER_FILE)
         if not library.files:
             print("no deck files found", file=sys.stderr)
         print(f"{len(library.files)} file(s), {len(library.decks)} deck(s), {cards} card(s): "
               f"{errors} error(s), {warnings} warning(s)")
     return 1 if errors or not library.files else 0
+
+
+def _print_capped(diagnostics, cap: int | None) -> None:
+    """Each diagnostic on its line, at most `cap` per file, then how many more that file has."""
+    shown: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        count = shown.get(diagnostic.file, 0)
+        shown[diagnostic.file] = count + 1
+        if cap is None or count < cap:
+            print(diagnostic)
+    for file, count in shown.items():
+        if cap is not None and count > cap:
+            print(f"{file}: {count - cap} more problem(s) not shown (--all shows every one)")

@@ -81,6 +81,9 @@ class Card(NamedTuple):
     source: str | None = None
     image: str | None = None  # absolute path, checked to exist when loaded
     line: int = 0
+    # Other answers a typed quiz takes as right, as (ord, text): ord 0 for a basic, reverse
+    # (its back) or mcq card, the deletion's ord (cN - 1) for a cloze.
+    accept: tuple[tuple[int, str], ...] = ()
 
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))

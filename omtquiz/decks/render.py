@@ -97,6 +97,7 @@ class Rendered:
     question: str
     answer: str
     explanation: str = ""
+    answer_side: str = ""  # what the answer side shows in full: for a cloze, the revealed text
 
 
 def image_html(card: Card, image_src: str | None) -> str:
@@ -110,9 +111,12 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
     picture = image_html(card, image_src)
     if card.type == "cloze":
         question = markdown(cloze_source(card.text, ord_, reveal=False))
-        answer = markdown(cloze_source(card.text, ord_, reveal=True))
+        answer = markdown(cloze_source(card.text, ord_, reveal=True)) + picture
         if card.extra:
             answer += "<hr>" + markdown(card.extra)
+        explanation = markdown(card.explanation) if card.explanation else ""
+        # The revealed sentence replaces the question, picture and all (as Anki's cloze does).
+        return Rendered(question + picture, answer, explanation, answer_side=answer)
     elif card.type == "mcq":
         question, answer = markdown(card.question), markdown(card.answer)
     elif card.type == "reverse" and ord_ == 1:
@@ -120,7 +124,8 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
     else:
         question, answer = markdown(card.front), markdown(card.back)
     explanation = markdown(card.explanation) if card.explanation else ""
-    return Rendered(question=question + picture, answer=answer, explanation=explanation)
+    question += picture
+    return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
 
 
 def plain(text: str) -> str:

@@ -65,8 +65,15 @@ CREATE TABLE exam (
 """
 
 
+# A typed answer the student marked "I was right" / "I was wrong": the rating they chose,
+# not the grader's, is what the row holds; the mark keeps that visible.
+_V3 = """
+ALTER TABLE review_log ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0;
+"""
+
+
 # Append only: a released migration is never edited, or databases that ran it would differ.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,7 +30,8 @@ UPSERT = (
 
 
 LOG_COLUMNS = ("id", "deck_id", "card_id", "ord", "reviewed_at", "rating", "duration_ms",
-                "mode", "rescheduled", "state_before", "state_after", "before", "after")
+                "mode", "rescheduled", "state_before", "state_after", "before", "after",
+                "overridden")
 
 
 def record_row(record: ItemRecord) -> tuple[Any, ...]:
@@ -71,4 +72,5 @@ def row_entry(row: sqlite3.Row) -> LogEntry:
         rescheduled=bool(row["rescheduled"]),
         before=ItemRecord.from_dict(item, json.loads(row["before"])),
         after=ItemRecord.from_dict(item, json.loads(row["after"])),
+        overridden=bool(row["overridden"]),
     )

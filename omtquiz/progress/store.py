@@ -273,7 +273,7 @@ class Store(StatisticsQueries):
 
     def record_answer(self, before: ItemRecord, after: ItemRecord, *, rating: Rating,
                       reviewed_at: datetime, duration_ms: int | None, mode: str,
-                      rescheduled: bool = True) -> LogEntry:
+                      rescheduled: bool = True, overridden: bool = False) -> LogEntry:
         """Save the item's new state and its log row together; durable when this returns."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -289,13 +289,13 @@ class Store(StatisticsQueries):
                 (item.deck_id, item.card_id, item.ord, time_text(reviewed_at), int(rating),
                  duration_ms, mode, int(rescheduled), int(before.card.state),
                  int(after.card.state), json.dumps(before.to_dict()),
-                 json.dumps(after.to_dict())),
+                 json.dumps(after.to_dict()), int(overridden)),
             )
             log_id = cursor.lastrowid
         assert log_id is not None
         return LogEntry(id=log_id, item=item, reviewed_at=as_utc(reviewed_at), rating=rating,
                         duration_ms=duration_ms, mode=mode, rescheduled=rescheduled,
-                        before=before, after=after)
+                        before=before, after=after, overridden=overridden)
 
     # Review log
 

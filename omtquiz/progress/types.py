@@ -89,6 +89,7 @@ class LogEntry:
     rescheduled: bool
     before: ItemRecord
     after: ItemRecord
+    overridden: bool = False  # the student's own verdict replaced the typed-answer grader's
 
     @property
     def became_leech(self) -> bool:

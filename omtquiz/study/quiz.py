@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import html
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Question:
     answer: str
     choices: tuple[str, ...] = ()
     explanation_html: str = ""
+    accepted: tuple[str, ...] = ()  # other answers a typed question takes as right
 
     @property
     def correct_index(self) -> int:
@@ -57,6 +59,13 @@ def answer_of(card: Card, ord_: int = 0) -> str:
     if card.type == "reverse" and ord_ == 1:
         return plain(card.front)
     return plain(card.back)
+
+
+def accepted_of(card: Card, ord_: int = 0) -> tuple[str, ...]:
+    """The other answers the deck says are right for this item (its `accept:`)."""
+    if card.type == "reverse" and ord_ == 1:
+        return ()  # `accept:` lists other backs; the front asked back has none
+    return tuple(plain(text) for at, text in card.accept if at == ord_)
 
 
 def prompt_of(card: Card, ord_: int = 0) -> str:
@@ -165,7 +174,8 @@ class QuestionMaker:
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right
         explanation = markdown(card.explanation) if card.explanation else ""
-        return Question(item, prompt_of(card, item.ord), answer, (), explanation)
+        return Question(item, prompt_of(card, item.ord), answer, (), explanation,
+                        accepted_of(card, item.ord))
 
     def questions(self, items: Iterable[Item], *, typed: bool = False,
                   limit: int | None = None) -> list[Question]:
@@ -188,6 +198,8 @@ class TypedResult:
     correct: bool
     score: float
     diff_html: str
+    matched: str = ""  # the right answer the typed one was taken as (the card's or an accepted)
+    exact: bool = False  # equal to it once case, accents, punctuation and articles are set aside
 
 
 def allowed_typos(expected: str) -> int:
@@ -199,12 +211,84 @@ def allowed_typos(expected: str) -> int:
     return max(2, len(expected) // 7)
 
 
-def check_typed(given: str, expected: str) -> TypedResult:
-    """Right when, after normalising, at most `allowed_typos` letters differ."""
-    a, b = normalise(given), normalise(expected)
-    score = fuzz.ratio(a, b) if a else 0.0
-    correct = bool(a) and Levenshtein.distance(a, b) <= allowed_typos(b)
-    return TypedResult(correct, score, diff_html(given, expected))
+# Words that carry no meaning in a short answer; "no", "not", "left", "right" always do.
+_FILLER = frozenset(["of", "and", "in", "on", "to", "for", "with", "by", "at", "from", "or",
+                     "as", "is", "are", "be", "its"])
+_stemmer = None
+
+
+def _stems(normalised: str) -> list[str]:
+    """Word stems ("rotated", "rotation" -> "rotat"), filler words dropped."""
+    global _stemmer
+    if _stemmer is None:
+        import snowballstemmer  # the one owner of stemming; loaded on the first typed answer
+
+        _stemmer = snowballstemmer.stemmer("english")
+    return _stemmer.stemWords([w for w in normalised.split() if w not in _FILLER])
+
+
+LETTER_DIFF_FROM = 60  # similarity (0-100) from which a wrong answer is shown letter by letter
+_ROMAN = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\Z")
+
+
+def _numbers(normalised: str) -> list[str]:
+    """Every word with a digit in it (T4, C2, 90, 3-5) and every Roman numeral (type II): these
+    must match exactly."""
+    return sorted(w for w in normalised.split()
+                  if any(ch.isdigit() for ch in w) or _ROMAN.match(w))
+
+
+def _matches(a: str, b: str) -> bool:
+    """Whether normalised answer `a` says what normalised right answer `b` says.
+
+    Right when the letters differ by at most `allowed_typos`, or when the same words are there
+    in another order or another form ("flexed, rotated left" for "rotation left, flexion") with
+    few typos; never when a level, count or number differs ("T10" is not "T11").
+    """
+    if not a or _numbers(a) != _numbers(b):
+        return False
+    if Levenshtein.distance(a, b) <= allowed_typos(b):
+        return True
+    return _same_words(_stems(a), _stems(b))
+
+
+def _word_matches(given: str, wanted: str) -> bool:
+    """One stem for another: equal, one a 4+ letter start of the other ("flex" of "flexion"),
+    or one typo in a word of five letters or more."""
+    if given == wanted:
+        return True
+    short, long_ = sorted((given, wanted), key=len)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    return min(len(given), len(wanted)) >= 5 and Levenshtein.distance(given, wanted) <= 1
+
+
+def _same_words(given: list[str], wanted: list[str]) -> bool:
+    """The same words in any order: each wanted stem matched by its own given stem, none left."""
+    if not wanted or len(given) != len(wanted):
+        return False
+    left = list(given)
+    for word in wanted:
+        match = next((g for g in left if _word_matches(g, word)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
+def check_typed(given: str, expected: str, accepted: Sequence[str] = ()) -> TypedResult:
+    """Right when it matches the answer or one the deck accepts (see `_matches`)."""
+    a = normalise(given)
+    options = [expected, *accepted]
+    matched = next((o for o in options if _matches(a, normalise(o))), "")
+    score = max((fuzz.ratio(a, normalise(o)) for o in options), default=0.0) if a else 0.0
+    shown = matched or expected
+    if matched or score >= LETTER_DIFF_FROM:
+        marked = diff_html(given, shown)
+    else:  # a different answer, not a misspelt one: letter by letter it would be noise
+        marked = f'<span class="wrong">{html.escape(given)}</span>'
+    return TypedResult(bool(matched), score, marked, matched,
+                       bool(matched) and a == normalise(matched))
 
 
 def diff_html(given: str, expected: str) -> str:
@@ -246,7 +330,8 @@ class Exam:
         if question.choices:
             correct = given == question.answer
         else:
-            correct = given is not None and check_typed(given, question.answer).correct
+            correct = given is not None and check_typed(
+                given, question.answer, question.accepted).correct
         result = ExamAnswer(question, given, correct, duration_ms)
         self.answers[index] = result
         return result

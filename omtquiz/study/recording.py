@@ -43,7 +43,7 @@ def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:
 
 def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int | None,
                        mode: str, clock: Clock | None = None,
-                       settings: Settings | None = None) -> LogEntry:
+                       settings: Settings | None = None, *, overridden: bool = False) -> LogEntry:
     """Log a quiz answer and, when the item is new or due today, reschedule it.
 
     The rating follows `quiz_rating`. An item answered before it is due (or while suspended)
@@ -60,7 +60,28 @@ def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int
         after = before
     return store.record_answer(before, after, rating=rating, reviewed_at=now,
                                duration_ms=duration_ms, mode=mode,
-                               rescheduled=after is not before)
+                               rescheduled=after is not before, overridden=overridden)
+
+
+class NotTheLastAnswer(Exception):
+    """An override was asked for an answer that is no longer the newest one."""
+
+
+def override_quiz_answer(store: Store, entry: LogEntry, correct: bool,
+                         clock: Clock | None = None,
+                         settings: Settings | None = None) -> LogEntry:
+    """The student overrules the typed-answer grader: "I was right" or "I was wrong".
+
+    The graded answer is taken back (its item returns to how it was) and logged again as the
+    student says: right counts as Good, wrong as Again, whatever the time taken, and the row is
+    marked overridden. Only the newest answer can be overruled, so nothing after it is lost.
+    """
+    last = store.last_entry()
+    if last is None or last.id != entry.id:
+        raise NotTheLastAnswer("only the newest answer can be overruled")
+    store.undo_last()
+    return record_quiz_answer(store, entry.item, correct, None, entry.mode, clock, settings,
+                              overridden=True)
 
 
 def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,

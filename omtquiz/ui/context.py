@@ -16,12 +16,13 @@ from omtquiz.clock import Clock, SystemClock
 from omtquiz.decks.model import Item, Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
+from omtquiz.progress.types import LogEntry
 from omtquiz.scheduling import Settings
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.deck_list import DeckList, deck_list
 from omtquiz.study.quiz import Exam
-from omtquiz.study.recording import record_quiz_answer, save_exam
+from omtquiz.study.recording import override_quiz_answer, record_quiz_answer, save_exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, next_due, reviewed_today
 
@@ -65,10 +66,16 @@ class AppContext:
         return StudySession(self.store, self.library, Scope.of_items(items), clock=self.clock,
                             include_not_due=True)
 
-    def record_quiz(self, item: Item, correct: bool, duration_ms: int, mode: str) -> Changes:
+    def record_quiz(self, item: Item, correct: bool, duration_ms: int,
+                    mode: str) -> tuple[LogEntry, Changes]:
         """A quiz answer goes to the progress store like a review (see `study.recording`)."""
-        record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
-        return Changes.of_items((item,), answers=True)
+        entry = record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+        return entry, Changes.of_items((item,), answers=True)
+
+    def override_quiz(self, entry: LogEntry, correct: bool) -> tuple[LogEntry, Changes]:
+        """The student overrules the typed-answer check ("I was right" / "I was wrong")."""
+        entry = override_quiz_answer(self.store, entry, correct, self.clock)
+        return entry, Changes.of_items((entry.item,), answers=True)
 
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""

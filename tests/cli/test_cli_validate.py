@@ -77,3 +77,17 @@ def test_progress_commands_report_a_store_they_cannot_open(tmp_path):
         result = run_cli(*command, "--data-dir", str(data))
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert result.stderr.startswith("omtquiz: ") and "Traceback" not in result.stderr
+
+
+def test_a_file_with_many_warnings_prints_a_capped_list_and_says_how_many_more(tmp_path):
+    cards = "".join(f"  - {{id: c{i}, front: Question {i}?, back: Answer {i}}}\n"
+                    for i in range(230))
+    (tmp_path / "many.yaml").write_text("deck: many\ntitle: Many\ncards:\n" + cards)
+    result = run_cli("validate", "many.yaml", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, "warnings alone never fail validate without --strict"
+    assert sum(": warning: " in line for line in lines) == 200
+    assert "many.yaml: 30 more problem(s) not shown (--all shows every one)" in lines
+    assert lines[-1].endswith("230 card(s): 0 error(s), 230 warning(s)")
+    every = run_cli("validate", "many.yaml", "--all", cwd=tmp_path).stdout.splitlines()
+    assert sum(": warning: " in line for line in every) == 230

@@ -307,3 +307,21 @@ def test_duplicate_deck_id_across_files(tmp_path):
     clash = library.files[1].errors[0]
     assert clash.line == 1
     assert "id 'omt-test' is already used by" in clash.message
+
+
+def test_accept_lists_other_right_answers_per_item(write_deck):
+    result = load_deck_file(write_deck(
+        "deck: a\ntitle: A\nsources: [{id: s, citation: C}]\ncards:\n"
+        "  - {id: b, front: Q?, back: Allopathy, accept: [allopathic medicine], source: s}\n"
+        "  - {id: c, type: cloze, text: '{{c1::T1-T4}} {{c2::T5-T9}}', source: s,\n"
+        "     accept: {c2: [T5 to T9]}}\n"
+        "  - {id: d, type: cloze, text: '{{c1::x}} {{c2::y}}', accept: [z], source: s}\n"
+        "  - {id: e, type: cloze, text: '{{c1::x}}', accept: {c3: [z]}, source: s}\n"))
+    cards = {c.id: c for c in result.deck.cards}
+    assert cards["b"].accept == ((0, "allopathic medicine"),)
+    assert cards["c"].accept == ((1, "T5 to T9"),)
+    messages = [(d.line, d.message) for d in result.errors]
+    assert messages == [
+        (8, "cards[2].accept: this cloze has 2 deletions; say which each answer is for, as "
+            "c1: [...], c2: [...]"),
+        (9, "cards[3].accept.c3: not a deletion of this cloze (it has c1)")]

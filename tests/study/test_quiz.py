@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import normalise
-from omtquiz.study.quiz import Exam, QuestionMaker, check_typed
+from omtquiz.study.quiz import Exam, QuestionMaker, accepted_of, check_typed
 
 
 def library() -> Library:
@@ -153,3 +153,42 @@ def test_question_stems_are_worked_out_once_per_item(monkeypatch):
     questions = QuestionMaker(lib, seed=1).questions(items)
     assert len(questions) == len(items)
     assert len(calls) <= 2 * len(items)  # the pool's once each, and each question's own
+
+
+def test_typed_answers_take_what_the_deck_accepts_and_other_word_forms():
+    # The first week's complaint: "allopathic medicine" against "Allopathy" was Incorrect.
+    assert not check_typed("allopathic medicine", "Allopathy").correct
+    result = check_typed("allopathic medicine", "Allopathy", ["allopathic medicine"])
+    assert result.correct and result.exact and result.matched == "allopathic medicine"
+    assert check_typed("flexed rotated left", "rotation left, flexion").correct  # forms, order
+    assert check_typed("Rotated left and flexed", "flexion, rotation left").correct
+    assert check_typed("lymphatic pumps", "Lymphatic pump").correct
+    assert not check_typed("rotated right, flexed", "flexion, rotation left").correct
+    assert not check_typed("not flexed", "flexed").correct
+
+
+def test_levels_and_numbers_must_match_exactly():
+    assert not check_typed("C2-C6", "C2-C7").correct  # one letter apart, a different level
+    assert not check_typed("T10", "T11").correct
+    assert not check_typed("120 seconds", "90 seconds").correct
+    assert check_typed("t1 - t4", "T1-T4").correct
+    assert not check_typed("Type I", "Type II").correct
+    assert check_typed("type ii", "Type II").correct
+
+
+def test_accepted_answers_follow_the_item_they_belong_to():
+    card = Card("t", "c", "cloze", text="{{c1::T1-T4}} and {{c2::T5-T9}}",
+                accept=((0, "T1 to T4"), (1, "T5 to T9")))
+    assert accepted_of(card, 0) == ("T1 to T4",) and accepted_of(card, 1) == ("T5 to T9",)
+    rev = Card("t", "r", "reverse", front="Allopathy", back="MD tradition",
+               accept=((0, "MD medicine"),))
+    assert accepted_of(rev, 0) == ("MD medicine",) and accepted_of(rev, 1) == ()
+    deck = Deck("t", "T", "t.yaml", (card,))
+    question = QuestionMaker(Library((DeckFile("t.yaml", deck),)), seed=1).typed(Item("t", "c", 1))
+    assert question.accepted == ("T5 to T9",)
+
+
+def test_a_different_answer_is_shown_whole_not_as_a_letter_soup():
+    marked = check_typed("allopathic medicine", "Muscle energy").diff_html
+    assert marked == '<span class="wrong">allopathic medicine</span>'
+    assert "<s>" in check_typed("muscel enrgy", "Muscle energy").diff_html

@@ -16,7 +16,13 @@ from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, preview
 from omtquiz.study.queue import Counts, deck_counts
-from omtquiz.study.recording import quiz_rating, record_exam, record_quiz_answer
+from omtquiz.study.recording import (
+    NotTheLastAnswer,
+    override_quiz_answer,
+    quiz_rating,
+    record_exam,
+    record_quiz_answer,
+)
 from omtquiz.study.scope import Scope, select_items
 from omtquiz.study.session import SessionError, StudySession, next_due, reviewed_today
 
@@ -433,6 +439,26 @@ def test_quiz_answers_reschedule_only_new_and_due_items(store, clock):
     with pytest.raises(ValueError, match="quiz mode"):
         record_quiz_answer(store, new, True, 1000, "review", clock, SETTINGS)
     assert [e.mode for e in store.entries()] == ["mcq", "typed", "typed", "mcq"]
+
+
+def test_i_was_right_replaces_the_graded_answer_with_good_and_marks_it(store, clock):
+    item = Item("d", "due")
+    seed(store, "d", due=reviewing(T0 + timedelta(hours=3)))
+    before = store.get(item)
+    graded = record_quiz_answer(store, item, False, 3000, "typed", clock, SETTINGS)
+    assert graded.rating is Rating.AGAIN and not graded.overridden
+    fixed = override_quiz_answer(store, graded, True, clock, SETTINGS)
+    assert fixed.rating is Rating.GOOD and fixed.overridden and fixed.mode == "typed"
+    (only,) = store.entries()
+    assert only.id == fixed.id and only.overridden and only.before == before
+    # Counted as Good from the state before the graded answer, not after its Again.
+    assert store.get(item).card.due > T0 + timedelta(days=1)
+    wrong = override_quiz_answer(store, fixed, False, clock, SETTINGS)
+    assert wrong.rating is Rating.AGAIN and [e.rating for e in store.entries()] == [Rating.AGAIN]
+    later = record_quiz_answer(store, Item("d", "other"), True, 1000, "typed", clock, SETTINGS)
+    with pytest.raises(NotTheLastAnswer):
+        override_quiz_answer(store, wrong, True, clock, SETTINGS)
+    assert store.last_entry().id == later.id
 
 
 def test_exams_are_stored_with_their_score(store, clock):

@@ -36,7 +36,7 @@ def open_window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
 
     def open_(files: dict[str, str]):
         decks = tmp_path / "decks"
-        decks.mkdir()
+        decks.mkdir(exist_ok=True)
         for name, text in files.items():
             (decks / name).write_text(text)
         empty_bundle = tmp_path / "bundle"
@@ -99,6 +99,29 @@ def test_cloze_shows_a_blank_then_the_deletion(qtbot, window):
     assert "[...] opens the ribcage" in review.view.toPlainText()
     qtbot.keyClick(review, Qt.Key.Key_Return)
     assert "Rib raising opens the ribcage" in review.view.toPlainText()
+
+
+PIXEL = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+         b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00"
+         b"\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_cloze_keeps_its_picture_on_the_answer_side(qtbot, open_window, tmp_path):
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "spine.png").write_bytes(PIXEL)
+    win = open_window({"pic.yaml": (
+        "deck: pic\ntitle: Pictures\nsources: [{id: s, citation: A real book}]\ncards:\n"
+        "  - {id: p, type: cloze, text: '{{c1::T4}} is the level', image: spine.png, "
+        "source: s}\n")})
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    select_deck(win, "pic")
+    qtbot.keyClick(win.deck_page.tree, Qt.Key.Key_Return)
+    review = win.review_page
+    assert "spine.png" in review.view.toHtml()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert "T4 is the level" in review.view.toPlainText()
+    assert "spine.png" in review.view.toHtml(), "the picture went missing on the answer side"
 
 
 def test_broken_deck_shows_its_badge_while_the_other_studies(qtbot, window):

@@ -171,6 +171,44 @@ def test_a_typo_still_counts_and_the_difference_is_shown(qtbot, page, context):
     assert [e.rating for e in context.store.entries()] == [Rating.GOOD, Rating.AGAIN]
 
 
+def test_i_was_right_overrules_the_check_and_counts_as_good(qtbot, page, context):
+    page.start(Scope.deck("t"), "typed")
+    assert not page.override_button.isVisible()
+    qtbot.keyClicks(page.typed_edit, "something else entirely")
+    qtbot.keyClick(page.typed_edit, Qt.Key.Key_Return)
+    assert "Incorrect." in page.feedback_label.text()
+    assert page.override_button.isVisible() and page.override_button.text().startswith(
+        "I was right")
+    qtbot.keyClick(page, Qt.Key.Key_W)  # W says "I was wrong": it already is; nothing happens
+    assert [e.rating for e in context.store.entries()] == [Rating.AGAIN]
+    qtbot.keyClick(page, Qt.Key.Key_R)
+    [entry] = context.store.entries()
+    assert (entry.rating, entry.overridden) == (Rating.GOOD, True)
+    assert "Counted as right" in page.feedback_label.text()
+    assert page.score_label.text() == "1 right" and not page.override_button.isVisible()
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert page.progress_label.text().startswith("2 / ")
+    qtbot.keyClicks(page.typed_edit, page.current().answer)
+    qtbot.keyClick(page.typed_edit, Qt.Key.Key_Return)
+    assert page.override_button.text().startswith("I was wrong")
+    page.override_button.click()
+    assert [e.rating for e in context.store.entries()] == [Rating.GOOD, Rating.AGAIN]
+    assert page.score_label.text() == "1 right"
+
+
+def test_only_one_button_claims_enter_and_no_state_is_left_from_the_last_quiz(qtbot, page):
+    page.start(Scope.deck("t"), "mcq")
+    while page.index < len(page.questions) - 1:
+        page.choose(1)
+        page.next_question()
+    page.choose(1)
+    assert page.next_button.text() == "See results  (Enter)"
+    page.start(Scope.deck("t"), "typed")
+    assert page.progress_label.text() == "1 / " + str(len(page.questions))
+    claims = [b.text() for b in (page.check_button, page.next_button) if "Enter" in b.text()]
+    assert claims == ["Check  (Enter)"]
+
+
 def test_summary_counts_right_answers_and_esc_goes_back(qtbot, page):
     page.start(Scope.deck("t"), "mcq")
     total = len(page.questions)

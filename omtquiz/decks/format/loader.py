@@ -9,6 +9,7 @@ fixes a typo.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -30,7 +31,7 @@ FORMAT_VERSION = 1
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
              "records", "generate")
 SOURCE_KEYS = ("id", "citation", "url")
-COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation")
+COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept")
 TYPE_KEYS = {
     "basic": (("front", "back"), ()),
     "reverse": (("front", "back"), ()),
@@ -51,6 +52,7 @@ class _Reader:
         self.shown = shown
         self.folder = path.parent.resolve()
         self.diagnostics: list[Diagnostic] = []
+        self.errors_reported = 0
         self.card_kwargs: list[dict] = []
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
@@ -59,11 +61,14 @@ class _Reader:
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
                severity: Severity = Severity.ERROR, card_id: str | None = None) -> None:
-        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+        # Only errors stop a file: warnings never keep a deck from loading (a deck of 500 cards
+        # without `source:` still studies); `validate` caps how many it prints per file.
+        if severity is Severity.ERROR and self.errors_reported >= MAX_DIAGNOSTICS:
             self.diagnostics.append(Diagnostic(
                 self.shown, line, column, Severity.ERROR,
-                f"more than {MAX_DIAGNOSTICS} problems; stopping here", card_id))
+                f"more than {MAX_DIAGNOSTICS} errors; stopping here", card_id))
             raise _TooMany
+        self.errors_reported += severity is Severity.ERROR
         self.diagnostics.append(Diagnostic(self.shown, line, column, severity, message, card_id))
 
     def error(self, node, message: str, card_id: str | None = None) -> None:
@@ -193,6 +198,9 @@ class _Reader:
                 self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
+        if "accept" in node.keys:
+            kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
+                                           card_id)
         if self._error_count() == errors_before and card_id is not None:
             self.card_kwargs.append(kwargs)
 
@@ -211,6 +219,38 @@ class _Reader:
                 distractors.append(value)
         kwargs["distractors"] = tuple(distractors)
         kwargs["_node"] = node
+
+    def accept(self, node: yn.Map, card_type: str, text: str, where: str,
+               card_id: str | None) -> tuple[tuple[int, str], ...]:
+        """Other right answers for typed quizzes: a list, or `cN: [...]` per cloze deletion."""
+        value = node.values["accept"]
+        if isinstance(value, yn.Map):
+            if card_type != "cloze":
+                self.error(value, f"{where}.accept: a list of other right answers (only a cloze "
+                           "takes c1: [...], c2: [...])", card_id)
+                return ()
+            numbers = {int(m.group(1)) for m in CLOZE_RE.finditer(text)}
+            out = []
+            for key, inner in value.values.items():
+                number = int(key[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", key) else None
+                if number not in numbers:
+                    self.error(inner, f"{where}.accept.{key}: not a deletion of this cloze "
+                               f"(it has {', '.join(f'c{n}' for n in sorted(numbers)) or 'none'})",
+                               card_id)
+                    continue
+                out += [(number - 1, t) for t, _ in self.text_list(value, key, where + ".accept",
+                                                                   card_id)]
+            return tuple(out)
+        answers = [t for t, _ in self.text_list(node, "accept", where, card_id)]
+        if card_type != "cloze":
+            return tuple((0, t) for t in answers)
+        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
+        if len(numbers) != 1:
+            if answers:
+                self.error(value, f"{where}.accept: this cloze has {len(numbers)} deletions; "
+                           "say which each answer is for, as c1: [...], c2: [...]", card_id)
+            return ()
+        return tuple((numbers[0] - 1, t) for t in answers)
 
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:

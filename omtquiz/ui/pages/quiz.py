@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.render import normalise
 from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
@@ -180,6 +179,9 @@ def feedback_html(right: bool, text: str) -> str:
     return f'<span style="color:{color}">{mark} {html.escape(text)}</span>'
 
 
+TYPED_HINT = "Enter checks, Enter again for the next · Esc back"
+
+
 class QuizPage(QWidget):
     """Up to 20 questions from a scope; every answer goes to the progress store at once."""
 
@@ -197,6 +199,8 @@ class QuizPage(QWidget):
         self.index = 0
         self.right = 0
         self.answered = False
+        self._entry = None  # the log row of the answer on screen, for "I was right"
+        self._typed_correct = False
         self.timer = QElapsedTimer()
 
         layout = QVBoxLayout(self)
@@ -232,6 +236,7 @@ class QuizPage(QWidget):
             (("1",), lambda: self.choose(1)), (("2",), lambda: self.choose(2)),
             (("3",), lambda: self.choose(3)), (("4",), lambda: self.choose(4)),
             (("Return", "Enter", "Space"), self._enter),
+            (("R",), lambda: self.override(True)), (("W",), lambda: self.override(False)),
             (("Escape",), self.finished.emit),
         ])
 
@@ -266,11 +271,17 @@ class QuizPage(QWidget):
 
         bottom = QHBoxLayout()
         self.hint_label = make_label("quizHintLabel", "muted")
+        # After a typed answer is checked: the student may overrule the check, either way.
+        self.override_button = make_button("", "typedOverrideButton",
+                                           "Overrule the check of my answer")
+        self.override_button.clicked.connect(self.override)
+        self.override_button.hide()
         self.next_button = make_button("Next  (Enter)", "quizNextButton", "Next question",
                                        primary=True)
         self.next_button.setMinimumWidth(160)
         self.next_button.clicked.connect(self.next_question)
         bottom.addWidget(self.hint_label, 1)
+        bottom.addWidget(self.override_button)
         bottom.addWidget(self.next_button)
         layout.addLayout(bottom)
         return page
@@ -324,7 +335,7 @@ class QuizPage(QWidget):
         self.choices_box.setVisible(mode == "mcq")
         self.typed_row.setVisible(mode == "typed")
         self.hint_label.setText("1-4 choose · Enter next · Esc back to decks" if mode == "mcq"
-                                else "Enter checks, Enter again for the next · Esc back")
+                                else TYPED_HINT)
         self.progress.setMaximum(max(1, len(self.questions)))
         if not self.questions:
             self._show_summary()
@@ -352,6 +363,10 @@ class QuizPage(QWidget):
         self.answered = False
         self.view.setHtml(card_document_html(question.prompt_html))
         self.feedback_label.setText("")
+        self.override_button.hide()
+        self._entry = None
+        # Only the button that Enter presses says so: Check before the answer, Next after.
+        self.next_button.setText("Next")
         self.next_button.setEnabled(False)
         self.progress_label.setText(f"{self.index + 1} / {len(self.questions)}")
         self.score_label.setText(f"{self.right} right")
@@ -363,6 +378,8 @@ class QuizPage(QWidget):
             self.typed_edit.clear()
             self.typed_edit.setReadOnly(False)
             self.check_button.setEnabled(True)
+            self.check_button.setText("Check  (Enter)")
+            self.hint_label.setText(TYPED_HINT)
             self.typed_edit.setFocus()
         self.timer.start()
 
@@ -371,8 +388,9 @@ class QuizPage(QWidget):
         if correct:
             self.right += 1
         elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
-        self.changed.emit(self.context.record_quiz(self.questions[self.index].item, correct,
-                                                   elapsed, self.mode))
+        self._entry, changes = self.context.record_quiz(self.questions[self.index].item, correct,
+                                                        elapsed, self.mode)
+        self.changed.emit(changes)
         self.score_label.setText(f"{self.right} right")
         self.progress.setValue(self.index + 1)
         self.next_button.setEnabled(True)
@@ -405,21 +423,53 @@ class QuizPage(QWidget):
         given = self.typed_edit.text().strip()
         if question is None or self.mode != "typed" or self.answered or not given:
             return
-        result = check_typed(given, question.answer)
+        result = check_typed(given, question.answer, question.accepted)
         self._record(result.correct)
+        self._typed_correct = result.correct
         self.typed_edit.setReadOnly(True)
         self.check_button.setEnabled(False)
+        self.check_button.setText("Check")  # Enter now means Next
+        self.hint_label.setText("Enter next · " + ("W I was wrong" if result.correct
+                                                   else "R I was right") + " · Esc back")
         if not result.correct:
             verdict = "Incorrect."
-        elif normalise(given) == normalise(question.answer):
+        elif result.exact:
             verdict = "Correct."
         else:
             verdict = "Correct: close enough, but check the spelling."
         self.feedback_label.setText(feedback_html(result.correct, verdict))
-        answer = (f"<p>Your answer: {result.diff_html}</p>"
-                  f"<p>Answer: <b>{html.escape(question.answer)}</b></p>")
+        answer = f"<p>Your answer: {result.diff_html}</p>"
+        if result.matched and result.matched != question.answer:
+            answer += f"<p>Taken as: <b>{html.escape(result.matched)}</b></p>"
+        answer += f"<p>Answer: <b>{html.escape(question.answer)}</b></p>"
+        if question.accepted:
+            answer += ("<p>Also right: " + ", ".join(html.escape(a) for a in question.accepted)
+                       + "</p>")
         self.view.setHtml(card_document_html(question.prompt_html + "<hr>" + answer,
                                              explanation=question.explanation_html))
+        self.override_button.setText("I was wrong  (W)" if result.correct
+                                     else "I was right  (R)")
+        self.override_button.show()
+        self.setFocus()  # out of the read-only answer box, so R, W and Enter reach the page
+
+    def override(self, correct: bool | None = None) -> None:
+        """Overrule the typed check: right counts as Good, wrong as Again (logged as such)."""
+        if (self.mode != "typed" or not self.answered or self._entry is None
+                or not self.override_button.isVisible()):
+            return
+        now_correct = not self._typed_correct
+        if correct is not None and correct != now_correct:
+            return  # R only says "I was right" after a wrong mark, W the reverse
+        self._entry, changes = self.context.override_quiz(self._entry, now_correct)
+        self.changed.emit(changes)
+        self._typed_correct = now_correct
+        self.right += 1 if now_correct else -1
+        self.score_label.setText(f"{self.right} right")
+        self.override_button.hide()
+        self.feedback_label.setText(feedback_html(
+            now_correct, "Counted as right: you overruled the check." if now_correct
+            else "Counted as wrong: you overruled the check."))
+        self.setFocus()
 
     def next_question(self) -> None:
         if self.current() is None or not self.answered:

@@ -220,10 +220,7 @@ class ReviewPage(QWidget):
             if source.url:
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
-        body = self._rendered.question + "<hr>" + self._rendered.answer
-        if card.type == "cloze":
-            body = self._rendered.answer
-        self.view.setHtml(card_document_html(body, source=citation,
+        self.view.setHtml(card_document_html(self._rendered.answer_side, source=citation,
                                              explanation=self._rendered.explanation))
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]

@@ -437,8 +437,7 @@ class BrowserWindow(QMainWindow):
             return
         image = QUrl.fromLocalFile(card.image).toString() if card.image else None
         rendered = render_item(card, row.item.ord, image_src=image)
-        body = rendered.answer if card.type == "cloze" else (
-            rendered.question + "<hr>" + rendered.answer)
+        body = rendered.answer_side
         self.preview.setHtml(card_document_html(body, explanation=rendered.explanation))
         self.details_label.setText(self.details(row))
 
