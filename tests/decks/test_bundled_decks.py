@@ -179,7 +179,7 @@ def _texts(card: Card) -> list[str]:
 
 def test_no_card_is_about_the_app_itself(cards):
     about_app = [_where(deck, card) for deck, card in cards
-                 if any("this app" in text.lower() for text in _texts(card))]
+                 if any(re.search(r"\bthis app\b", text, re.IGNORECASE) for text in _texts(card))]
     assert not about_app, f"cards that talk about the app instead of medicine: {about_app}"
 
 
