@@ -33,8 +33,7 @@ AREA_TAGS = (
 # Areas the core decks (decks/01-09) cover themselves.
 CORE_DECK_AREAS = (
     "principles", "five-models", "counterstrain", "cranial", "lymphatic", "technique",
-    "indication", "contraindication", "extremities", "do-vs-md", "patient-communication",
-    "evidence",
+    "indication", "contraindication", "do-vs-md", "patient-communication", "evidence",
 )
 # Areas covered by decks/10-29 (spinal mechanics, sacrum and pelvis, ribs, extremities,
 # viscerosomatic levels, Chapman points). The coordinator adds each here when those decks are
