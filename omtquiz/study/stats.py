@@ -17,7 +17,7 @@ the report names; Python reads rows one by one only for the 30-day window of ans
 from __future__ import annotations
 
 import weakref
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -37,9 +37,15 @@ MATURE_DAYS = 21  # Anki's line between young and mature
 HARDEST_LIMIT = 20
 RETENTION_WINDOW = timedelta(days=RETENTION_DAYS)
 # The deck convention (docs/decks.md): a technique's tag sits on cards of all three topics.
-TECHNIQUE_TOPICS = ("technique", "indication", "contraindication")
-TOPIC_TAGS = frozenset({*TECHNIQUE_TOPICS, "principles", "safety", "do-vs-md",
-                        "patient-experience"})
+# A technique tag has cards on what the technique is and what it is for; contraindications are
+# not required (the sources list none for some techniques, e.g. muscle energy beyond the general).
+TECHNIQUE_TOPICS = ("technique", "indication")
+# Tags that name a subject area, never a technique. "counterstrain" and "cranial" are areas of
+# the boards and techniques both, so they stay eligible as techniques.
+TOPIC_TAGS = frozenset({*TECHNIQUE_TOPICS, "contraindication", "principles", "five-models",
+                        "spinal-mechanics", "viscerosomatic", "chapman", "sacrum-pelvis", "ribs",
+                        "lymphatic", "extremities", "do-vs-md", "patient-communication",
+                        "patient-experience", "evidence", "safety"})
 
 
 @dataclass(frozen=True)
@@ -269,21 +275,28 @@ class _RetentionTally:
         return Retention(key, name, *self.counts)
 
 
+_NOT_DESCRIPTION = frozenset({"indication", "contraindication", "safety", "evidence"})
+
+
 def technique_tags(library: Library) -> list[str]:
-    """The tags that name a technique, by the deck convention: each has cards of every topic in
-    TECHNIQUE_TOPICS. Decks that do not follow it fall back to the tags found beside
-    `technique` that are not topics themselves."""
-    topics: defaultdict[str, set[str]] = defaultdict(set)
+    """The tags that name a technique, by the deck convention: a card on what it is (tagged
+    `technique`, not `indication`, `contraindication`, `safety` or `evidence`) and a card on
+    what it is for (`indication`). Condition tags
+    (`headache`) sit only on indication cards, area tags are never techniques. Decks that do not
+    follow it fall back to the tags found beside `technique` that are not topics themselves."""
+    described: set[str] = set()
+    indicated: set[str] = set()
     beside_technique: set[str] = set()
     for deck in library.decks:
         for card in deck.cards:
-            present = {t for t in card.tags if t in TECHNIQUE_TOPICS}
-            for tag in card.tags:
-                topics[tag] |= present
-                if "technique" in present:
-                    beside_technique.add(tag)
-    full = sorted(t for t, seen in topics.items()
-                  if t not in TOPIC_TAGS and seen.issuperset(TECHNIQUE_TOPICS))
+            tags = set(card.tags)
+            if "technique" in tags:
+                beside_technique |= tags
+                if not tags & _NOT_DESCRIPTION:
+                    described |= tags
+            if "indication" in tags:
+                indicated |= tags
+    full = sorted((described & indicated) - TOPIC_TAGS)
     return full or sorted(beside_technique - TOPIC_TAGS)
 
 

@@ -1,4 +1,4 @@
-"""The bundled decks: big enough, clean, every card sourced, and every technique covered.
+"""The bundled decks: big enough, clean, every card sourced, every area and technique covered.
 
 These tests guard the content of `decks/`, not the loader: a wrong fact learned by spaced
 repetition is worse than none, so coverage must not shrink silently and no card may lose its
@@ -7,6 +7,7 @@ source. Each failure names the deck, card or technique at fault.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,19 +20,40 @@ BUNDLED = Path(__file__).resolve().parents[2] / "decks"
 
 MIN_DECKS = 8
 MIN_CARDS = 300
+# Study items: a reverse card is asked twice, a cloze once per deletion number, the rest once.
+MIN_STUDY_ITEMS = 350
 
-TOPIC_TAGS = frozenset({
-    "principles", "technique", "indication", "contraindication", "safety", "do-vs-md",
-    "patient-experience",
-})
+# The COMLEX OMM areas of issue 15. Every card carries at least one of these tags, and every
+# area must have cards (test_every_area_has_cards names the area that has none).
+AREA_TAGS = (
+    "principles", "five-models", "spinal-mechanics", "viscerosomatic", "chapman",
+    "sacrum-pelvis", "ribs", "counterstrain", "cranial", "lymphatic", "technique", "indication",
+    "contraindication", "extremities", "do-vs-md", "patient-communication", "evidence",
+)
+# Areas the core decks (decks/01-09) cover themselves.
+CORE_DECK_AREAS = (
+    "principles", "five-models", "counterstrain", "cranial", "lymphatic", "technique",
+    "indication", "contraindication", "do-vs-md", "patient-communication", "evidence",
+)
+# Areas covered by decks/10-29 (spinal mechanics, sacrum and pelvis, ribs, extremities,
+# viscerosomatic levels, Chapman points). The coordinator adds each here when those decks are
+# merged; until then the coverage test skips them, saying so, rather than failing.
+AREAS_FROM_OTHER_DECKS: tuple[str, ...] = ("spinal-mechanics", "sacrum-pelvis", "ribs", "extremities")
+TOPIC_TAGS = frozenset(AREA_TAGS)
 TECHNIQUE_TAGS = (
     "balanced-ligamentous-tension", "cranial", "diaphragm", "lymphatic-pump", "muscle-energy",
     "myofascial-release", "rib-raising", "hvla", "counterstrain", "facilitated-positional-release",
     "still-technique", "soft-tissue", "articulatory", "chapman-reflexes",
 )
-# Every technique needs a card on what it is, one on what it is for, and one on when not to use
-# it (or one saying the sources list none).
-COVERAGE_TOPICS = ("technique", "indication", "contraindication")
+# Every technique needs a card on what it is and one on what it is for, except where no
+# indication could be confirmed in two sources (issue 15: such a fact stays out); each exemption
+# is named here with that reason, so adding a sourced card is the way to remove it.
+COVERAGE_TOPICS = ("technique", "indication")
+NO_CONFIRMED_INDICATION = ("still-technique",)
+# Techniques whose own contraindications the boards ask and two sources list: each needs a
+# contraindication card. (The two absolute contraindications to any OMT, absence of somatic
+# dysfunction and lack of consent, are one general card, not repeated per technique.)
+CONTRAINDICATION_TECHNIQUES = ("hvla", "lymphatic-pump", "cranial", "counterstrain")
 
 
 @pytest.fixture(scope="module")
@@ -109,14 +131,67 @@ def test_every_mcq_has_at_least_two_distractors(cards):
     assert not short, f"mcq cards with fewer than 2 distractors: {short}"
 
 
-def test_every_card_carries_a_topic_tag(cards):
+def test_every_card_carries_an_area_tag(cards):
     untagged = [f"{_where(deck, card)} {list(card.tags)}" for deck, card in cards
                 if not TOPIC_TAGS & set(card.tags)]
-    assert not untagged, (f"cards without a topic tag ({', '.join(sorted(TOPIC_TAGS))}): "
+    assert not untagged, (f"cards without an area tag ({', '.join(AREA_TAGS)}): "
                           f"{untagged}")
 
 
-def test_every_technique_has_description_indication_and_contraindication_cards(cards):
+def test_area_lists_name_only_known_areas():
+    unknown = sorted(set(CORE_DECK_AREAS + AREAS_FROM_OTHER_DECKS) - set(AREA_TAGS))
+    assert not unknown, f"area lists name areas that are not in AREA_TAGS: {unknown}"
+
+
+@pytest.mark.parametrize("area", AREA_TAGS)
+def test_every_area_has_cards(cards, area):
+    """Each COMLEX OMM area of issue 15 has cards. Areas taught by decks/10-29 are checked once
+    the coordinator lists them in AREAS_FROM_OTHER_DECKS at merge; until then they are skipped
+    with that message (a skip, visibly, not a pass)."""
+    if area not in CORE_DECK_AREAS + AREAS_FROM_OTHER_DECKS:
+        pytest.skip(f"area '{area}' is taught by decks/10-29: add it to AREAS_FROM_OTHER_DECKS "
+                    "when those decks are merged")
+    tagged = [card for _, card in cards if area in card.tags]
+    assert tagged, f"area '{area}' has no card: no bundled card carries the tag '{area}'"
+
+
+def _study_items(card: Card) -> int:
+    if card.type == "reverse":
+        return 2
+    if card.type == "cloze":
+        return len(set(re.findall(r"\{\{c(\d+)::", card.text)))
+    return 1
+
+
+def test_bundled_decks_hold_enough_study_items(decks):
+    per_deck = {deck.id: sum(_study_items(card) for card in deck.cards) for deck in decks}
+    total = sum(per_deck.values())
+    assert total >= MIN_STUDY_ITEMS, (
+        f"only {total} study items (need {MIN_STUDY_ITEMS}); per deck: {per_deck}")
+
+
+def _texts(card: Card) -> list[str]:
+    fields = ("front", "back", "text", "extra", "question", "answer", "explanation")
+    return [value for name in fields if isinstance(value := getattr(card, name, None), str)
+            ] + list(card.distractors or ())
+
+
+def test_no_card_is_about_the_app_itself(cards):
+    about_app = [_where(deck, card) for deck, card in cards
+                 if any(re.search(r"\bthis app\b", text, re.IGNORECASE) for text in _texts(card))]
+    assert not about_app, f"cards that talk about the app instead of medicine: {about_app}"
+
+
+def test_us_dos_are_never_called_doctors_of_osteopathy(cards):
+    """AOA usage: "Doctor of Osteopathic Medicine", not "Doctor of Osteopathy" (a card may quote
+    the wrong form only to say it is wrong, and then says "not")."""
+    wrong = [_where(deck, card) for deck, card in cards
+             if any("doctor of osteopathy" in text.lower() and " not " not in text.lower()
+                    for text in _texts(card))]
+    assert not wrong, f"cards calling US DOs 'Doctors of Osteopathy': {wrong}"
+
+
+def test_every_technique_has_description_and_indication_cards(cards):
     counts = {technique: Counter() for technique in TECHNIQUE_TAGS}
     for _, card in cards:
         tags = set(card.tags)
@@ -126,11 +201,23 @@ def test_every_technique_has_description_indication_and_contraindication_cards(c
                     counts[technique][topic] += 1
     gaps = [f"{technique}: no card tagged both '{technique}' and '{topic}'"
             for technique in TECHNIQUE_TAGS for topic in COVERAGE_TOPICS
-            if not counts[technique][topic]]
+            if not counts[technique][topic]
+            and not (topic == "indication" and technique in NO_CONFIRMED_INDICATION)]
+    stale = [technique for technique in NO_CONFIRMED_INDICATION
+             if counts[technique]["indication"]]
+    assert not stale, f"techniques exempted from indication coverage that now have it: {stale}"
     table = "\n".join(f"  {technique:32} " + ", ".join(
         f"{topic}={counts[technique][topic]}" for topic in COVERAGE_TOPICS)
         for technique in TECHNIQUE_TAGS)
     assert not gaps, "technique coverage has gaps:\n" + "\n".join(gaps) + "\ncoverage:\n" + table
+
+
+def test_board_staple_techniques_have_contraindication_cards(cards):
+    counts = Counter(technique for _, card in cards if "contraindication" in card.tags
+                     for technique in set(card.tags).intersection(CONTRAINDICATION_TECHNIQUES))
+    missing = [technique for technique in CONTRAINDICATION_TECHNIQUES if not counts[technique]]
+    assert not missing, (f"techniques without a card tagged with them and 'contraindication': "
+                         f"{missing}")
 
 
 def test_technique_tags_are_spelled_as_the_vocabulary(cards):

@@ -24,7 +24,7 @@ from samples import (
 
 from conftest import run_cli
 from omtquiz.clock import FixedClock, day_start
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, State, retrievability
@@ -242,3 +242,22 @@ def test_the_stats_command_reports_the_streak(store, clock, logged):
     assert report.streak == 2
     assert report.to_dict()["streak"] == 2
     assert format_table(report).splitlines()[-1] == "Streak: 2 days in a row."
+
+
+def test_condition_and_area_tags_are_never_taken_for_techniques():
+    cards = (
+        Card("d", "what", "basic", front="What is HVLA?", back="A thrust",
+             tags=("technique", "hvla")),
+        Card("d", "for", "basic", front="HVLA for?", back="Low back pain",
+             tags=("technique", "indication", "hvla", "low-back-pain")),
+        Card("d", "risk", "basic", front="Neck thrust risk?", back="Dissection",
+             tags=("technique", "safety", "hvla", "neck-pain")),
+        Card("d", "ribs", "basic", front="Rib 1 motion?", back="Pump handle",
+             tags=("technique", "indication", "ribs")),
+        Card("d", "cs", "basic", front="Counterstrain is?", back="Indirect",
+             tags=("technique", "counterstrain")),
+        Card("d", "cs2", "basic", front="Counterstrain for?", back="Tender points",
+             tags=("indication", "counterstrain")),
+    )
+    lib = Library((DeckFile("d.yaml", Deck("d", "D", "d.yaml", cards)),))
+    assert technique_tags(lib) == ["counterstrain", "hvla"]
