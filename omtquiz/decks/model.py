@@ -2,7 +2,8 @@
 
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
-(ord n-1 for cN, as Anki numbers them). Progress hangs on (deck id, card id, ord), never on text.
+(ord n-1 for cN, as Anki numbers them), an occlusion card one per shape or group of shapes (in
+the order they are first listed). Progress hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-CARD_TYPES = ("basic", "reverse", "cloze", "mcq")
+CARD_TYPES = ("basic", "reverse", "cloze", "mcq", "occlusion")
+OCCLUSION_MODES = ("hide-all-guess-one", "hide-one-guess-one")
+SHAPE_KINDS = ("rect", "ellipse", "polygon")
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
@@ -59,6 +62,33 @@ class Source:
     line: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One region of an occlusion card's image, in image-relative coordinates (0 to 1).
+
+    `coords`: rect (left, top, width, height); ellipse (centre x, centre y, radius x, radius y);
+    polygon (x1, y1, x2, y2, ...). Shapes with the same `group` are asked and revealed together.
+    """
+
+    kind: str
+    coords: tuple[float, ...]
+    label: str
+    group: str | None = None
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom)."""
+        c = self.coords
+        if self.kind == "rect":
+            return c[0], c[1], c[0] + c[2], c[1] + c[3]
+        if self.kind == "ellipse":
+            return c[0] - c[2], c[1] - c[3], c[0] + c[2], c[1] + c[3]
+        xs, ys = c[0::2], c[1::2]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def points(self) -> tuple[tuple[float, float], ...]:
+        return tuple(zip(self.coords[0::2], self.coords[1::2], strict=True))
+
+
 class Card(NamedTuple):
     """One card as its author wrote it.
 
@@ -84,6 +114,22 @@ class Card(NamedTuple):
     # Other answers a typed quiz takes as right, as (ord, text): ord 0 for a basic, reverse
     # (its back) or mcq card, the deletion's ord (cN - 1) for a cloze.
     accept: tuple[tuple[int, str], ...] = ()
+    shapes: tuple[Shape, ...] = ()  # occlusion: the regions asked
+    mode: str = "hide-all-guess-one"  # occlusion: one of OCCLUSION_MODES
+
+    def occlusion_groups(self) -> tuple[tuple[int, ...], ...]:
+        """Indexes into `shapes`, one tuple per item: a group's shapes, or a lone shape."""
+        order: dict[object, list[int]] = {}
+        for index, shape in enumerate(self.shapes):
+            order.setdefault(shape.group if shape.group else ("#", index), []).append(index)
+        return tuple(tuple(indexes) for indexes in order.values())
+
+    def occlusion_label(self, ord_: int) -> str:
+        """What item `ord_` of an occlusion card asks for: its shapes' labels, once each."""
+        groups = self.occlusion_groups()
+        if not 0 <= ord_ < len(groups):
+            return ""
+        return ", ".join(dict.fromkeys(self.shapes[i].label for i in groups[ord_]))
 
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
@@ -93,6 +139,8 @@ class Card(NamedTuple):
             return (0, 1)
         if self.type == "cloze":
             return tuple(n - 1 for n in self.cloze_numbers())
+        if self.type == "occlusion":
+            return tuple(range(len(self.occlusion_groups())))
         return (0,)
 
     def items(self) -> tuple[Item, ...]:
@@ -113,6 +161,8 @@ class Card(NamedTuple):
             return self.answer
         if self.type == "cloze":
             return self.extra
+        if self.type == "occlusion":
+            return "; ".join(self.occlusion_label(o) for o in self.ords())
         return self.back
 
 

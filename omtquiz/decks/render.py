@@ -117,6 +117,8 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
         explanation = markdown(card.explanation) if card.explanation else ""
         # The revealed sentence replaces the question, picture and all (as Anki's cloze does).
         return Rendered(question + picture, answer, explanation, answer_side=answer)
+    elif card.type == "occlusion":
+        return _occlusion(card, ord_)
     elif card.type == "mcq":
         question, answer = markdown(card.question), markdown(card.answer)
     elif card.type == "reverse" and ord_ == 1:
@@ -126,6 +128,17 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
     explanation = markdown(card.explanation) if card.explanation else ""
     question += picture
     return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+def _occlusion(card: Card, ord_: int) -> Rendered:
+    """The text around an occlusion item; the picture and its masks are the screen's to draw."""
+    question = markdown(card.front) if card.front else ""
+    answer = f'<span class="cloze">{html.escape(card.occlusion_label(ord_))}</span>'
+    if card.extra:
+        answer += "<hr>" + markdown(card.extra)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    side = f"{question}<hr>{answer}" if question else answer
+    return Rendered(question, answer, explanation, answer_side=side)
 
 
 def plain(text: str) -> str:

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 import genanki
 
-from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library, Shape
 from omtquiz.decks.render import markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
@@ -48,14 +48,16 @@ BASIC_MODEL_ID = 1113259367
 REVERSE_MODEL_ID = 1923490589
 CLOZE_MODEL_ID = 1448783202
 MCQ_MODEL_ID = 2137949271
+OCCLUSION_MODEL_ID = 1720448193
 MODEL_IDS = {"basic": BASIC_MODEL_ID, "reverse": REVERSE_MODEL_ID, "cloze": CLOZE_MODEL_ID,
-             "mcq": MCQ_MODEL_ID}
+             "mcq": MCQ_MODEL_ID, "occlusion": OCCLUSION_MODEL_ID}
 
 NOTE_TYPE_NAMES = {
     "basic": "omtquiz Basic",
     "reverse": "omtquiz Basic (and reversed card)",
     "cloze": "omtquiz Cloze",
     "mcq": "omtquiz Multiple choice",
+    "occlusion": "omtquiz Image Occlusion",
 }
 FRONT_BACK_FIELDS = ("Front", "Back", "Explanation", "Image", "Source")
 CLOZE_FIELDS = ("Text", "Extra", "Explanation", "Image", "Source")
@@ -64,6 +66,11 @@ FORWARD_TEMPLATE = "Card 1"
 REVERSE_TEMPLATE = "Card 2"
 CLOZE_TEMPLATE = "Cloze"
 MCQ_TEMPLATE = "Multiple choice"
+# Anki's own Image Occlusion note type: its five fields in its order, each with the tag Anki's
+# image occlusion editor finds it by, and the stock kind that makes Anki treat it as one.
+OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
+OCCLUSION_TEMPLATE = "Image Occlusion"
+IMAGE_OCCLUSION_STOCK_KIND = 6
 MEDIA_PREFIX = "omtquiz-"
 
 # Anki's own default day boundary; review due dates are counted in days that start here.
@@ -89,6 +96,11 @@ _CSS = """\
 .answer .letter { font-weight: bold; }
 .explanation { margin-top: 1em; }
 .source { margin-top: 1.5em; font-size: 0.75em; color: #666; }
+#image-occlusion-container { position: relative; display: inline-block; max-width: 100%; }
+#image-occlusion-container img { max-width: 100%; height: auto; }
+#image-occlusion-canvas { position: absolute; top: 0; left: 0; }
+.io-labels .cloze-inactive { display: none; }
+.io-labels .cloze { font-size: 1.2em; }
 """
 _IMAGE = '{{#Image}}<div class="image">{{Image}}</div>{{/Image}}'
 _BACK_NOTES = (
@@ -134,7 +146,88 @@ def _note_types() -> dict[str, genanki.Model]:
                         "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
                         + _BACK_NOTES}],
             css=_CSS),
+        "occlusion": _occlusion_model(),
     }
+
+
+# The template Anki's Image Occlusion uses, in our words: the masks are drawn by Anki's own
+# reviewer script (anki.imageOcclusion.setup) from the cloze-rendered Occlusion field; the
+# answer adds the asked region's label, kept as cloze deletions of the same numbers in Back
+# Extra so that only the asked one shows.
+_OCCLUSION_Q = """{{#Header}}<div class="prompt">{{Header}}</div>{{/Header}}
+<div style="display: none">{{cloze:Occlusion}}</div>
+<div id="err"></div>
+<div id="image-occlusion-container">
+    {{Image}}
+    <canvas id="image-occlusion-canvas"></canvas>
+</div>
+<script>
+try {
+    anki.imageOcclusion.setup();
+} catch (exc) {
+    document.getElementById("err").innerHTML = `Error loading image occlusion.<br><br>${exc}`;
+}
+</script>
+"""
+_OCCLUSION_A = _OCCLUSION_Q + """<div><button id="toggle">Toggle masks</button></div>
+{{#Back Extra}}<div class="answer">{{cloze:Back Extra}}</div>{{/Back Extra}}
+"""
+
+
+class _StockModel(genanki.Model):
+    """A note type that tells Anki which of its stock kinds it is (genanki cannot say so)."""
+
+    def __init__(self, *args: Any, stock_kind: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stock_kind = stock_kind
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        data = super().to_json(timestamp, deck_id)
+        data["originalStockKind"] = self.stock_kind
+        return data
+
+
+def _occlusion_model() -> genanki.Model:
+    fields = [{"name": name, "tag": tag, "preventDeletion": name != "Comments"}
+              for tag, name in enumerate(OCCLUSION_FIELDS)]
+    return _StockModel(
+        MODEL_IDS["occlusion"], NOTE_TYPE_NAMES["occlusion"], fields=fields,
+        templates=[{"name": OCCLUSION_TEMPLATE, "qfmt": _OCCLUSION_Q, "afmt": _OCCLUSION_A}],
+        css=_CSS, model_type=genanki.Model.CLOZE, stock_kind=IMAGE_OCCLUSION_STOCK_KIND)
+
+
+def _number(value: float) -> str:
+    """As Anki writes a coordinate: at most four decimals, no trailing zeros."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def occlusion_cloze(shape: Shape, number: int, *, hide_all: bool) -> str:
+    """One shape in Anki's syntax, e.g. {{c1::image-occlusion:rect:left=.1:top=.2:...}}."""
+    left, top, _, _ = shape.bounds()
+    props = [("left", left), ("top", top)]
+    c = shape.coords
+    if shape.kind == "rect":
+        props += [("width", c[2]), ("height", c[3])]
+    elif shape.kind == "ellipse":
+        props += [("rx", c[2]), ("ry", c[3])]
+    text = "".join(f":{name}={_number(value)}" for name, value in props)
+    if shape.kind == "polygon":
+        text += ":points=" + " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points())
+    if hide_all:
+        text += ":oi=1"
+    return f"{{{{c{number}::image-occlusion:{shape.kind}{text}}}}}<br>"
+
+
+def occlusion_fields(card: Card) -> tuple[str, str]:
+    """The Occlusion field and the labels (as deletions of the same numbers) of a card."""
+    hide_all = card.mode == "hide-all-guess-one"
+    masks, labels = [], []
+    for number, indexes in enumerate(card.occlusion_groups(), start=1):
+        masks += [occlusion_cloze(card.shapes[i], number, hide_all=hide_all) for i in indexes]
+        label = html.escape(card.occlusion_label(number - 1)).replace("}", "&#125;")
+        labels.append(f"{{{{c{number}::{label}}}}}")
+    return "".join(masks), f'<div class="io-labels">{" ".join(labels)}</div>'
 
 
 def anki_deck_id(deck_id: str) -> int:
@@ -346,6 +439,21 @@ class _NoteBuilder:
         # Every piece is already sanitised and the markup around them is our own.
         return f"<ol>{items}</ol>", answer
 
+    def occlusion(self, deck: Deck, card: Card) -> list[str] | None:
+        """Occlusion, Image, Header, Back Extra, Comments: Anki's Image Occlusion fields."""
+        image = self.image(deck, card)
+        if not image or not card.shapes:
+            self.warn(deck, card, "image occlusion without its image or shapes; left out")
+            return None
+        masks, labels = occlusion_fields(card)
+        extra = labels
+        for text in (card.extra, card.explanation):
+            if text:
+                extra += f'<div class="extra">{self.html(deck, card, text)}</div>'
+        if source := self.source(deck, card):
+            extra += f'<div class="source">Source: {source}</div>'
+        return [masks, image, self.html(deck, card, card.front), extra, ""]
+
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation), self.image(deck, card),
                   self.source(deck, card)]
@@ -356,6 +464,8 @@ class _NoteBuilder:
                 self.warn(deck, card, "cloze without a {{c1::...}} deletion; left out")
                 return None
             return [self.html(deck, card, card.text), self.html(deck, card, card.extra), *extras]
+        if card.type == "occlusion":
+            return self.occlusion(deck, card)
         if card.type == "mcq":
             made = self.choices(deck, card)
             if made is None:

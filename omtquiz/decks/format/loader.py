@@ -18,6 +18,7 @@ from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
+from omtquiz.decks.format.occlusion import read_occlusion
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
@@ -37,6 +38,7 @@ TYPE_KEYS = {
     "reverse": (("front", "back"), ()),
     "cloze": (("text",), ("extra",)),
     "mcq": (("question", "answer"), ("distractors",)),
+    "occlusion": ((), ("front", "extra", "mode", "shapes")),  # image: and shapes: required
 }
 
 
@@ -198,6 +200,8 @@ class _Reader:
                 self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
+        if card_type == "occlusion":
+            read_occlusion(self, node, kwargs, where, card_id)
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)

@@ -18,13 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.occlusion import masks
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.occlusion import OcclusionView
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
+OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
 
 
 def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
@@ -97,6 +100,9 @@ class ReviewPage(QWidget):
 
         self.view = make_card_view()
         layout.addWidget(self.view, 1)
+        self.picture = OcclusionView()
+        self.picture.hide()
+        layout.addWidget(self.picture, 3)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
         self.flag_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -189,6 +195,7 @@ class ReviewPage(QWidget):
         card = self.context.library.card(item)
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
         self.view.setHtml(card_document_html(self._rendered.question))
+        self._show_picture(card, item.ord, revealed=False)
         self._show_flag(item)
         self.timer.start()
 
@@ -204,7 +211,23 @@ class ReviewPage(QWidget):
         self.flag_label.setStyleSheet(f"color: {color}; font-weight: 600;" if color else "")
 
     def _image_url(self, card) -> str | None:
+        if card.type == "occlusion":  # its picture is drawn with its masks, not in the text
+            return None
         return QUrl.fromLocalFile(card.image).toString() if card.image else None
+
+    def _show_picture(self, card, ord_: int, *, revealed: bool) -> None:
+        """An occlusion card's picture under its text; other cards give the text all room."""
+        if card.type != "occlusion":
+            self.picture.hide()
+            self.view.setMinimumHeight(0)
+            self.view.setMaximumHeight(16_777_215)
+            return
+        document = self.view.document()
+        document.setTextWidth(self.view.viewport().width())
+        wanted = document.size().height() + 2 * self.view.frameWidth() + 4
+        self.view.setFixedHeight(int(min(max(wanted, 60), self.height() * OCCLUSION_TEXT_SHARE)))
+        self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed))
+        self.picture.show()
 
     def reveal(self) -> None:
         if self.session is None or self.session.current() is None or self.revealed:
@@ -222,6 +245,7 @@ class ReviewPage(QWidget):
                 citation = f'<a href="{url}">{citation}</a>'
         self.view.setHtml(card_document_html(self._rendered.answer_side, source=citation,
                                              explanation=self._rendered.explanation))
+        self._show_picture(card, item.ord, revealed=True)
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
             self.rate_buttons[int(value)].setText(
@@ -292,6 +316,7 @@ class ReviewPage(QWidget):
 
     def _show_done(self) -> None:
         self.view.hide()
+        self.picture.hide()
         self.bottom.hide()
         self.flag_label.setText("")
         nxt = self.context.next_due_text(self.session)

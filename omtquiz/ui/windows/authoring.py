@@ -428,6 +428,8 @@ class AuthoringWindow(QMainWindow):
             return f"Deletion c{ord_ + 1}"
         if card.type == "mcq":
             return "Multiple choice"
+        if card.type == "occlusion":
+            return f"Covered region {ord_ + 1} of {len(card.ords())}"
         return "Front → back"
 
     @staticmethod
