@@ -225,7 +225,9 @@ class StudySession:
             self._current = entry.item
         return entry
 
-    def _change(self, item: Item | None, **changes: Any) -> Item:
+    def _change(self, item: Item | None, *, keep_current: bool = False, **changes: Any) -> Item:
+        """Store a change to an item; the current item is chosen again only when the change
+        took it out of today's queue (bury, suspend, reset), never for a flag (`keep_current`)."""
         self._roll_day(self.clock.now())
         target = item or self.current()
         if target is None:
@@ -238,7 +240,7 @@ class StudySession:
             self._records[key] = record
             self._queue.update(key, queue_row(record))
         self._stepped(in_step)
-        if target == self._current or self._current is None:
+        if not keep_current and (target == self._current or self._current is None):
             self._current = self._pick(self.clock.now())
         return target
 
@@ -257,7 +259,7 @@ class StudySession:
         """Set a coloured flag, 1-7 as in Anki; 0 clears it."""
         if not 0 <= flag <= 7:
             raise ValueError("flag must be 0-7")
-        return self._change(item, flag=flag)
+        return self._change(item, keep_current=True, flag=flag)
 
     def reset(self, item: Item) -> Item:
         """Make an item new again; its review history, repetitions and lapses are kept."""

@@ -287,6 +287,23 @@ def test_bury_suspend_flag_and_reset(store, clock):
     assert session.counts().new == 3
 
 
+def test_flagging_never_swaps_the_card_shown_for_one_that_fell_due(store, clock):
+    """A learning card falling due while another is shown used to take its place on Ctrl+1."""
+    lib = library(deck("d", [basic("d", "shown"), basic("d", "waiting")]))
+    seed(store, "d", shown=reviewing(T0 - timedelta(hours=1)),
+         waiting=learning(T0 + timedelta(minutes=5)))
+    session = StudySession(store, lib, Scope.all(), clock, SETTINGS)
+    shown = session.current()
+    assert shown == Item("d", "shown")
+    clock.set(T0 + timedelta(minutes=6))  # the learning card is now due, and comes first
+    session.flag(shown, 1)
+    assert session.current() == shown and store.get(shown).flag == 1
+    session.flag(shown, 0)
+    assert session.current() == shown
+    session.bury()  # burying does move on, as documented
+    assert session.current() == Item("d", "waiting")
+
+
 def test_intervals_preview_the_current_items_buttons(store, clock):
     lib = library(deck("d", [basic("d", "a")]))
     session = StudySession(store, lib, Scope.all(), clock, SETTINGS)

@@ -342,6 +342,7 @@ def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
     item = review.session.current()
     assert review.session.record(item).flag == 1
     assert review.flag_label.text().endswith("Flagged red")
+    assert review.toast.isVisible() and review.toast.text() == "Flagged red"
     assert review.revealed and review.bottom.currentIndex() == 1
     assert "A hands-on treatment" in review.view.toPlainText()
     assert review.timer.msecsSinceReference() == started
@@ -349,6 +350,23 @@ def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
     assert review.session.record(item).flag == 0 and review.flag_label.text() == ""
     qtbot.keyClick(review, Qt.Key.Key_3)  # rated as usual, still revealed
     assert [e.rating for e in window.context.store.entries()] == [3]
+
+
+def test_bury_suspend_and_undo_say_what_they_did(qtbot, window):
+    window.study(Scope.deck("good"))
+    review = window.review_page
+    first = review.session.current()
+    qtbot.keyClick(review, Qt.Key.Key_Minus)
+    assert review.toast.text() == "Buried until tomorrow" and review.toast.isVisible()
+    assert review.session.current() != first
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.toast.text() == "Nothing to undo"  # a bury is not an answer
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.toast.text() == "Undid Good"
+    qtbot.keyClick(review, Qt.Key.Key_At)
+    assert review.toast.text() == "Suspended"
 
 
 def test_a_closed_authoring_window_is_freed(qtbot, window, tmp_path):
