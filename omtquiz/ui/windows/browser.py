@@ -39,7 +39,7 @@ from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
