@@ -2,6 +2,9 @@
 
 Then a report: the score, how each deck and tag went, the missed questions with their answers,
 and a way to review exactly those cards now.
+
+Over 500 lines: taking the exam and its report are one screen's two faces (a stack of two
+pages sharing the exam); the questions and the scoring are the core's (`study.quiz`).
 """
 
 from __future__ import annotations
