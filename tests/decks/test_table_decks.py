@@ -108,12 +108,19 @@ def test_chapman_points_shared_by_two_organs_are_never_wrong_choices_for_each_ot
             f"{card.id}: offers {same & set(card.distractors)}, the same spot, as wrong")
 
 
+# Points asked by location only: the psoas position is close to AL1's, so a position question
+# could not avoid a defensible wrong choice (see the record's note).
+LOCATION_ONLY = {"psoas"}
+
+
 def test_every_point_has_words_for_its_location_and_a_treatment():
     for record in _records(COUNTERSTRAIN):
         assert record.get("location"), f"{record['id']} has no location words"
         assert record.get("view") in ("anterior", "posterior"), f"{record['id']}: view?"
         treatment = [k for k in record if k.endswith("_treatment")]
-        assert len(treatment) == 1, f"{record['id']}: needs exactly one region treatment field"
+        wanted = 0 if record["id"] in LOCATION_ONLY else 1
+        assert len(treatment) == wanted, (
+            f"{record['id']}: needs {wanted} region treatment field(s), has {treatment}")
         assert record.get("source"), f"{record['id']} cites no source"
     for record in _records(CHAPMAN):
         assert record.get("anterior") and record.get("note"), record["id"]
