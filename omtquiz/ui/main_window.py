@@ -82,10 +82,20 @@ class MainWindow(QMainWindow):
                      "reloadAction")
         self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
                                           "Ctrl+E", "exportAction")
-        self._action(file_menu, "&Add to my decks…", self.add_file, "Ctrl+Shift+O",
-                     "addFileAction")
+        file_menu.addSeparator()
+        self._action(file_menu, "&New deck…", lambda: file_actions().new_deck(self), "Ctrl+N",
+                     "newDeckAction")
+        self._action(file_menu, "&Add deck or import (Anki .apkg, CSV, Quizlet)…", self.add_file,
+                     "Ctrl+Shift+O", "addFileAction")
         self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
                      "openAuthoringAction")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up progress now", lambda: file_actions().back_up_now(self),
+                     None, "backupAction")
+        self._action(file_menu, "&Restore progress from backup…",
+                     lambda: file_actions().restore_backup(self), None, "restoreAction")
+        self._action(file_menu, "Open &data folder",
+                     lambda: file_actions().open_data_folder(self), None, "openDataFolderAction")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
         study_menu = bar.addMenu("&Study")
@@ -285,7 +295,7 @@ class MainWindow(QMainWindow):
         ExportDialog.ask(self.context, self)
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)
+        shortcuts_dialog(self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About omtquiz",
@@ -299,12 +309,78 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-SHORTCUTS = """Decks: Enter study · Ctrl+F find · Ctrl+Shift+S study all due · F5 reload
-Review: Space/Enter show answer · 1 Again · 2 Hard · 3 Good · 4 Easy · Ctrl+Z undo
-  - bury · @ suspend · Ctrl+1..4 flag · Esc back to decks
-Quiz: 1-4 choose · Enter next · Esc back
-Statistics: Ctrl+Shift+T · Browse cards: Ctrl+B · Exam planner: Ctrl+Shift+P
-Browser: Ctrl+F search · Ctrl+J suspend · Ctrl+Shift+J unsuspend · Ctrl+1..7 flag · Ctrl+0 unflag
-  · Ctrl+L show in deck file · Esc close
-Authoring: Ctrl+O open a deck file · Preferences: Ctrl+, · Export to Anki: Ctrl+E · Quit: Ctrl+Q"""
+# Every key the app answers to, by screen: (screen, ((keys, what they do), ...)). F1 shows it
+# as a table; tests check that the keys named here are the ones the screens bind.
+SHORTCUTS = (
+    ("Decks", (
+        ("Enter", "Study the selected deck"), ("Ctrl+F", "Filter decks (Enter studies the "
+                                                  "first match, Down enters the list)"),
+        ("Ctrl+Shift+S", "Study all due"), ("Ctrl+D", "Back to the deck list"),
+        ("F5", "Reload decks"))),
+    ("Review", (
+        ("Space / Enter", "Show the answer; on the answer side, rate Good"),
+        ("1 2 3 4", "Again, Hard, Good, Easy"), ("Ctrl+Z", "Undo the last answer"),
+        ("-", "Bury until tomorrow"), ("@", "Suspend"),
+        ("Ctrl+1 … Ctrl+4", "Flag red, orange, green, blue"), ("Ctrl+0", "Remove the flag"),
+        ("Esc", "Back to the deck list"))),
+    ("Quiz", (
+        ("1 2 3 4", "Choose an answer"), ("Enter", "Check a typed answer, then next"),
+        ("R / W", "Typed: I was right / I was wrong"), ("Esc", "Back to the deck list"))),
+    ("Exam", (
+        ("1 2 3 4", "Choose an answer"), ("→ / PgDown, Enter", "Next question"),
+        ("← / PgUp", "Previous question"), ("Ctrl+Enter", "Finish the exam"),
+        ("Esc", "Leave (asks first: the exam is dropped)"))),
+    ("Browse cards (Ctrl+B)", (
+        ("Ctrl+F", "Search"), ("Ctrl+J / Ctrl+Shift+J", "Suspend / unsuspend"),
+        ("Ctrl+1 … Ctrl+7", "Flag"), ("Ctrl+0", "Remove the flag"),
+        ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
+    ("Everywhere", (
+        ("Ctrl+N", "New deck"), ("Ctrl+Shift+O", "Add a deck or import (.apkg, CSV)"),
+        ("Ctrl+O", "Open a deck for authoring"), ("Ctrl+E", "Export to Anki"),
+        ("Ctrl+Shift+T", "Statistics"), ("Ctrl+B", "Browse cards"),
+        ("Ctrl+Shift+P", "Exam planner"),
+        ("Ctrl+,", "Preferences"), ("F1", "This list"), ("Ctrl+Q", "Quit"))),
+)
 
+
+def shortcuts_html() -> str:
+    """SHORTCUTS as a table, its screens in two columns so the list fits a laptop screen."""
+    import html
+
+    def section(screen: str, keys) -> str:
+        rows = "".join(f"<tr><td width=150><b>{html.escape(k)}</b></td>"
+                       f"<td width=250>{html.escape(what)}</td></tr>" for k, what in keys)
+        return (f"<tr><td colspan=2 style='padding-top:10px'><big><b>{html.escape(screen)}"
+                f"</b></big></td></tr>{rows}")
+
+    half = (len(SHORTCUTS) + 1) // 2
+    columns = ["<table cellspacing=3>" + "".join(section(*entry) for entry in part) + "</table>"
+               for part in (SHORTCUTS[:half], SHORTCUTS[half:])]
+    return ("<table><tr>" + "".join(f"<td valign=top style='padding-right:28px'>{c}</td>"
+                                    for c in columns) + "</tr></table>")
+
+
+def file_actions():
+    """The File menu's data-folder actions, imported when first used (start-up stays light)."""
+    from omtquiz.ui.dialogs import file_actions as module
+
+    return module
+
+
+def shortcuts_dialog(parent=None):
+    """F1: every key, in a dialog as wide as its table (a message box would clip it)."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcutsDialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    text = QLabel(shortcuts_html())
+    text.setObjectName("shortcutsLabel")
+    text.setTextFormat(Qt.TextFormat.RichText)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(22, 14, 22, 14)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    return dialog
