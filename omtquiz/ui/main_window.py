@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.deck_page.broken_requested.connect(self.explain_broken)
         self.pages: dict[str, object] = {}
         self.authoring_windows: list = []
+        self._edits: list = []  # card edits of this session, newest last (Ctrl+Alt+Z)
         self._browser = None
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
 
             self._review_page = ReviewPage(self.context)
             self._review_page.finished.connect(self.show_decks)
+            self._review_page.edit_requested.connect(self.edit_card)
             self._listen(self._review_page)
             self.stack.addWidget(self._review_page)
         return self._review_page
@@ -98,6 +100,10 @@ class MainWindow(QMainWindow):
                      lambda: file_actions().open_data_folder(self), None, "openDataFolderAction")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        edit_menu = bar.addMenu("&Edit")
+        self._action(edit_menu, "&Add card…", self.add_card, "Ctrl+Shift+A", "addCardAction")
+        self._action(edit_menu, "&Undo last card edit", self.undo_card_edit, "Ctrl+Alt+Z",
+                     "undoCardEditAction")
         study_menu = bar.addMenu("&Study")
         self._action(study_menu, "Study &all due", lambda: self.study(Scope.all()), "Ctrl+Shift+S",
                      "studyAllAction")
@@ -119,6 +125,82 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1",
                      "shortcutsAction")
         self._action(help_menu, "&About omtquiz", self.about, None, "aboutAction")
+
+    # -- editing cards ---------------------------------------------------------------------
+    def add_card(self, deck_id: str | None = None):
+        """Add a card to a deck (the one selected or being studied, else the student picks)."""
+        from omtquiz.ui.dialogs.card_editor import CardEditorDialog, ask_deck, editable_path
+
+        deck = self.context.library.deck(deck_id) if deck_id else self._deck_in_view()
+        deck = deck or ask_deck(self, self.context.library)
+        path = editable_path(self, deck) if deck is not None else None
+        if path is None:
+            return None
+        return self._after_edit(CardEditorDialog.ask(self.context, path, None, self))
+
+    def edit_card(self, item):
+        """Edit the card of `item` (E on the review screen and in the browser)."""
+        from omtquiz.ui.dialogs.card_editor import CardEditorDialog, editable_path
+
+        deck, card = self.context.library.deck(item.deck_id), self.context.library.card(item)
+        if deck is None or card is None:
+            return None
+        path = editable_path(self, deck)
+        if path is None:
+            return None
+        try:
+            edit = CardEditorDialog.ask(self.context, path, card.id, self)
+        except Exception as exc:  # noqa: BLE001  the file cannot be edited: say why
+            from omtquiz.decks.format.editor import EditError
+
+            if not isinstance(exc, EditError):
+                raise
+            QMessageBox.information(self, "This card cannot be edited here", str(exc))
+            return None
+        return self._after_edit(edit)
+
+    def undo_card_edit(self) -> None:
+        from omtquiz.decks.format.editor import EditError
+
+        if not self._edits:
+            self.statusBar().showMessage("No card edit to undo", 4000)
+            return
+        edit = self._edits.pop()
+        try:
+            edit.undo()
+        except EditError as exc:
+            QMessageBox.information(self, "Cannot undo", str(exc))
+            return
+        self._reload_in_place()
+        self.statusBar().showMessage(f"Undid the edit of '{edit.card_id}'", 5000)
+
+    def _after_edit(self, edit):
+        if edit is None:
+            return None
+        self._edits.append(edit)
+        self._reload_in_place()
+        self.statusBar().showMessage(
+            f"Saved '{edit.card_id}' in {edit.path.name} (Ctrl+Alt+Z undoes it)", 6000)
+        return edit
+
+    def _reload_in_place(self) -> None:
+        """Reread the decks after an edit, staying on the screen shown."""
+        if self._reload_library is not None:
+            self.context.library = self._reload_library()
+        self.refresh()
+        if self.stack.currentWidget() is self._review_page and self._review_page is not None:
+            self._review_page.show_current()
+        if self._browser is not None:
+            self._browser.reload()
+
+    def _deck_in_view(self):
+        library = self.context.library
+        if self.stack.currentWidget() is self._review_page and self._review_page is not None:
+            item = self._review_page.session.current() if self._review_page.session else None
+            if item is not None:
+                return library.deck(item.deck_id)
+        scope = self.deck_page.scope()
+        return library.deck(scope.value) if scope is not None and scope.kind == "deck" else None
 
     def _focus_filter(self) -> None:
         self.show_decks()
@@ -233,6 +315,7 @@ class MainWindow(QMainWindow):
 
         if self._browser is None:
             self._browser = BrowserWindow(self.context, self)
+            self._browser.edit_requested.connect(self.edit_card)
             self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()
@@ -322,7 +405,7 @@ SHORTCUTS = (
         ("1 2 3 4", "Again, Hard, Good, Easy"), ("Ctrl+Z", "Undo the last answer"),
         ("-", "Bury until tomorrow"), ("@", "Suspend"),
         ("Ctrl+1 … Ctrl+4", "Flag red, orange, green, blue"), ("Ctrl+0", "Remove the flag"),
-        ("Esc", "Back to the deck list"))),
+        ("E", "Edit the card"), ("Esc", "Back to the deck list"))),
     ("Quiz", (
         ("1 2 3 4", "Choose an answer"), ("Enter", "Check a typed answer, then next"),
         ("R / W", "Typed: I was right / I was wrong"), ("Esc", "Back to the deck list"))),
@@ -333,9 +416,11 @@ SHORTCUTS = (
     ("Browse cards (Ctrl+B)", (
         ("Ctrl+F", "Search"), ("Ctrl+J / Ctrl+Shift+J", "Suspend / unsuspend"),
         ("Ctrl+1 … Ctrl+7", "Flag"), ("Ctrl+0", "Remove the flag"),
-        ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
+        ("E", "Edit the selected card"), ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
     ("Everywhere", (
-        ("Ctrl+N", "New deck"), ("Ctrl+Shift+O", "Add a deck or import (.apkg, CSV)"),
+        ("Ctrl+N", "New deck"), ("Ctrl+Shift+A", "Add a card"),
+        ("Ctrl+Alt+Z", "Undo the last card edit"),
+        ("Ctrl+Shift+O", "Add a deck or import (.apkg, CSV)"),
         ("Ctrl+O", "Open a deck for authoring"), ("Ctrl+E", "Export to Anki"),
         ("Ctrl+Shift+T", "Statistics"), ("Ctrl+B", "Browse cards"),
         ("Ctrl+Shift+P", "Exam planner"),
