@@ -13,18 +13,63 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-CARD_TYPES = ("basic", "reverse", "cloze", "mcq", "occlusion")
 OCCLUSION_MODES = ("hide-all-guess-one", "hide-one-guess-one")
 SHAPE_KINDS = ("rect", "ellipse", "polygon")
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
+class TextEnum(str, Enum):
+    """A `str` enum whose text is its value: what a deck file or the database holds."""
 
     def __str__(self) -> str:
         return self.value
+
+
+class CardType(TextEnum):
+    """The kinds of card; a value is what a deck file writes after `type:`.
+
+    A `str` enum, so `card.type == CardType.CLOZE` holds for the plain text a `Card` keeps
+    (plain, so the parse cache unpickles cards fast). What differs by type is in
+    `CARD_TYPE_INFO`, one table, rather than in tests of the type spread over the code.
+    """
+
+    BASIC = "basic"
+    REVERSE = "reverse"
+    CLOZE = "cloze"
+    MCQ = "mcq"
+    OCCLUSION = "occlusion"
+    POINT = "point"
+
+
+@dataclass(frozen=True)
+class CardTypeInfo:
+    required: tuple[str, ...]  # the fields a card of the type must have
+    optional: tuple[str, ...]  # the other fields it may have
+    prompt: str  # the field an author recognises the card by
+    answer: str  # the field that answers it
+    sides: int | None  # items per card; None: one per cloze deletion or occlusion region
+
+
+CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
+    CardType.BASIC: CardTypeInfo(("front", "back"), (), "front", "back", 1),
+    CardType.REVERSE: CardTypeInfo(("front", "back"), (), "front", "back", 2),
+    CardType.CLOZE: CardTypeInfo(("text",), ("extra",), "text", "extra", None),
+    CardType.MCQ: CardTypeInfo(("question", "answer"), ("distractors",), "question", "answer",
+                               1),
+    # image: and shapes: are required too, read by format/occlusion.py (shapes are not text)
+    CardType.OCCLUSION: CardTypeInfo((), ("front", "extra", "mode", "shapes"), "front", "extra",
+                                     None),
+    # "Point to it" on a map: image:, spot: and label: required, read by format/points.py.
+    # Item 0 shows a marker and asks its name; item 1 names it and asks for a click.
+    CardType.POINT: CardTypeInfo((), ("front", "question", "extra", "label", "spot", "sides",
+                                      "ask"), "front", "answer", 2),
+}
+CARD_TYPES = tuple(kind.value for kind in CardType)
+
+
+class Severity(TextEnum):
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +143,7 @@ class Card(NamedTuple):
 
     deck_id: str
     id: str
-    type: str
+    type: str  # a CardType's value
     front: str = ""
     back: str = ""
     text: str = ""
@@ -116,6 +161,11 @@ class Card(NamedTuple):
     accept: tuple[tuple[int, str], ...] = ()
     shapes: tuple[Shape, ...] = ()  # occlusion: the regions asked
     mode: str = "hide-all-guess-one"  # occlusion: one of OCCLUSION_MODES
+    # point: the right spot on the map (x, y as fractions of its width and height, and the
+    # radius that counts as on the spot, as a fraction of its width); the label is `answer`
+    spot: tuple[float, ...] = ()
+    both_sides: bool = False  # point: the spot's mirror image (x -> 1 - x) is as right
+    ask: str = "both"  # point: "both", "name" (only what is marked) or "click" (only where)
 
     def occlusion_groups(self) -> tuple[tuple[int, ...], ...]:
         """Indexes into `shapes`, one tuple per item: a group's shapes, or a lone shape."""
@@ -123,6 +173,14 @@ class Card(NamedTuple):
         for index, shape in enumerate(self.shapes):
             order.setdefault(shape.group if shape.group else ("#", index), []).append(index)
         return tuple(tuple(indexes) for indexes in order.values())
+
+    def spots(self) -> tuple[tuple[float, ...], ...]:
+        """A point card's right spot, and its mirror image when either side is right."""
+        if not self.spot:
+            return ()
+        if self.both_sides and abs(self.spot[0] - 0.5) > self.spot[2]:
+            return (self.spot, (1 - self.spot[0], *self.spot[1:]))
+        return (self.spot,)
 
     def occlusion_label(self, ord_: int) -> str:
         """What item `ord_` of an occlusion card asks for: its shapes' labels, once each."""
@@ -134,14 +192,20 @@ class Card(NamedTuple):
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
 
+    @property
+    def info(self) -> CardTypeInfo:
+        """What this card's type means (a type the table lacks reads as basic)."""
+        return CARD_TYPE_INFO.get(self.type) or CARD_TYPE_INFO[CardType.BASIC]
+
     def ords(self) -> tuple[int, ...]:
-        if self.type == "reverse":
-            return (0, 1)
-        if self.type == "cloze":
-            return tuple(n - 1 for n in self.cloze_numbers())
-        if self.type == "occlusion":
+        sides = self.info.sides
+        if self.type == CardType.OCCLUSION:
             return tuple(range(len(self.occlusion_groups())))
-        return (0,)
+        if self.type == CardType.POINT:
+            return {"name": (0,), "click": (1,)}.get(self.ask, (0, 1))
+        if sides is None:
+            return tuple(n - 1 for n in self.cloze_numbers())
+        return tuple(range(sides))
 
     def items(self) -> tuple[Item, ...]:
         return tuple(Item(self.deck_id, self.id, ord_) for ord_ in self.ords())
@@ -149,26 +213,22 @@ class Card(NamedTuple):
     @property
     def prompt_text(self) -> str:
         """The plain question an author would recognise this card by."""
-        if self.type == "cloze":
-            return self.text
-        if self.type == "mcq":
-            return self.question
-        return self.front
+        return getattr(self, self.info.prompt)
 
     @property
     def answer_text(self) -> str:
-        if self.type == "mcq":
-            return self.answer
-        if self.type == "cloze":
-            return self.extra
-        if self.type == "occlusion":
+        if self.type == CardType.OCCLUSION:
             return "; ".join(self.occlusion_label(o) for o in self.ords())
-        return self.back
+        return getattr(self, self.info.answer)
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Item:
-    """One thing a student is asked: a card, or one side or deletion of it."""
+class Item(NamedTuple):
+    """One thing a student is asked: a card, or one side or deletion of it.
+
+    The one key for an item everywhere: a named tuple, so the study queue's plain
+    `(deck_id, card_id, ord)` tuples (read from SQLite by the hundred thousand) are equal to,
+    hash like and sort like the Items they stand for. `key` is its text form, for JSON.
+    """
 
     deck_id: str
     card_id: str

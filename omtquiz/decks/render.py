@@ -17,7 +17,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-from omtquiz.decks.model import CLOZE_RE, Card
+from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -109,7 +109,7 @@ def image_html(card: Card, image_src: str | None) -> str:
 def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> Rendered:
     """Question and answer HTML for one item of a card, as a student will see them."""
     picture = image_html(card, image_src)
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
         answer = markdown(cloze_source(card.text, ord_, reveal=True)) + picture
         if card.extra:
@@ -117,11 +117,13 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
         explanation = markdown(card.explanation) if card.explanation else ""
         # The revealed sentence replaces the question, picture and all (as Anki's cloze does).
         return Rendered(question + picture, answer, explanation, answer_side=answer)
-    elif card.type == "occlusion":
+    elif card.type == CardType.OCCLUSION:
         return _occlusion(card, ord_)
-    elif card.type == "mcq":
+    elif card.type == CardType.POINT:
+        return _point(card, ord_)
+    elif card.type == CardType.MCQ:
         question, answer = markdown(card.question), markdown(card.answer)
-    elif card.type == "reverse" and ord_ == 1:
+    elif card.type == CardType.REVERSE and ord_ == 1:
         question, answer = markdown(card.back), markdown(card.front)
     else:
         question, answer = markdown(card.front), markdown(card.back)
@@ -139,6 +141,17 @@ def _occlusion(card: Card, ord_: int) -> Rendered:
     explanation = markdown(card.explanation) if card.explanation else ""
     side = f"{question}<hr>{answer}" if question else answer
     return Rendered(question, answer, explanation, answer_side=side)
+
+
+def _point(card: Card, ord_: int) -> Rendered:
+    """Item 0 asks the name of the marked spot, item 1 asks for a click on the named one; the
+    map, the marker and the grading are the screen's."""
+    question = markdown(card.question if ord_ == 0 else card.front)
+    answer = f'<span class="cloze">{html.escape(card.answer)}</span>'
+    if card.extra:
+        answer += "<br>" + markdown(card.extra)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
 
 
 def plain(text: str) -> str:

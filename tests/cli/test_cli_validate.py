@@ -23,7 +23,7 @@ def test_errors_print_file_line_col_and_exit_one(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "bad.yaml:6:19: error: cards[1].type: 'mcqq' is not one of basic, reverse, cloze, mcq, "
-        "occlusion (did you mean 'mcq'?)")
+        "occlusion, point (did you mean 'mcq'?)")
     assert "Traceback" not in result.stderr
 
 

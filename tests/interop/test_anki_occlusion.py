@@ -168,3 +168,43 @@ def test_a_plain_anki_occlusion_note_imports_with_numbered_regions(tmp_path):
     assert card["shapes"] == [{"rect": [0.2, 0.3, 0.1, 0.1], "label": "Region 1"},
                               {"ellipse": [0.6, 0.55, 0.1, 0.05], "label": "Region 2"}]
     assert any("named 'Region N'" in line for line in imported.problem_lines())
+
+
+MAP = Path(__file__).resolve().parents[2] / "assets" / "diagrams" / "body-front.svg"
+POINTS = f"""\
+deck: pts
+title: Points
+sources: [{{id: s, citation: A real book}}]
+cards:
+  - {{id: al1, type: point, image: {MAP}, spot: [0.38, 0.558, 0.018], label: AL1,
+     question: Which tender point is marked?, sides: both, extra: Medial to the ASIS,
+     source: s}}
+  - {{id: heart, type: point, image: {MAP}, spot: [0.54, 0.275, 0.02], label: Heart,
+     ask: click, source: s}}
+"""
+
+
+def test_a_map_question_becomes_an_image_occlusion_note_on_the_same_map(tmp_path, collection):
+    (tmp_path / "pts.yaml").write_text(POINTS)
+    loaded = load_deck_file(tmp_path / "pts.yaml")
+    assert loaded.ok, loaded.diagnostics
+    report = export_apkg([loaded.deck], tmp_path / "p.apkg")
+    import_package(collection, tmp_path / "p.apkg")
+
+    assert (report.notes, report.cards) == (1, 1)
+    assert report.warnings == ["pts/heart: asks only for a click on the map, which Anki cannot "
+                               "take; left out"]
+    (nid,) = collection.db.list("SELECT id FROM notes WHERE guid = ?", note_guid("pts", "al1"))
+    note = collection.get_note(nid)
+    found = collection.get_image_occlusion_note(nid).note
+    (occlusion,) = found.occlusions
+    shapes = [{p.name: p.value for p in s.properties} for s in occlusion.shapes]
+    # both sides, each an ellipse of radius 0.018 of the width (0.008 of the 900-high map)
+    assert [(s["left"], s["top"], s["rx"], s["ry"]) for s in shapes] == [
+        ("0.362", "0.55", "0.018", "0.008"), ("0.602", "0.55", "0.018", "0.008")]
+    (card,) = note.cards()
+    assert "Which tender point is marked?" in card.question()
+    assert re.search(r'<span class="cloze" data-ordinal="1">AL1</span>', card.answer())
+    assert "Medial to the ASIS" in card.answer()
+    (name,) = collection.media.files_in_str(note.mid, note["Image"])
+    assert (Path(collection.media.dir()) / name).read_bytes() == MAP.read_bytes()

@@ -19,7 +19,17 @@ from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
 from omtquiz.decks.format.occlusion import read_occlusion
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
+from omtquiz.decks.format.points import read_point
+from omtquiz.decks.model import (
+    CARD_TYPE_INFO,
+    CARD_TYPES,
+    CLOZE_RE,
+    Card,
+    Deck,
+    DeckFile,
+    Diagnostic,
+    Severity,
+)
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
@@ -33,13 +43,7 @@ DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards
              "records", "generate")
 SOURCE_KEYS = ("id", "citation", "url")
 COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept")
-TYPE_KEYS = {
-    "basic": (("front", "back"), ()),
-    "reverse": (("front", "back"), ()),
-    "cloze": (("text",), ("extra",)),
-    "mcq": (("question", "answer"), ("distractors",)),
-    "occlusion": ((), ("front", "extra", "mode", "shapes")),  # image: and shapes: required
-}
+TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
 
 
 class _TooMany(Exception):
@@ -173,8 +177,12 @@ class _Reader:
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         required, optional = TYPE_KEYS[card_type]
-        others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
-                  if k not in required and k not in optional}
+        others: dict[str, str] = {}
+        for other_type, (r, o) in TYPE_KEYS.items():
+            for key in (*r, *o):
+                if key not in required and key not in optional:
+                    known = others.get(key)
+                    others[key] = f"{known} or {other_type}" if known else other_type
         self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
                           other=others)
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line}
@@ -202,6 +210,8 @@ class _Reader:
             self.mcq(node, kwargs, where, card_id)
         if card_type == "occlusion":
             read_occlusion(self, node, kwargs, where, card_id)
+        if card_type == "point":
+            read_point(self, node, kwargs, where, card_id)
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)

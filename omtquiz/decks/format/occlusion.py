@@ -114,7 +114,7 @@ def _number(reader, node: yn.Node, where: str, card_id: str | None) -> float | N
     return None
 
 
-def _numbers(reader, node: yn.Node, where: str, card_id: str | None,
+def numbers_in(reader, node: yn.Node, where: str, card_id: str | None,
              count: int) -> tuple[float, ...] | None:
     if not isinstance(node, yn.Seq) or len(node.items) != count:
         found = f"{len(node.items)} items" if isinstance(node, yn.Seq) else yn.kind_of(node)
@@ -128,7 +128,7 @@ def _numbers(reader, node: yn.Node, where: str, card_id: str | None,
 def _coords(reader, kind: str, node: yn.Node, where: str,
             card_id: str | None) -> tuple[float, ...] | None:
     if kind != "polygon":
-        values = _numbers(reader, node, where, card_id, 4)
+        values = numbers_in(reader, node, where, card_id, 4)
         if values is None:
             return None
         names = ("width", "height") if kind == "rect" else ("radius x", "radius y")
@@ -142,7 +142,7 @@ def _coords(reader, kind: str, node: yn.Node, where: str,
         reader.error(node, f"{where}: expected a list of 3 to {MAX_POLYGON_POINTS} points "
                      f"[x, y], found {found}", card_id)
         return None
-    points = [_numbers(reader, item, f"{where}[{i}]", card_id, 2)
+    points = [numbers_in(reader, item, f"{where}[{i}]", card_id, 2)
               for i, item in enumerate(node.items)]
     if any(p is None for p in points):
         return None

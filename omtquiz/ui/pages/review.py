@@ -1,4 +1,9 @@
-"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo."""
+"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo.
+
+An occlusion card shows its picture with masks; a "point to it" card its map, where the student
+clicks (or moves a pointer with the arrow keys and presses Enter) and the click is graded by
+its distance from the right spot, which then shows; Space takes the rating the click earned.
+"""
 
 from __future__ import annotations
 
@@ -13,50 +18,32 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from omtquiz.decks.occlusion import masks
+from omtquiz.decks.points import MISSED, RIGHT, describe, grade
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.occlusion import OcclusionView
+from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
-MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
 OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
-
-
-def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
-    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
-    if explanation:
-        parts.append(f'<p class="explanation">{explanation}</p>')
-    if source:
-        parts.append(f'<p class="source">Source: {source}</p>')
-    return "".join(parts)
-
-
-def make_card_view(parent=None) -> QTextBrowser:
-    view = QTextBrowser(parent)
-    view.setObjectName("cardView")
-    view.setAccessibleName("Card")
-    view.setOpenExternalLinks(True)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return view
-
-
-def style_card_view(view: QTextBrowser) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
+CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
+CURSOR_BIG_STEP = 0.05  # with Shift
+VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
 
 
 class ReviewPage(QWidget):
     finished = Signal()  # the student left the screen (Esc or Back)
     changed = Signal(object)  # the Changes of an answer, an undo, a bury, suspend or flag
+    edit_requested = Signal(object)  # E: edit the card shown (its Item)
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -102,7 +89,12 @@ class ReviewPage(QWidget):
         layout.addWidget(self.view, 1)
         self.picture = OcclusionView()
         self.picture.hide()
+        self.picture.clicked.connect(self.point_at)
+        self._pointed: tuple[float, float] | None = None
+        self._point_result = None
+        self._suggested = 3
         layout.addWidget(self.picture, 3)
+        self.toast = Toast(self)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
         self.flag_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -159,11 +151,19 @@ class ReviewPage(QWidget):
             menu.addAction(f"Flag {color}", QKeySequence(f"Ctrl+{n}"),
                            lambda n=n: self.flag(n))
         menu.addAction("Remove flag", QKeySequence("Ctrl+0"), lambda: self.flag(0))
+        menu.addSeparator()
+        self.edit_action = menu.addAction("Edit card", QKeySequence("E"), self.request_edit)
         self.more_button.setMenu(menu)
         for action in menu.actions():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
-        for keys, slot in ((("Space", "Return", "Enter"), self._space),
+        steps = (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1))
+        arrows = [((f"{mod}{key}",), lambda dx=dx, dy=dy, size=size: self.nudge(dx * size,
+                                                                               dy * size))
+                  for key, dx, dy in steps
+                  for mod, size in (("", CURSOR_STEP), ("Shift+", CURSOR_BIG_STEP))]
+        for keys, slot in ((("Space",), self._space), (("Return", "Enter"), self._enter),
+                           *arrows,
                            (("1",), lambda: self.rate(1)), (("2",), lambda: self.rate(2)),
                            (("3",), lambda: self.rate(3)), (("4",), lambda: self.rate(4)),
                            (("Escape",), self.finished.emit)):
@@ -185,6 +185,7 @@ class ReviewPage(QWidget):
         item = self.session.current() if self.session else None
         self._update_counts()
         self.revealed = False
+        self._pointed, self._point_result, self._suggested = None, None, 3
         if item is None:
             self._show_done()
             return
@@ -211,13 +212,13 @@ class ReviewPage(QWidget):
         self.flag_label.setStyleSheet(f"color: {color}; font-weight: 600;" if color else "")
 
     def _image_url(self, card) -> str | None:
-        if card.type == "occlusion":  # its picture is drawn with its masks, not in the text
+        if card.type in ("occlusion", "point"):  # drawn with its masks or marks, not in text
             return None
         return QUrl.fromLocalFile(card.image).toString() if card.image else None
 
     def _show_picture(self, card, ord_: int, *, revealed: bool) -> None:
         """An occlusion card's picture under its text; other cards give the text all room."""
-        if card.type != "occlusion":
+        if card.type not in ("occlusion", "point"):
             self.picture.hide()
             self.view.setMinimumHeight(0)
             self.view.setMaximumHeight(16_777_215)
@@ -226,8 +227,43 @@ class ReviewPage(QWidget):
         document.setTextWidth(self.view.viewport().width())
         wanted = document.size().height() + 2 * self.view.frameWidth() + 4
         self.view.setFixedHeight(int(min(max(wanted, 60), self.height() * OCCLUSION_TEXT_SHARE)))
-        self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed))
+        if card.type == "occlusion":
+            self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed))
+        elif revealed:
+            verdict = self._point_result.verdict if self._point_result else MISSED
+            self.picture.show_answer(card.spots(), self._pointed,
+                                     VERDICT_COLOR.get(verdict, "hard"))
+        else:
+            self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
+                                  accepts_clicks=ord_ == 1)
         self.picture.show()
+
+    def _asks_for_a_click(self) -> bool:
+        item = self.session.current() if self.session else None
+        if item is None or self.revealed or item.ord != 1:
+            return False
+        card = self.context.library.card(item)
+        return card is not None and card.type == "point"
+
+    def point_at(self, x: float, y: float) -> None:
+        """The student pointed at (x, y) of the map: grade it and show the right spot."""
+        if not self._asks_for_a_click():
+            return
+        card = self.context.library.card(self.session.current())
+        self._pointed = (x, y)
+        self._point_result = grade(card.spots(), x, y, self.picture.aspect())
+        self.reveal()
+
+    def nudge(self, dx: float, dy: float) -> None:
+        """Arrow keys move the map's pointer (the keyboard's way to click)."""
+        if self._asks_for_a_click():
+            self.picture.move_cursor(dx, dy)
+
+    def _enter(self) -> None:
+        if self._asks_for_a_click() and self.picture.cursor is not None:
+            self.point_at(*self.picture.cursor)
+        else:
+            self._space()
 
     def reveal(self) -> None:
         if self.session is None or self.session.current() is None or self.revealed:
@@ -243,7 +279,10 @@ class ReviewPage(QWidget):
             if source.url:
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
-        self.view.setHtml(card_document_html(self._rendered.answer_side, source=citation,
+        answer_side = self._rendered.answer_side
+        if card.type == "point" and item.ord == 1:
+            answer_side = self._verdict_html() + answer_side
+        self.view.setHtml(card_document_html(answer_side, source=citation,
                                              explanation=self._rendered.explanation))
         self._show_picture(card, item.ord, revealed=True)
         for value, interval in self.session.intervals().items():
@@ -252,11 +291,21 @@ class ReviewPage(QWidget):
                 f"{label}  ·  {format_interval(interval)}   ({int(value)})")
         self.bottom.setCurrentIndex(1)
 
+    def _verdict_html(self) -> str:
+        """How the click did, and the rating Space will give."""
+        result = self._point_result
+        self._suggested = result.rating if result else 1
+        said = describe(result) if result else "No spot chosen."
+        color = VERDICT_COLOR.get(result.verdict if result else MISSED, "hard")
+        rating = RATINGS[self._suggested - 1][0]
+        return (f'<p style="color:{theme.colors(theme.current())[color]}; font-weight:600">'
+                f"{html.escape(said)} Space rates it {rating}.</p>")
+
     def _space(self) -> None:
         if not self.revealed:
             self.reveal()
         else:
-            self.rate(3)
+            self.rate(self._suggested)
 
     def rate(self, value: int) -> None:
         if not self.revealed or self.session is None or self.session.current() is None:
@@ -268,35 +317,43 @@ class ReviewPage(QWidget):
 
     def undo(self) -> None:
         entry = self.session.undo() if self.session is not None else None
-        if entry is not None:
-            self.changed.emit(Changes.of_items((entry.item,), answers=True))
-            self.show_current()
+        if entry is None:
+            self.toast.show_message("Nothing to undo")
+            return
+        self.changed.emit(Changes.of_items((entry.item,), answers=True))
+        self.show_current()
+        self.toast.show_message(f"Undid {RATINGS[int(entry.rating) - 1][0]}")
 
     def bury(self) -> None:
         """Hide the card until the next study day."""
         if self.session is not None and self.session.current() is not None:
-            self._changed(self.session.bury())
+            self._changed(self.session.bury(), "Buried until tomorrow")
 
     def suspend(self) -> None:
         if self.session is not None and self.session.current() is not None:
-            self._changed(self.session.suspend())
+            self._changed(self.session.suspend(), "Suspended")
 
-    def _changed(self, item) -> None:
+    def _changed(self, item, said: str) -> None:
         self.changed.emit(Changes.of_items((item,)))
         self.show_current()
+        self.toast.show_message(said)
+
+    def request_edit(self) -> None:
+        item = self.session.current() if self.session else None
+        if item is not None:
+            self.edit_requested.emit(item)
 
     def flag(self, n: int) -> None:
         """Set or clear the card's flag and say so; the card stays as it is, answer and all,
-        and its answer time keeps running."""
+        and its answer time keeps running (the session never swaps it for one that fell due)."""
         item = self.session.current() if self.session else None
         if item is None:
             return
         self.session.flag(item, n)
         self.changed.emit(Changes.of_items((item,)))
-        if self.session.current() != item:  # the queue moved on after all: show what is next
-            self.show_current()
-            return
         self._show_flag(item)
+        self.toast.show_message(f"Flagged {theme.FLAGS[n - 1][1].lower()}" if n
+                                else "Flag removed")
 
     def _update_counts(self) -> None:
         if self.session is None:

@@ -5,6 +5,9 @@ widgets; sorting sorts that list with a key in Python. Actions go through the co
 `study.actions.CardActions` (the rules the review screen follows), then only the rows they
 touched are reread, and the `Changes` go out on `changed` for the other screens. Changes made
 elsewhere (an answer on the review screen) come in through `show_changes`.
+
+Over 500 lines: the table model and the window around it change together (columns, sorting,
+actions on a selection); the search itself is the core's (`study.search`).
 """
 
 from __future__ import annotations
@@ -32,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import CardType, Item
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
@@ -160,7 +163,8 @@ class CardTableModel(QAbstractTableModel):
         if column == 0:
             return row.deck
         if column == 1:
-            return row.type + (f" {row.item.ord + 1}" if row.type in ("cloze", "reverse") else "")
+            several = row.type in (CardType.CLOZE, CardType.REVERSE)  # more than one item a card
+            return row.type + (f" {row.item.ord + 1}" if several else "")
         if column == 2:
             return row.question
         if column == 3:
@@ -192,6 +196,7 @@ class BrowserWindow(QMainWindow):
     """Browse cards: Ctrl+F search, Ctrl+J suspend, Ctrl+1-7 flag, Ctrl+L show in deck file."""
 
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
+    edit_requested = Signal(object)  # E: edit the selected card (its Item)
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -333,6 +338,8 @@ class BrowserWindow(QMainWindow):
         self.unflag_action = action("Remove flag", "unflagAction",
                                     lambda: self.flag_selected(0), "Ctrl+0")
         self.flag_menu.addAction(self.unflag_action)
+        self.edit_action = action("Edit", "editCardAction", self._edit_selected, "E",
+                                  "Edit the selected card")
         self.locate_action = action("Show in deck file", "showInFileAction", self.show_in_file,
                                     "Ctrl+L", "Show the deck file and line of this card")
         self.reload_action = action("Reload", "browserReloadAction", self.reload,
@@ -405,6 +412,11 @@ class BrowserWindow(QMainWindow):
     def selected_rows(self) -> list[Row]:
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row(n) for n in numbers]
+
+    def _edit_selected(self) -> None:
+        items = self.selected_items()
+        if len(items) == 1:
+            self.edit_requested.emit(items[0])
 
     def selected_items(self) -> list:
         return [row.item for row in self.selected_rows()]

@@ -1,0 +1,102 @@
+""""Point to it" on the review screen: a click graded by its distance with the right spot
+shown after, the keyboard's pointer (arrow keys, Enter), and the marker of "what is this?"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from test_ui_main import open_window, select_deck  # noqa: F401 (a fixture)
+
+MAP = Path(__file__).resolve().parents[2] / "assets" / "diagrams" / "body-front.svg"
+
+
+def deck(ask: str) -> str:
+    return (
+        "deck: pts\ntitle: Points\nsources: [{id: s, citation: A real book}]\ncards:\n"
+        f"  - {{id: at9, type: point, image: {MAP}, spot: [0.5, 0.469, 0.025], label: AT9, "
+        f"front: Click the AT9 tender point., question: Which tender point is marked?, "
+        f"extra: Just above the umbilicus, ask: {ask}, source: s}}\n")
+
+
+@pytest.fixture
+def review(request, qtbot):
+    def open_(ask: str):
+        win = request.getfixturevalue("open_window")({"pts.yaml": deck(ask)})
+        win.resize(1000, 760)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        select_deck(win, "pts")
+        qtbot.keyClick(win.deck_page.tree, Qt.Key.Key_Return)
+        return win, win.review_page
+
+    return open_
+
+
+def click_at(qtbot, view, x: float, y: float) -> None:
+    rect = view.image_rect()
+    point = QPointF(rect.x() + x * rect.width(), rect.y() + y * rect.height()).toPoint()
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_a_click_on_the_spot_is_right_and_space_rates_it_good(qtbot, review):
+    win, page = review("click")
+    assert page.picture.accepts_clicks and page.picture.marker is None
+    assert "Click the AT9 tender point." in page.view.toPlainText()
+    click_at(qtbot, page.picture, 0.505, 0.47)
+    assert page.revealed
+    text = page.view.toPlainText()
+    assert "Right on the spot." in text and "AT9" in text and "Space rates it Good" in text
+    assert page.picture.answer_spots == ((0.5, 0.469, 0.025),)
+    assert not page.picture.grab().isNull()  # the spot, the click and the line are drawn
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [3]
+
+
+def test_a_far_click_is_a_miss_and_space_rates_it_again(qtbot, review):
+    win, page = review("click")
+    click_at(qtbot, page.picture, 0.5, 0.2)
+    assert "Missed" in page.view.toPlainText()
+    assert page.picture.click == pytest.approx((0.5, 0.2), abs=0.01)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [1]
+
+
+def test_the_keyboard_points_with_arrow_keys_and_enter(qtbot, review):
+    win, page = review("click")
+    qtbot.keyClick(page, Qt.Key.Key_Down)  # the pointer appears, centred
+    assert page.picture.cursor == (0.5, 0.5)
+    qtbot.keyClick(page, Qt.Key.Key_Up)  # one step: 0.01 of the width, 0.0044 of the height
+    assert page.picture.cursor[1] == pytest.approx(0.5 - 0.01 * 400 / 900)
+    for _ in range(6):
+        qtbot.keyClick(page, Qt.Key.Key_Up)
+    assert not page.picture.grab().isNull()  # the pointer is drawn
+    assert not page.revealed
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert page.revealed and "Right on the spot." in page.view.toPlainText()
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [3]
+
+
+def test_shift_arrows_take_big_steps_and_space_alone_gives_up(qtbot, review):
+    win, page = review("click")
+    qtbot.keyClick(page, Qt.Key.Key_Left)
+    qtbot.keyClick(page, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert page.picture.cursor[0] == pytest.approx(0.45)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert page.revealed and "No spot chosen." in page.view.toPlainText()
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [1]
+
+
+def test_what_is_this_shows_a_marker_and_no_click_is_taken(qtbot, review):
+    win, page = review("name")
+    assert page.picture.marker == (0.5, 0.469, 0.025)
+    assert not page.picture.accepts_clicks
+    assert "Which tender point is marked?" in page.view.toPlainText()
+    click_at(qtbot, page.picture, 0.5, 0.469)
+    assert not page.revealed
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert "AT9" in page.view.toPlainText() and "Just above the umbilicus" in \
+        page.view.toPlainText()
