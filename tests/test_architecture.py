@@ -20,7 +20,8 @@ OWNERS = {
     "fsrs": ("scheduling.py",),
     "genanki": ("interop/anki_export.py",),
     # our progress; and Anki packages, which are SQLite files themselves
-    "sqlite3": ("progress/", "interop/anki_export.py", "interop/importers.py"),
+    "sqlite3": ("progress/", "interop/anki_export.py", "interop/importers.py",
+                "interop/import_limits.py"),
     "yaml": ("decks/format/",),
 }
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import json
 import re
 import sqlite3
@@ -21,15 +20,17 @@ import zipfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 from omtquiz.decks.format.loader import CARD_ID_RE, SLUG_RE, TAG_RE
 from omtquiz.decks.model import CLOZE_RE
+from omtquiz.interop import import_limits as limits
+from omtquiz.interop.html_scan import TagScanner
+from omtquiz.interop.import_limits import ImportFailed
 
-MAX_COLLECTION_BYTES = 2 * 1024**3
-MAX_MEDIA_BYTES = 200 * 1024**2
+__all__ = ["ImportFailed", "Imported", "convert_field", "read_any", "slugify", "write_import"]
+
 MAX_TABLE_BYTES = 64 * 1024**2
 IMAGE_ONLY_FRONT = "What does this image show?"
 SOURCE_ID = "imported"
@@ -39,10 +40,6 @@ _FIELD_REF = re.compile(r"\{\{([#^/]?)([^{}]+)\}\}")
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _HEADERS_FRONT = ("term", "front", "question", "word", "prompt")
 _HEADERS_BACK = ("definition", "back", "answer", "meaning", "response")
-
-
-class ImportFailed(Exception):
-    """The file cannot be imported at all (not an Anki package, unreadable, nothing in it)."""
 
 
 @dataclass
@@ -105,7 +102,7 @@ def _emphasise(text: str, marker: str) -> str:
     return "".join(out)
 
 
-class _FieldConverter(HTMLParser):
+class _FieldConverter(TagScanner):
     """One Anki field's HTML as Markdown: emphasis, lists and line breaks kept, images taken out.
 
     Line breaks (<br>, <div>) become paragraph breaks, because a single newline in Markdown
@@ -114,7 +111,7 @@ class _FieldConverter(HTMLParser):
     """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.out: list[str] = []
         self.images: list[str] = []
         self.lists: list[list] = []  # per open list: [ordered, next number]
@@ -122,13 +119,16 @@ class _FieldConverter(HTMLParser):
         self.link: str | None = None
         self.hidden = 0  # inside <script> or <style>
         self.opened: list[tuple[str, int]] = []  # open <b>/<i>: tag and where its marker is
+        self.repeated: dict[str, int] = defaultdict(int)  # <b> inside <b>: ignored, counted
 
     def _break(self, blank: bool = True) -> None:
         self.out.append("\n\n" if blank else "\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag in _EMPHASIS:
+        if tag in _EMPHASIS and any(self.out[i] == _EMPHASIS[tag] for _, i in self.opened):
+            self.repeated[_EMPHASIS[tag]] += 1  # bold inside bold says nothing more
+        elif tag in _EMPHASIS:
             self.opened.append((tag, len(self.out)))
             self.out.append(_EMPHASIS[tag])
         elif tag in _KEPT_INLINE:
@@ -169,7 +169,9 @@ class _FieldConverter(HTMLParser):
             self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _EMPHASIS:
+        if tag in _EMPHASIS and self.repeated[_EMPHASIS[tag]]:
+            self.repeated[_EMPHASIS[tag]] -= 1
+        elif tag in _EMPHASIS:
             self._close_emphasis(tag)
         elif tag in _KEPT_INLINE:
             self.out.append(f"</{tag}>")
@@ -210,6 +212,8 @@ class _FieldConverter(HTMLParser):
         self.out.append(_escape(re.sub(r"\s+", " ", data)))
 
     def text(self) -> str:
+        for _, marker in self.opened:  # never closed: no stray ** left behind
+            self.out[marker] = ""
         return "".join(self.out)
 
 
@@ -291,37 +295,17 @@ class _NoteType:
         return note_type
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    info = archive.getinfo(name)
-    if info.file_size > limit:
-        raise ImportFailed(f"'{name}' in the package is {info.file_size / 2**20:.0f} MiB; "
-                           f"more than {limit // 2**20} MiB is refused")
-    with archive.open(info) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFailed(f"'{name}' in the package is larger than it claims; refused")
-    return data
-
-
-def _extract(archive: zipfile.ZipFile, name: str, target: Path, limit: int) -> None:
-    """Copy a zip member to a file in chunks, refusing it once it grows past `limit`."""
-    copied = 0
-    with archive.open(name) as member, target.open("wb") as out:
-        while chunk := member.read(1024 * 1024):
-            copied += len(chunk)
-            if copied > limit:
-                raise ImportFailed(f"'{name}' in the package is larger than "
-                                   f"{limit // 2**20} MiB; refused")
-            out.write(chunk)
-
-
-def _media_map(archive: zipfile.ZipFile, imported: Imported) -> dict[str, str]:
+def _media_map(archive: zipfile.ZipFile, imported: Imported,
+               budget: limits.UnpackBudget) -> dict[str, str]:
     """Anki's `media` file maps numbered zip members to file names; None if it cannot be read."""
     if "media" not in archive.namelist():
         return {}
     try:
-        mapping = json.loads(_read_member(archive, "media", 64 * 1024**2).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = budget.read(archive, "media", limits.MAX_MEDIA_MAP_BYTES)
+        mapping = json.loads(data.decode("utf-8"))
+        if not isinstance(mapping, dict):
+            raise ValueError("not a mapping")
+    except (UnicodeDecodeError, ValueError, RecursionError):
         imported.problem("the package's media list is in a newer Anki format; images were "
                          "left out (export from Anki with 'Support older Anki versions')", "")
         return {}
@@ -344,6 +328,7 @@ def _collection_name(archive: zipfile.ZipFile) -> str:
 def read_apkg(path: Path) -> Imported:
     """Notes of an Anki package as deck-file cards, with the media they show."""
     try:
+        limits.check_zip_directory(path)
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportFailed(f"cannot open {path.name} as an Anki package: {exc}") from None
@@ -357,40 +342,47 @@ def read_apkg(path: Path) -> Imported:
 def _read_package(path: Path, archive: zipfile.ZipFile, tmp: Path) -> Imported:
     name = _collection_name(archive)
     database = tmp / "collection.sqlite"
-    _extract(archive, name, database, MAX_COLLECTION_BYTES)
+    budget = limits.UnpackBudget()
+    budget.extract(archive, name, database, limits.MAX_COLLECTION_BYTES)
     imported = Imported(title=path.stem, origin=f"Anki package {path.name}")
-    media = _media_map(archive, imported)
+    media = _media_map(archive, imported, budget)
     try:
         _read_collection(database, imported)
     except sqlite3.DatabaseError as exc:
         raise ImportFailed(f"the collection inside {path.name} cannot be read: {exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ImportFailed(f"the collection inside {path.name} is not laid out as Anki lays "
                            f"it out ({type(exc).__name__}: {exc})") from None
-    _take_media(archive, media, imported)
+    _take_media(archive, media, imported, budget)
     return imported
 
 
 def _read_collection(database: Path, imported: Imported) -> None:
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    collection = limits.Collection(database)
     try:
-        row = connection.execute("SELECT models, decks FROM col").fetchone()
+        row = collection.one("SELECT models, decks FROM col")
         if row is None or not row[0]:
             raise ImportFailed("the collection holds no note types in the layout older Anki "
                                "versions use; export with 'Support older Anki versions' ticked")
         models = {str(k): _NoteType.from_anki(v) for k, v in json.loads(row[0]).items()}
         decks = {str(k): v.get("name", "") for k, v in json.loads(row[1] or "{}").items()}
-        used = [decks.get(str(did), "") for (did,) in
-                connection.execute("SELECT DISTINCT did FROM cards ORDER BY did")]
+        used = [decks.get(str(did), "") for (did,) in collection.rows(
+                "SELECT DISTINCT did FROM cards ORDER BY did", limits.MAX_CARDS, "decks")]
         used = [name for name in dict.fromkeys(used) if name]
         if len(used) == 1:
             *parents, imported.title = used[0].split("::")
             imported.parent = "::".join(parents) or None
-        note_decks = dict(connection.execute("SELECT nid, MIN(did) FROM cards GROUP BY nid"))
-        notes = connection.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
+        note_decks = dict(collection.rows("SELECT nid, MIN(did) FROM cards GROUP BY nid",
+                                          limits.MAX_CARDS, "cards"))
+        notes = collection.rows("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id",
+                                limits.MAX_NOTES, "notes")
         for note_id, guid, mid, tags, fields in notes:
             note_type = models.get(str(mid))
-            where = f"note {guid}"
+            where = f"note {str(guid)[:40]}"
+            if len(str(fields or "")) + len(str(tags or "")) > limits.MAX_FIELD_CHARS:
+                imported.problem(f"notes longer than {limits.MAX_FIELD_CHARS:,} characters "
+                                 "were left out", where)
+                continue
             if note_type is None:
                 imported.problem("notes whose note type is missing from the package", where)
                 continue
@@ -406,7 +398,7 @@ def _read_collection(database: Path, imported: Imported) -> None:
                     card["tags"] = card_tags
                 imported.cards.append(card)
     finally:
-        connection.close()
+        collection.close()
 
 
 def _tags(tags: list[str], imported: Imported, where: str) -> list[str]:
@@ -510,17 +502,17 @@ def _first_image(sources: list[str], imported: Imported, where: str) -> str | No
     return name
 
 
-def _take_media(archive: zipfile.ZipFile, media: dict[str, str], imported: Imported) -> None:
+def _take_media(archive: zipfile.ZipFile, media: dict[str, str], imported: Imported,
+                budget: limits.UnpackBudget) -> None:
     """Read the bytes of every image a card uses; a card whose image is missing loses it."""
     members = set(archive.namelist())
-    missing = set()
-    for name in list(imported.media):
-        member = media.get(name)
-        if member is None or member not in members:
-            missing.add(name)
-            del imported.media[name]
-        else:
-            imported.media[name] = _read_member(archive, member, MAX_MEDIA_BYTES)
+    missing = {name for name in imported.media if media.get(name) not in members}
+    for name in missing:
+        del imported.media[name]
+    images = limits.UnpackBudget(limits.MAX_IMAGES_BYTES, "the images", parent=budget)
+    images.claim_all(archive, [media[name] for name in imported.media], limits.MAX_IMAGE_BYTES)
+    for name in imported.media:
+        imported.media[name] = images.read(archive, media[name], limits.MAX_IMAGE_BYTES)
     kept = []
     for card in imported.cards:
         if card.get("image") in missing:
@@ -534,42 +526,41 @@ def _take_media(archive: zipfile.ZipFile, media: dict[str, str], imported: Impor
 
 
 # -- CSV and TSV -------------------------------------------------------------------------------
-def _slug_id(text: str, taken: set[str]) -> str:
+def _slug_id(text: str, taken: limits.UniqueNames) -> str:
     """A readable card id from a term: lowercase words joined by hyphens, unique in the deck."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
-    base = "-".join(words)[:60].strip("-") or "card"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text[:1000]).casefold())
+    return taken.claim("-".join(words)[:60].strip("-") or "card")
 
 
-def _rows(text: str, tab: bool, imported: Imported) -> list[tuple[int, list[str]]]:
+def _rows(text: str, tab: bool, imported: Imported, name: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of every non-empty row."""
+    limits.check_table_text(text, name)
     rows: list[tuple[int, list[str]]] = []
     if not tab:
         try:
             dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
-        start = 1
-        for row in reader:
+        for start, row in limits.csv_rows(text, dialect, name):
             if any(cell.strip() for cell in row):
                 rows.append((start, row))
-            start = reader.line_num + 1
+                limits.check_row_count(len(rows), name)
         return rows
+    joined: dict[int, list[str]] = {}  # row index -> lines that continue its last cell
     for number, line in enumerate(text.splitlines(), 1):
+        limits.check_cell(line, f"{name}:{number}")
         if not line.strip():
             continue
         if "\t" in line or not rows:
             rows.append((number, line.split("\t")))
+            limits.check_row_count(len(rows), name)
         else:  # Quizlet writes a definition's line breaks as they are: this line continues it
-            rows[-1][1][-1] += "\n\n" + line
+            joined.setdefault(len(rows) - 1, [rows[-1][1][-1]]).append(line)
             imported.problem("lines without a tab were joined to the definition above them",
                              f"line {number}")
+    for index, lines in joined.items():
+        rows[index][1][-1] = "\n\n".join(lines)
+        limits.check_cell(rows[index][1][-1], f"{name}:{rows[index][0]}")
     return rows
 
 
@@ -589,7 +580,7 @@ def read_table(path: Path) -> Imported:
     first = text.split("\n", 1)[0]
     tab = path.suffix.lower() == ".tsv" or (path.suffix.lower() != ".csv" and "\t" in first)
     imported = Imported(title=path.stem, origin=f"{'TSV' if tab else 'CSV'} file {path.name}")
-    rows = _rows(text, tab, imported)
+    rows = _rows(text, tab, imported, path.name)
     if not rows:
         raise ImportFailed(f"{path.name} holds no rows")
     header = [cell.strip().casefold() for cell in rows[0][1]]
@@ -603,7 +594,7 @@ def read_table(path: Path) -> Imported:
             if i not in (front_col, back_col, tags_col) and name:
                 imported.problem(f"column '{rows[0][1][i].strip()}' was not converted", "")
         rows = rows[1:]
-    taken: set[str] = set()
+    taken = limits.UniqueNames()
     for number, row in rows:
         cells = [cell.strip() for cell in row]
         where = f"line {number}"
@@ -672,16 +663,17 @@ def write_import(imported: Imported, output: Path, *, deck_id: str | None = None
                            "single hyphens, e.g. omt-techniques)")
     output.parent.mkdir(parents=True, exist_ok=True)
     media_folder = None
+    safe = limits.safe_names(list(imported.media))
     if imported.media:
         media_folder = output.parent / f"{output.stem}-media"
         media_folder.mkdir(exist_ok=True)
         for name, data in imported.media.items():
-            (media_folder / name).write_bytes(data)
+            limits.write_new_file(limits.file_inside(media_folder, safe[name]), data)
     cards = []
     for card in imported.cards:
         card = {**card, "source": SOURCE_ID}
         if "image" in card:
-            card["image"] = f"{media_folder.name}/{card['image']}"
+            card["image"] = f"{media_folder.name}/{safe[card['image']]}"
         cards.append(card)
     deck: dict = {"deck": deck_id, "title": title}
     if imported.parent:
