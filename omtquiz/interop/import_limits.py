@@ -1,7 +1,8 @@
 """What an import from anywhere may cost, enforced: bytes unpacked, rows read, time, file names.
 
 `.apkg` packages and CSV files come from strangers, so every quantity an importer reads is
-bounded here, and the importers (`interop.importers`) read only through these guards:
+bounded here, and the importers (`anki_import`, `table_import`, `importers`) read only
+through these guards:
 
 - a zip member is checked against its size in the zip's headers before a byte is unpacked,
   and counted again while it streams (headers lie); one budget covers the collection and every
