@@ -124,8 +124,8 @@ class UnpackBudget:
                                f"unpacked; more than {_mib(limit)} is refused")
         for budget in self._budgets():
             if info.file_size > budget.left:
-                raise ImportFailed(f"{budget.what} unpacks to more than {_mib(budget.total)} "
-                                   f"(at '{info.filename}'); refused")
+                raise ImportFailed(f"{budget.what} would unpack to more than "
+                                   f"{_mib(budget.total)} (at '{info.filename}'); refused")
 
     def claim_all(self, archive: zipfile.ZipFile, names: list[str], limit: int) -> None:
         """Refuse members whose header sizes, together, are over budget, before reading any."""
@@ -135,7 +135,7 @@ class UnpackBudget:
         claimed = sum(info.file_size for info in infos)
         for budget in self._budgets():
             if claimed > budget.left:
-                raise ImportFailed(f"{budget.what} unpacks to {_mib(claimed)}; more than "
+                raise ImportFailed(f"{budget.what} would unpack to {_mib(claimed)}; more than "
                                    f"{_mib(budget.total)} is refused")
 
     def _chunks(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -339,16 +339,17 @@ def safe_file_name(name: str) -> str:
     `nul.txt`), no trailing dot or space (Windows drops them), no leading dot (hidden), and
     short enough for any file system; the suffix is kept.
     """
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name))
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    suffix = suffix[:16]
+    suffix = suffix.strip(" ")[:16]
     stem = stem.strip(" .") or "file"
     if stem.split(".", 1)[0].rstrip(" ").casefold() in _RESERVED:
         stem = "_" + stem
-    stem = stem[:MAX_NAME_CHARS - len(suffix) - 1]
-    while len(stem.encode("utf-8")) > 2 * (MAX_NAME_CHARS - len(suffix) - 1):
+    room = MAX_NAME_CHARS - len(suffix) - 1
+    stem = stem[:room]
+    while len(stem.encode("utf-8")) > 2 * room:  # 255 bytes is the usual limit
         stem = stem[:-1]
     return (stem.rstrip(" .") or "file") + ("." + suffix if suffix else "")
 
