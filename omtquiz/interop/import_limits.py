@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import lzma
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ import struct
 import time
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -143,8 +145,13 @@ class UnpackBudget:
         self._claim(info, limit)
         cap = min(limit, *(budget.left for budget in self._budgets()))
         seen = 0
-        with archive.open(info) as member:
-            while chunk := member.read(MiB):
+        try:
+            member = archive.open(info)
+        except (RuntimeError, NotImplementedError) as exc:  # encrypted; deflate64, AES...
+            raise ImportFailed(f"'{info.filename}' in the package cannot be unpacked ({exc}); "
+                               "export it from Anki again") from None
+        with member:
+            while chunk := _read_chunk(member, info.filename):
                 seen += len(chunk)
                 if seen > cap:
                     raise ImportFailed(f"'{info.filename}' in the package unpacks to more than "
@@ -173,6 +180,13 @@ class UnpackBudget:
         except ImportFailed:
             target.unlink(missing_ok=True)
             raise
+
+
+def _read_chunk(member: io.BufferedIOBase, name: str) -> bytes:
+    try:
+        return member.read(MiB)
+    except (lzma.LZMAError, EOFError, zlib.error, OSError) as exc:
+        raise ImportFailed(f"'{name}' in the package is damaged ({exc})") from None
 
 
 # -- the Anki collection ---------------------------------------------------------------------
@@ -215,9 +229,11 @@ class Collection:
             kind = kinds.get(table)
             if kind is None:
                 raise ImportFailed(f"the collection has no '{table}' table")
-            if not kind.startswith("table ") or re.match(r"table\s+create\s+virtual", kind, re.I):
-                raise ImportFailed(f"the collection's '{table}' is a {kind.split()[0]} (or a "
-                                   "virtual table), not a plain table as Anki writes it; refused")
+            virtual = re.match(r"table\s+create\s+virtual\b", kind, re.I)
+            if virtual or not kind.startswith("table "):
+                what = "virtual table" if virtual else kind.split()[0]
+                raise ImportFailed(f"the collection's '{table}' is a {what}, not a plain table "
+                                   "as Anki writes it; refused")
             found = {name: hidden for name, hidden in self._query(
                 "SELECT name, hidden FROM pragma_table_xinfo(?)", (table,))}
             missing = [c for c in columns if c not in found]

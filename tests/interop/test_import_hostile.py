@@ -46,7 +46,8 @@ NOTES_TABLE = "CREATE TABLE notes (id INTEGER PRIMARY KEY, guid TEXT, mid INTEGE
 
 def make_apkg(path: Path, notes: list[tuple[str, str]] = (), *, notes_sql: str = NOTES_TABLE,
               media: dict[str, str] | bytes | None = None, members: dict[str, bytes] | None = None,
-              collection_member: tuple[str, int] | None = None) -> Path:
+              collection_member: tuple[str, int] | None = None,
+              models: str | None = None, extra_sql: tuple[str, ...] = ()) -> Path:
     """A legacy Anki package built by hand: `col`, `notes` and `cards` as Anki lays them out,
     unless `notes_sql` says otherwise; `collection_member` (name, MiB of zeros) replaces the
     collection with a bomb."""
@@ -55,13 +56,15 @@ def make_apkg(path: Path, notes: list[tuple[str, str]] = (), *, notes_sql: str =
     connection = sqlite3.connect(database)
     connection.execute("CREATE TABLE col (id INTEGER PRIMARY KEY, models TEXT, decks TEXT)")
     connection.execute("INSERT INTO col VALUES (1, ?, ?)",
-                       (json.dumps(MODELS), json.dumps({"1": {"name": "Hostile"}})))
+                       (models or json.dumps(MODELS), json.dumps({"1": {"name": "Hostile"}})))
     connection.execute(notes_sql)
     connection.execute("CREATE TABLE cards (id INTEGER PRIMARY KEY, nid INTEGER, did INTEGER)")
     for number, (front, back) in enumerate(notes, 1):
         connection.execute("INSERT INTO notes VALUES (?, ?, 1, '', ?)",
                            (number, f"note-{number}", f"{front}\x1f{back}"))
         connection.execute("INSERT INTO cards VALUES (?, ?, 1)", (number, number))
+    for statement in extra_sql:
+        connection.execute(statement)
     connection.commit()
     connection.close()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -130,9 +133,16 @@ _RECURSIVE = ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT {next} FROM r{s
                  id="virtual-table"),
 ])
 def test_a_collection_that_computes_its_notes_is_refused(tmp_path, notes_sql):
-    package = make_apkg(tmp_path / "bomb.apkg", notes_sql=notes_sql)
+    rows = ("INSERT INTO cards VALUES (1, 1, 1)",)
+    if "GENERATED" in notes_sql:
+        rows += ("INSERT INTO notes (id, guid, mid, tags) VALUES (1, 'g', 1, '')",)
+    elif "fts5" in notes_sql:
+        rows += ("INSERT INTO notes VALUES (1, 'g', 1, '', 'front' || char(31) || 'back')",)
+    package = make_apkg(tmp_path / "bomb.apkg", notes_sql=notes_sql, extra_sql=rows)
     output = tmp_path / "out.yaml"
-    assert_refused(import_capped(package, output), output, "refused")
+    why = ("table computes its columns" if "GENERATED" in notes_sql
+           else "is a virtual table" if "VIRTUAL" in notes_sql else "is a view")
+    assert_refused(import_capped(package, output), output, f"the collection's 'notes' {why}")
 
 
 def test_rows_past_the_cap_are_refused_while_streaming(tmp_path, monkeypatch):
@@ -213,6 +223,33 @@ def test_a_media_list_of_the_wrong_shape_is_a_problem_not_a_crash(tmp_path, medi
     imported = read_apkg(package)
     assert [c["front"] for c in imported.cards] == ["front"]
     assert any("media list" in line for line in imported.problem_lines())
+
+
+def _patch_first_member(path: Path, *, flags: int = 0, method: int | None = None) -> None:
+    """Set bits in the first member's flags, or its compression method, in both headers."""
+    data = bytearray(path.read_bytes())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    for header, flag_at, method_at in ((local, 6, 8), (central, 8, 10)):
+        data[header + flag_at] |= flags
+        if method is not None:
+            data[header + method_at:header + method_at + 2] = method.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("patch", [{"flags": 0x1}, {"method": 9}, {"method": 99}],
+                         ids=["encrypted", "deflate64", "aes"])
+def test_a_member_zipfile_cannot_unpack_is_refused_cleanly(tmp_path, patch):
+    package = make_apkg(tmp_path / "odd.apkg", [("front", "back")])
+    _patch_first_member(package, **patch)
+    with pytest.raises(ImportFailed, match="'collection.anki2' in the package cannot be unpacked"):
+        read_apkg(package)
+
+
+def test_note_types_nested_too_deep_are_refused_cleanly(tmp_path):
+    package = make_apkg(tmp_path / "deep.apkg", [("front", "back")],
+                        models="[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ImportFailed, match="not laid out as Anki lays it out"):
+        read_apkg(package)
 
 
 # -- 16: tables and field HTML -----------------------------------------------------------------
