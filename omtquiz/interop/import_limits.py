@@ -5,9 +5,9 @@ bounded here, and the importers (`anki_import`, `table_import`, `importers`) rea
 through these guards:
 
 - a zip member is checked against its size in the zip's headers before a byte is unpacked,
-  and counted again while it streams (headers lie); one budget covers the collection and every
-  image taken from a package, and a member count and central directory size are checked
-  before the zip is even opened;
+  and counted again while it streams (headers lie); one budget covers everything a package
+  unpacks and a smaller one the images together (their headers added up before any is read),
+  and a member count and central directory size are checked before the zip is even opened;
 - the Anki collection is opened read-only and immutable, `col`, `notes` and `cards` must be
   plain tables (a view can compute any number of rows, or rows of any size, from a few bytes),
   SQLite refuses any value over a size cap, rows are streamed and counted, and a progress

@@ -209,9 +209,15 @@ def test_a_collection_bomb_is_refused_before_a_byte_is_written(tmp_path):
                    "more than 512 MiB is refused")
 
 
-def test_too_many_members_are_refused_before_the_zip_is_opened(tmp_path, monkeypatch):
-    package = make_apkg(tmp_path / "members.apkg", [("front", "back")],
-                        members={f"m{i}": b"" for i in range(60)})
+@pytest.mark.parametrize("zip64", [False, True])
+def test_too_many_members_are_refused_before_the_zip_is_opened(tmp_path, monkeypatch, zip64):
+    with monkeypatch.context() as patch:
+        if zip64:  # the plain end record then says 0xFFFF and the zip64 one has the count
+            patch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 10)
+        package = make_apkg(tmp_path / "members.apkg", [("front", "back")],
+                            members={f"m{i}": b"" for i in range(60)})
+    if zip64:
+        assert b"PK\x06\x06" in package.read_bytes()[-200:]
     monkeypatch.setattr(limits, "MAX_PACKAGE_MEMBERS", 50)
     with pytest.raises(ImportFailed, match="holds 62 files; more than 50 is refused"):
         read_apkg(package)
