@@ -352,7 +352,7 @@ def _read_collection(database: Path, imported: Imported) -> None:
                                 limits.MAX_NOTES, "notes")
         for note_id, guid, mid, tags, fields in notes:
             note_type = models.get(str(mid))
-            where = f"note {str(guid)[:40]}"
+            where = f"note {limits.shown(guid, 40)}"
             if len(str(fields or "")) + len(str(tags or "")) > limits.MAX_FIELD_CHARS:
                 imported.problem(f"notes longer than {limits.MAX_FIELD_CHARS:,} characters "
                                  "were left out", where)

@@ -316,6 +316,16 @@ def csv_rows(text: str, dialect: type[csv.Dialect] | csv.Dialect,
             start = reader.line_num + 1
 
 
+# -- text shown to the user ------------------------------------------------------------------
+def shown(text: object, limit: int = 60) -> str:
+    """Text from the file, safe to print in a terminal: control characters (escape sequences
+    that could rewrite the screen) written as `\\x1b`, and at most `limit` characters."""
+    text = str(text)
+    cut = len(text) > limit
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[:limit])
+    return text + ("..." if cut else "")
+
+
 # -- names -----------------------------------------------------------------------------------
 class UniqueNames:
     """Names handed out once each: `x`, then `x-2`, `x-3`..., in linear time overall.

@@ -86,7 +86,8 @@ def read_table(path: Path) -> Imported:
         tags_col = next((i for i, n in enumerate(header) if n == "tags"), None)
         for i, name in enumerate(header):
             if i not in (front_col, back_col, tags_col) and name:
-                imported.problem(f"column '{rows[0][1][i].strip()}' was not converted", "")
+                imported.problem(f"column '{limits.shown(rows[0][1][i].strip())}' was not "
+                                 "converted", "")
         rows = rows[1:]
     taken = limits.UniqueNames()
     for number, row in rows:

@@ -357,6 +357,23 @@ def test_an_apkg_with_a_deeply_nested_field_imports(tmp_path):
     assert (card.front, card.back) == ("**Rib raising**", "ribs")
 
 
+def test_names_from_the_file_reach_the_terminal_without_escape_sequences(tmp_path, capsys):
+    """A GUID or a column name holding ESC [2J would clear the screen when the problems print."""
+    package = make_apkg(tmp_path / "esc.apkg", [("front", "back")],
+                        extra_sql=("UPDATE notes SET guid = 'x' || char(27) || '[2J' || "
+                                   "printf('%.*c', 5000, 'y')",))
+    assert main(["import", str(package), "-o", str(tmp_path / "a.yaml")]) == 1
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err
+    assert "(1: note x\\x1b[2J" + "y" * 35 + "...)" in printed.err
+    table = tmp_path / "esc.csv"
+    table.write_text("term,definition,\x1b]0;title\x07\nHVLA,thrust\n", encoding="utf-8")
+    assert main(["import", str(table), "-o", str(tmp_path / "b.yaml")]) == 0
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err and "\x07" not in printed.out + printed.err
+    assert "column '\\x1b]0;title\\x07' was not converted" in printed.out
+
+
 # -- 17: media names ---------------------------------------------------------------------------
 HOSTILE_NAMES = ["D:evil.png", "C:\\x.png", "..\\x.png", "CON.png", "nul .png", "com1.tar.png",
                  "lpt¹.png", "a\x01b.png", "x\x00y.png", "Evil.png", "evil.png", "\u202egnp.png",
