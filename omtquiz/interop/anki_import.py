@@ -209,7 +209,7 @@ def convert_field(value: str) -> Field:
     parser.feed(value)
     parser.close()
     text = parser.text()
-    in_deletion = any(_IMG in m.group(0) for m in CLOZE_RE.finditer(text))
+    in_deletion = _IMG in text and any(_IMG in m.group(0) for m in CLOZE_RE.finditer(text))
     return Field(_tidy(text.replace(_IMG, "")), parser.images, dropped | parser.dropped,
                  in_deletion)
 
