@@ -54,6 +54,8 @@ MAX_FIELD_CHARS = 1024 * 1024  # one note (all its fields), or one CSV/TSV cell
 MAX_TABLE_LINES = 2_000_000  # lines of a CSV/TSV file
 MAX_ROWS = MAX_NOTES  # rows of a CSV/TSV file that become cards
 COLLECTION_SECONDS = 120.0  # wall-clock time the collection's queries may take, all together
+SCHEMA_SECONDS = 5.0  # reading the collection's schema (Anki's has about a dozen entries)
+MAX_SCHEMA_ENTRIES = 1000  # tables, indexes, views and triggers in the collection
 MAX_NAME_CHARS = 120  # a media file name written to disk
 
 _ANKI_TABLES = {
@@ -197,21 +199,28 @@ class Collection:
         uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
         self.connection = sqlite3.connect(uri, uri=True)
         self.timed_out = False
+        self.seconds = COLLECTION_SECONDS if seconds is None else seconds
         try:
             self.connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
             self.connection.execute("PRAGMA trusted_schema = OFF")
             self.connection.execute("PRAGMA cell_size_check = ON")
-            deadline = time.monotonic() + (COLLECTION_SECONDS if seconds is None else seconds)
-
-            def too_long() -> bool:
-                self.timed_out = time.monotonic() > deadline
-                return self.timed_out
-
-            self.connection.set_progress_handler(too_long, 10_000)
+            self.connection.set_progress_handler(self._too_long, 10_000)
+            # SQLite parses the whole schema on the first query: 200,000 views in a 12 MB file
+            # take minutes, so the schema gets a short deadline of its own.
+            self._limit(min(SCHEMA_SECONDS, self.seconds), "its schema")
             self._check_tables()
+            self._limit(self.seconds, "it")
         except BaseException:
             self.connection.close()
             raise
+
+    def _limit(self, seconds: float, what: str) -> None:
+        self._deadline = time.monotonic() + seconds
+        self._reading = (what, seconds)
+
+    def _too_long(self) -> bool:
+        self.timed_out = time.monotonic() > self._deadline
+        return self.timed_out
 
     def close(self) -> None:
         self.connection.close()
@@ -223,6 +232,10 @@ class Collection:
         self.close()
 
     def _check_tables(self) -> None:
+        (entries,) = next(self._query("SELECT count(*) FROM sqlite_master"))
+        if entries > MAX_SCHEMA_ENTRIES:
+            raise ImportFailed(f"the collection's schema has {entries:,} entries; more than "
+                               f"{MAX_SCHEMA_ENTRIES:,} is refused")
         kinds = dict(self._query("SELECT name, type || ' ' || coalesce(sql, '') FROM "
                                  "sqlite_master WHERE name IN ('col', 'notes', 'cards')"))
         for table, columns in _ANKI_TABLES.items():
@@ -249,8 +262,9 @@ class Collection:
             yield from self.connection.execute(sql, parameters)
         except sqlite3.OperationalError:
             if self.timed_out:
-                raise ImportFailed("reading the collection took longer than "
-                                   f"{COLLECTION_SECONDS:.0f} s; refused") from None
+                what, seconds = self._reading
+                raise ImportFailed(f"reading the collection ({what}) took longer than "
+                                   f"{seconds:.0f} s; refused") from None
             raise
         except sqlite3.DataError as exc:
             raise ImportFailed(f"the collection holds a value larger than "

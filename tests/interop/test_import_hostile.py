@@ -168,7 +168,29 @@ def test_a_value_past_the_cap_is_refused_and_a_long_note_left_out(tmp_path, monk
 def test_queries_past_the_time_limit_are_stopped(tmp_path, monkeypatch):
     package = make_apkg(tmp_path / "slow.apkg", [(f"front {i}", "back") for i in range(3000)])
     monkeypatch.setattr(limits, "COLLECTION_SECONDS", 0.0)
-    with pytest.raises(ImportFailed, match="took longer than 0 s"):
+    with pytest.raises(ImportFailed, match=r"reading the collection \((it|its schema)\) took "
+                       "longer than 0 s"):
+        read_apkg(package)
+
+
+def test_a_schema_too_large_to_read_is_stopped(tmp_path):
+    """200,000 views written straight into sqlite_master (a 12 MB file): SQLite's schema load
+    took minutes, before any query could run."""
+    package = make_apkg(tmp_path / "schema.apkg", [("front", "back")], extra_sql=(
+        "PRAGMA writable_schema = ON",
+        "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200000) "
+        "INSERT INTO sqlite_master SELECT 'view', 'v' || i, 'v' || i, 0, "
+        "'CREATE VIEW v' || i || ' AS SELECT 1' FROM r"))
+    output = tmp_path / "out.yaml"
+    assert_refused(import_capped(package, output), output,
+                   "reading the collection (its schema) took longer than 5 s; refused")
+
+
+def test_a_schema_with_too_many_entries_is_refused(tmp_path, monkeypatch):
+    package = make_apkg(tmp_path / "schema.apkg", [("front", "back")], extra_sql=tuple(
+        f"CREATE INDEX i{n} ON notes (guid)" for n in range(20)))
+    monkeypatch.setattr(limits, "MAX_SCHEMA_ENTRIES", 20)
+    with pytest.raises(ImportFailed, match="schema has 2[0-9] entries; more than 20 is refused"):
         read_apkg(package)
 
 
