@@ -104,3 +104,12 @@ def test_other_cards_hide_the_picture(qtbot, request, tmp_path):
     review.reveal()
     review.rate(4)
     assert review.session.current() is None or review.picture.isVisible()
+
+
+def test_e_on_an_occlusion_card_says_where_to_edit_it(qtbot, request, tmp_path, monkeypatch):
+    win, review = open_occlusion(request, tmp_path, qtbot, "hide-all-guess-one")
+    said = []
+    monkeypatch.setattr("omtquiz.ui.main_window.QMessageBox.information",
+                        lambda parent, title, text: said.append(text))
+    assert win.edit_card(review.session.current()) is None
+    assert len(said) == 1 and "occ.yaml, line 5" in said[0]

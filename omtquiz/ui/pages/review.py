@@ -12,6 +12,7 @@ import html
 from PySide6.QtCore import QElapsedTimer, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -35,6 +36,7 @@ from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
+SIDE_BY_SIDE_ASPECT = 1.3  # a picture this much taller than wide goes beside the text
 CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
 CURSOR_BIG_STEP = 0.05  # with Shift
 VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
@@ -87,14 +89,19 @@ class ReviewPage(QWidget):
         layout.addWidget(self.progress)
 
         self.view = make_card_view()
-        layout.addWidget(self.view, 1)
+        # The text and a card's picture: one above the other, or side by side for a tall
+        # picture (a body map) in a wide window, so the picture gets the page's height.
+        self.card_area = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.card_area.setSpacing(12)
+        layout.addLayout(self.card_area, 1)
+        self.card_area.addWidget(self.view, 1)
         self.picture = OcclusionView()
         self.picture.hide()
         self.picture.clicked.connect(self.point_at)
         self._pointed: tuple[float, float] | None = None
         self._point_result = None
         self._suggested = 3
-        layout.addWidget(self.picture, 3)
+        self.card_area.addWidget(self.picture, 3)
         self.toast = Toast(self)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
@@ -222,13 +229,8 @@ class ReviewPage(QWidget):
         """An occlusion card's picture under its text; other cards give the text all room."""
         if card.type not in ("occlusion", "point"):
             self.picture.hide()
-            self.view.setMinimumHeight(0)
-            self.view.setMaximumHeight(16_777_215)
+            self._text_beside(False)
             return
-        document = self.view.document()
-        document.setTextWidth(self.view.viewport().width())
-        wanted = document.size().height() + 2 * self.view.frameWidth() + 4
-        self.view.setFixedHeight(int(min(max(wanted, 60), self.height() * OCCLUSION_TEXT_SHARE)))
         if card.type == "occlusion":
             self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed))
         elif revealed:
@@ -238,7 +240,24 @@ class ReviewPage(QWidget):
         else:
             self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
                                   accepts_clicks=ord_ == 1)
+        beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
+        self._text_beside(beside)
+        if not beside:
+            document = self.view.document()
+            document.setTextWidth(self.view.viewport().width())
+            wanted = document.size().height() + 2 * self.view.frameWidth() + 4
+            self.view.setFixedHeight(int(min(max(wanted, 60),
+                                             self.height() * OCCLUSION_TEXT_SHARE)))
         self.picture.show()
+
+    def _text_beside(self, beside: bool) -> None:
+        """The text beside the picture (taking the page's height) or above it."""
+        self.card_area.setDirection(QBoxLayout.Direction.LeftToRight if beside
+                                    else QBoxLayout.Direction.TopToBottom)
+        self.card_area.setStretch(0, 1 if beside else 1)
+        self.card_area.setStretch(1, 1 if beside else 3)
+        self.view.setMinimumHeight(0)
+        self.view.setMaximumHeight(16_777_215)
 
     def _asks_for_a_click(self) -> bool:
         item = self.session.current() if self.session else None
