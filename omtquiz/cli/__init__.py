@@ -12,7 +12,7 @@ from omtquiz import __version__
 from omtquiz.profile import Dirs, bundled_decks_dir, resolve_dirs
 
 # Each module offers register(subparsers); a subcommand's handler is set as its `func` default.
-COMMAND_MODULES = ("validate", "progress", "export", "authoring")
+COMMAND_MODULES = ("validate", "progress", "export", "authoring", "drill")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

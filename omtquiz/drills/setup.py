@@ -1,0 +1,138 @@
+"""Muscle energy set-up for a named dysfunction: the barrier in each plane and the patient's effort.
+
+One rule does most of the work (sources in docs/drills.md): muscle energy is direct, so the
+physician takes the part to the restrictive barrier, which is the opposite of every component
+the dysfunction is named for; the patient then contracts toward the freedom (the named
+components) against an equal counterforce for 3-5 seconds, relaxes, and the physician takes up
+the new barrier, 3-5 times. Ribs and the unilateral sacral dysfunctions use respiration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from omtquiz.drills.common import Refusal, other, word
+
+REPEAT = ("isometric contraction 3-5 seconds against the physician's equal counterforce; relax, "
+          "take up the new barrier; repeat 3-5 times; reassess")
+
+
+@dataclass(frozen=True)
+class SetUp:
+    position: tuple[str, ...]
+    effort: str
+    rule: str
+
+    def to_dict(self) -> dict:
+        return {"position": list(self.position), "effort": self.effort, "rule": self.rule}
+
+
+def _segment(d: Mapping) -> SetUp:
+    barrier = {"F": "extend to the barrier", "E": "flex to the barrier",
+               "N": "flexion/extension to neutral (localise to the group)"}[d["position"]]
+    rotation, sidebending = word(d["rotation"]), word(d["sidebending"])
+    freedom = {"F": "flexion", "E": "extension", "N": None}[d["position"]]
+    effort = (f"the patient sidebends {sidebending} (or rotates {rotation}"
+              + (f", or moves into {freedom}" if freedom else "") + ") toward the freedom; "
+              + REPEAT)
+    return SetUp((barrier, f"rotate {other(rotation)}", f"sidebend {other(sidebending)}"),
+                 effort, f"{d['name']}: the barrier is the opposite of each named component")
+
+
+def _aa(d: Mapping) -> SetUp:
+    rotation = word(d["rotation"])
+    return SetUp(("flex the neck about 45 degrees to lock C2-C7", f"rotate {other(rotation)} "
+                  "to the barrier"),
+                 f"the patient rotates {rotation} toward the freedom; " + REPEAT,
+                 "AA: rotation only; flexion isolates it from C2-C7")
+
+
+def _sacrum(d: Mapping) -> SetUp:
+    if d["kind"] == "torsion":
+        axis = word(d["axis"])
+        if d["direction"] == "forward":
+            return SetUp((f"patient lies on the {axis} side (the axis side), chest turned "
+                          "down toward the table (lateral Sims)",
+                          "hips flexed until motion reaches L5-S1, legs lowered off the table "
+                          "edge"),
+                         "the patient lifts the feet toward the ceiling; " + REPEAT,
+                         f"{d['name']}: forward torsion, patient on the axis side, face down")
+        return SetUp((f"patient lies on the {axis} side (the axis side), chest turned up",
+                      "lower leg extended, upper leg dropped off the back of the table"),
+                     "the patient lifts the upper leg toward the ceiling; " + REPEAT,
+                     f"{d['name']}: backward torsion, patient on the axis side, face up")
+    side = word(d["side"])
+    if d["kind"] == "unilateral_flexion":
+        return SetUp(("patient prone", f"{side} leg abducted about 15 degrees and internally "
+                      "rotated", f"physician presses the {side} ILA anteriorly and superiorly"),
+                     "the patient inhales deeply and holds (the base moves posterior) while the "
+                     "physician keeps the pressure; repeat 3-5 times",
+                     "unilateral flexion: respiratory assistance, inhalation")
+    return SetUp(("patient prone (sphinx position)", f"physician presses the {side} sacral "
+                  "base (sulcus) anteriorly"),
+                 "the patient exhales fully and holds (the base moves anterior) while the "
+                 "physician keeps the pressure; repeat 3-5 times",
+                 "unilateral extension: respiratory assistance, exhalation")
+
+
+def _innominate(d: Mapping) -> SetUp | Refusal:
+    side = word(d["side"])
+    if d["kind"] == "anterior_rotation":
+        return SetUp(("patient supine", f"{side} hip and knee flexed to the barrier (posterior "
+                      "rotation)"),
+                     "the patient pushes the knee toward the foot of the table (hip extensors: "
+                     "gluteus maximus, hamstrings); " + REPEAT,
+                     "anterior innominate: rotate it posteriorly with the hip extensors")
+    if d["kind"] == "posterior_rotation":
+        return SetUp(("patient supine at the table edge (or prone)", f"{side} leg dropped off "
+                      "the table, hip extended to the barrier (anterior rotation)"),
+                     "the patient pulls the knee up toward the ceiling (hip flexors: "
+                     "iliopsoas, rectus femoris); " + REPEAT,
+                     "posterior innominate: rotate it anteriorly with the hip flexors")
+    return Refusal(f"no muscle energy set-up is drilled for {d['name']} (shears are usually "
+                   "treated by traction/HVLA; flares are not drilled)", ("kind",))
+
+
+def _pubic(d: Mapping) -> SetUp:
+    side = word(d["side"])
+    if d["kind"] == "superior_shear":
+        return SetUp(("patient supine at the table edge", f"{side} leg off the table, hip "
+                      "extended and abducted to the barrier"),
+                     "the patient pulls the knee up and toward the midline (hip flexion and "
+                     "adduction); " + REPEAT, "superior pubic shear: pull the pubis down")
+    return SetUp(("patient supine", f"{side} hip and knee flexed, physician's hand under the "
+                  "ischial tuberosity"),
+                 "the patient pushes the knee toward the foot of the table (hip extension) "
+                 "while the physician pushes the ischial tuberosity up; " + REPEAT,
+                 "inferior pubic shear: push the pubis up")
+
+
+def _rib(d: Mapping) -> SetUp:
+    key = d["key_rib"]
+    motion = d["motion"].replace("_", " ")
+    if d["dysfunction"] == "inhalation":
+        plane = {"pump handle": "flex the head and neck (or trunk) to the exhalation barrier",
+                 "bucket handle": "sidebend toward the dysfunctional side to the exhalation "
+                                  "barrier",
+                 "caliper": "patient prone; the physician holds rib 11/12 medially"}[motion]
+        return SetUp((f"physician's hand on key rib {key} (the bottom rib)", plane),
+                     "the patient exhales fully while the physician follows the rib into "
+                     "exhalation, then holds it there against inhalation; repeat 3-5 times",
+                     "inhaled ribs: respiratory assistance from the bottom (key) rib")
+    return SetUp((f"patient supine; physician grasps the posterior angle of key rib {key} "
+                  "(the top rib)",),
+                 f"the patient inhales deeply and holds while contracting the {d['met_muscle']} "
+                 "against the physician's counterforce; the physician pulls the rib angle "
+                 "inferiorly; " + REPEAT,
+                 f"exhaled ribs: the {d['met_muscle']} pulls rib {key} up")
+
+
+def muscle_energy(region: str, diagnosis: Mapping) -> SetUp | Refusal:
+    """The set-up for a canonical diagnosis (as from `findings`/`solve`)."""
+    if region == "spine":
+        return _segment(diagnosis)
+    if region == "cervical":
+        return _aa(diagnosis) if diagnosis["levels"] == "AA" else _segment(diagnosis)
+    return {"sacrum": _sacrum, "innominate": _innominate, "pubic": _pubic,
+            "rib": _rib}[region](diagnosis)
