@@ -20,9 +20,10 @@ from omtquiz.drills.notation import (
     parse_sacrum,
     parse_segment,
 )
-from omtquiz.drills.ribs import parse_ribs
+from omtquiz.drills.ribs import muscle_alternatives, muscle_of, parse_ribs
 from omtquiz.drills.spine import levels_text, parse_levels
 
+_MUSCLE_RIB = {muscle_of(rib): rib for rib in range(12, 0, -1)}
 DIRECTIONS = ("findings_to_name", "name_to_findings", "name_to_setup")
 PARSERS = {"spine": parse_segment, "cervical": parse_segment, "sacrum": parse_sacrum,
            "innominate": parse_innominate, "pubic": parse_pubic, "rib": parse_rib}
@@ -156,6 +157,9 @@ def _same(component: str, expected, given) -> bool:
             or str(given).upper() == str(expected).upper()
     if component == "key_rib":
         return str(given) == str(expected)
+    if component == "met_muscle" and expected:
+        allowed = {expected, *muscle_alternatives(_MUSCLE_RIB[expected])}
+        return str(given).strip().lower() in allowed
     return str(given).strip().lower() == str(expected).strip().lower()
 
 

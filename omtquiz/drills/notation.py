@@ -185,10 +185,11 @@ def parse_rib(text: str) -> dict | Refusal:
     for motion in ("pump", "bucket", "caliper"):
         if motion in low:
             out["motion"] = {"pump": "pump_handle", "bucket": "bucket_handle"}.get(motion, motion)
-    muscle = re.search(r"(scalene\w*|pectoralis minor|pec minor|serratus anterior|"
-                       r"latissimus dorsi|latissimus|lats?\b|quadratus lumborum|ql\b)", low)
-    if muscle:
-        out["met_muscle"] = canonical_muscle(muscle.group(1), low)
+    muscles = [canonical_muscle(m, low) for m in re.findall(
+        r"(scalene\w*|pectoralis minor|pec minor|serratus anterior|latissimus dorsi|"
+        r"latissimus|\blats?\b|quadratus lumborum|\bql\b)", low)]
+    if muscles:
+        out["met_muscle"] = " and ".join(dict.fromkeys(muscles))
     if not out:
         return Refusal(f"cannot read {text!r} as a rib diagnosis (e.g. 'exhalation, key rib 3, "
                        "pump handle, pectoralis minor')", ("name",), usage=True)

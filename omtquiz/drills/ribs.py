@@ -39,6 +39,23 @@ def muscle_of(rib: int) -> str:
     return "quadratus lumborum"
 
 
+def muscle_alternatives(rib: int) -> tuple[str, ...]:
+    """Other schools' answers for the same key rib (Osmosis groups ribs 6-10 and 11-12)."""
+    if 6 <= rib <= 10:
+        return ("serratus anterior and latissimus dorsi",)
+    if rib >= 11:
+        return ("latissimus dorsi and quadratus lumborum",)
+    return ()
+
+
+MUSCLE_CONVENTION = (
+    "met_muscle by the common split (1 anterior and middle scalenes, 2 posterior scalene, 3-5 "
+    "pectoralis minor, 6-8 serratus anterior, 9-10 latissimus dorsi, 11-12 quadratus "
+    "lumborum); Osmosis groups 6-10 as serratus anterior and latissimus dorsi and 11-12 as "
+    "latissimus dorsi and quadratus lumborum, and grading accepts those too"
+)
+
+
 def parse_ribs(value) -> tuple[int, int] | Refusal:
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     match = re.fullmatch(r"(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?", text)
@@ -99,6 +116,8 @@ def derive(findings: Mapping) -> Derivation | Refusal:
              "(1-5 pump handle, 6-10 bucket handle, 11-12 caliper)")
     if diagnosis["met_muscle"]:
         out.rule(f"exhaled key rib {key} -> muscle energy through the {diagnosis['met_muscle']}")
+        if key >= 6:
+            out.convention = MUSCLE_CONVENTION
     out.rule(f"side {findings['side']}", "side")
     out.diagnosis = diagnosis
     return out
@@ -133,8 +152,9 @@ def render(diagnosis: Mapping) -> dict | Refusal:
     if isinstance(span, Refusal):
         return span
     out = _canonical(span, merged["side"], merged["dysfunction"])
+    also = {"met_muscle": muscle_alternatives(out["key_rib"])}
     for key in ("key_rib", "motion", "met_muscle"):
-        if key in merged and merged[key] != out[key]:
+        if key in merged and merged[key] != out[key] and merged[key] not in also.get(key, ()):
             return Refusal(f"{key} {merged[key]!r} does not fit {out['name']}: the rules give "
                            f"{out[key]!r}", (key, "ribs", "dysfunction"))
     return out

@@ -40,8 +40,7 @@ def finding_keys(_findings: Mapping) -> dict[str, Key]:
             "posterior_ila": Key(SIDE_OR_NONE), "ila_inferior": Key((*SIDE_OR_NONE, None), False),
             "spring": Key(("positive", "negative", None), False),
             "sphinx": Key(("better", "worse", "same", None), False),
-            "l5_rotation": Key(("left", "right", None), False),
-            "lumbar_lordosis": Key(("increased", "decreased", None), False)}
+            "l5_rotation": Key(("left", "right", None), False)}
 
 
 def diagnosis_keys(_diagnosis: Mapping) -> dict[str, Key]:
@@ -174,15 +173,12 @@ def forward(diagnosis: Mapping) -> tuple[dict, list[str]]:
         found = {"seated_flexion": other(axis), "deep_sulcus": other(rotation),
                  "posterior_ila": rotation, "ila_inferior": rotation,
                  "spring": "negative" if ahead else "positive",
-                 "sphinx": "better" if ahead else "worse", "l5_rotation": other(rotation),
-                 "lumbar_lordosis": "increased" if ahead else "decreased"}
+                 "sphinx": "better" if ahead else "worse", "l5_rotation": other(rotation)}
         steps = [f"{axis} oblique axis -> seated flexion positive on the {other(axis)}",
                  f"rotated {rotation} -> deep sulcus {other(rotation)}, posterior and inferior "
                  f"ILA {rotation}",
-                 ("forward torsion -> base anterior: spring negative, sphinx better, lordosis "
-                  "increased") if ahead else
-                 ("backward torsion -> base posterior: spring positive, sphinx worse, lordosis "
-                  "decreased"),
+                 "forward torsion -> base anterior: spring negative, sphinx better" if ahead else
+                 "backward torsion -> base posterior: spring positive, sphinx worse",
                  f"L5 rule -> L5 rotated {other(rotation)}, sidebent {axis}"]
         return found, steps
     side = word(diagnosis["side"])

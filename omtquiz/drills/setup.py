@@ -48,64 +48,57 @@ def _aa(d: Mapping) -> SetUp:
                  "AA: rotation only; flexion isolates it from C2-C7")
 
 
-def _sacrum(d: Mapping) -> SetUp:
+def _sacrum(d: Mapping) -> SetUp | Refusal:
     if d["kind"] == "torsion":
         axis = word(d["axis"])
-        if d["direction"] == "forward":
-            return SetUp((f"patient lies on the {axis} side (the axis side), chest turned "
-                          "down toward the table (lateral Sims)",
-                          "hips flexed until motion reaches L5-S1, legs lowered off the table "
-                          "edge"),
-                         "the patient lifts the feet toward the ceiling; " + REPEAT,
-                         f"{d['name']}: forward torsion, patient on the axis side, face down")
-        return SetUp((f"patient lies on the {axis} side (the axis side), chest turned up",
-                      "lower leg extended, upper leg dropped off the back of the table"),
-                     "the patient lifts the upper leg toward the ceiling; " + REPEAT,
-                     f"{d['name']}: backward torsion, patient on the axis side, face up")
+        if d["direction"] == "backward":
+            return Refusal(f"no muscle energy set-up is drilled for {d['name']}: only one source "
+                           "for the backward-torsion set-up was confirmed", ("direction",))
+        return SetUp((f"patient in the lateral Sims position on the {axis} side (the axis "
+                      "side down), chest toward the table",
+                      "knees flexed until motion reaches the lumbosacral junction, then both "
+                      "legs lowered off the table edge"),
+                     "the patient lifts the feet toward the ceiling against the physician's "
+                     "downward counterforce; " + REPEAT,
+                     f"{d['name']}: forward torsion, axis side down, face down")
     side = word(d["side"])
     if d["kind"] == "unilateral_flexion":
-        return SetUp(("patient prone", f"{side} leg abducted about 15 degrees and internally "
-                      "rotated", f"physician presses the {side} ILA anteriorly and superiorly"),
-                     "the patient inhales deeply and holds (the base moves posterior) while the "
-                     "physician keeps the pressure; repeat 3-5 times",
+        return SetUp(("patient prone", f"{side} hip abducted and internally rotated until the "
+                      "sacroiliac joint loosens",
+                      f"heel of the hand on the {side} ILA, pressing toward the table and "
+                      "cephalad"),
+                     "the patient inhales deeply and holds while the physician presses; the "
+                     "pressure is kept as the patient exhales; repeat 5-7 times",
                      "unilateral flexion: respiratory assistance, inhalation")
-    return SetUp(("patient prone (sphinx position)", f"physician presses the {side} sacral "
-                  "base (sulcus) anteriorly"),
-                 "the patient exhales fully and holds (the base moves anterior) while the "
-                 "physician keeps the pressure; repeat 3-5 times",
-                 "unilateral extension: respiratory assistance, exhalation")
+    return SetUp(("patient in the sphinx position (propped on the elbows)",
+                  f"{side} hip abducted and internally rotated until the sacroiliac joint "
+                  f"loosens", f"hand on the {side} (shallow) sacral sulcus, pressing anteriorly"),
+                 "the patient exhales forcefully while the physician presses the base anteriorly; "
+                 "the pressure is kept as the patient inhales; repeat 5-7 times",
+                 "unilateral extension: respiratory assistance, forced exhalation")
 
 
 def _innominate(d: Mapping) -> SetUp | Refusal:
     side = word(d["side"])
     if d["kind"] == "anterior_rotation":
-        return SetUp(("patient supine", f"{side} hip and knee flexed to the barrier (posterior "
-                      "rotation)"),
-                     "the patient pushes the knee toward the foot of the table (hip extensors: "
-                     "gluteus maximus, hamstrings); " + REPEAT,
-                     "anterior innominate: rotate it posteriorly with the hip extensors")
+        return SetUp(("patient supine", f"{side} hip and knee flexed toward the chest to the "
+                      "barrier (posterior rotation)"),
+                     "the patient tries to extend the hip (push the knee away) against the "
+                     "physician's counterforce (hip extensors: gluteus maximus, hamstrings); "
+                     + REPEAT,
+                     "anterior innominate: the hip extensors rotate it posteriorly")
     if d["kind"] == "posterior_rotation":
-        return SetUp(("patient supine at the table edge (or prone)", f"{side} leg dropped off "
-                      "the table, hip extended to the barrier (anterior rotation)"),
-                     "the patient pulls the knee up toward the ceiling (hip flexors: "
-                     "iliopsoas, rectus femoris); " + REPEAT,
-                     "posterior innominate: rotate it anteriorly with the hip flexors")
-    return Refusal(f"no muscle energy set-up is drilled for {d['name']} (shears are usually "
-                   "treated by traction/HVLA; flares are not drilled)", ("kind",))
+        return SetUp(("patient supine at the table edge", f"{side} leg dropped off the table, "
+                      "hip extended to the barrier (anterior rotation)"),
+                     "the patient tries to flex the hip (lift the knee) against the physician's "
+                     "counterforce (hip flexors: iliopsoas, rectus femoris); " + REPEAT,
+                     "posterior innominate: the hip flexors rotate it anteriorly")
+    return Refusal(f"no muscle energy set-up is drilled for {d['name']}", ("kind",))
 
 
-def _pubic(d: Mapping) -> SetUp:
-    side = word(d["side"])
-    if d["kind"] == "superior_shear":
-        return SetUp(("patient supine at the table edge", f"{side} leg off the table, hip "
-                      "extended and abducted to the barrier"),
-                     "the patient pulls the knee up and toward the midline (hip flexion and "
-                     "adduction); " + REPEAT, "superior pubic shear: pull the pubis down")
-    return SetUp(("patient supine", f"{side} hip and knee flexed, physician's hand under the "
-                  "ischial tuberosity"),
-                 "the patient pushes the knee toward the foot of the table (hip extension) "
-                 "while the physician pushes the ischial tuberosity up; " + REPEAT,
-                 "inferior pubic shear: push the pubis up")
+def _pubic(d: Mapping) -> Refusal:
+    return Refusal(f"no muscle energy set-up is drilled for {d['name']}: two sources for the "
+                   "pubic shear set-up were not confirmed", ("kind",))
 
 
 def _rib(d: Mapping) -> SetUp:

@@ -325,5 +325,7 @@ def test_muscle_energy_goes_to_the_barrier_and_pushes_toward_the_freedom():
                                                "dysfunction": "exhalation"}).effort
     assert "exhales" in setup("rib", {"ribs": "3-5", "side": "L",
                                       "dysfunction": "inhalation"}).effort
-    assert "lies on the left side" in setup("sacrum", {"name": "L on L"}).position[0]
+    assert "on the left side" in setup("sacrum", {"name": "L on L"}).position[0]
+    assert isinstance(setup("sacrum", {"name": "L on R"}), Refusal)
+    assert isinstance(setup("pubic", {"name": "left superior pubic shear"}), Refusal)
     assert isinstance(setup("innominate", {"name": "left inflare"}), Refusal)
