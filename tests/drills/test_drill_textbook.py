@@ -112,6 +112,9 @@ CASES = [
     ("cervical", "solve", {"levels": "C4", "translation_free": "right", "free_in": "extension"},
      {"name": "C4 E RL SL", "rotation": "L", "sidebending": "L"},
      f"{MSU_CERV}: right-to-left translation restricted in flexion -> ERS left (C4 chosen)"),
+    ("cervical", "solve", {"levels": "C5", "translation_free": "right", "free_in": "flexion"},
+     {"name": "C5 F RL SL"}, "hal.bim.msu.edu/CMEonLine/Cervical/Scan/Lower/page_5_text.html: "
+     "right-to-left translation resisted in extension -> FRS left (C5 chosen)"),
     ("cervical", "solve", {"levels": "C3", "translation_free": "left", "free_in": "flexion"},
      {"name": "C3 F RR SR"}, f"{PLUS250_CERV} and {MSU_CERV}: C2-C7 sidebend and rotate to "
      "the same side; translation left is sidebending right"),
