@@ -2,7 +2,9 @@
 
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
-(ord n-1 for cN, as Anki numbers them). Progress hangs on (deck id, card id, ord), never on text.
+(ord n-1 for cN, as Anki numbers them), a drill (from a deck's `drills:`) one per rule family
+it covers, so the scheduler schedules the skill and each review draws a fresh case. Progress
+hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
@@ -59,6 +61,17 @@ class Source:
     line: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class DrillSpec:
+    """A `drills:` entry: which region, which rule families (one item each), which direction."""
+
+    region: str
+    families: tuple[str, ...]
+    levels: str | None = None
+    direction: str = "findings_to_name"
+    count: int = 20  # cases per family in an Anki export
+
+
 class Card(NamedTuple):
     """One card as its author wrote it.
 
@@ -81,6 +94,7 @@ class Card(NamedTuple):
     source: str | None = None
     image: str | None = None  # absolute path, checked to exist when loaded
     line: int = 0
+    drill: DrillSpec | None = None  # type "drill" only
 
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
@@ -90,6 +104,8 @@ class Card(NamedTuple):
             return (0, 1)
         if self.type == "cloze":
             return tuple(n - 1 for n in self.cloze_numbers())
+        if self.type == "drill" and self.drill is not None:
+            return tuple(range(len(self.drill.families)))
         return (0,)
 
     def items(self) -> tuple[Item, ...]:

@@ -69,7 +69,8 @@ def _within(region_name: str, diagnosis: Mapping, levels: str | Sequence[str] | 
         first, last = parse_ribs(diagnosis["ribs"])
         return lo <= first and last <= hi
     if region_name == "cervical":
-        wanted = [levels] if isinstance(levels, str) else list(levels)
+        wanted = [part.strip() for part in levels.split(",")] if isinstance(levels, str) \
+            else list(levels)
         if "C2-C7" in wanted:
             wanted += ["C2", "C3", "C4", "C5", "C6", "C7"]
         return diagnosis["levels"] in wanted
@@ -111,8 +112,30 @@ def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
     plan = muscle_energy(region_name, diagnosis) if direction == "name_to_setup" else None
     if isinstance(plan, Refusal):  # no set-up for this kind: ask for its findings instead
         plan, direction = None, "name_to_findings"
+    if plan is not None:
+        steps = (plan.rule, *steps)
     return Case(region_name, seed, direction, family, diagnosis, forward.value, tuple(steps),
                 plan.to_dict() if plan else None)
+
+
+_SAME_PLACE = ("levels", "ribs")
+
+
+def near_misses(region_name: str, diagnosis: Mapping, count: int,
+                rng: random.Random) -> list[dict]:
+    """Other dysfunctions at the same place, fewest components off first: good wrong choices."""
+    graded = components(region_name, diagnosis)
+
+    def distance(other: Mapping) -> int:
+        return sum(other.get(c) != diagnosis.get(c) for c in (*graded, "side", "kind"))
+
+    everything = [d for d in REGIONS[region_name].all_diagnoses()
+                  if d["name"] != diagnosis["name"]]
+    rng.shuffle(everything)
+    here = sorted((d for d in everything
+                   if all(d.get(k) == diagnosis.get(k) for k in _SAME_PLACE)), key=distance)
+    elsewhere = sorted((d for d in everything if d not in here), key=distance)
+    return (here + elsewhere)[:count]
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ def _canonical(span: tuple[int, int], side: str, dysfunction: str) -> dict:
     return {"ribs": ribs, "side": side, "dysfunction": dysfunction, "key_rib": key,
             "motion": motion_of(key),
             "met_muscle": muscle_of(key) if dysfunction == "exhalation" else None,
-            "name": f"{word(side)} {noun} {ribs} {dysfunction} dysfunction, key rib {key}"}
+            "name": f"{word(side)} {noun} {ribs} {dysfunction} dysfunction, key rib {key}"
+                    + (f", {muscle_of(key)}" if dysfunction == "exhalation" else "")}
 
 
 def derive(findings: Mapping) -> Derivation | Refusal:

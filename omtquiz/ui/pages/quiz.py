@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.decks.render import normalise
-from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
+from omtquiz.study.quiz import CHOICES, QuestionMaker, check_answer
 from omtquiz.ui import theme
 from omtquiz.ui.pages.review import (
     MAX_ANSWER_MS,
@@ -402,7 +402,7 @@ class QuizPage(QWidget):
         given = self.typed_edit.text().strip()
         if question is None or self.mode != "typed" or self.answered or not given:
             return
-        result = check_typed(given, question.answer)
+        result = check_answer(question, given)
         self._record(result.correct)
         self.typed_edit.setReadOnly(True)
         self.check_button.setEnabled(False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.decks.render import render_item
+from omtquiz.drills.present import case_seed
 from omtquiz.scheduling import format_interval
 from omtquiz.ui import theme
 
@@ -186,7 +187,9 @@ class ReviewPage(QWidget):
         self.bottom.show()
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
-        self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
+        seed = case_seed(item.key, self.session.record(item).card.reps) \
+            if card.type == "drill" else None
+        self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         self.view.setHtml(card_document_html(self._rendered.question))
         self._show_flag(item)
         self.timer.start()
