@@ -129,8 +129,9 @@ def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
     from omtquiz.drills.present import answer_lines, question_lines, replay_hint
 
     case = drill_case(card, ord_, seed, direction)
-    heading = f"<b>{html.escape(card.front, quote=False)}</b> · {html.escape(case.family)}"
-    explanation = _lines(case.explanation) + "<br><small>" + html.escape(
+    heading = f"<b>{html.escape(card.front, quote=False)}</b>"  # not the kind: it would tell
+    explanation = f"<i>{html.escape(case.family)}</i>: " + _lines(case.explanation) + \
+        "<br><small>" + html.escape(
         replay_hint(case, card.drill.levels)) + "</small>"
     return Rendered(question=heading + "<br>" + _lines(question_lines(case)),
                     answer=_lines(answer_lines(case)), explanation=explanation)

@@ -64,8 +64,13 @@ def parse_segment(text: str) -> dict | Refusal:
     out: dict = {}
     if levels:
         out["levels"] = levels
+    keys = _KEYS.fullmatch(compact)
+    if keys:  # component keys: position, rotation side, sidebending side ("FLL")
+        out.update(position=keys.group(1).upper(), rotation=keys.group(2).upper(),
+                   sidebending=keys.group(3).upper())
+        return out
     position = None
-    if compact[:1] in ("f", "e", "n") and not _COMPONENTS[3][0].fullmatch(compact):
+    if compact[:1] in ("f", "e", "n") and not _ROTATION_ONLY.fullmatch(compact):
         position, compact = compact[0], compact[1:]
     elif compact[-1:] in ("f", "e", "n"):
         position, compact = compact[-1], compact[:-1]
@@ -90,6 +95,8 @@ def parse_segment(text: str) -> dict | Refusal:
     return out
 
 
+_ROTATION_ONLY = re.compile(r"r([lr])")
+_KEYS = re.compile(r"([fen])([lr])([lr])")
 _SIDE = r"(left|right|l|r)"
 
 
@@ -109,7 +116,7 @@ def parse_sacrum(text: str) -> dict | Refusal:
     squeezed = re.sub(r"\b(sacral|torsion|rotation|rotated|oblique|axis|a|the|forward|backward|"
                       r"anterior|posterior)\b", " ", low)
     squeezed = re.sub(r"[\s\-]+", "", squeezed)
-    match = re.fullmatch(r"(left|right|l|r)(?:on|o|/)(left|right|l|r)", squeezed)
+    match = re.fullmatch(r"(left|right|l|r)(?:on|o|/)?(left|right|l|r)", squeezed)
     if not match:
         return Refusal(f"cannot read {text!r} as a sacral diagnosis (e.g. 'L on L', 'left on "
                        "right', 'left unilateral sacral flexion')", ("name",), usage=True)

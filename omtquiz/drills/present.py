@@ -69,3 +69,18 @@ def replay_hint(case: Case, levels: str | None = None) -> str:
     where = f" --levels '{levels}'" if levels else ""
     return (f"case seed {case.seed}: omtquiz drill case {case.region} --seed {case.seed} "
             f"--kinds '{case.family}'{where} --direction {case.direction}")
+
+
+def mark_lines(result) -> list[tuple[bool, str]]:
+    """A graded answer, component by component: (right?, "rotation: L (you: R)")."""
+    if result.unread:
+        return [(False, f"not read: {result.unread}")]
+    out = []
+    for mark in result.marks:
+        name = mark.component.replace("_", " ")
+        if mark.correct:
+            out.append((True, f"{name}: {mark.expected}"))
+        else:
+            given = "nothing" if mark.given is None else mark.given
+            out.append((False, f"{name}: {mark.expected} (you: {given})"))
+    return out

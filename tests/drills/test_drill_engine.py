@@ -246,6 +246,8 @@ def test_unknown_keys_and_values_are_usage_errors():
     ("AA RL", {"levels": "AA", "rotation": "L"}),
     ("AA rotated right", {"levels": "AA", "rotation": "R"}),
     ("FRlSl", {"position": "F", "rotation": "L", "sidebending": "L"}),
+    ("T5 FLL", {"levels": "T5", "position": "F", "rotation": "L", "sidebending": "L"}),
+    ("NRL", {"position": "N", "rotation": "R", "sidebending": "L"}),
 ])
 def test_segment_notations(text, expected):
     assert parse_segment(text) == expected
@@ -255,6 +257,7 @@ def test_segment_notations(text, expected):
     ("L on L", {"kind": "torsion", "rotation": "L", "axis": "L"}),
     ("left on left", {"kind": "torsion", "rotation": "L", "axis": "L"}),
     ("LoR", {"kind": "torsion", "rotation": "L", "axis": "R"}),
+    ("LR", {"kind": "torsion", "rotation": "L", "axis": "R"}),
     ("R/L", {"kind": "torsion", "rotation": "R", "axis": "L"}),
     ("right rotation on a left oblique axis", {"kind": "torsion", "rotation": "R", "axis": "L"}),
     ("left-on-right backward sacral torsion",

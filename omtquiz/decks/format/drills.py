@@ -29,8 +29,8 @@ MAX_COUNT = 500
 REGION_TITLES = {"spine": "thoracic and lumbar segments", "cervical": "cervical segments",
                  "sacrum": "the sacrum", "innominate": "the innominates", "pubic": "the pubis",
                  "rib": "the ribs"}
-DIRECTION_TITLES = {"findings_to_name": "findings -> name", "name_to_findings":
-                    "name -> findings", "name_to_setup": "name -> muscle energy set-up"}
+DIRECTION_TITLES = {"findings_to_name": "findings → name", "name_to_findings":
+                    "name → findings", "name_to_setup": "name → muscle energy set-up"}
 
 
 def expand(reader, top: yn.Map) -> None:

@@ -1,4 +1,8 @@
-"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo."""
+"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo.
+
+A diagnosis drill shows its case as text and as a diagram, takes a typed answer (Enter grades
+it component by component against the rules), then rates like any card.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.render import render_item
-from omtquiz.drills.present import case_seed
+from omtquiz.decks.render import drill_case, render_item
+from omtquiz.drills.cases import grade
+from omtquiz.drills.present import case_seed, mark_lines
 from omtquiz.scheduling import format_interval
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.drill import DrillPanel
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
@@ -95,6 +101,12 @@ class ReviewPage(QWidget):
         self.progress.setMaximumHeight(6)
         layout.addWidget(self.progress)
 
+        self.drill_panel = DrillPanel()
+        self.drill_panel.hide()
+        self.drill_panel.answer_edit.submitted.connect(self.check_drill)
+        layout.addWidget(self.drill_panel)
+        self._case = None
+        self._marks = None
         self.view = make_card_view()
         layout.addWidget(self.view, 1)
         self.flag_label = QLabel()
@@ -171,8 +183,8 @@ class ReviewPage(QWidget):
         self.session = session
         self.scope_label.setText(title)
         self._total = max(1, session.counts().total)
-        self.show_current()
         self.setFocus()
+        self.show_current()
 
     def show_current(self) -> None:
         style_card_view(self.view)
@@ -180,6 +192,8 @@ class ReviewPage(QWidget):
         self._update_counts()
         self.revealed = False
         if item is None:
+            self._case = None
+            self.drill_panel.hide()
             self._show_done()
             return
         self.done_label.hide()
@@ -191,8 +205,43 @@ class ReviewPage(QWidget):
             if card.type == "drill" else None
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         self.view.setHtml(card_document_html(self._rendered.question))
+        self._show_drill(card, item, seed)
         self._show_flag(item)
         self.timer.start()
+
+    def _show_drill(self, card, item, seed) -> None:
+        """The diagram and answer box for a drill item; hidden for any other card."""
+        self._marks = None
+        self._case = drill_case(card, item.ord, seed) if card.type == "drill" else None
+        self.drill_panel.setVisible(self._case is not None)
+        if self._case is None:
+            return
+        self.drill_panel.show_case(self._case)
+        if self.drill_panel.answer_edit.isVisible():
+            self.drill_panel.answer_edit.setFocus()
+
+    def check_drill(self) -> None:
+        """Grade the typed diagnosis, then show the answer (empty: just show the answer)."""
+        if self._case is None or self.revealed:
+            return
+        given = self.drill_panel.answer_edit.text().strip()
+        if given:
+            self._marks = grade(self._case.region, self._case.diagnosis, given)
+        self.drill_panel.answer_edit.setReadOnly(True)
+        self.drill_panel.hint.hide()
+        self.reveal()
+        self.setFocus()
+
+    def _marks_html(self) -> str:
+        if self._marks is None:
+            return ""
+        colors = theme.colors(theme.current())
+        rows = "".join(
+            f'<li style="color:{colors["good" if ok else "bad"]}">'
+            f'{"✓" if ok else "✗"} {html.escape(text)}</li>'
+            for ok, text in mark_lines(self._marks))
+        verdict = "Right" if self._marks.correct else "Not quite"
+        return f"<p><b>{verdict}</b></p><ul>{rows}</ul><hr>"
 
     def _show_flag(self, item) -> None:
         """Say "⚑ Flagged red" in the flag's colour; nothing for a card without a flag."""
@@ -223,6 +272,8 @@ class ReviewPage(QWidget):
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
         body = self._rendered.question + "<hr>" + self._rendered.answer
+        if self._case is not None:  # the findings stay on screen in the diagram above
+            body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
         if card.type == "cloze":
             body = self._rendered.answer
         self.view.setHtml(card_document_html(body, source=citation,
