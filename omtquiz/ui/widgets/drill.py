@@ -266,7 +266,7 @@ class Diagram(QWidget):
         cx = min(self.width() * 0.32, 230)
         self._sides(painter, cx - 110, cx + 110, 8, "Ribs 1-12 seen from behind (not to scale)")
         for rib in range(1, 13):
-            y = 34 + rib * 14
+            y = 28 + rib * 13
             for name, sign in (("left", -1), ("right", 1)):
                 hit = name == side and lo <= rib <= hi
                 painter.setPen(QPen(self.mark if hit else self.muted, 4 if hit else 2))
