@@ -33,6 +33,15 @@ def data_dir(_private_data_dir):
 
 
 @pytest.fixture
+def store(tmp_path, clock):
+    """A progress store in a fresh folder, on the test module's `clock` fixture."""
+    from omtquiz.progress.store import Store
+
+    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
 def write_deck(tmp_path):
     """Write a deck file from text; returns its path."""
 
@@ -43,6 +52,22 @@ def write_deck(tmp_path):
         return target
 
     return write
+
+
+@pytest.fixture
+def logged_context(tmp_path, qapp):
+    """The app's context over `samples.hand_log`: its numbers are worked out there."""
+    from samples import START, hand_log, make_context, stats_library
+
+    from omtquiz.clock import FixedClock
+    from omtquiz.ui import theme
+
+    clock = FixedClock(START)
+    context = make_context(tmp_path, stats_library(), clock)
+    hand_log(context.store, clock)
+    yield context
+    context.store.close()
+    theme.apply(qapp, "light", 15)
 
 
 def run_cli(*args: str, cwd: Path | None = None):

@@ -76,3 +76,29 @@ def test_exam_report_breaks_drills_out_by_region(write_deck):
     tags = exam.breakdown(lib)["tag"]
     assert tags["drill: sacrum"] == (4, 4)
     assert tags["drill: spine"] == (0, 1) and tags["drill: rib"] == (0, 1)
+
+
+MIXED = """\
+deck: m
+title: Mixed
+sources: [{id: s, citation: C}]
+cards:
+  - {id: a, front: What is OMT?, back: A hands-on treatment, source: s}
+  - {id: b, front: What is HVLA?, back: High velocity low amplitude, source: s}
+  - {id: c, front: What is ME?, back: Muscle energy, source: s}
+drills:
+  - {id: t1, region: spine, kinds: [type I], source: s}
+  - {id: t2, region: spine, kinds: [type II], source: s}
+"""
+
+
+def test_cards_beside_drills_never_borrow_a_drill_as_a_wrong_choice(write_deck):
+    from omtquiz.decks.format.lint import lint_library
+
+    lib = Library((load_deck_file(write_deck(MIXED)),))
+    assert lib.files[0].ok and not lib.diagnostics and not lint_library(lib)
+    for seed in range(5):
+        for question in QuestionMaker(lib, seed=seed).questions(lib.decks[0].items()):
+            if question.drill is None:
+                assert not any("fresh case" in choice for choice in question.choices)
+                assert not any("Diagnosis drill" in choice for choice in question.choices)

@@ -6,15 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt
-from test_ui_quiz import unnamed_controls
+from samples import make_context
+from test_ui_quiz import shown_active, unnamed_controls
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
-from omtquiz.profile import Dirs
-from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.exam import TICK_MS, ExamPage
 from omtquiz.ui.screenshot import finish_randomly
 
@@ -52,23 +51,15 @@ def clock():
 @pytest.fixture
 def context(tmp_path, qapp, clock):
     theme.apply(qapp, "light", 15)
-    dirs = Dirs(data=tmp_path / "data", cache=tmp_path / "cache").ensure()
-    store = Store.open(dirs.database, clock=clock)
-    yield AppContext(dirs=dirs, library=exam_library(), store=store, clock=clock,
-                     theme_name="light")
-    store.close()
+    context = make_context(tmp_path, exam_library(), clock)
+    yield context
+    context.store.close()
     theme.apply(qapp, "light", 15)
 
 
 @pytest.fixture
 def page(qtbot, context):
-    widget = ExamPage(context, seed=5)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)  # keys reach page shortcuts in the active window
-    return widget
+    return shown_active(qtbot, ExamPage(context, seed=5))
 
 
 def key_for(question, right: bool) -> str:
@@ -84,7 +75,7 @@ def test_finish_an_exam_and_read_its_score(qtbot, page, context, monkeypatch):
     asked = []
     monkeypatch.setattr(ExamPage, "confirm_finish",
                         classmethod(lambda cls, parent, n: asked.append(n) or True))
-    page.start(("all",), 8, 0)
+    page.start(Scope.all(), 8, 0)
     assert page.exam.total == 8
     plan = [True, True, False, True, True, False, True]  # the eighth is left unanswered
     missed_items = []
@@ -128,7 +119,7 @@ def test_all_answered_finishes_without_asking(qtbot, page, monkeypatch):
         raise AssertionError("asked although every question was answered")
 
     monkeypatch.setattr(ExamPage, "confirm_finish", classmethod(never))
-    page.start(("deck", "tech"), 4, 0)
+    page.start(Scope.deck("tech"), 4, 0)
     for _ in range(4):
         qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -138,7 +129,7 @@ def test_all_answered_finishes_without_asking(qtbot, page, monkeypatch):
 
 
 def test_keys_move_between_questions_and_answers_can_change(qtbot, page, context):
-    page.start(("all",), 5, 0)
+    page.start(Scope.all(), 5, 0)
     assert not page.prev_button.isEnabled()
     qtbot.keyClick(page, Qt.Key.Key_Right)
     qtbot.keyClick(page, Qt.Key.Key_PageDown)
@@ -166,7 +157,7 @@ def test_keys_move_between_questions_and_answers_can_change(qtbot, page, context
 
 def test_time_running_out_ends_the_exam(qtbot, page, context, clock, monkeypatch):
     monkeypatch.setattr(ExamPage, "confirm_finish", classmethod(lambda *a: False))
-    page.start(("all",), 6, 1)
+    page.start(Scope.all(), 6, 1)
     assert page.time_label.text() == "1:00 left"
     qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, key_for(current(page), True))
@@ -188,7 +179,7 @@ def test_time_running_out_ends_the_exam(qtbot, page, context, clock, monkeypatch
 def test_escape_asks_before_dropping_an_exam(qtbot, page, context, monkeypatch):
     answers = iter([False, True])
     monkeypatch.setattr(ExamPage, "confirm_leave", classmethod(lambda cls, p: next(answers)))
-    page.start(("all",), 4, 0)
+    page.start(Scope.all(), 4, 0)
     qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert page.taking()
@@ -203,7 +194,7 @@ def test_no_questions_says_so(qtbot, context):
     context.library = tiny
     page = ExamPage(context)
     qtbot.addWidget(page)
-    page.start(("all",), 10, 0)
+    page.start(Scope.all(), 10, 0)
     assert not page.taking()
     assert page.pages.currentIndex() == 2
     assert "No exam questions" in page.empty_label.text()
@@ -212,7 +203,7 @@ def test_no_questions_says_so(qtbot, context):
 @pytest.mark.parametrize("look", ["light", "dark"])
 def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
     page.context.theme_name = theme.apply(qapp, look, 15)
-    page.start(("all",), 8, 20)
+    page.start(Scope.all(), 8, 20)
     qtbot.keyClick(page, key_for(current(page), False))
     qtbot.keyClick(page, Qt.Key.Key_Left)
     qapp.processEvents()  # let the layout take the new texts in, as the app would
@@ -229,7 +220,7 @@ def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
 
 
 def test_every_control_is_named_for_automation(page):
-    page.start(("all",), 4, 10)
+    page.start(Scope.all(), 4, 10)
     finish_randomly(page, seed=2)
     assert unnamed_controls(page) == []
 
@@ -238,7 +229,7 @@ def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context
                                                             monkeypatch):
     from omtquiz.progress.db import StoreError
 
-    page.start(("all",), 4, 0)
+    page.start(Scope.all(), 4, 0)
     for _ in range(4):
         qtbot.keyClick(page, key_for(current(page), True))
 
@@ -255,7 +246,7 @@ def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context
 
 
 def test_hiding_the_page_drops_an_exam_in_progress(qtbot, page, context, clock):
-    page.start(("all",), 4, 1)
+    page.start(Scope.all(), 4, 1)
     qtbot.keyClick(page, key_for(current(page), True))
     page.hide()
     assert not page.ticker.isActive() and not page.taking()

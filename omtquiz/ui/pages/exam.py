@@ -2,6 +2,9 @@
 
 Then a report: the score, how each deck and tag went, the missed questions with their answers,
 and a way to review exactly those cards now.
+
+Over 500 lines: taking the exam and its report are one screen's two faces (a stack of two
+pages sharing the exam); the questions and the scoring are the core's (`study.quiz`).
 """
 
 from __future__ import annotations
@@ -27,22 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.study.quiz import Exam, QuestionMaker
+from omtquiz.study.recording import MAX_ANSWER_MS
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.pages.quiz import (
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.choices import make_choices, show_choices
+from omtquiz.ui.widgets.controls import (
     add_shortcuts,
-    make_choices,
+    make_button,
     make_label,
     percent,
+    plain_tooltip,
     repolish,
-    show_choices,
 )
-from omtquiz.ui.pages.review import (
-    MAX_ANSWER_MS,
-    card_document_html,
-    make_card_view,
-    style_card_view,
-)
-from omtquiz.ui.widgets.controls import make_button, plain_tooltip
 
 TICK_MS = 250  # the countdown reads the context's clock; the tick only redraws it
 
@@ -73,13 +73,14 @@ class ExamPage(QWidget):
 
     finished = Signal()  # back to the decks
     review_requested = Signal(list)  # the missed questions' items
+    changed = Signal(object)  # the Changes of the saved exam
 
     def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("examPage")
         self.context = context
         self.seed = seed
-        self.scope: tuple = ("all",)
+        self.scope = Scope.all()
         self.exam: Exam | None = None
         self.index = 0
         self.timed_out = False
@@ -264,16 +265,16 @@ class ExamPage(QWidget):
         return label
 
     # -- taking the exam -------------------------------------------------------------------
-    def start(self, scope: tuple, count: int, minutes: int) -> None:
+    def start(self, scope: Scope, count: int, minutes: int) -> None:
         """A new exam of `count` questions; `minutes` 0 means no time limit."""
         self.scope = scope
         maker = QuestionMaker(self.context.library, self.seed)
-        questions = maker.questions(self.context.scope_items(scope), limit=count)
+        questions = maker.questions(scope.items(self.context.library), limit=count)
         self.exam = Exam(questions, time_limit_s=minutes * 60 if minutes > 0 else None)
         self.index, self.timed_out, self.taken_ms = 0, False, 0
         self.spent_ms = {}
         self.started_at = self.context.clock.now()
-        title = self.context.scope_title(scope)
+        title = scope.title(self.context.library)
         self.scope_label.setText(f"Exam · {title}")
         if not questions:
             self.pages.setCurrentIndex(2)
@@ -411,14 +412,14 @@ class ExamPage(QWidget):
         self.ticker.stop()
         self._leave_question()
         self.taken_ms = self._elapsed_ms() if taken_ms is None else taken_ms
-        self.context.save_exam(self.exam, self.scope, self.started_at)
+        self.changed.emit(self.context.save_exam(self.exam, self.scope, self.started_at))
         self._show_report()
 
     # -- the report ------------------------------------------------------------------------
     def _show_report(self) -> None:
         exam = self.exam
         self.pages.setCurrentIndex(1)
-        self.report_title.setText(f"Exam report · {self.context.scope_title(self.scope)}")
+        self.report_title.setText(f"Exam report · {self.scope.title(self.context.library)}")
         self.score_label.setText(f"{exam.correct} / {exam.total} · {percent(exam.score)}%")
         unanswered = exam.total - len(exam.answers)
         parts = [f"Finished in {clock_text(self.taken_ms)}"]

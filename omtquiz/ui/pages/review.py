@@ -17,49 +17,27 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from omtquiz.decks.model import CardType
 from omtquiz.decks.render import drill_case, render_item
 from omtquiz.drills.cases import grade
 from omtquiz.drills.present import case_seed, mark_lines
 from omtquiz.scheduling import format_interval
+from omtquiz.study.changes import Changes
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.drill import DrillPanel
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
-MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
-
-
-def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
-    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
-    if explanation:
-        parts.append(f'<p class="explanation">{explanation}</p>')
-    if source:
-        parts.append(f'<p class="source">Source: {source}</p>')
-    return "".join(parts)
-
-
-def make_card_view(parent=None) -> QTextBrowser:
-    view = QTextBrowser(parent)
-    view.setObjectName("cardView")
-    view.setAccessibleName("Card")
-    view.setOpenExternalLinks(True)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return view
-
-
-def style_card_view(view: QTextBrowser) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
 class ReviewPage(QWidget):
     finished = Signal()  # the student left the screen (Esc or Back)
-    answered = Signal()  # counts changed
+    changed = Signal(object)  # the Changes of an answer, an undo, a bury, suspend or flag
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -274,7 +252,7 @@ class ReviewPage(QWidget):
         body = self._rendered.question + "<hr>" + self._rendered.answer
         if self._case is not None:  # the findings stay on screen in the diagram above
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             body = self._rendered.answer
         self.view.setHtml(card_document_html(body, source=citation,
                                              explanation=self._rendered.explanation))
@@ -294,28 +272,28 @@ class ReviewPage(QWidget):
         if not self.revealed or self.session is None or self.session.current() is None:
             return
         elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
-        self.session.answer(value, elapsed)
-        self.answered.emit()
+        entry = self.session.answer(value, elapsed)
+        self.changed.emit(Changes.of_items((entry.item,), answers=True))
         self.show_current()
 
     def undo(self) -> None:
-        if self.session is not None and self.session.undo() is not None:
-            self.answered.emit()
+        entry = self.session.undo() if self.session is not None else None
+        if entry is not None:
+            self.changed.emit(Changes.of_items((entry.item,), answers=True))
             self.show_current()
 
-    def _act(self, method: str, *args) -> None:
-        item = self.session.current() if self.session else None
-        if item is None:
-            return
-        getattr(self.session, method)(item, *args)
-        self.answered.emit()
-        self.show_current()
-
     def bury(self) -> None:
-        self._act("bury")
+        """Hide the card until the next study day."""
+        if self.session is not None and self.session.current() is not None:
+            self._changed(self.session.bury())
 
     def suspend(self) -> None:
-        self._act("suspend")
+        if self.session is not None and self.session.current() is not None:
+            self._changed(self.session.suspend())
+
+    def _changed(self, item) -> None:
+        self.changed.emit(Changes.of_items((item,)))
+        self.show_current()
 
     def flag(self, n: int) -> None:
         """Set or clear the card's flag and say so; the card stays as it is, answer and all,
@@ -324,6 +302,7 @@ class ReviewPage(QWidget):
         if item is None:
             return
         self.session.flag(item, n)
+        self.changed.emit(Changes.of_items((item,)))
         if self.session.current() != item:  # the queue moved on after all: show what is next
             self.show_current()
             return
