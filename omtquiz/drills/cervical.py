@@ -20,13 +20,13 @@ from omtquiz.drills.common import (
     Key,
     Refusal,
     Region,
-    check_keys,
+    components,
     letter,
     other,
     word,
 )
 from omtquiz.drills.notation import parse_segment
-from omtquiz.drills.spine import POSITION_WORD, merge_name, segment_name
+from omtquiz.drills.spine import POSITION_WORD, segment_name
 
 LEVELS = ("OA", "AA", "C2", "C3", "C4", "C5", "C6", "C7")
 POSITION_OF = {"flexion": "F", "extension": "E"}
@@ -98,15 +98,8 @@ def forward(diagnosis: Mapping) -> tuple[dict, list[str]]:
 
 
 def render(diagnosis: Mapping) -> dict | Refusal:
-    problem = check_keys(diagnosis, diagnosis_keys(diagnosis), "cervical diagnosis")
-    if problem:
-        return problem
-    parsed: Mapping = {}
-    if diagnosis.get("name"):
-        parsed = parse_segment(str(diagnosis["name"]))
-        if isinstance(parsed, Refusal):
-            return parsed
-    merged = merge_name(diagnosis, parsed, ("levels", "position", "rotation", "sidebending"))
+    merged = components(diagnosis, diagnosis_keys(diagnosis), "cervical", parse_segment,
+                        ("levels", "position", "rotation", "sidebending"))
     if isinstance(merged, Refusal):
         return merged
     levels = merged.get("levels")

@@ -104,6 +104,31 @@ def check_keys(given: Mapping, spec: Mapping[str, Key], what: str) -> Refusal | 
     return None
 
 
+def components(diagnosis: Mapping, spec: Mapping[str, Key], what: str,
+               parse: Callable[[str], Mapping | Refusal],
+               parts: Iterable[str] | None = None) -> dict | Refusal:
+    """A diagnosis's components from its keys and from its `name` in any usual notation,
+    refusing where the two disagree; only `parts` when given."""
+    problem = check_keys(diagnosis, spec, f"{what} diagnosis")
+    if problem:
+        return problem
+    wanted = None if parts is None else set(parts)
+    merged = {k: v for k, v in diagnosis.items() if v is not None
+              and k not in ("name", "full_name") and (wanted is None or k in wanted)}
+    if diagnosis.get("name"):
+        parsed = parse(str(diagnosis["name"]))
+        if isinstance(parsed, Refusal):
+            return parsed
+        for key, value in parsed.items():
+            if wanted is not None and key not in wanted:
+                continue
+            if key in merged and str(merged[key]).upper() != str(value).upper():
+                return Refusal(f"name {diagnosis['name']!r} says {key} {value!r} but {key} is "
+                               f"{merged[key]!r}", ("name", key))
+            merged.setdefault(key, value)
+    return merged
+
+
 @dataclass
 class Derivation:
     """What derive() read off the findings: the diagnosis, the rule steps, the deciding keys."""

@@ -22,7 +22,7 @@ from omtquiz.drills.common import (
     Key,
     Refusal,
     Region,
-    check_keys,
+    components,
     letter,
     word,
 )
@@ -133,19 +133,9 @@ def innominate_accept(diagnosis: Mapping) -> dict:
 
 
 def _render(diagnosis: Mapping, keys, parse, what: str, make) -> dict | Refusal:
-    problem = check_keys(diagnosis, keys(diagnosis), f"{what} diagnosis")
-    if problem:
-        return problem
-    merged = {k: v for k, v in diagnosis.items() if k != "name" and v is not None}
-    if diagnosis.get("name"):
-        parsed = parse(str(diagnosis["name"]))
-        if isinstance(parsed, Refusal):
-            return parsed
-        for key, value in parsed.items():
-            if key in merged and merged[key] != value:
-                return Refusal(f"name {diagnosis['name']!r} says {key} {value!r} but {key} is "
-                               f"{merged[key]!r}", ("name", key))
-            merged[key] = value
+    merged = components(diagnosis, keys(diagnosis), what, parse)
+    if isinstance(merged, Refusal):
+        return merged
     missing = [k for k in ("side", "kind") if k not in merged]
     if missing:
         return Refusal(f"{what} diagnosis lacks {', '.join(missing)}", tuple(missing), usage=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from omtquiz.drills.common import SIDES, Derivation, Key, Refusal, Region, check_keys, letter, word
+from omtquiz.drills.common import SIDES, Derivation, Key, Refusal, Region, components, letter, word
 from omtquiz.drills.notation import parse_rib
 
 DYSFUNCTIONS = ("inhalation", "exhalation")
@@ -133,19 +133,9 @@ def forward(diagnosis: Mapping) -> tuple[dict, list[str]]:
 
 
 def render(diagnosis: Mapping) -> dict | Refusal:
-    problem = check_keys(diagnosis, diagnosis_keys(diagnosis), "rib diagnosis")
-    if problem:
-        return problem
-    merged = {k: v for k, v in diagnosis.items() if k != "name" and v is not None}
-    if diagnosis.get("name"):
-        parsed = parse_rib(str(diagnosis["name"]))
-        if isinstance(parsed, Refusal):
-            return parsed
-        for key, value in parsed.items():
-            if key in merged and merged[key] != value:
-                return Refusal(f"name {diagnosis['name']!r} says {key} {value!r} but {key} is "
-                               f"{merged[key]!r}", ("name", key))
-            merged[key] = value
+    merged = components(diagnosis, diagnosis_keys(diagnosis), "rib", parse_rib)
+    if isinstance(merged, Refusal):
+        return merged
     missing = [k for k in ("ribs", "side", "dysfunction") if k not in merged]
     if missing:
         return Refusal(f"rib diagnosis lacks {', '.join(missing)}", tuple(missing), usage=True)

@@ -24,7 +24,7 @@ from omtquiz.drills.common import (
     Key,
     Refusal,
     Region,
-    check_keys,
+    components,
     letter,
     other,
     word,
@@ -203,20 +203,9 @@ def accept(_diagnosis: Mapping) -> dict:
 
 
 def render(diagnosis: Mapping) -> dict | Refusal:
-    problem = check_keys(diagnosis, diagnosis_keys(diagnosis), "sacrum diagnosis")
-    if problem:
-        return problem
-    merged = {k: v for k, v in diagnosis.items() if v is not None and k not in ("name",
-                                                                               "full_name")}
-    if diagnosis.get("name"):
-        parsed = parse_sacrum(str(diagnosis["name"]))
-        if isinstance(parsed, Refusal):
-            return parsed
-        for key, value in parsed.items():
-            if key in merged and merged[key] != value:
-                return Refusal(f"name {diagnosis['name']!r} says {key} {value!r} but {key} is "
-                               f"{merged[key]!r}", ("name", key))
-            merged[key] = value
+    merged = components(diagnosis, diagnosis_keys(diagnosis), "sacrum", parse_sacrum)
+    if isinstance(merged, Refusal):
+        return merged
     kind = merged.get("kind") or ("torsion" if "axis" in merged else None)
     if kind == "torsion":
         if "rotation" not in merged or "axis" not in merged:

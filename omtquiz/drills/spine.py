@@ -19,7 +19,7 @@ from omtquiz.drills.common import (
     Key,
     Refusal,
     Region,
-    check_keys,
+    components,
     letter,
     other,
     word,
@@ -157,29 +157,9 @@ def forward(diagnosis: Mapping) -> tuple[dict, list[str]]:
     return found, steps
 
 
-def merge_name(diagnosis: Mapping, parsed: Mapping, parts: tuple[str, ...]) -> dict | Refusal:
-    """Components from the keys and from the name, refusing where the two disagree."""
-    merged = {k: diagnosis[k] for k in parts if diagnosis.get(k) is not None}
-    for key in parts:
-        if key in parsed:
-            if key in merged and str(merged[key]).upper() != str(parsed[key]).upper():
-                return Refusal(f"name {diagnosis['name']!r} says {key} {parsed[key]!r} but "
-                               f"{key} is {merged[key]!r}", ("name", key))
-            merged.setdefault(key, parsed[key])
-    return merged
-
-
 def render(diagnosis: Mapping) -> dict | Refusal:
-    problem = check_keys(diagnosis, diagnosis_keys(diagnosis), "spine diagnosis")
-    if problem:
-        return problem
     parts = ("levels", "position", "rotation", "sidebending")
-    parsed: Mapping = {}
-    if diagnosis.get("name"):
-        parsed = parse_segment(str(diagnosis["name"]))
-        if isinstance(parsed, Refusal):
-            return parsed
-    merged = merge_name(diagnosis, parsed, parts)
+    merged = components(diagnosis, diagnosis_keys(diagnosis), "spine", parse_segment, parts)
     if isinstance(merged, Refusal):
         return merged
     missing = [k for k in parts if k not in merged]

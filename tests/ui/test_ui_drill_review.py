@@ -19,18 +19,26 @@ drills:
 """
 
 
-@pytest.fixture
-def window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
+def open_app(qtbot, qapp, tmp_path, data_dir, monkeypatch, text: str, size=None):
+    """The main window over one deck file, shown; returns (context, window)."""
     decks = tmp_path / "decks"
     decks.mkdir()
-    (decks / "drills.yaml").write_text(DRILLS)
+    (decks / "deck.yaml").write_text(text)
     empty = tmp_path / "bundle"
     empty.mkdir()
     monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty)
     context, win = build(Profile.open(data_dir, [decks]), qapp)
     qtbot.addWidget(win)
+    if size:
+        win.resize(*size)
     win.show()
     qtbot.waitExposed(win)
+    return context, win
+
+
+@pytest.fixture
+def window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
+    context, win = open_app(qtbot, qapp, tmp_path, data_dir, monkeypatch, DRILLS)
     yield win
     context.store.close()
 
@@ -110,17 +118,8 @@ def test_typed_answers_are_graded_per_component_and_rated_by_keyboard(qtbot, win
 
 @pytest.fixture
 def all_regions(qtbot, qapp, tmp_path, data_dir, monkeypatch):
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "all.yaml").write_text(ALL_REGIONS)
-    empty = tmp_path / "bundle"
-    empty.mkdir()
-    monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty)
-    context, win = build(Profile.open(data_dir, [decks]), qapp)
-    qtbot.addWidget(win)
-    win.resize(1000, 760)
-    win.show()
-    qtbot.waitExposed(win)
+    context, win = open_app(qtbot, qapp, tmp_path, data_dir, monkeypatch, ALL_REGIONS,
+                            (1000, 760))
     yield win
     context.store.close()
 
