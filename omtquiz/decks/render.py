@@ -126,10 +126,12 @@ def _lines(lines) -> str:
 def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
                  direction: str | None = None) -> Rendered:
     """A drill item: the case's findings (or name) as the question, the rules as explanation."""
-    from omtquiz.drills.present import answer_lines, question_lines, replay_hint
+    from omtquiz.drills.present import REGION_TITLES, answer_lines, question_lines, replay_hint
 
     case = drill_case(card, ord_, seed, direction)
-    heading = f"<b>{html.escape(card.front, quote=False)}</b>"  # not the kind: it would tell
+    title = card.front if direction in (None, card.drill.direction) else \
+        f"Diagnosis drill: {REGION_TITLES[case.region]}"
+    heading = f"<b>{html.escape(title, quote=False)}</b>"  # not the kind: it would tell
     explanation = f"<i>{html.escape(case.family)}</i>: " + _lines(case.explanation) + \
         "<br><small>" + html.escape(
         replay_hint(case, card.drill.levels)) + "</small>"

@@ -31,6 +31,9 @@ VALUES = {
     ("sphinx", "better"): "sulci more symmetric", ("sphinx", "worse"): "sulci less symmetric",
     ("sphinx", "same"): "no change", ("ila_inferior", "none"): "level",
 }
+REGION_TITLES = {"spine": "thoracic and lumbar segments", "cervical": "cervical segments",
+                 "sacrum": "the sacrum", "innominate": "the innominates", "pubic": "the pubis",
+                 "rib": "the ribs"}
 QUESTIONS = {
     "findings_to_name": "Name the somatic dysfunction.",
     "name_to_findings": "What does the examiner find?",

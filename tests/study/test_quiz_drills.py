@@ -33,6 +33,7 @@ def test_a_drill_is_asked_as_a_fresh_case_with_near_miss_choices(write_deck):
         assert len(set(question.choices)) == 4
         assert question.answer == diagnosis["name"]
         assert "Name the somatic dysfunction" in question.prompt_html  # quizzes ask findings
+        assert "set-up" not in question.prompt_html  # not the title of another direction
         assert question.explanation_html
         for wrong in set(question.choices) - {question.answer}:
             assert REGIONS[region].render({"name": wrong}) != diagnosis

@@ -22,13 +22,11 @@ from omtquiz.decks.format.ids import CARD_ID_RE, did_you_mean
 from omtquiz.decks.model import DrillSpec
 from omtquiz.drills import REGIONS
 from omtquiz.drills.cases import DIRECTIONS, pool
+from omtquiz.drills.present import REGION_TITLES
 
 DRILL_KEYS = ("id", "region", "kinds", "levels", "direction", "count", "tags", "source",
               "title")
 MAX_COUNT = 500
-REGION_TITLES = {"spine": "thoracic and lumbar segments", "cervical": "cervical segments",
-                 "sacrum": "the sacrum", "innominate": "the innominates", "pubic": "the pubis",
-                 "rib": "the ribs"}
 DIRECTION_TITLES = {"findings_to_name": "findings → name", "name_to_findings":
                     "name → findings", "name_to_setup": "name → muscle energy set-up"}
 
