@@ -332,3 +332,25 @@ def test_muscle_energy_goes_to_the_barrier_and_pushes_toward_the_freedom():
     assert isinstance(setup("sacrum", {"name": "L on R"}), Refusal)
     assert isinstance(setup("pubic", {"name": "left superior pubic shear"}), Refusal)
     assert isinstance(setup("innominate", {"name": "left inflare"}), Refusal)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    | st.sampled_from(["left", "right", "none", "T5", "T3-T8", "OA", "AA", "3-5", "better",
+                       "worse", "same", "L", "R", "F", "E", "N", "positive", "negative"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=6)
+
+
+@pytest.mark.parametrize("region_name", list(REGIONS))
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_any_json_gets_an_answer_or_a_refusal_never_an_exception(region_name, data):
+    known = list(REGIONS[region_name].finding_keys({}))
+    known += ["levels", "rotation_free", "translation_free", "free_in", "name", "rotation"]
+    keys = st.sampled_from(known) | st.text(max_size=6)
+    found = data.draw(st.dictionaries(keys, _JSON, max_size=8))
+    for result in (solve(region_name, found), findings(region_name, found),
+                   setup(region_name, found)):
+        assert isinstance(result, (Answer, Refusal)) or hasattr(result, "position")

@@ -149,3 +149,11 @@ def test_the_panel_goes_when_the_queue_is_done(qtbot, window):
     qtbot.keyClick(review, Qt.Key.Key_4)
     assert review.session.current() is None
     assert not review.drill_panel.isVisible() and review.done_label.isVisible()
+
+
+def test_the_button_checks_the_typed_answer(qtbot, window):
+    review = open_review(qtbot, window, "drills")
+    assert "Check my answer" in review.show_button.text()
+    review.drill_panel.answer_edit.setText(review._case.diagnosis["name"])
+    qtbot.mouseClick(review.show_button, Qt.MouseButton.LeftButton)
+    assert review.revealed and review._marks.correct

@@ -103,7 +103,7 @@ class ReviewPage(QWidget):
         self.show_button.setAccessibleName("Show answer")
         self.show_button.setProperty("primary", True)
         self.show_button.setMinimumWidth(260)
-        self.show_button.clicked.connect(self.reveal)
+        self.show_button.clicked.connect(self._show_clicked)
         show_layout.addStretch(1)
         show_layout.addWidget(self.show_button)
         show_layout.addStretch(1)
@@ -190,6 +190,7 @@ class ReviewPage(QWidget):
     def _show_drill(self, card, item, seed) -> None:
         """The diagram and answer box for a drill item; hidden for any other card."""
         self._marks = None
+        self.show_button.setText("Show answer   (Space)")
         self._case = drill_case(card, item.ord, seed) if card.type == "drill" else None
         self.drill_panel.setVisible(self._case is not None)
         if self._case is None:
@@ -197,6 +198,13 @@ class ReviewPage(QWidget):
         self.drill_panel.show_case(self._case)
         if self.drill_panel.answer_edit.isVisible():
             self.drill_panel.answer_edit.setFocus()
+            self.show_button.setText("Check my answer   (Enter)")
+
+    def _show_clicked(self) -> None:
+        if self._case is not None and self.drill_panel.answer_edit.isVisible():
+            self.check_drill()
+        else:
+            self.reveal()
 
     def check_drill(self) -> None:
         """Grade the typed diagnosis, then show the answer (empty: just show the answer)."""
