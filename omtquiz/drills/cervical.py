@@ -41,7 +41,7 @@ def finding_keys(findings: Mapping) -> dict[str, Key]:
 
 
 def diagnosis_keys(_diagnosis: Mapping) -> dict[str, Key]:
-    return {"levels": Key(LEVELS, False), "type": Key((None,), False),
+    return {"levels": Key(LEVELS, False), "type": Key(("I", "II", None), False),
             "position": Key(("F", "E"), False), "rotation": Key(("L", "R"), False),
             "sidebending": Key(("L", "R"), False), "coupling": Key(("same", "opposite"), False),
             "name": Key((), False)}
@@ -127,6 +127,11 @@ def render(diagnosis: Mapping) -> dict | Refusal:
     if levels != "OA" and rotation != sidebending:
         return Refusal(f"{name}: at C2-C7 sidebending and rotation go to the same side",
                        ("rotation", "sidebending"))
+    like = "I" if levels == "OA" else "II"  # the coupling's likeness, as some texts call it
+    if diagnosis.get("type") not in (None, like):
+        return Refusal(f"{name}: {levels} couples like type {like} (sidebending and rotation "
+                       f"{'opposite' if like == 'I' else 'to the same side'}), not type "
+                       f"{diagnosis['type']}", ("type", "levels"))
     return _canonical(levels, position, rotation, sidebending)
 
 

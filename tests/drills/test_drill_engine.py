@@ -354,3 +354,12 @@ def test_any_json_gets_an_answer_or_a_refusal_never_an_exception(region_name, da
     for result in (solve(region_name, found), findings(region_name, found),
                    setup(region_name, found)):
         assert isinstance(result, (Answer, Refusal)) or hasattr(result, "position")
+
+
+def test_cervical_type_is_accepted_where_the_coupling_matches():
+    c4 = {"levels": "C4", "position": "F", "rotation": "L", "sidebending": "L"}
+    assert isinstance(findings("cervical", {**c4, "type": "II"}), Answer)
+    refused = findings("cervical", {**c4, "type": "I"})
+    assert isinstance(refused, Refusal) and not refused.usage
+    assert isinstance(findings("cervical", {"name": "OA E RR SL", "type": "I"}), Answer)
+    assert isinstance(findings("cervical", {"name": "OA E RR SL", "type": "II"}), Refusal)
