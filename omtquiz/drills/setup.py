@@ -105,13 +105,10 @@ def _rib(d: Mapping) -> SetUp:
     key = d["key_rib"]
     motion = d["motion"].replace("_", " ")
     if d["dysfunction"] == "inhalation":
-        plane = {"pump handle": "flex the head and neck (or trunk) to the exhalation barrier",
-                 "bucket handle": "sidebend toward the dysfunctional side to the exhalation "
-                                  "barrier",
-                 "caliper": "patient prone; the physician holds rib 11/12 medially"}[motion]
-        return SetUp((f"physician's hand on key rib {key} (the bottom rib)", plane),
-                     "the patient exhales fully while the physician follows the rib into "
-                     "exhalation, then holds it there against inhalation; repeat 3-5 times",
+        return SetUp((f"physician's hand on key rib {key} (the bottom rib), {motion} motion",
+                      "the ribs taken toward exhalation, to the barrier"),
+                     "the patient exhales fully while the physician follows the rib down, then "
+                     "resists its rise on the next inhalation; repeat 3-5 times",
                      "inhaled ribs: respiratory assistance from the bottom (key) rib")
     return SetUp((f"patient supine; physician grasps the posterior angle of key rib {key} "
                   "(the top rib)",),
