@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
 SHORTCUTS = """Decks: Enter study · Ctrl+F find · Ctrl+Shift+S study all due · F5 reload
 Review: Space/Enter show answer · 1 Again · 2 Hard · 3 Good · 4 Easy · Ctrl+Z undo
   - bury · @ suspend · Ctrl+1..4 flag · Esc back to decks
+Drill: type the diagnosis (T5 FRlSl, L on R) or keys (FLL) · Enter check · then 1-4
 Quiz: 1-4 choose · Enter next · Esc back
 Statistics: Ctrl+Shift+T · Browse cards: Ctrl+B · Exam planner: Ctrl+Shift+P
 Browser: Ctrl+F search · Ctrl+J suspend · Ctrl+Shift+J unsuspend · Ctrl+1..7 flag · Ctrl+0 unflag
