@@ -96,3 +96,21 @@ def test_the_bundled_drills_deck_covers_every_region_and_direction():
             for reps in range(3):
                 rendered = render_item(card, ord_, seed=case_seed(f"x/{card.id}/{ord_}", reps))
                 assert rendered.question and rendered.answer and rendered.explanation
+
+
+def test_the_printed_seed_replays_the_review_case_on_the_command_line(write_deck, capsys):
+    import shlex
+
+    from omtquiz.drills.command import main
+
+    card = load(write_deck, "  - {id: c, region: cervical, levels: 'OA, C3', source: s}\n"
+                ).deck.cards[0]
+    for ord_ in card.ords():
+        seed = case_seed(f"d/c/{ord_}", 4)
+        case = drill_case(card, ord_, seed)
+        explanation = render_item(card, ord_, seed=seed).explanation
+        hint = explanation.split("<small>")[1].split("</small>")[0].replace("&#x27;", "'")
+        argv = shlex.split(hint.split(": ", 1)[1])[2:]  # drop "omtquiz drill"
+        assert main([*argv, "--json"]) == 0
+        replayed = json.loads(capsys.readouterr().out)
+        assert replayed["diagnosis"] == case.diagnosis and replayed["seed"] == seed
