@@ -77,6 +77,24 @@ def _within(region_name: str, diagnosis: Mapping, levels: str | Sequence[str] | 
     return True
 
 
+def check_levels(region_name: str, levels: str | None) -> Refusal | None:
+    """Whether `levels` reads for this region (T1-T12, 3-5, "OA, C3"); None when it does."""
+    if not levels or region_name in ("sacrum", "innominate", "pubic"):
+        return None
+    if region_name == "spine":
+        span = parse_levels(levels)
+        return span if isinstance(span, Refusal) else None
+    if region_name == "rib":
+        span = parse_ribs(levels)
+        return span if isinstance(span, Refusal) else None
+    known = ("OA", "AA", "C2-C7", "C2", "C3", "C4", "C5", "C6", "C7")
+    unknown = [p.strip() for p in levels.split(",") if p.strip() not in known]
+    if unknown:
+        return Refusal(f"levels {', '.join(unknown)}: cervical levels are OA, AA, C2..C7 or "
+                       "C2-C7, comma-separated", ("levels",), usage=True)
+    return None
+
+
 def pool(region_name: str, families: Sequence[str] | None = None,
          levels: str | Sequence[str] | None = None) -> list[dict]:
     chosen = REGIONS[region_name]
@@ -98,6 +116,9 @@ def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
     if unknown:
         return Refusal(f"unknown {region_name} kind(s) {', '.join(unknown)}; known: "
                        f"{', '.join(chosen.families)}", ("kinds",), usage=True)
+    unreadable = check_levels(region_name, levels)
+    if unreadable is not None:
+        return unreadable
     candidates = pool(region_name, families, levels)
     if not candidates:
         return Refusal(f"no {region_name} dysfunction fits kinds {families} and levels "

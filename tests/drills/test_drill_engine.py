@@ -314,6 +314,8 @@ def test_generation_honours_kinds_levels_and_direction():
         case = generate("rib", seed, ["exhalation"], "1-5", "name_to_setup")
         assert case.setup and case.diagnosis["met_muscle"] in case.setup["effort"]
     assert generate("spine", 1, ["type III"]).usage
+    assert generate("spine", 1, None, "T13").usage and generate("rib", 1, None, "0-3").usage
+    assert generate("cervical", 1, None, "OA, C9").usage
     assert all(len(d["levels"].split("-")) >= 2 for d in pool("spine", ["type I"]))
 
 
@@ -363,3 +365,18 @@ def test_cervical_type_is_accepted_where_the_coupling_matches():
     assert isinstance(refused, Refusal) and not refused.usage
     assert isinstance(findings("cervical", {"name": "OA E RR SL", "type": "I"}), Answer)
     assert isinstance(findings("cervical", {"name": "OA E RR SL", "type": "II"}), Refusal)
+
+
+@pytest.mark.parametrize("region_name", list(REGIONS))
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32), levels=st.none() | st.text(max_size=10) | st.sampled_from(
+    ["T1-T12", "L1-L5", "3-5", "OA, AA", "C2-C7", "T12-T1", "13", "1-12"]),
+    kinds=st.none() | st.lists(st.text(max_size=12) | st.sampled_from(
+        ["type I", "type II", "OA", "AA", "rotation", "exhalation"]), max_size=3),
+    direction=st.sampled_from(["findings_to_name", "name_to_findings", "name_to_setup", "x"]))
+def test_generating_never_raises(region_name, seed, levels, kinds, direction):
+    case = generate(region_name, seed, kinds, levels, direction)
+    if isinstance(case, Refusal):
+        assert case.usage and case.message
+    else:
+        assert solve(region_name, case.findings).value == case.diagnosis

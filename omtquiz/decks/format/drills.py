@@ -21,7 +21,7 @@ from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import CARD_ID_RE, did_you_mean
 from omtquiz.decks.model import DrillSpec
 from omtquiz.drills import REGIONS
-from omtquiz.drills.cases import DIRECTIONS, pool
+from omtquiz.drills.cases import DIRECTIONS, check_levels, pool
 from omtquiz.drills.present import REGION_TITLES
 
 DRILL_KEYS = ("id", "region", "kinds", "levels", "direction", "count", "tags", "source",
@@ -66,7 +66,10 @@ def _entry(reader, index: int, item: yn.Node) -> None:
                      f"of {', '.join(DIRECTIONS)}{did_you_mean(direction, DIRECTIONS)}",
                      drill_id)
     count = _count(reader, item, where, drill_id)
-    if region is not None and families:
+    unreadable = check_levels(region, levels) if region is not None else None
+    if unreadable is not None:
+        reader.error(item.values["levels"], f"{where}.{unreadable.message}", drill_id)
+    elif region is not None and families:
         families = _reachable(reader, item, where, region, families, levels, drill_id)
     tags = reader.tags(item, where, drill_id)
     source = reader.source(item, where, "drill", drill_id)
