@@ -317,3 +317,33 @@ def test_grade_and_setup_commands(capsys):
     assert main(["grade", "rib", "--diagnosis",
                  '{"ribs": "6-8", "side": "R", "dysfunction": "exhalation"}', "--answer",
                  "exhaled, key rib 6, serratus anterior and latissimus dorsi"]) == 0
+
+
+def test_the_command_never_raises_whatever_it_is_given(capsys):
+    """Exit 0, 1 or 2 with a message; no traceback, whatever JSON or text comes in."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    texts = st.text(max_size=30) | st.sampled_from(
+        ['{"levels": "T5"}', '{"name": "T5 FRlSl"}', "[]", '{"ribs": [1]}', "null",
+         '{"levels": "AA", "rotation_free": "up"}', '{"name": 5}', "{"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(action=st.sampled_from(["solve", "findings", "setup", "grade", "case"]),
+           region=st.sampled_from(["spine", "cervical", "sacrum", "innominate", "pubic", "rib",
+                                   "knee"]),
+           payload=texts, answer=st.text(max_size=12), seed=st.integers(-5, 2**40))
+    def run(action, region, payload, answer, seed):
+        argv = [action, region]
+        if action in ("solve",):
+            argv += ["--findings", payload]
+        elif action in ("findings", "setup", "grade"):
+            argv += ["--diagnosis", payload]
+        if action == "grade":
+            argv += ["--answer", answer]
+        if action == "case":
+            argv += ["--seed", str(seed), "--levels", answer or "T1-T12"]
+        assert main([*argv, "--json"]) in (0, 1, 2)
+        capsys.readouterr()
+
+    run()
