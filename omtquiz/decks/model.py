@@ -105,7 +105,7 @@ class DrillSpec:
     families: tuple[str, ...]
     levels: str | None = None
     direction: str = "findings_to_name"
-    count: int = 20  # cases per family in an Anki export
+    count: int = 20  # cases in an Anki export
 
 
 class Card(NamedTuple):

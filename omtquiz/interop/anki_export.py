@@ -321,24 +321,26 @@ class _NoteBuilder:
         return f"<ol>{items}</ol>", answer
 
     def drill_notes(self, deck: Deck, card: Card) -> list[tuple[str, list[str]]]:
-        """A drill as up to `count` different cases per kind, each a basic note with the rules
-        on the back. Cases come from fixed seeds and each note's GUID from its dysfunction, so
-        every export makes the same notes and a re-import updates them in place."""
+        """A drill as up to `count` different cases, taken from its kinds in turn, each a basic
+        note with the rules on the back. Cases come from fixed seeds and each note's GUID from
+        its kind and dysfunction, so every export makes the same notes and a re-import updates
+        them in place."""
         notes = []
-        for ord_ in card.ords():
-            seen: set[str] = set()
-            for n in range(card.drill.count * 10):
-                if len(seen) >= card.drill.count:
-                    break
-                seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n)
-                name = drill_case(card, ord_, seed).diagnosis["name"]
-                if name in seen:  # small kinds (two forward torsions) run out of new cases
-                    continue
-                seen.add(name)
-                rendered = render_item(card, ord_, seed=seed)
-                guid = genanki.guid_for(deck.id, card.id, ord_, name)
-                notes.append((guid, [rendered.question, rendered.answer, rendered.explanation,
-                                     "", self.source(deck, card)]))
+        seen: set[tuple[int, str]] = set()
+        ords = card.ords()
+        for n in range(card.drill.count * 10):
+            if len(seen) >= card.drill.count:
+                break
+            ord_ = ords[n % len(ords)]
+            seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n // len(ords))
+            name = drill_case(card, ord_, seed).diagnosis["name"]
+            if (ord_, name) in seen:  # small kinds (two forward torsions) run out of new cases
+                continue
+            seen.add((ord_, name))
+            rendered = render_item(card, ord_, seed=seed)
+            guid = genanki.guid_for(deck.id, card.id, ord_, name)
+            notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
+                                 self.source(deck, card)]))
         return notes
 
     def fields(self, deck: Deck, card: Card) -> list[str] | None:

@@ -6,7 +6,7 @@
         kinds: [type II]         # rule families (default: all of the region's)
         levels: T1-T12           # optional: a range (spine, rib) or a list of levels (cervical)
         direction: findings_to_name   # or name_to_findings, name_to_setup
-        count: 20                # cases per family in an Anki export
+        count: 20                # cases in an Anki export
         source: fryette
 
 A drill is a card of type "drill" whose items are its families, so FSRS schedules the skill and
