@@ -52,10 +52,16 @@ def finding_lines(found: Mapping) -> list[str]:
             for key, value in found.items() if value is not None]
 
 
+def asked_name(case: Case) -> str:
+    """The diagnosis as a question states it: an exhaled rib's muscle is what a set-up asks."""
+    name, muscle = case.diagnosis["name"], case.diagnosis.get("met_muscle")
+    return name.removesuffix(f", {muscle}") if muscle else name
+
+
 def question_lines(case: Case) -> list[str]:
     if case.direction == "findings_to_name":
         return [*finding_lines(case.findings), QUESTIONS[case.direction]]
-    return [f"Diagnosis: {case.diagnosis['name']}", QUESTIONS[case.direction]]
+    return [f"Diagnosis: {asked_name(case)}", QUESTIONS[case.direction]]
 
 
 def answer_lines(case: Case) -> list[str]:

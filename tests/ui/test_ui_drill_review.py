@@ -157,3 +157,32 @@ def test_the_button_checks_the_typed_answer(qtbot, window):
     review.drill_panel.answer_edit.setText(review._case.diagnosis["name"])
     qtbot.mouseClick(review.show_button, Qt.MouseButton.LeftButton)
     assert review.revealed and review._marks.correct
+
+
+SETUP = """\
+deck: setup
+title: Set-ups
+sources: [{id: s, citation: A real book}]
+drills:
+  - {id: ribs, region: rib, kinds: [exhalation], direction: name_to_setup, source: s}
+"""
+
+
+def test_a_name_to_setup_drill_keeps_its_question_when_revealed(qtbot, qapp, tmp_path,
+                                                                data_dir, monkeypatch):
+    context, win = open_app(qtbot, qapp, tmp_path, data_dir, monkeypatch, SETUP)
+    try:
+        review = open_review(qtbot, win, "setup")
+        assert not review.drill_panel.diagram.isVisible()
+        assert not review.drill_panel.answer_edit.isVisible()
+        name = review._case.diagnosis["name"]
+        muscle = review._case.diagnosis["met_muscle"]
+        assert name.removesuffix(f", {muscle}") in review.view.toPlainText()
+        assert muscle not in review.view.toPlainText()  # the muscle is what the drill asks
+        assert "Show answer" in review.show_button.text()
+        qtbot.mouseClick(review.show_button, Qt.MouseButton.LeftButton)
+        shown = review.view.toPlainText()
+        assert muscle in shown and "Position:" in shown and review._case.setup["effort"][:20] \
+            in shown
+    finally:
+        context.store.close()

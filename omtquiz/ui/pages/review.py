@@ -258,7 +258,8 @@ class ReviewPage(QWidget):
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
         body = self._rendered.question + "<hr>" + self._rendered.answer
-        if self._case is not None:  # the findings stay on screen in the diagram above
+        if self._case is not None and self._case.direction == "findings_to_name":
+            # the findings stay on screen in the diagram above; the name is the answer
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
         if card.type == CardType.CLOZE:
             body = self._rendered.answer
