@@ -3,7 +3,9 @@
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
 (ord n-1 for cN, as Anki numbers them), an occlusion card one per shape or group of shapes (in
-the order they are first listed). Progress hangs on (deck id, card id, ord), never on text.
+the order they are first listed), a map (point) card two, and a drill (from a deck's `drills:`)
+one per rule family it covers, so the scheduler schedules the skill and each review draws a
+fresh case. Progress hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
@@ -134,6 +136,17 @@ class Shape:
         return tuple(zip(self.coords[0::2], self.coords[1::2], strict=True))
 
 
+@dataclass(frozen=True, slots=True)
+class DrillSpec:
+    """A `drills:` entry: which region, which rule families (one item each), which direction."""
+
+    region: str
+    families: tuple[str, ...]
+    levels: str | None = None
+    direction: str = "findings_to_name"
+    count: int = 20  # cases in an Anki export
+
+
 class Card(NamedTuple):
     """One card as its author wrote it.
 
@@ -188,6 +201,7 @@ class Card(NamedTuple):
         if not 0 <= ord_ < len(groups):
             return ""
         return ", ".join(dict.fromkeys(self.shapes[i].label for i in groups[ord_]))
+    drill: DrillSpec | None = None  # type "drill" only
 
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
@@ -198,6 +212,8 @@ class Card(NamedTuple):
         return CARD_TYPE_INFO.get(self.type) or CARD_TYPE_INFO[CardType.BASIC]
 
     def ords(self) -> tuple[int, ...]:
+        if self.drill is not None:  # one item per rule family
+            return tuple(range(len(self.drill.families)))
         sides = self.info.sides
         if self.type == CardType.OCCLUSION:
             return tuple(range(len(self.occlusion_groups())))

@@ -100,3 +100,15 @@ def test_what_is_this_shows_a_marker_and_no_click_is_taken(qtbot, review):
     qtbot.keyClick(page, Qt.Key.Key_Space)
     assert "AT9" in page.view.toPlainText() and "Just above the umbilicus" in \
         page.view.toPlainText()
+
+
+def test_arrow_keys_still_move_the_caret_in_a_text_box_on_the_page(qtbot, review):
+    win, page = review("click")
+    edit = page.drill_panel.answer_edit
+    page.drill_panel.show()
+    edit.show()
+    edit.setFocus()
+    qtbot.keyClicks(edit, "abc")
+    qtbot.keyClick(edit, Qt.Key.Key_Left)
+    assert edit.cursorPosition() == 2
+    assert page.picture.cursor is None

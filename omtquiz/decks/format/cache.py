@@ -17,7 +17,8 @@ from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.model import DeckFile
 from omtquiz.gcpause import gc_paused
 
-_FORMAT = f"omtquiz-{__version__}-5"  # -3: ~ and null read as empty; -4: Card.accept; -5: shapes
+# -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: shapes and spots
+_FORMAT = f"omtquiz-{__version__}-6"
 
 
 class ParseCache:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from omtquiz.decks.format import facts
+from omtquiz.decks.format import drills, facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
@@ -40,7 +40,7 @@ FORMAT_VERSION = 1
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
-             "records", "generate")
+             "records", "generate", "drills")
 SOURCE_KEYS = ("id", "citation", "url")
 COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept")
 TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
@@ -328,8 +328,9 @@ class _Reader:
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
         facts.expand(self, top, sources)
+        drills.expand(self, top)
         if cards_node is None:
-            if "generate" not in top.keys:  # a deck of generated cards needs no cards: list
+            if not {"generate", "drills"} & set(top.keys):  # generated cards need no cards:
                 self.error(top, "deck: missing 'cards' (a list of cards)")
         elif not isinstance(cards_node, yn.Seq):
             self.error(cards_node, f"cards: expected a list, found {yn.kind_of(cards_node)}")
