@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -252,26 +252,4 @@ class OcclusionView(QWidget):
             fill.setAlpha(40)
             painter.setPen(QPen(QColor(colors["highlight"]), 2.5, Qt.PenStyle.DashLine))
             painter.setBrush(fill)
-        painter.drawPath(path)
-        if mask.role == REVEALED:
-            self._paint_label(painter, mask.shape.label, path.boundingRect(), target, colors)
-
-    def _paint_label(self, painter: QPainter, label: str, box: QRectF, target: QRectF,
-                     colors: dict[str, str]) -> None:
-        """The label on a rounded chip just below the shape (above it near the bottom edge)."""
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        width = metrics.horizontalAdvance(label) + 14
-        height = metrics.height() + 6
-        x = min(max(box.center().x() - width / 2, target.left()), target.right() - width)
-        y = box.bottom() + 4
-        if y + height > target.bottom():
-            y = box.top() - height - 4
-        chip = QRectF(x, max(y, target.top()), width, height)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(colors["highlight"]))
-        painter.drawRoundedRect(chip, height / 2, height / 2)
-        painter.setPen(QColor("#ffffff"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawPath(path)  # a revealed shape is outlined; its name is in the text above
