@@ -78,7 +78,7 @@ def cloze_source(text: str, ord_: int, *, reveal: bool) -> str:
     wanted = ord_ + 1
 
     def sub(match) -> str:
-        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
+        number, body, hint = match.number, match.group(2), match.group(3)
         if number != wanted:
             return body
         if reveal:

@@ -45,7 +45,7 @@ class Question:
 
 def _cloze_answer(card: Card, ord_: int) -> str:
     for match in CLOZE_RE.finditer(card.text):
-        if int(match.group(1)) == ord_ + 1:
+        if match.number == ord_ + 1:
             return plain(match.group(2))
     return ""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from omtquiz.decks import cloze
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path, find_deck_files
@@ -30,6 +31,9 @@ INTERNAL_ERROR = "internal error while reading this deck"
 __all__ = ["MAX_BYTES", "display_path", "find_deck_files", "load_deck_file", "load_library"]
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
+# A field longer than this is not a flash card; the cap also bounds the work every later step
+# (Markdown, sanitising, cloze scanning, lint) does per field.
+MAX_FIELD_CHARS = 100_000
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
@@ -68,6 +72,7 @@ class _Reader:
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+        self.budget = yn.Budget()
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -98,6 +103,10 @@ class _Reader:
                 if required:
                     self.error(node, f"{where}.{key}: is empty", card_id)
                 return None
+            if len(node.value) > MAX_FIELD_CHARS:
+                self.error(node, f"{where}.{key}: is {len(node.value):,} characters; a field "
+                           f"holds at most {MAX_FIELD_CHARS:,}", card_id)
+                return None
             return node.value
         self.error(node, f"{where}.{key}: expected text, found {yn.kind_of(node)}", card_id)
         return None
@@ -112,7 +121,10 @@ class _Reader:
             return []
         out = []
         for i, item in enumerate(node.items):
-            if isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
+            if isinstance(item, yn.Scalar) and len(item.value) > MAX_FIELD_CHARS:
+                self.error(item, f"{where}.{key}[{i}]: is {len(item.value):,} characters; a "
+                           f"field holds at most {MAX_FIELD_CHARS:,}", card_id)
+            elif isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
                 out.append((item.value, item))
             else:
                 self.error(item, f"{where}.{key}[{i}]: expected text, found {yn.kind_of(item)}",
@@ -204,6 +216,9 @@ class _Reader:
                            "deletion such as {{c1::answer}}", card_id)
             elif facts.has_c0(kwargs["text"]):
                 self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
+            elif (wrong := cloze.out_of_range(kwargs["text"])) is not None:
+                self.error(node.values["text"], f"{where}.text: {facts.range_message(wrong)}",
+                           card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
         if self._error_count() == errors_before and card_id is not None:
@@ -393,7 +408,8 @@ def _yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 def _compose(text: str, reader: _Reader) -> Deck | None:
-    composer = yn.Composer(yn.events(text))
+    reader.budget.spend(len(text), 1, 1, "the file's own text")
+    composer = yn.Composer(yn.events(text), reader.budget)
     composer.next_event()  # StreamStart
     start = composer.next_event()
     if isinstance(start, yn.StreamEndEvent):

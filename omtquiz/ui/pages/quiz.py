@@ -25,6 +25,7 @@ from omtquiz.ui import theme
 from omtquiz.ui.pages.review import (
     MAX_ANSWER_MS,
     card_document_html,
+    deck_path,
     make_card_view,
     style_card_view,
 )
@@ -347,7 +348,8 @@ class QuizPage(QWidget):
         style_card_view(self.view)
         self.pages.setCurrentIndex(0)
         self.answered = False
-        self.view.setHtml(card_document_html(question.prompt_html))
+        self.view.show_html(card_document_html(question.prompt_html),
+                            deck_path(self.context.library, question.item.deck_id))
         self.feedback_label.setText("")
         self.next_button.setEnabled(False)
         self.progress_label.setText(f"{self.index + 1} / {len(self.questions)}")
@@ -391,8 +393,9 @@ class QuizPage(QWidget):
         self.feedback_label.setText(feedback_html(
             correct, "Right." if correct
             else f"Not quite: the right answer is {question.correct_index + 1}, in green."))
-        self.view.setHtml(card_document_html(question.prompt_html,
-                                             explanation=question.explanation_html))
+        self.view.show_html(card_document_html(question.prompt_html,
+                                               explanation=question.explanation_html),
+                            deck_path(self.context.library, question.item.deck_id))
         self.setFocus()
 
     def check_typed(self) -> None:
@@ -414,8 +417,9 @@ class QuizPage(QWidget):
         self.feedback_label.setText(feedback_html(result.correct, verdict))
         answer = (f"<p>Your answer: {result.diff_html}</p>"
                   f"<p>Answer: <b>{html.escape(question.answer)}</b></p>")
-        self.view.setHtml(card_document_html(question.prompt_html + "<hr>" + answer,
-                                             explanation=question.explanation_html))
+        self.view.show_html(card_document_html(question.prompt_html + "<hr>" + answer,
+                                               explanation=question.explanation_html),
+                            deck_path(self.context.library, question.item.deck_id))
 
     def next_question(self) -> None:
         if self.current() is None or not self.answered:

@@ -13,14 +13,15 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from omtquiz.decks.render import render_item
+from omtquiz.decks.resources import web_url
 from omtquiz.scheduling import format_interval
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import CardView
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
@@ -37,16 +38,36 @@ def card_document_html(body: str, *, source: str = "", explanation: str = "") ->
     return "".join(parts)
 
 
-def make_card_view(parent=None) -> QTextBrowser:
-    view = QTextBrowser(parent)
+def make_card_view(parent=None) -> CardView:
+    """The card area: pictures only from the deck on show, links opened only if http(s)."""
+    view = CardView(parent)
     view.setObjectName("cardView")
     view.setAccessibleName("Card")
-    view.setOpenExternalLinks(True)
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return view
 
 
-def style_card_view(view: QTextBrowser) -> None:
+def deck_path(library, deck_id: str) -> str | None:
+    """The file of the deck a card comes from: its folder is where its pictures may be."""
+    deck = library.deck(deck_id)
+    return deck.path if deck is not None else None
+
+
+def source_html(source) -> str:
+    """A card's citation, linked only when its url is one a browser may open (http, https,
+    doi:); any other url (file:, ms-msdt:, javascript:...) is shown as text beside it."""
+    if source is None:
+        return ""
+    citation = html.escape(source.citation)
+    target = web_url(source.url)
+    if target is not None:
+        return f'<a href="{html.escape(target, quote=True)}">{citation}</a>'
+    if source.url:
+        return f"{citation} ({html.escape(source.url)})"
+    return citation
+
+
+def style_card_view(view: CardView) -> None:
     view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
@@ -187,7 +208,8 @@ class ReviewPage(QWidget):
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
-        self.view.setHtml(card_document_html(self._rendered.question))
+        self.view.show_html(card_document_html(self._rendered.question),
+                            deck_path(self.context.library, item.deck_id))
         self._show_flag(item)
         self.timer.start()
 
@@ -212,18 +234,13 @@ class ReviewPage(QWidget):
         item = self.session.current()
         card = self.context.library.card(item)
         deck = self.context.library.deck(item.deck_id)
-        source = deck.source(card.source) if deck else None
-        citation = ""
-        if source is not None:
-            citation = html.escape(source.citation)
-            if source.url:
-                url = html.escape(source.url, quote=True)
-                citation = f'<a href="{url}">{citation}</a>'
+        citation = source_html(deck.source(card.source) if deck else None)
         body = self._rendered.question + "<hr>" + self._rendered.answer
         if card.type == "cloze":
             body = self._rendered.answer
-        self.view.setHtml(card_document_html(body, source=citation,
-                                             explanation=self._rendered.explanation))
+        self.view.show_html(card_document_html(body, source=citation,
+                                               explanation=self._rendered.explanation),
+                            deck.path if deck else None)
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
             self.rate_buttons[int(value)].setText(

@@ -34,7 +34,12 @@ from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.pages.review import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    style_card_view,
+)
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
@@ -434,7 +439,8 @@ class BrowserWindow(QMainWindow):
         rendered = render_item(card, row.item.ord, image_src=image)
         body = rendered.answer if card.type == "cloze" else (
             rendered.question + "<hr>" + rendered.answer)
-        self.preview.setHtml(card_document_html(body, explanation=rendered.explanation))
+        self.preview.show_html(card_document_html(body, explanation=rendered.explanation),
+                               deck_path(self.context.library, card.deck_id))
         self.details_label.setText(self.details(row))
 
     def details(self, row: Row) -> str:

@@ -1,0 +1,205 @@
+"""Decks built to hurt (issue 14): each one ends in diagnostics, fast and in bounded memory.
+
+Every hostile file is generated here and read in a subprocess under an address-space cap and a
+time limit (conftest.run_capped): a regression shows as a killed or out-of-memory run, never as
+a hung suite. The limits are hang detectors, far above what the fixed code needs; on the code
+before issue 14 each of these ran for minutes or died with MemoryError.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import run_capped
+from omtquiz.decks.format.loader import load_deck_file
+
+HEAD = "deck: hostile\ntitle: Hostile\nsources: [{id: s, citation: C}]\n"
+
+# Loads the deck the ways the app does (parse cache cold and warm, as at every start), then
+# lints it, renders every item and exports it: every place that reads card text.
+EVERYWHERE = textwrap.dedent("""
+    import sys, tempfile
+    from pathlib import Path
+    from omtquiz.decks.format.library import load_library
+    from omtquiz.decks.format.lint import lint_library
+    from omtquiz.decks.render import plain, render_item
+    from omtquiz.interop.anki_export import export_apkg
+
+    cache = tempfile.mkdtemp()
+    for _ in range(2):
+        library = load_library([sys.argv[1]], cache_dir=cache)
+    lint = lint_library(library)
+    for deck in library.decks:
+        for card in deck.cards:
+            plain(card.prompt_text)
+            for ord_ in card.ords():
+                render_item(card, ord_)
+    if any(deck.cards for deck in library.decks):
+        export_apkg(library.decks, Path(cache) / "out.apkg")
+    for diagnostic in [*library.diagnostics, *lint]:
+        print(diagnostic)
+    print("cards", sum(len(d.cards) for d in library.decks))
+""")
+
+
+def everywhere(path: Path, **limits) -> list[str]:
+    done = run_capped("-c", EVERYWHERE, str(path), **limits)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.splitlines()
+
+
+def validate(path: Path, **limits):
+    return run_capped("-m", "omtquiz", "validate", "--format", "json", str(path), **limits)
+
+
+def cloze_deck(text: str) -> str:
+    return (HEAD + "cards:\n  - id: c\n    type: cloze\n    source: s\n"
+            f"    text: {json.dumps(text)}\n")
+
+
+# -- 2. cloze parsing is linear --------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "{{c1::" * 3000,  # 18 KB: over two minutes of backtracking before
+    "{{c1::" * 3000 + "}}",
+    "{{c1::a::" * 2000 + "x",
+    "{{c1::" + "::" * 9000,
+], ids=["open", "closed-once", "hints", "colons"])
+def test_cloze_scanning_is_linear(tmp_path, text):
+    path = tmp_path / "cloze.yaml"
+    path.write_text(cloze_deck(text))
+    lines = everywhere(path, seconds=90)
+    assert lines[-1] in ("cards 0", "cards 1")
+
+
+def test_scanner_finds_what_the_old_pattern_found():
+    from omtquiz.decks import cloze
+
+    text = "A {{c1::b}} c {{c2::d::hint}} {{c10::e::f::g}} {{c3::unclosed and {{c1::x}}"
+    found = [(m.group(1), m.group(2), m.group(3), m.start(), m.end())
+             for m in cloze.CLOZE.finditer(text)]
+    assert found == [("1", "b", None, 2, 11), ("2", "d", "hint", 14, 29),
+                     ("10", "e", "f::g", 30, 46), ("3", "unclosed and {{c1", "x", 47, 75)]
+    assert cloze.CLOZE.sub(lambda m: m.group(2), "x {{c1::y}} z") == "x y z"
+    assert cloze.CLOZE.search("no deletion {{c::x}} {{cx::y}}") is None
+
+
+def test_a_field_longer_than_the_cap_is_an_error(tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text(cloze_deck("{{c1::x}} " + "y" * 200_000))
+    result = load_deck_file(path)
+    assert [(d.line, d.column) for d in result.errors] == [(8, 11)]
+    assert "is 200,010 characters; a field holds at most 100,000" in result.errors[0].message
+
+
+# -- 3. expansion is capped by the text it brings ---------------------------------------------
+def test_record_field_of_aliases_to_a_megabyte_is_refused(tmp_path):
+    """9,000 aliases to 1 MB joined by a template: MemoryError at start-up (8.8 GB) before."""
+    path = tmp_path / "amplify.yaml"
+    aliases = ", ".join(["*big"] * 9000)
+    path.write_text(HEAD + f"big: &big \"{'x' * 2**20}\"\nrecords:\n"
+                    f"  - {{id: r, source: s, name: [{aliases}]}}\n"
+                    "generate:\n  - {id: q, front: 'What is {name}?', back: it}\n")
+    lines = everywhere(path, seconds=90, memory_mb=1024)
+    assert any("aliases expand this deck past 64 Mi characters" in line for line in lines)
+    done = validate(path, memory_mb=1024)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_cards_aliasing_a_megabyte_are_refused(tmp_path):
+    """1,000 cards sharing one 1 MB text made a ~1 GB Anki collection from a 14 MB package."""
+    path = tmp_path / "shared.yaml"
+    cards = "".join(f"  - {{id: c{i}, front: q{i}, back: *big, source: s}}\n"
+                    for i in range(1000))
+    path.write_text(HEAD + f"big: &big \"{'x' * 2**20}\"\ncards:\n{cards}")
+    lines = everywhere(path, seconds=90, memory_mb=1024)
+    assert lines[-1] == "cards 0"
+    assert any("aliases expand this deck past" in line for line in lines)
+
+
+def test_a_template_cannot_multiply_a_field_past_the_cap(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(HEAD + f"records:\n  - {{id: r, source: s, name: {'x' * 90_000}}}\n"
+                    "generate:\n  - {id: q, front: '" + "{name}" * 5000 + "', back: it}\n")
+    result = load_deck_file(path)
+    (error,) = result.errors
+    assert error.line == 5
+    assert "makes card 'r--q' with a field of 450,005,000 characters" not in error.message
+    assert "a field holds at most 100,000" in error.message
+
+
+# -- 4. cloze numbers in Anki's range ---------------------------------------------------------
+@pytest.mark.parametrize("number", ["0", "501", "65537", "99999999999999999999", "9" * 5000])
+def test_cloze_numbers_outside_anki_range_are_errors(tmp_path, number):
+    path = tmp_path / "ords.yaml"
+    path.write_text(cloze_deck(f"{{{{c{number}::x}}}} and {{{{c1::y}}}}"))
+    done = validate(path)
+    assert done.returncode == 1, done.stdout
+    report = json.loads(done.stdout)
+    (diagnostic,) = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    assert (diagnostic["line"], diagnostic["column"]) == (8, 11)
+    assert "cloze numbers" in diagnostic["message"]
+    lines = everywhere(path)
+    assert lines[-1] == "cards 0"
+
+
+def test_cloze_500_exports_and_anki_reads_it(tmp_path):
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    from omtquiz.interop.anki_export import export_apkg
+
+    path = tmp_path / "ok.yaml"
+    path.write_text(cloze_deck("{{c500::x}} and {{c1::y}}"))
+    deck = load_deck_file(path).deck
+    assert [c.ords() for c in deck.cards] == [(0, 499)]
+    export_apkg([deck], tmp_path / "out.apkg")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "c.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(tmp_path / "out.apkg")))
+        ords = sorted(col.get_card(cid).ord for cid in col.find_cards(""))
+    finally:
+        col.close()
+    assert ords == [0, 499]
+
+
+# -- 5. near-linear where it was quadratic -----------------------------------------------------
+def test_many_records_with_distractors_from_load_in_bounded_time(tmp_path):
+    """4,000 records took 50 s (every card ranked every other record); 12,000 here."""
+    records = "".join(f"  - {{id: r{i}, name: Name number {i}, what: Thing {i}, source: s}}\n"
+                      for i in range(12_000))
+    path = tmp_path / "records.yaml"
+    path.write_text(HEAD + "records:\n" + records + "generate:\n  - {id: q, type: mcq, "
+                    "question: 'Which is {what}?', answer_from: name, distractors_from: name}\n")
+    done = validate(path, seconds=90)
+    report = json.loads(done.stdout)
+    assert (report["cards"], report["errors"]) == (12_000, 0)
+
+
+def test_generated_choices_come_from_near_neighbours_yet_never_tell(tmp_path):
+    records = "".join(f"  - {{id: r{i}, name: Name {i:04}, source: s}}\n" for i in range(300))
+    path = tmp_path / "records.yaml"
+    path.write_text(HEAD + "records:\n" + records + "generate:\n  - {id: q, type: mcq, "
+                    "question: 'Which is {id}?', answer_from: name, distractors_from: name}\n")
+    deck = load_deck_file(path).deck
+    for card in deck.cards:
+        assert len(card.distractors) == 3 and card.answer not in card.distractors
+    assert len({card.distractors for card in deck.cards}) > 250  # not one set shared by all
+
+
+def test_lint_of_many_mcqs_asking_one_question_is_near_linear(tmp_path):
+    """8,000 mcqs with one question and different answers linted in 25 s; 20,000 here."""
+    import hashlib
+
+    cards = "".join(
+        f"  - {{id: c{i}, type: mcq, question: Which one is it here?, answer: "
+        f"{hashlib.sha1(str(i).encode()).hexdigest()[:12]}, distractors: [x{i}, y{i}], "
+        "source: s}\n" for i in range(20_000))
+    path = tmp_path / "same.yaml"
+    path.write_text(HEAD + "cards:\n" + cards)
+    done = validate(path, seconds=90)
+    report = json.loads(done.stdout)
+    assert (report["cards"], report["errors"]) == (20_000, 0)
