@@ -35,6 +35,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from omtquiz.cli import dirs_from, load_library
+    from omtquiz.cli.validate import printable
     from omtquiz.decks.format.loader import load_library as load_paths
     from omtquiz.interop.anki_export import ExportError, export_apkg
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     print(report.summary())
     return 0
 

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import replace
 
 from omtquiz.decks.model import Severity
+
+# Control characters (C0 but tab, so a newline too: one problem, one line; DEL; C1 such as the
+# CSI that starts a terminal escape) and the bidirectional overrides that make text read in
+# another order than it runs.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as \\xNN or \\uNNNN.
+
+    A card id or text can hold ESC sequences that retitle the window, rewrite earlier lines or
+    hide the rest of the report; echoed raw, `validate` would run them.
+    """
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 def register(sub, add_common) -> None:
@@ -45,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         for diagnostic in diagnostics:
-            print(diagnostic)
+            print(printable(str(diagnostic)))
         if not library.files:
             print("no deck files found", file=sys.stderr)
         print(f"{len(library.files)} file(s), {len(library.decks)} deck(s), {cards} card(s): "

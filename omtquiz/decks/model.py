@@ -167,6 +167,7 @@ class DeckFile:
     path: str
     deck: Deck | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    files: tuple[str, ...] = ()  # resolved paths of the pictures it shows, checked when read
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

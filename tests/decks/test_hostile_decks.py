@@ -203,3 +203,167 @@ def test_lint_of_many_mcqs_asking_one_question_is_near_linear(tmp_path):
     done = validate(path, seconds=90)
     report = json.loads(done.stdout)
     assert (report["cards"], report["errors"]) == (20_000, 0)
+
+
+# -- 1. pictures and links in card HTML: validate names each refused one at its place ---------
+def test_validate_reports_refused_pictures_and_links_at_their_place(tmp_path):
+    (tmp_path / "ok.png").write_bytes(b"png")
+    path = tmp_path / "refs.yaml"
+    path.write_text(HEAD + "cards:\n"
+                    "  - id: a\n    source: s\n"
+                    '    front: "See <img src=\\"/dev/zero\\"> and ![x](../../etc/passwd)"\n'
+                    "    back: |\n      Fine ![ok](ok.png), [web](https://example.org/a),\n"
+                    "      not [share](//host/share/x) or [here](notes.html)\n"
+                    "  - {id: b, front: '<img src=\"\\\\\\\\host\\\\share\\\\x.png\">', back: b, "
+                    "source: s}\n")
+    done = validate(path)
+    report = json.loads(done.stdout)
+    found = [(d["line"], d["column"], d["message"]) for d in report["diagnostics"]]
+    assert [(line, column) for line, column, _ in found] == [
+        (7, 28), (7, 50), (10, 19), (10, 45), (11, 31)], found
+    messages = [m for _, _, m in found]
+    assert "cards[0].front: image '/dev/zero' is refused: an absolute" in messages[0]
+    assert "image '../../etc/passwd' is refused: outside the deck's folder" in messages[1]
+    assert "link '//host/share/x' is not an http(s) or doi: address" in messages[2]
+    assert "link 'notes.html' is not an http(s)" in messages[3]
+    assert "share\\\\x.png' is refused: an absolute or Windows path" in messages[4]
+    assert done.returncode == 1 and report["cards"] == 0
+
+
+def test_pictures_are_regular_files_under_the_cap(tmp_path):
+    from omtquiz.decks import resources
+
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    (tmp_path / "big.png").write_bytes(b"\0" * (resources.MAX_IMAGE_BYTES + 1))
+    (tmp_path / "pictures").mkdir()
+    path = tmp_path / "pics.yaml"
+    path.write_text(HEAD + "cards:\n"
+                    "  - {id: a, front: q, back: a, source: s, image: zero.png}\n"
+                    "  - {id: b, front: q, back: a, source: s, image: big.png}\n"
+                    "  - {id: c, front: q, back: a, source: s, image: pictures}\n"
+                    "  - {id: d, front: '![x](zero.png)', back: a, source: s}\n")
+    messages = [d.message for d in load_deck_file(path).errors]
+    assert messages == [
+        "cards[0].image: 'zero.png' is outside the deck's folder and assets/",
+        "cards[1].image: file 'big.png' refused: larger than 8 MiB",
+        "cards[2].image: file 'pictures' refused: not a regular file",
+        "cards[3].front: image 'zero.png' is refused: outside the deck's folder and assets/",
+    ]
+
+
+# -- 6. source links: only the web -------------------------------------------------------------
+@pytest.mark.parametrize("url", ["ms-msdt:/id PCWDiagnostic /skip force", "file:///etc/passwd",
+                                 "javascript:alert(1)", "\\\\host\\share", "https://", "ftp://x/y",
+                                 "https://exa mple.org"])
+def test_a_source_url_that_is_not_the_web_is_an_error(tmp_path, url):
+    from omtquiz.decks.resources import web_url
+
+    path = tmp_path / "src.yaml"
+    path.write_text("deck: d\ntitle: T\nsources:\n  - id: s\n    citation: C\n"
+                    f"    url: {json.dumps(url)}\ncards:\n  - {{id: a, front: q, back: a, "
+                    "source: s}\n")
+    result = load_deck_file(path)
+    (error,) = result.errors
+    assert (error.line, error.column) == (6, 10)
+    assert "is not an http(s) or doi: address; it is shown as text and never opened" in \
+        error.message
+    assert web_url(url) is None
+    assert [c.id for c in result.deck.cards] == ["a"]  # the card still studies
+
+
+def test_web_and_doi_urls_are_links():
+    from omtquiz.decks.resources import web_url
+
+    assert web_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    assert web_url(" HTTP://example.org ") == "HTTP://example.org"
+    assert web_url("doi:10.7556/jaoa.2018.112") == "https://doi.org/10.7556/jaoa.2018.112"
+
+
+def test_export_links_only_web_sources(tmp_path):
+    import zipfile
+
+    from omtquiz.interop.anki_export import export_apkg
+
+    path = tmp_path / "src.yaml"
+    path.write_text("deck: d\ntitle: T\nsources:\n"
+                    "  - {id: s, citation: Bad, url: 'ms-msdt:/id PCWDiagnostic'}\n"
+                    "  - {id: t, citation: Good, url: 'doi:10.1/x'}\ncards:\n"
+                    "  - {id: a, front: q, back: a, source: s}\n"
+                    "  - {id: b, front: q2, back: b, source: t}\n")
+    export_apkg([load_deck_file(path).deck], tmp_path / "out.apkg")
+    with zipfile.ZipFile(tmp_path / "out.apkg") as archive:
+        collection = archive.read("collection.anki2")
+    assert b'href="ms-msdt' not in collection
+    assert b'href="https://doi.org/10.1/x"' in collection
+
+
+# -- 18. the parse cache, blank fronts, terminal escapes ---------------------------------------
+def test_a_picture_swapped_for_a_symlink_after_caching_is_never_packed(tmp_path):
+    import zipfile
+
+    from omtquiz.decks.format.library import load_library
+    from omtquiz.interop.anki_export import export_apkg
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET-PASSWD-LINE")
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    picture = folder / "pic.png"
+    picture.write_bytes(b"\x89PNG fine")
+    (folder / "d.yaml").write_text(HEAD + "cards:\n"
+                                   "  - {id: a, front: q, back: a, source: s, image: pic.png}\n"
+                                   "  - {id: b, front: 'See ![x](pic.png)', back: b, source: s}\n")
+    cache = tmp_path / "cache"
+    first = load_library([folder], cache_dir=cache)
+    assert [len(d.cards) for d in first.decks] == [2]
+    picture.unlink()
+    picture.symlink_to(secret)  # the deck file is unchanged, as after a `git pull`
+    again = load_library([folder], cache_dir=cache)
+    assert [len(d.cards) for d in again.decks] == [0]
+    assert all("outside the deck's folder" in d.message for d in again.diagnostics)
+    # An export of the deck loaded before the swap re-checks the picture as it packs it.
+    report = export_apkg(first.decks, tmp_path / "out.apkg")
+    with zipfile.ZipFile(tmp_path / "out.apkg") as archive:
+        packed = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"SECRET-PASSWD-LINE" not in packed
+    assert len(report.warnings) == 2 and all("outside the deck" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("front", ["<script>alert(1)</script>", "<style>p{}</style>",
+                                   "<!-- nothing -->", "***", "<iframe src=x></iframe>"])
+def test_a_front_that_sanitises_to_nothing_is_an_error(tmp_path, front):
+    path = tmp_path / "blank.yaml"
+    path.write_text(HEAD + f"cards:\n  - {{id: a, front: {json.dumps(front)}, back: b, "
+                    "source: s}\n  - {id: b, front: '![x](p.png) <b>ok</b>', back: b, "
+                    "source: s}\n")
+    (tmp_path / "p.png").write_bytes(b"png")
+    result = load_deck_file(path)
+    (error,) = result.errors
+    assert error.card_id == "a" and "shows nothing once its HTML is made safe" in error.message
+    assert [c.id for c in result.deck.cards] == ["b"]
+
+
+def test_export_warns_of_notes_anki_would_make_no_card_of(tmp_path):
+    from omtquiz.decks.model import Card, Deck
+    from omtquiz.interop.anki_export import export_apkg
+
+    cards = (Card("d", "blank", "basic", front="<script>x</script>", back="b"),
+             Card("d", "rev", "reverse", front="f", back="<style>x</style>"),
+             Card("d", "fine", "basic", front="f", back="b"))
+    deck = Deck("d", "T", str(tmp_path / "d.yaml"), cards)
+    report = export_apkg([deck], tmp_path / "out.apkg")
+    assert (report.notes, report.cards) == (1, 1)
+    assert [w.split(":")[0] for w in report.warnings] == ["d/blank", "d/rev"]
+    assert all("shows nothing" in w for w in report.warnings)
+
+
+def test_validate_escapes_terminal_sequences(tmp_path):
+    path = tmp_path / "esc.yaml"
+    evil = "a\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+    path.write_text(HEAD + f"cards:\n  - {{id: {json.dumps(evil)}, front: q, back: a, "
+                    f"source: s}}\n  - {{id: {json.dumps(evil)}, front: q2, back: b, "
+                    "source: s}\n", encoding="utf-8")
+    done = run_capped("-m", "omtquiz", "validate", str(path))
+    assert done.returncode == 1
+    assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u202e")
+    assert "duplicate card id 'a\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e'" in done.stdout

@@ -8,6 +8,7 @@ fixes a typo.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from omtquiz.decks import cloze
+from omtquiz.decks import cloze, resources
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path, find_deck_files
@@ -24,7 +25,6 @@ from omtquiz.decks.format.library import load_library
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
-from omtquiz.profile import assets_dir
 
 INTERNAL_ERROR = "internal error while reading this deck"
 # find_deck_files and load_library live beside the loader and are part of its interface.
@@ -73,6 +73,10 @@ class _Reader:
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
         self.budget = yn.Budget()
+        self.roots = resources.roots_of(path)
+        self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
+        self.file_text = ""  # the file's text, to place problems found inside a field
+        self.starts: list[int] | None = None
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -210,6 +214,11 @@ class _Reader:
         image = self.text(node, "image", where, required=False, card_id=card_id)
         if image is not None:
             kwargs["image"] = self.image(image, node.values["image"], where, card_id)
+        for key in (*required, "explanation", "extra"):
+            if kwargs.get(key):
+                self.html_refs(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+                if key in required:
+                    self.blank_side(kwargs[key], node.values[key], f"{where}.{key}", card_id)
         if card_type == "cloze" and kwargs.get("text"):
             if not CLOZE_RE.search(kwargs["text"]):
                 self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
@@ -237,24 +246,67 @@ class _Reader:
             else:
                 seen.add(folded)
                 distractors.append(value)
+                self.html_refs(value, item, f"{where}.distractors", card_id)
         kwargs["distractors"] = tuple(distractors)
         kwargs["_node"] = node
 
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:
             target = (self.folder / value).resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
             self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
             return None
-        roots = (self.folder, assets_dir().resolve())
-        if not any(target.is_relative_to(root) for root in roots):
+        if not any(target.is_relative_to(root) for root in self.roots):
             self.error(node, f"{where}.image: '{value}' is outside the deck's folder and assets/",
                        card_id)
-        elif not target.is_file():
-            self.error(node, f"{where}.image: file '{value}' not found", card_id)
-        else:
-            return str(target)
-        return None
+            return None
+        try:
+            resources.check_file(target, self.roots)
+        except resources.Refused as exc:
+            message = "not found" if str(exc) == "not found" else f"refused: {exc}"
+            self.error(node, f"{where}.image: file '{value}' {message}", card_id)
+            return None
+        self.files.append(str(target))
+        return str(target)
+
+    def html_refs(self, text: str, node: yn.Node, where: str,
+                  card_id: str | None = None) -> None:
+        """Report every picture or link in `text` the app would refuse, at its own place."""
+        if "<" not in text and "]" not in text:
+            return  # no HTML tag and no Markdown link or image: nothing to resolve
+        from omtquiz.decks.render import markdown
+
+        for attribute, value in resources.references(markdown(text)):
+            problem = resources.problem_with(attribute, value, self.folder, self.roots)
+            if problem is not None:
+                line, column = self.place_of(value, node, len(text))
+                self.report(line, column, f"{where}: {problem}", card_id=card_id)
+            elif attribute == "src":
+                self.files.append(str(resources.local_path(value, self.folder, self.roots)))
+
+    def place_of(self, needle: str, node: yn.Node, extent: int) -> tuple[int, int]:
+        """Line and column of `needle` within the node's text in the file, else the node's."""
+        if self.starts is None:
+            self.starts = [0, *(i + 1 for i, ch in enumerate(self.file_text) if ch == "\n")]
+        if node.line > len(self.starts):
+            return node.line, node.column
+        begin = self.starts[node.line - 1] + node.column - 1
+        found = self.file_text.find(needle, begin, begin + 2 * extent + 200) if needle else -1
+        if found < 0:
+            return node.line, node.column
+        line = bisect.bisect_right(self.starts, found)
+        return line, found - self.starts[line - 1] + 1
+
+    def blank_side(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
+        """An error for a side that shows nothing once made safe (Anki would make no card)."""
+        if not ("<" in text or "&" in text or "]:" in text or not any(c.isalnum() for c in text)):
+            return
+        from omtquiz.decks.render import markdown, plain
+
+        if not plain(text) and "<img" not in markdown(text):
+            self.error(node, f"{where}: shows nothing once its HTML is made safe (scripts, "
+                       "styles, comments and unknown tags are removed); write text a student "
+                       "can read", card_id)
 
     def _error_count(self) -> int:
         return sum(1 for d in self.diagnostics if d.is_error)
@@ -277,6 +329,11 @@ class _Reader:
             source_id = self.text(item, "id", where, required=True)
             citation = self.text(item, "citation", where, required=True)
             url = self.text(item, "url", where, required=False)
+            if url is not None and resources.web_url(url) is None:
+                self.error(item.values["url"], f"{where}.url: '{url[:200]}' is not an http(s) "
+                           "or doi: address; it is shown as text and never opened")
+            if citation is not None:
+                self.html_refs(citation, item.values["citation"], f"{where}.citation")
             if source_id is None or citation is None:
                 continue
             if source_id in found:
@@ -299,6 +356,8 @@ class _Reader:
         title = self.text(top, "title", where, required=True)
         parent = self.text(top, "parent", where, required=False)
         description = self.text(top, "description", where, required=False) or ""
+        if description:
+            self.html_refs(description, top.values["description"], "description")
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
         facts.expand(self, top, sources)
@@ -408,6 +467,7 @@ def _yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 def _compose(text: str, reader: _Reader) -> Deck | None:
+    reader.file_text = text
     reader.budget.spend(len(text), 1, 1, "the file's own text")
     composer = yn.Composer(yn.events(text), reader.budget)
     composer.next_event()  # StreamStart
@@ -502,5 +562,5 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
                 reader.shown, 1, 1, Severity.ERROR,
                 f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this file)"))
     ordered = tuple(sorted(reader.diagnostics, key=lambda d: (d.line, d.column)))
-    return DeckFile(str(path), deck, ordered)
+    return DeckFile(str(path), deck, ordered, tuple(dict.fromkeys(reader.files)))
 
