@@ -33,7 +33,7 @@ from urllib.parse import unquote
 
 import genanki
 
-from omtquiz.decks import resources
+from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
@@ -257,7 +257,7 @@ class _Media:
         path = path.resolve()
         name = self._names.get(path)
         if name is None:
-            digest = hashlib.sha256(resources.read_file(path, roots)).hexdigest()[:24]
+            digest = hashlib.sha256(resolver.read_file(path, roots)).hexdigest()[:24]
             suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", path.suffix.lower()) \
                 else ""
             name = self._names[path] = f"{MEDIA_PREFIX}{digest}{suffix}"
@@ -286,7 +286,7 @@ class _NoteBuilder:
     def _local_images(self, deck: Deck, card: Card, fragment: str) -> str:
         if "<img" not in fragment:
             return fragment
-        roots = resources.roots_of(deck.path)
+        roots = resolver.roots_of(deck.path)
 
         def pack(match: re.Match[str]) -> str:
             src = _SRC_RE.search(match.group(0))
@@ -295,8 +295,8 @@ class _NoteBuilder:
                 return ""
             ref = unquote(html.unescape(src.group(1)))
             try:
-                name = self.media.add(resources.local_path(ref, roots[0], roots), roots)
-            except resources.Refused as exc:
+                name = self.media.add(resolver.local_path(ref, roots[0], roots), roots)
+            except resolver.Refused as exc:
                 self.warn(deck, card, f"image '{ref}' left out: {exc} (only files beside the "
                           "deck or in assets/)")
                 return ""
@@ -308,8 +308,8 @@ class _NoteBuilder:
         if not card.image:
             return ""
         try:
-            name = self.media.add(Path(card.image), resources.roots_of(deck.path))
-        except resources.Refused as exc:
+            name = self.media.add(Path(card.image), resolver.roots_of(deck.path))
+        except resolver.Refused as exc:
             self.warn(deck, card, f"image '{card.image}' {exc}; exported without it")
             return ""
         return sanitize(f'<img src="{html.escape(name, quote=True)}" alt="">')
@@ -321,7 +321,7 @@ class _NoteBuilder:
             text = ""
             if source is not None:
                 text = markdown(source.citation)
-                target = resources.web_url(source.url)
+                target = resolver.web_url(source.url)
                 if target is not None:  # any other url is no link: Anki would open it too
                     url = html.escape(target, quote=True)
                     text = sanitize(text + f' <a href="{url}">{html.escape(source.url)}</a>')
@@ -706,8 +706,8 @@ def _zip(out: Path, db_path: Path, media: _Media) -> None:
             for index, name in enumerate(names):
                 path, roots = media.files[name]
                 try:  # read once more through the resolver: never what a swap put there since
-                    data = resources.read_file(path, roots)
-                except resources.Refused:
+                    data = resolver.read_file(path, roots)
+                except resolver.Refused:
                     data = b""
                 archive.writestr(str(index), data, compress_type=zipfile.ZIP_STORED)
         os.replace(part, out)

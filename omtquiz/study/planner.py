@@ -24,9 +24,11 @@ from datetime import date, timedelta
 
 from omtquiz.clock import Clock, SystemClock, day_start, study_day
 from omtquiz.decks.model import Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import Settings, retrievability
-from omtquiz.study.session import Scope, new_introduced_today
+from omtquiz.study.queue import new_introduced_today
+from omtquiz.study.scope import Scope
 
 DEFAULT_MARGIN_DAYS = 7
 HEAVY_NEW_PER_DAY = 100  # beyond this a plan works on paper, not for a person

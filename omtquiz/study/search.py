@@ -26,7 +26,7 @@ from fnmatch import fnmatchcase
 
 from omtquiz.clock import day_bounds
 from omtquiz.decks.model import CLOZE_RE, Card, Item, Library
-from omtquiz.progress.store import ItemRecord
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, SchedulerSettings, Settings, State, retrievability
 
 IS_VALUES = ("due", "new", "learn", "review", "suspended", "buried", "leech", "flagged")

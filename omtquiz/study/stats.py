@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.decks.model import Card, Deck, Item, Library
-from omtquiz.progress.store import Store, time_key
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import time_key
 from omtquiz.scheduling import Rating, Settings, State, retrievability
 from omtquiz.study.search import item_question
 

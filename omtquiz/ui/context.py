@@ -14,7 +14,10 @@ from omtquiz.clock import Clock, SystemClock
 from omtquiz.decks.model import Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
-from omtquiz.study import session as study
+from omtquiz.study.queue import deck_counts
+from omtquiz.study.recording import record_exam, record_quiz_answer
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import StudySession, next_due, reviewed_today
 
 
 @dataclass
@@ -43,11 +46,11 @@ class AppContext:
     # -- quizzes ---------------------------------------------------------------------------
     def record_quiz(self, item, correct: bool, duration_ms: int, mode: str) -> None:
         """A quiz answer goes to the progress store like a review (see session's rule)."""
-        study.record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+        record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
 
-    def missed_session(self, items) -> study.StudySession:
+    def missed_session(self, items) -> StudySession:
         """A review of exactly these items, due or not: the exam's missed questions."""
-        return study.StudySession(self.store, self.library, study.Scope.of_items(items),
+        return StudySession(self.store, self.library, Scope.of_items(items),
                                   clock=self.clock, include_not_due=True)
 
     # -- scopes ----------------------------------------------------------------------------
@@ -65,12 +68,12 @@ class AppContext:
     def scope_items(self, scope: tuple):
         return study_scope(scope).items(self.library)
 
-    def new_session(self, scope: tuple) -> study.StudySession:
-        return study.StudySession(self.store, self.library, study_scope(scope), clock=self.clock)
+    def new_session(self, scope: tuple) -> StudySession:
+        return StudySession(self.store, self.library, study_scope(scope), clock=self.clock)
 
     # -- the deck list ---------------------------------------------------------------------
     def deck_rows(self):
-        counts = study.deck_counts(self.store, self.library, clock=self.clock)
+        counts = deck_counts(self.store, self.library, clock=self.clock)
         rows = []
         problems: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}
@@ -99,7 +102,7 @@ class AppContext:
     def next_due_text(self, session=None) -> str:
         when = session.next_due() if session is not None else None
         if when is None:
-            when = study.next_due(self.store, self.library, clock=self.clock)
+            when = next_due(self.store, self.library, clock=self.clock)
         if when is None:
             return "Nothing else is scheduled yet."
         wait = when - self.clock.now()
@@ -112,7 +115,7 @@ class AppContext:
         return f"The next card is due in {wait.days} days."
 
     def today_text(self) -> str:
-        done = study.reviewed_today(self.store, clock=self.clock)
+        done = reviewed_today(self.store, clock=self.clock)
         return f"Today: {done} answer{'s' if done != 1 else ''}"
 
     # -- quiz, exam and preferences screens (added for them; owned by that part of issue 5) --
@@ -123,7 +126,7 @@ class AppContext:
         with self.store.batch():
             for index in sorted(exam.answers):
                 answer = exam.answers[index]
-                study.record_quiz_answer(self.store, answer.question.item, answer.correct,
+                record_quiz_answer(self.store, answer.question.item, answer.correct,
                                          answer.duration_ms, "exam", self.clock, settings)
             self.record_exam_result(exam, scope, started_at)
 
@@ -134,7 +137,7 @@ class AppContext:
              "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}
             for q, a in ((q, exam.answers.get(i)) for i, q in enumerate(exam.questions))
         ]
-        study.record_exam(self.store, scope=study_scope(scope), started_at=started_at,
+        record_exam(self.store, scope=study_scope(scope), started_at=started_at,
                           finished_at=self.clock.now(), total=exam.total,
                           correct=exam.correct, time_limit_s=exam.time_limit_s, detail=detail)
 
@@ -157,13 +160,13 @@ class AppContext:
         return index.update([self.store.get(item) for item in items], self.clock.now(),
                             self.settings)
 
-    def card_actions(self) -> study.StudySession:
+    def card_actions(self) -> StudySession:
         """A session of no items: its suspend, unsuspend, bury, flag and reset act on any item
         they are given, by the same rules as during study."""
-        return study.StudySession(self.store, self.library, study.Scope.of_items(()),
+        return StudySession(self.store, self.library, Scope.of_items(()),
                                   clock=self.clock)
 
-    def act_on_items(self, session: study.StudySession, action: str, items, *args) -> None:
+    def act_on_items(self, session: StudySession, action: str, items, *args) -> None:
         """`session.<action>(item, *args)` for each item, saved in one transaction: a
         thousand cards suspended at once are one write, not a thousand."""
         with self.store.batch():
@@ -181,12 +184,12 @@ class AppContext:
         self.save_settings(plan.apply(self.settings))
 
 
-def study_scope(scope: tuple) -> study.Scope:
+def study_scope(scope: tuple) -> Scope:
     kind = scope[0]
     if kind == "deck":
-        return study.Scope.deck(scope[1])
+        return Scope.deck(scope[1])
     if kind == "tree":
-        return study.Scope.tree(scope[1])
+        return Scope.tree(scope[1])
     if kind == "tag":
-        return study.Scope.tag(scope[1])
-    return study.Scope.all()
+        return Scope.tag(scope[1])
+    return Scope.all()

@@ -340,7 +340,8 @@ def test_the_cycle_collector_is_paused_during_an_export_and_restored_after(tmp_p
 
 
 def test_progress_from_store_reads_the_learners_history(tmp_path, collection):
-    from omtquiz.progress.store import ItemRecord, Store
+    from omtquiz.progress.store import Store
+    from omtquiz.progress.types import ItemRecord
     from omtquiz.scheduling import Rating, review
 
     decks = _decks(tmp_path)
@@ -418,7 +419,8 @@ def test_command_with_progress_and_no_history_exports_new_cards(tmp_path, write_
 
 def test_command_with_progress_carries_the_learners_schedule(tmp_path, write_deck, data_dir,
                                                              capsys):
-    from omtquiz.progress.store import ItemRecord, Store
+    from omtquiz.progress.store import Store
+    from omtquiz.progress.types import ItemRecord
     from omtquiz.scheduling import Rating, review
 
     write_deck(DECK, "t.yaml")

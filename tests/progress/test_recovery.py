@@ -15,16 +15,14 @@ import pytest
 from conftest import ROOT, run_cli
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
-from omtquiz.progress.store import (
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    check_file,
-    list_backups,
-    open_or_recover,
-)
+from omtquiz.progress.backups import list_backups
+from omtquiz.progress.db import StoreError, check_file
+from omtquiz.progress.migrations import SCHEMA_VERSION
+from omtquiz.progress.recovery import open_or_recover
+from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating, Settings
-from omtquiz.study.session import Scope, StudySession
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import StudySession
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
 SETTINGS = Settings().with_global(fuzz=False, timezone="UTC", new_per_day=1000)
@@ -36,7 +34,8 @@ CHILD = textwrap.dedent("""
     from omtquiz.clock import FixedClock
     from omtquiz.decks.model import Card, Deck, DeckFile, Library
     from omtquiz.scheduling import Rating, Settings
-    from omtquiz.study.session import Scope, StudySession
+    from omtquiz.study.scope import Scope
+    from omtquiz.study.session import StudySession
     from omtquiz.progress.store import Store
 
     cards = tuple(Card("k", f"c{i:04d}", "basic", front="q", back="a") for i in range(3000))

@@ -8,10 +8,12 @@ import pytest
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
 from omtquiz.study.planner import introduction_days, minimal_per_day, plan_exam
-from omtquiz.study.session import Scope, StudySession
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import StudySession
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=timezone.utc)  # study day Monday 10 March
 TODAY = date(2025, 3, 10)

@@ -8,7 +8,8 @@ import pytest
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Settings, State
 from omtquiz.study.search import (
     CardIndex,

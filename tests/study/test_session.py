@@ -12,21 +12,13 @@ import pytest
 from conftest import run_cli
 from omtquiz.clock import FixedClock, day_bounds, study_day
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, preview
-from omtquiz.study.session import (
-    Counts,
-    Scope,
-    SessionError,
-    StudySession,
-    deck_counts,
-    next_due,
-    quiz_rating,
-    record_exam,
-    record_quiz_answer,
-    reviewed_today,
-    select_items,
-)
+from omtquiz.study.queue import Counts, deck_counts
+from omtquiz.study.recording import quiz_rating, record_exam, record_quiz_answer
+from omtquiz.study.scope import Scope, select_items
+from omtquiz.study.session import SessionError, StudySession, next_due, reviewed_today
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)  # a Monday; the study day began at 04:00
 NEXT_DAY = datetime(2025, 3, 4, 4, 0, tzinfo=timezone.utc)

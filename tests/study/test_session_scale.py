@@ -14,17 +14,13 @@ import pytest
 
 from omtquiz.clock import FixedClock, day_bounds
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State
-from omtquiz.study.session import (
-    LEARN_AHEAD,
-    Counts,
-    Scope,
-    StudySession,
-    deck_counts,
-    next_due,
-    record_quiz_answer,
-)
+from omtquiz.study.queue import LEARN_AHEAD, Counts, deck_counts
+from omtquiz.study.recording import record_quiz_answer
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import StudySession, next_due
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
 SETTINGS = (Settings().with_global(fuzz=False, timezone="UTC", new_per_day=12,

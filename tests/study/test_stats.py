@@ -14,9 +14,12 @@ import pytest
 from conftest import run_cli
 from omtquiz.clock import FixedClock, day_start
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.progress.store import ItemRecord, Store
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
-from omtquiz.study.session import Scope, StudySession, record_exam, record_quiz_answer
+from omtquiz.study.recording import record_exam, record_quiz_answer
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import StudySession
 from omtquiz.study.stats import (
     DayCount,
     Mastery,

@@ -80,13 +80,13 @@ def _pictures_still_fine(path: Path, result: DeckFile) -> bool:
     """Whether every picture the cached deck shows is still a file the resolver accepts."""
     if not result.files:
         return True
-    from omtquiz.decks import resources
+    from omtquiz.decks import resolver
 
-    roots = resources.roots_of(path)
+    roots = resolver.roots_of(path)
     try:
         for name in result.files:
-            resources.check_file(Path(name).resolve(), roots)
-    except (resources.Refused, OSError, ValueError, RuntimeError):
+            resolver.check_file(Path(name).resolve(), roots)
+    except (resolver.Refused, OSError, ValueError, RuntimeError):
         return False
     return True
 

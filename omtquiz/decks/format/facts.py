@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from omtquiz.decks import cloze
 from omtquiz.decks.format import nodes as yn
+from omtquiz.decks.format.ids import SLUG_RE, did_you_mean
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source
 
 RULE_TEXT_KEYS = {
@@ -117,7 +118,6 @@ def expand(reader, top: yn.Map, sources: tuple[Source, ...]) -> None:
 
 # -- records ---------------------------------------------------------------------------------
 def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
-    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
 
     if node is None or (isinstance(node, yn.Scalar) and node.is_null):
         return []
@@ -148,7 +148,7 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
         if value is not None and value not in known_sources:
             listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
             reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
-                         f"{_did_you_mean(value, known_sources)} (known: {listed})")
+                         f"{did_you_mean(value, known_sources)} (known: {listed})")
             continue
         record.source = value
         found[record_id] = record
@@ -175,7 +175,6 @@ def _fields(reader, item: yn.Map, where: str) -> dict[str, FieldValue]:
 
 # -- rules -----------------------------------------------------------------------------------
 def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
-    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
 
     if node is None or (isinstance(node, yn.Scalar) and node.is_null):
         return []
@@ -199,7 +198,7 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
         card_type = reader.text(item, "type", where, required=False) or "basic"
         if card_type not in RULE_TEXT_KEYS:
             reader.error(item.values["type"], f"{where}.type: '{card_type}' is not one of "
-                         f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}")
+                         f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}")
             continue
         rule = _Rule(rule_id or "", card_type, item, where, {}, reader.tags(item, where))
         _rule_fields(reader, rule, fields)
@@ -209,7 +208,6 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
 
 
 def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
-    from omtquiz.decks.format.loader import _did_you_mean
 
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
@@ -222,7 +220,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
                 continue
             if value not in fields:
                 reader.error(item.values[key], f"{where}.{key}: no record has a field "
-                             f"'{value}'{_did_you_mean(value, fields)}")
+                             f"'{value}'{did_you_mean(value, fields)}")
             setattr(rule, key, value)
         rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
     for key in (*required, *optional, "explanation"):
@@ -248,7 +246,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
             name = match.group(1)
             if name not in fields:
                 reader.error(item.values[key], f"{where}.{key}: no record has a field "
-                             f"'{name}'{_did_you_mean(name, fields)} (fields are written "
+                             f"'{name}'{did_you_mean(name, fields)} (fields are written "
                              "{like_this})")
             elif key != "explanation":
                 uses.append(name)
@@ -273,8 +271,6 @@ class _TooLong(Exception):
 def _fill(template: str, record: _Record) -> str:
     """The template with each {field} replaced; its length is known before anything is joined,
     so a template naming a long field many times fails fast instead of filling memory."""
-    from omtquiz.decks.format.loader import MAX_FIELD_CHARS
-
     values, length = [], len(template)
     for match in PLACEHOLDER.finditer(template):
         value = record.fields.get(match.group(1))
@@ -282,12 +278,12 @@ def _fill(template: str, record: _Record) -> str:
             raise _Missing
         if not isinstance(value, str):
             length += sum(len(v) for v in value) + 2 * max(len(value) - 1, 0)
-            if length > MAX_FIELD_CHARS:
+            if length > yn.MAX_FIELD_CHARS:
                 raise _TooLong(length)
             value = ", ".join(value)
         else:
             length += len(value)
-        if length > MAX_FIELD_CHARS:
+        if length > yn.MAX_FIELD_CHARS:
             raise _TooLong(length)
         values.append(value)
     if not values:
@@ -318,11 +314,9 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
     except _Missing:
         return None
     except _TooLong as exc:
-        from omtquiz.decks.format.loader import MAX_FIELD_CHARS
-
         reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
                      f"with a field of {exc.length:,} characters; a field holds at most "
-                     f"{MAX_FIELD_CHARS:,}")
+                     f"{yn.MAX_FIELD_CHARS:,}")
         return None
     reader.budget.spend(sum(map(len, texts.values())) + len(explanation or ""),
                         record.node.line, record.node.column, "generated cards")

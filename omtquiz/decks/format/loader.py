@@ -9,35 +9,25 @@ fixes a typo.
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
-import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
-from omtquiz.decks import cloze, resources
+from omtquiz.decks import cloze, resolver
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
-from omtquiz.decks.format.files import MAX_BYTES, display_path, find_deck_files
-from omtquiz.decks.format.library import load_library
+from omtquiz.decks.format.files import MAX_BYTES, display_path
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
 
 INTERNAL_ERROR = "internal error while reading this deck"
-# find_deck_files and load_library live beside the loader and are part of its interface.
-__all__ = ["MAX_BYTES", "display_path", "find_deck_files", "load_deck_file", "load_library"]
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
-# A field longer than this is not a flash card; the cap also bounds the work every later step
-# (Markdown, sanitising, cloze scanning, lint) does per field.
-MAX_FIELD_CHARS = 100_000
+MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
-TAG_RE = re.compile(r"[^\s]{1,100}\Z")
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
              "records", "generate")
@@ -55,11 +45,6 @@ class _TooMany(Exception):
     """Raised when a file has so many problems that more would only bury the first ones."""
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 class _Reader:
     """Checks one deck file's nodes and builds its model, collecting diagnostics."""
 
@@ -73,7 +58,7 @@ class _Reader:
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
         self.budget = yn.Budget()
-        self.roots = resources.roots_of(path)
+        self.roots = resolver.roots_of(path)
         self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
         self.file_text = ""  # the file's text, to place problems found inside a field
         self.starts: list[int] | None = None
@@ -164,7 +149,7 @@ class _Reader:
                 self.warn(key_node, f"{where}.{key}: '{key}' belongs to {other[key]} cards, not "
                           "this type; it is ignored", card_id)
             else:
-                self.warn(key_node, f"{where}: unknown key '{key}'{_did_you_mean(key, allowed)}",
+                self.warn(key_node, f"{where}: unknown key '{key}'{did_you_mean(key, allowed)}",
                           card_id)
 
     # -- cards -----------------------------------------------------------------------------
@@ -192,7 +177,7 @@ class _Reader:
         card_type = self.text(node, "type", where, required=False, card_id=card_id) or "basic"
         if card_type not in TYPE_KEYS:
             self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
-                       f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}", card_id)
+                       f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         required, optional = TYPE_KEYS[card_type]
         others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
@@ -261,8 +246,8 @@ class _Reader:
                        card_id)
             return None
         try:
-            resources.check_file(target, self.roots)
-        except resources.Refused as exc:
+            resolver.check_file(target, self.roots)
+        except resolver.Refused as exc:
             message = "not found" if str(exc) == "not found" else f"refused: {exc}"
             self.error(node, f"{where}.image: file '{value}' {message}", card_id)
             return None
@@ -276,13 +261,13 @@ class _Reader:
             return  # no HTML tag and no Markdown link or image: nothing to resolve
         from omtquiz.decks.render import markdown
 
-        for attribute, value in resources.references(markdown(text)):
-            problem = resources.problem_with(attribute, value, self.folder, self.roots)
+        for attribute, value in resolver.references(markdown(text)):
+            problem = resolver.problem_with(attribute, value, self.folder, self.roots)
             if problem is not None:
                 line, column = self.place_of(value, node, len(text))
                 self.report(line, column, f"{where}: {problem}", card_id=card_id)
             elif attribute == "src":
-                self.files.append(str(resources.local_path(value, self.folder, self.roots)))
+                self.files.append(str(resolver.local_path(value, self.folder, self.roots)))
 
     def place_of(self, needle: str, node: yn.Node, extent: int) -> tuple[int, int]:
         """Line and column of `needle` within the node's text in the file, else the node's."""
@@ -329,7 +314,7 @@ class _Reader:
             source_id = self.text(item, "id", where, required=True)
             citation = self.text(item, "citation", where, required=True)
             url = self.text(item, "url", where, required=False)
-            if url is not None and resources.web_url(url) is None:
+            if url is not None and resolver.web_url(url) is None:
                 self.error(item.values["url"], f"{where}.url: '{url[:200]}' is not an http(s) "
                            "or doi: address; it is shown as text and never opened")
             if citation is not None:
@@ -387,7 +372,7 @@ class _Reader:
             cited.add(value)
             if value not in known:
                 listed = ", ".join(sorted(known)) or "none listed under sources:"
-                hint = _did_you_mean(value, known)
+                hint = did_you_mean(value, known)
                 self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
                            f"{listed})", card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]

@@ -37,6 +37,9 @@ except AttributeError:  # PyYAML built without libyaml
 MAX_DEPTH = 64
 MAX_ALIASES = 10_000
 MAX_EXPANDED_CHARS = 64 * 2**20  # the file's own text, plus what aliases and rules add to it
+# A field longer than this is not a flash card; the cap also bounds the work every later step
+# (Markdown, sanitising, cloze scanning, lint) does per field.
+MAX_FIELD_CHARS = 100_000
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STR_TAG = "tag:yaml.org,2002:str"
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.decks.render import render_item
-from omtquiz.decks.resources import web_url
+from omtquiz.decks.resolver import web_url
 from omtquiz.scheduling import format_interval
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.card_view import CardView

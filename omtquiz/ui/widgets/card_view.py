@@ -4,7 +4,7 @@ Qt's rich text resolves `<img src>` (and style sheets, backgrounds...) itself: a
 plain QTextBrowser would read `/dev/zero` until the app died, `/etc/passwd`, paths relative to
 whatever folder the app started in, or a `\\\\host\\share` (an SMB login on Windows). Here every
 resource request comes to `loadResource`, which hands out only pictures that
-`omtquiz.decks.resources` accepts for the deck on show (its folder and assets/, regular files
+`omtquiz.decks.resolver` accepts for the deck on show (its folder and assets/, regular files
 under the size cap, decoded under a pixel cap) and a grey placeholder for anything else. Links
 never navigate the view: a click opens http(s) (and doi:) links in the browser and does nothing
 for any other.
@@ -22,7 +22,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
 
-from omtquiz.decks import resources
+from omtquiz.decks import resolver
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel picture is 160 MB decoded; more is a bomb, not a card
 
@@ -68,35 +68,35 @@ class ResourceGate:
 
     def roots(self) -> tuple[Path, ...]:
         return tuple(dict.fromkeys(root for path in self.deck_paths
-                                   for root in resources.roots_of(path)))
+                                   for root in resolver.roots_of(path)))
 
     def target(self, url: QUrl) -> Path:
         """The file `url` names, checked; Refused for anything but a local picture."""
         roots = self.roots()
         if not roots:
-            raise resources.Refused("no deck is on show")
+            raise resolver.Refused("no deck is on show")
         if url.scheme().lower() == "file":
             if url.host():
-                raise resources.Refused("a network share")
+                raise resolver.Refused("a network share")
             local = url.toLocalFile()
             if not local or not os.path.isabs(local):
-                raise resources.Refused("not a usable file path")
+                raise resolver.Refused("not a usable file path")
             try:
                 resolved = Path(local).resolve()
             except (OSError, ValueError, RuntimeError):
-                raise resources.Refused("not a usable file path") from None
-            return resources.check_file(resolved, roots)
+                raise resolver.Refused("not a usable file path") from None
+            return resolver.check_file(resolved, roots)
         if url.scheme() or url.host():
-            raise resources.Refused("not a file beside the deck")
+            raise resolver.Refused("not a file beside the deck")
         ref = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
-        return resources.local_path(ref, roots[0], roots)
+        return resolver.local_path(ref, roots[0], roots)
 
     def image(self, url: QUrl) -> QImage:
         try:
             path = self.target(url)
-            data = resources.read_file(path, self.roots())
+            data = resolver.read_file(path, self.roots())
             self.opened.append(path)
-        except resources.Refused as exc:
+        except resolver.Refused as exc:
             self.refused.append((url.toString(), str(exc)))
             return placeholder()
         image = decode(data)
@@ -115,7 +115,7 @@ class ResourceGate:
 
 def open_link(url: QUrl) -> bool:
     """Open a clicked link in the browser if it is http(s) or doi:; anything else is ignored."""
-    target = resources.web_url(url.toString())
+    target = resolver.web_url(url.toString())
     if target is None:
         return False
     return QDesktopServices.openUrl(QUrl(target))

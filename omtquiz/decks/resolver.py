@@ -42,7 +42,7 @@ class Refused(Exception):
 
 def roots_of(deck_path: str | os.PathLike[str]) -> tuple[Path, ...]:
     """The folders a deck may take pictures from: its own and the shared assets/."""
-    from omtquiz.profile import assets_dir
+    from omtquiz.resources import assets_dir
 
     return (Path(deck_path).resolve().parent, assets_dir().resolve())
 

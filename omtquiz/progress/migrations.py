@@ -1,0 +1,72 @@
+"""The progress database's schema, as numbered migrations.
+
+Append only: a released migration is never edited, or databases that ran it would differ.
+`db.migrate` runs each step in its own transaction and records the step in `user_version`.
+"""
+
+from __future__ import annotations
+
+_V1 = """
+CREATE TABLE card_state (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due TEXT,
+    last_review TEXT,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until TEXT,
+    flag INTEGER NOT NULL DEFAULT 0 CHECK (flag BETWEEN 0 AND 7),
+    leech INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT,
+    PRIMARY KEY (deck_id, card_id, ord)
+);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    duration_ms INTEGER,
+    mode TEXT NOT NULL CHECK (mode IN ('review', 'mcq', 'typed', 'exam')),
+    rescheduled INTEGER NOT NULL,
+    state_before INTEGER NOT NULL,
+    state_after INTEGER NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    FOREIGN KEY (deck_id, card_id, ord) REFERENCES card_state (deck_id, card_id, ord)
+);
+CREATE INDEX review_log_item ON review_log (deck_id, card_id, ord);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+_V2 = """
+CREATE INDEX review_log_time ON review_log (reviewed_at);
+CREATE TABLE exam (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    total INTEGER NOT NULL CHECK (total >= 0),
+    correct INTEGER NOT NULL CHECK (correct BETWEEN 0 AND total),
+    time_limit INTEGER,
+    detail TEXT NOT NULL
+);
+"""
+
+
+# Append only: a released migration is never edited, or databases that ran it would differ.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+
+
+SCHEMA_VERSION = len(MIGRATIONS)

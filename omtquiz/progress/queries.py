@@ -1,0 +1,202 @@
+"""Read-only statistics queries on the progress database, for `study.stats`.
+
+At 100,000 items, building records only to count them takes seconds; SQLite counts in
+milliseconds and hands back a few values. Each query takes `deck_ids` (None for every deck) and
+`excluded` (items to leave out), so the counts cover exactly the items of the decks loaded.
+Times compare as `time_key` text. `Store` mixes these in; they only read, through `_tuples`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from omtquiz.clock import as_utc
+from omtquiz.decks.model import Item
+from omtquiz.progress.rows import ALL_CARD_COLUMNS, row_record
+from omtquiz.progress.types import ItemRecord, time_key
+
+
+class StatisticsQueries:
+    """The statistics screen's counts, as SQL; mixed into `Store`, which supplies `_tuples`."""
+
+    def _tuples(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    KEY_SEP = "\x1f"  # between card id and ord in the item keys `deck_tallies` returns
+    _LIST_SEP = "\x1e"
+    _JD_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    _JD_EPOCH_MS = 210_866_760_000_000  # julianday('1970-01-01') in milliseconds
+
+    @staticmethod
+    def _restrict(deck_ids: Collection[str] | None, excluded: Collection[Item],
+                  ) -> tuple[str, list[Any]]:
+        """An SQL condition on deck_id, card_id and ord for `deck_ids` less `excluded`."""
+        clauses, params = ["1"], []
+        if deck_ids is not None:
+            # Unary plus: a scan beats the primary key index when most rows match.
+            clauses.append("+deck_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(deck_ids)))
+        if excluded:
+            # One text per item, as SQLite searches row values in a list one by one; the deck
+            # id's length keeps it unambiguous. SQL's length() counts characters, as len() does.
+            clauses.append("length(deck_id) || ':' || deck_id || card_id || char(31) || ord "
+                           "NOT IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps([f"{len(i.deck_id)}:{i.deck_id}{i.card_id}\x1f{i.ord}"
+                                      for i in excluded]))
+        return " AND ".join(clauses), params
+
+    @staticmethod
+    def _bisect(column: str, bounds: list[str]) -> tuple[str, list[str]]:
+        """SQL for how many of the sorted `bounds` are <= `column`, as a binary search."""
+        def between(lo: int, hi: int) -> str:
+            if lo == hi:
+                return str(lo)
+            mid = (lo + hi + 1) // 2
+            params.append(bounds[mid - 1])
+            return f"CASE WHEN {column} < ? THEN {between(lo, mid - 1)} ELSE {between(mid, hi)} END"
+
+        params: list[str] = []
+        return between(0, len(bounds)), params
+
+    def deck_tallies(self, now: datetime, day_end: datetime,
+                     deck_ids: Collection[str] | None = None, excluded: Collection[Item] = (),
+                     ) -> list[tuple[str, int, int, int, int, int, list[str]]]:
+        """Per deck with rows: (deck_id, rows, suspended, not new, learning, due before
+        `day_end` and neither suspended nor buried at `now`, the rows' item keys). An item key
+        is card_id + KEY_SEP + ord."""
+        restrict, params = self._restrict(deck_ids, excluded)
+        rows = self._tuples(
+            "SELECT deck_id, count(*), sum(suspended), sum(state != 0), sum(state IN (1, 3)), "
+            "ifnull(sum(state != 0 AND suspended = 0 AND due < ? "
+            "AND (buried_until IS NULL OR buried_until <= ?)), 0), "
+            f"group_concat(card_id || char(31) || ord, char(30)) FROM card_state WHERE {restrict} "
+            "GROUP BY deck_id", [time_key(day_end), time_key(now), *params])
+        result = []
+        for deck_id, count, suspended, seen, learning, due, joined in rows:
+            keys = joined.split(self._LIST_SEP)
+            if len(keys) != count:  # a card id holding the separator: read them one by one
+                keys = [f"{card_id}{self.KEY_SEP}{ord_}" for card_id, ord_ in self._tuples(
+                    f"SELECT card_id, ord FROM card_state WHERE deck_id = ? AND {restrict}",
+                    [deck_id, *params])]
+            result.append((deck_id, count, suspended, seen, learning, due, keys))
+        return result
+
+    def due_counts(self, bounds: list[datetime], deck_ids: Collection[str] | None = None,
+                   excluded: Collection[Item] = ()) -> list[int]:
+        """Unsuspended items that are not new, counted by how many of the sorted `bounds` their
+        due time has reached; those due at the last bound or later are not counted."""
+        if not bounds:
+            return []
+        keys = [time_key(bound) for bound in bounds]
+        bucket, bucket_params = self._bisect("due", keys[:-1])
+        restrict, params = self._restrict(deck_ids, excluded)
+        counts = [0] * len(bounds)
+        for index, count in self._tuples(
+                f"SELECT {bucket} AS bucket, count(*) FROM card_state WHERE state != 0 "
+                f"AND suspended = 0 AND due < ? AND {restrict} GROUP BY bucket",
+                [*bucket_params, keys[-1], *params]):
+            counts[index] = count
+        return counts
+
+    def most_lapsed(self, now: datetime, limit: int, deck_ids: Collection[str] | None = None,
+                    excluded: Collection[Item] = ()) -> list[ItemRecord]:
+        """Up to `limit` items that are not new: most lapses first, then the highest whole days
+        since the last review (at `now`) per day of stability (0 without either), then by item.
+
+        SQLite sorts by days counted from its millisecond times, which can pass the true count
+        by one where the span is within milliseconds of whole days, never fall short of it; the
+        true ratios are worked out here, and more rows read until none could have been missed.
+        """
+        now = as_utc(now)
+        now_ms = self._JD_EPOCH_MS + (now - self._JD_EPOCH) // timedelta(milliseconds=1)
+        restrict, params = self._restrict(deck_ids, excluded)
+        sql = (f"SELECT {', '.join(ALL_CARD_COLUMNS)}, CASE WHEN last_review IS NULL "
+               "OR ifnull(stability, 0) = 0 THEN 0.0 ELSE max(0, (? - CAST(round("
+               "julianday(last_review) * 86400000) AS INTEGER) + 4) / 86400000) / stability "
+               f"END AS bound FROM card_state WHERE state != 0 AND {restrict} "
+               "ORDER BY lapses DESC, bound DESC, deck_id, card_id, ord LIMIT ?")
+
+        def strain(record: ItemRecord) -> float:
+            card = record.card
+            if card.last_review is None or not card.stability:
+                return 0.0
+            return max(0, (now - card.last_review).days) / card.stability
+
+        limit, extra = max(0, limit), 0
+        while True:
+            rows = self._tuples(sql, [now_ms, *params, limit + extra])
+            scored = [(row_record(row[:-1]), row[-1]) for row in rows]
+            # Each row sorted above its true place may have pushed one out of the list.
+            over = sum(strain(record) < bound for record, bound in scored)
+            if over <= extra or len(rows) < limit + extra:
+                break
+            extra = over
+        records = [record for record, _ in scored]
+        records.sort(key=lambda r: (-r.card.lapses, -strain(r), r.item))
+        return records[:limit]
+
+    def stage_cards(self, mature_days: int, deck_ids: Collection[str] | None = None,
+                    excluded: Collection[Item] = ()) -> list[tuple[str, list[str], list[str],
+                                                                   list[str]]]:
+        """Per deck with items that are not new, the card id of each item: learning, in review,
+        and in review with an interval of `mature_days` or more (a part of those in review)."""
+        restrict, params = self._restrict(deck_ids, excluded)
+        # The interval in julianday's milliseconds, within 2 of the true one; the few within 2
+        # of the line are compared as text: due against last_review moved on by whole days.
+        mature = ("state = 2 AND CASE min(max(CAST(round((julianday(due) - julianday(last_review))"
+                  " * 86400000) AS INTEGER) - ?, 0), 4) WHEN 0 THEN 0 WHEN 4 THEN 1 ELSE due >= "
+                  "strftime('%Y-%m-%dT%H:%M:%S', substr(last_review, 1, 19), ?) "
+                  "|| substr(last_review, 20) END")
+        mature_ms = int(mature_days) * 86_400_000
+        params = [mature_ms - 2, f"+{int(mature_days)} days", *params]
+        rows = self._tuples(
+            "SELECT deck_id, sum(state != 2), sum(state = 2), "
+            "group_concat(CASE WHEN state != 2 THEN card_id END, char(30)), "
+            "group_concat(CASE WHEN state = 2 THEN card_id END, char(30)), "
+            f"group_concat(CASE WHEN {mature} THEN card_id END, char(30)) "
+            f"FROM card_state WHERE state != 0 AND {restrict} GROUP BY deck_id", params)
+        result = []
+        for deck_id, learning, review, *lists in rows:
+            learning_ids, review_ids, mature_ids = (
+                joined.split(self._LIST_SEP) if joined else [] for joined in lists)
+            if len(learning_ids) != learning or len(review_ids) != review:
+                # A card id holds the separator: read them one by one.
+                learning_ids, review_ids, mature_ids = [], [], []
+                for card_id, state, is_mature in self._tuples(
+                        f"SELECT card_id, state, ifnull({mature}, 0) FROM card_state "
+                        f"WHERE deck_id = ? AND state != 0 AND {restrict}",
+                        [*params[:2], deck_id, *params[2:]]):
+                    (learning_ids if state != 2 else review_ids).append(card_id)
+                    if is_mature:
+                        mature_ids.append(card_id)
+            result.append((deck_id, learning_ids, review_ids, mature_ids))
+        return result
+
+    def answer_counts(self, bounds: list[datetime], deck_ids: Collection[str] | None = None,
+                      excluded: Collection[Item] = ()) -> list[int]:
+        """Log rows from each of the sorted `bounds` up to the next: one count fewer."""
+        restrict, params = self._restrict(deck_ids, excluded)
+        rows = self._tuples(
+            "WITH span(n, lo, hi) AS (SELECT key, value, lead(value) OVER (ORDER BY key) "
+            "FROM json_each(?)) SELECT (SELECT count(*) FROM review_log WHERE reviewed_at >= lo "
+            f"AND reviewed_at < hi AND {restrict}) FROM span WHERE hi IS NOT NULL ORDER BY n",
+            [json.dumps([time_key(bound) for bound in bounds]), *params])
+        return [count for (count,) in rows]
+
+    def answer_rows(self, since: datetime, until: datetime,
+                    ) -> list[tuple[str, str, int, str, int, int | None, str, int,
+                                    str | None, str | None]]:
+        """(deck_id, card_id, ord, reviewed_at, rating, duration_ms, mode, state_before,
+        due before, last_review before) for each answer in [since, until), in order; the last
+        two, as ISO text, only for review-screen answers on cards in review (what true
+        retention counts, by the interval they had)."""
+        retained = "mode = 'review' AND state_before = 2"
+        return self._tuples(
+            "SELECT deck_id, card_id, ord, reviewed_at, rating, duration_ms, mode, state_before, "
+            f"CASE WHEN {retained} THEN json_extract(before, '$.card.due') END, "
+            f"CASE WHEN {retained} THEN json_extract(before, '$.card.last_review') END "
+            "FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY id",
+            (time_key(since), time_key(until)))

@@ -1,0 +1,141 @@
+"""What the progress database holds, as Python values: an item's record, a review-log entry,
+an exam's result, and the few plain-tuple shapes the study queue reads for speed.
+
+Progress hangs on (deck id, card id, ord). Rows of cards no longer in any deck stay; readers
+join with the cards currently loaded, so a removed card vanishes from view and comes back with
+its history if it is re-added. Times are stored as fixed-width UTC text (`time_key`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from omtquiz.clock import as_utc
+from omtquiz.decks.model import Item
+from omtquiz.scheduling import CardState, Rating, State
+
+MODES = ("review", "mcq", "typed", "exam")
+
+
+def time_key(moment: datetime) -> str:
+    """A time as the store writes it: UTC text of one fixed width, so text order is time order
+    (in SQL and in Python), and queues can compare times without parsing them."""
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def time_text(moment: datetime | None) -> str | None:
+    return None if moment is None else time_key(moment)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    # What the store writes parses as UTC already: no conversion for each of records()' times.
+    return moment if moment.tzinfo is timezone.utc else as_utc(moment)
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """Everything the store knows about one item; an item never answered has the defaults."""
+
+    item: Item
+    card: CardState = field(default_factory=CardState)
+    suspended: bool = False
+    buried_until: datetime | None = None
+    flag: int = 0
+    leech: bool = False
+    first_seen: datetime | None = None
+
+    def is_buried(self, now: datetime) -> bool:
+        return self.buried_until is not None and self.buried_until > now
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "card": self.card.to_dict(),
+            "suspended": self.suspended,
+            "buried_until": time_text(self.buried_until),
+            "flag": self.flag,
+            "leech": self.leech,
+            "first_seen": time_text(self.first_seen),
+        }
+
+    @classmethod
+    def from_dict(cls, item: Item, data: Mapping[str, Any]) -> ItemRecord:
+        return cls(
+            item=item,
+            card=CardState.from_dict(data["card"]),
+            suspended=bool(data.get("suspended", False)),
+            buried_until=parse_time(data.get("buried_until")),
+            flag=int(data.get("flag", 0)),
+            leech=bool(data.get("leech", False)),
+            first_seen=parse_time(data.get("first_seen")),
+        )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the review log: an answer, and the item before and after it."""
+
+    id: int
+    item: Item
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int | None
+    mode: str
+    rescheduled: bool
+    before: ItemRecord
+    after: ItemRecord
+
+    @property
+    def became_leech(self) -> bool:
+        return self.after.leech and not self.before.leech
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    """A review-log row without its snapshots, for counting many rows cheaply."""
+
+    id: int
+    item: Item
+    reviewed_at: datetime
+    rating: Rating
+    mode: str
+    rescheduled: bool
+    state_before: State
+    state_after: State
+
+
+@dataclass(frozen=True)
+class ExamRecord:
+    started_at: datetime
+    finished_at: datetime
+    scope: str
+    total: int
+    correct: int
+    time_limit_s: int | None = None
+    detail: Any = None
+    id: int | None = None
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+# What a study queue reads of one item: (state, due, suspended, buried_until), times as
+# `time_key` text. A few columns of plain values load many times faster than ItemRecords.
+QueueRow = tuple[int, str | None, int, str | None]
+
+
+# The key the queue rows are stored under: an Item's (deck_id, card_id, ord).
+ItemKey = tuple[str, str, int]
+
+
+def queue_row(record: ItemRecord) -> QueueRow:
+    """The queue's view of a record, exactly as `Store.queue_rows` would read it back."""
+    card = record.card
+    return (int(card.state), time_text(card.due), int(record.suspended),
+            time_text(record.buried_until))

@@ -1,0 +1,528 @@
+"""Today's study queue for a scope: what is left, and which item comes next.
+
+The queue follows Anki: learning cards due now, then reviews due today, then new cards up to
+the daily limit; siblings (the other direction of a reverse card, the other deletions of a
+cloze card) wait until the next study day once one of them has been answered. Both the limits
+and the siblings are worked out from today's review log rather than stored flags, so an undo
+gives back exactly what the answer took.
+
+Daily limits apply per deck, each deck with its own settings (the global settings updated with
+the deck's overrides); studying a tag or everything draws on the same per-deck allowances, so
+the numbers on the deck list always add up. The study day itself (its start hour and time
+zone) comes from the global settings.
+
+A student may have 100,000 items, and every pause between cards is felt, so the queue is not
+worked out again for each card: it is built once a study day from a few columns of every row
+and then moved along with each answer, bury, suspend or undo (`_Queue`), and a session opened
+on a store that has not changed since starts from a copy of the last queue built. The tests
+in tests/study/test_session_scale.py hold it to exactly what a rebuild from scratch gives.
+
+It is long because the queue engine is one piece: the per-deck lists, the day's log and the
+cache of recent queues only make sense together.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import weakref
+from bisect import bisect_left, insort
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from omtquiz.clock import Clock, SystemClock, day_bounds
+from omtquiz.decks.model import Card, Item, Library
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemKey, QueueRow, time_key
+from omtquiz.scheduling import (
+    CardState,
+    SchedulerSettings,
+    Settings,
+    State,
+)
+from omtquiz.study.scope import Scope
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+class Counts(NamedTuple):
+    """What is left today: new cards, learning cards due today, reviews due."""
+
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.due
+
+
+def item_key(item: Item) -> ItemKey:
+    return (item.deck_id, item.card_id, item.ord)
+
+
+NO_ROW: QueueRow = (int(State.NEW), None, 0, None)
+
+
+_NEW_STATE, _REVIEW_STATE = int(State.NEW), int(State.REVIEW)
+
+
+# Where an item stands in today's queue.
+_SKIP, _NEW, _LEARNING, _REVIEW, _ASLEEP = range(5)
+
+
+def _kind(row: QueueRow, now: str, end: str) -> int:
+    """Where `row` puts its item at `now` in the study day ending at `end` (`time_key` texts).
+
+    An item buried until later today is asleep: it comes back when its burial ends.
+    """
+    state, due, suspended, buried = row
+    if suspended:
+        return _SKIP
+    if buried is not None and buried > now:
+        return _ASLEEP if buried < end else _SKIP
+    if state == _NEW_STATE:
+        return _NEW
+    if state != _REVIEW_STATE:
+        return _LEARNING
+    return _REVIEW if due is None or due < end else _SKIP
+
+
+@dataclass
+class _Today:
+    """The study day's bounds and what its review log already holds."""
+
+    start: datetime
+    end: datetime
+    new_done: Counter[str] = field(default_factory=Counter)
+    reviews_done: Counter[str] = field(default_factory=Counter)
+    # For each card answered today, how many of today's log rows each of its ords has.
+    shown: dict[tuple[str, str], Counter[int]] = field(default_factory=dict)
+
+    def add(self, key: ItemKey, state_before: State, rescheduled: bool, rows: int = 1) -> None:
+        """Count `rows` more log rows for the item (fewer with a negative number, for undo)."""
+        if rescheduled and state_before == State.NEW:
+            self.new_done[key[0]] += rows
+        elif rescheduled and state_before == State.REVIEW:
+            self.reviews_done[key[0]] += rows
+        ords = self.shown.setdefault(key[:2], Counter())
+        ords[key[2]] += rows
+        if ords[key[2]] <= 0:
+            del ords[key[2]]
+        if not ords:
+            del self.shown[key[:2]]
+
+    def sibling_shown(self, key: ItemKey) -> bool:
+        ords = self.shown.get(key[:2])
+        return ords is not None and (len(ords) > 1 or key[2] not in ords)
+
+    def copy(self) -> _Today:
+        return _Today(self.start, self.end, self.new_done.copy(), self.reviews_done.copy(),
+                      {card: ords.copy() for card, ords in self.shown.items()})
+
+
+def _load_today(store: Store, settings: Settings, now: datetime) -> _Today:
+    glob = settings.global_settings
+    start, end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
+    today = _Today(start, end)
+    for row in store.summaries(since=start, until=end):
+        today.add(item_key(row.item), row.state_before, row.rescheduled)
+    return today
+
+
+def new_introduced_today(store: Store, settings: Settings, now: datetime) -> Counter[str]:
+    """Per deck, the new items introduced this study day: what its new-card limit has used."""
+    return _load_today(store, settings, now).new_done
+
+
+def due_today(card: CardState, day_end: datetime) -> bool:
+    """Whether an answer now may reschedule the card: new, learning, or due this study day."""
+    return card.is_new or card.is_learning or card.due is None or card.due < day_end
+
+
+class _Layout:
+    """A scope's items in scope order, as keys: where each stands, and which share a card.
+
+    It depends on the library alone, so queues of one scope share it.
+    """
+
+    def __init__(self, keys: list[ItemKey], cards: dict[tuple[str, str], tuple[ItemKey, ...]]):
+        self.keys = keys
+        self.index = {key: at for at, key in enumerate(keys)}
+        self.cards = cards  # only the cards with more than one item in the scope
+        self.deck_ids = list(dict.fromkeys(key[0] for key in keys))
+
+    @classmethod
+    def of_cards(cls, cards: Iterable[Card]) -> _Layout:
+        keys: list[ItemKey] = []
+        several: dict[tuple[str, str], tuple[ItemKey, ...]] = {}
+        for card in cards:
+            ords = card.ords()
+            if len(ords) == 1:
+                keys.append((card.deck_id, card.id, ords[0]))
+            elif ords:
+                group = tuple((card.deck_id, card.id, ord_) for ord_ in ords)
+                keys.extend(group)
+                several[group[0][:2]] = group
+        return cls(keys, several)
+
+    @classmethod
+    def of_scope(cls, scope: Scope, library: Library) -> _Layout:
+        if scope.kind != "items":
+            return cls.of_cards(scope.cards(library))
+        keys = [item_key(item) for item in scope.items(library)]
+        groups: defaultdict[tuple[str, str], list[ItemKey]] = defaultdict(list)
+        for key in keys:
+            groups[key[:2]].append(key)
+        return cls(keys, {card: tuple(g) for card, g in groups.items() if len(g) > 1})
+
+    def group(self, key: ItemKey) -> tuple[ItemKey, ...]:
+        """The scope's items of the key's card: answering one can hold back the others."""
+        return self.cards.get(key[:2]) or (key,)
+
+
+def _remove(entries: list[Any], entry: Any) -> None:
+    at = bisect_left(entries, entry)
+    if at == len(entries) or entries[at] != entry:
+        raise RuntimeError(f"the study queue lost track of {entry!r}")
+    del entries[at]
+
+
+class _DeckQueue:
+    """One deck's share of today's queue, as sorted lists.
+
+    Decks can be kept apart because daily limits are per deck and siblings share a deck.
+    `reviews` and `new` hold one entry per card, its first item not held back by a sibling
+    shown today; the daily limit then takes a prefix of each, as the queue always did, so
+    counts are lengths and the next item is a head. A card with a review and a new item
+    (two directions, one not yet learnt) is in `both`: its new item waits only while its
+    review is inside the review limit.
+    """
+
+    def __init__(self, settings: SchedulerSettings) -> None:
+        self.review_limit = settings.reviews_per_day
+        self.new_limit = settings.new_per_day
+        self.learning: list[tuple[str, ItemKey]] = []  # (due, key) of every learning item
+        self.reviews: list[tuple[str, ItemKey]] = []  # (due, key)
+        self.new: list[tuple[int, ItemKey]] = []  # (place in the scope, key)
+        self.both: dict[tuple[str, str], tuple[str, ItemKey]] = {}  # card: its review entry
+
+    def copy(self) -> _DeckQueue:
+        clone = copy.copy(self)
+        clone.learning, clone.reviews, clone.new = (
+            self.learning.copy(), self.reviews.copy(), self.new.copy())
+        clone.both = self.both.copy()
+        return clone
+
+    def left(self, today: _Today, deck_id: str) -> tuple[int, int]:
+        """Reviews and new items the deck may still show today."""
+        return (self.review_limit - today.reviews_done[deck_id],
+                self.new_limit - today.new_done[deck_id])
+
+    def _held(self, card: tuple[str, str], reviews_left: int) -> bool:
+        """Whether the card's new item waits because its review is shown today."""
+        review = self.both.get(card)
+        return review is not None and bisect_left(self.reviews, review) < reviews_left
+
+    def chosen_new(self, reviews_left: int, new_left: int) -> Iterator[tuple[int, ItemKey]]:
+        """The new items shown today, in order (a walk that skips at most `len(both)`)."""
+        for entry in self.new:
+            if new_left <= 0:
+                return
+            if not self.both or not self._held(entry[1][:2], reviews_left):
+                yield entry
+                new_left -= 1
+
+    def counts(self, today: _Today, deck_id: str, end: str) -> Counts:
+        """What the deck has left today (`end`: the day's end as `time_key` text)."""
+        reviews_left, new_left = self.left(today, deck_id)
+        held = sum(self._held(card, reviews_left) for card in self.both)
+        return Counts(new=max(0, min(new_left, len(self.new) - held)),
+                      learning=bisect_left(self.learning, (end,)),
+                      due=max(0, min(reviews_left, len(self.reviews))))
+
+
+class _Queue:
+    """Today's queue for one scope, built once a study day and then kept up to date change by
+    change, so answering costs a few list operations whatever the size of the collection.
+
+    It holds the queue columns of every item in scope (`rows`) and, per deck, the sorted lists
+    of `_DeckQueue`. A change to an item takes its card's entries out, changes the row or
+    today's log, and puts the entries back. `at` is the time the lists stand at: burials that
+    end later today are kept on a heap and undone as time passes (`advance`). `token` is the
+    store's `state_token` the queue mirrors, or None once it may not.
+    """
+
+    def __init__(self, store: Store, library: Library, scope: Scope, settings: Settings,
+                 layout: _Layout, today: _Today, rows: dict[ItemKey, QueueRow], at: str,
+                 token: tuple[int, int] | None) -> None:
+        self._store = weakref.ref(store)
+        self._library = weakref.ref(library)
+        self.scope = scope
+        self.settings = settings
+        self.layout = layout
+        self.today = today
+        self.end = time_key(today.end)
+        self.rows = rows
+        self.at = at
+        self.token = token
+        self.decks = {deck_id: _DeckQueue(settings.for_deck(deck_id))
+                      for deck_id in layout.deck_ids}
+        self.asleep: list[tuple[str, ItemKey]] = []  # (buried until, key), a heap
+
+    @classmethod
+    def build(cls, store: Store, library: Library, scope: Scope, settings: Settings,
+              layout: _Layout, now: datetime) -> _Queue:
+        token = store.state_token()
+        index, keys = layout.index, layout.keys
+        # Keyed by the layout's own key objects, so the rows add no keys of their own.
+        rows = {keys[at]: row[3:] for row in store.queue_rows(layout.deck_ids)
+                if (at := index.get(row[:3])) is not None}
+        queue = cls(store, library, scope, settings, layout, _load_today(store, settings, now),
+                    rows, time_key(now), token)
+        queue._fill()
+        return queue
+
+    def _fill(self) -> None:
+        """Place every item at once (appending, then sorting, rather than inserting)."""
+        now, end, today, decks = self.at, self.end, self.today, self.decks
+        several, rows = self.layout.cards, self.rows
+        for at, key in enumerate(self.layout.keys):
+            if several and key[:2] in several:
+                continue
+            row = rows.get(key, NO_ROW)
+            kind = _kind(row, now, end)
+            if kind == _SKIP:
+                continue
+            if kind == _LEARNING:
+                decks[key[0]].learning.append((row[1] or "", key))
+            elif kind == _ASLEEP:
+                self.asleep.append((row[3] or "", key))
+            elif today.shown and today.sibling_shown(key):
+                continue
+            elif kind == _REVIEW:
+                decks[key[0]].reviews.append((row[1] or "", key))
+            else:
+                decks[key[0]].new.append((at, key))
+        for group in several.values():
+            self._place(group, decks[group[0][0]], insert=False)
+        for deck in decks.values():
+            deck.learning.sort()
+            deck.reviews.sort()
+            deck.new.sort()
+        heapq.heapify(self.asleep)
+
+    def serves(self, store: Store, library: Library, scope: Scope) -> bool:
+        return self._store() is store and self._library() is library and self.scope == scope
+
+    def copy(self) -> _Queue:
+        clone = copy.copy(self)
+        clone.today = self.today.copy()
+        clone.rows = self.rows.copy()
+        clone.decks = {deck_id: deck.copy() for deck_id, deck in self.decks.items()}
+        clone.asleep = self.asleep.copy()
+        return clone
+
+    def _entries(self, group: tuple[ItemKey, ...]) -> tuple[
+            list[tuple[str, ItemKey]], tuple[str, ItemKey] | None,
+            tuple[int, ItemKey] | None, list[tuple[str, ItemKey]]]:
+        """A card's entries now: its learning items, its review, its new item, its sleepers.
+
+        A missing due sorts first (fsrs always gives one; only a hand-made row lacks it).
+        """
+        learning, asleep = [], []
+        review: tuple[str, ItemKey] | None = None
+        new: tuple[int, ItemKey] | None = None
+        for key in group:
+            row = self.rows.get(key, NO_ROW)
+            kind = _kind(row, self.at, self.end)
+            if kind == _LEARNING:
+                learning.append((row[1] or "", key))
+            elif kind == _ASLEEP:
+                asleep.append((row[3] or "", key))
+            elif kind == _SKIP or self.today.sibling_shown(key):
+                continue
+            elif kind == _REVIEW:
+                entry = (row[1] or "", key)
+                review = entry if review is None or entry < review else review
+            else:
+                place = (self.layout.index[key], key)
+                new = place if new is None or place < new else new
+        return learning, review, new, asleep
+
+    def _place(self, group: tuple[ItemKey, ...], deck: _DeckQueue, insert: bool = True) -> None:
+        learning, review, new, asleep = self._entries(group)
+        add = insort if insert else list.append
+        for entry in learning:
+            add(deck.learning, entry)
+        if review is not None:
+            add(deck.reviews, review)
+        if new is not None:
+            add(deck.new, new)
+        if review is not None and new is not None:
+            deck.both[group[0][:2]] = review
+        for sleeper in asleep:
+            heapq.heappush(self.asleep, sleeper)
+
+    def _lift(self, group: tuple[ItemKey, ...], deck: _DeckQueue) -> None:
+        learning, review, new, _ = self._entries(group)  # sleepers are checked as they wake
+        for entry in learning:
+            _remove(deck.learning, entry)
+        if review is not None:
+            _remove(deck.reviews, review)
+        if new is not None:
+            _remove(deck.new, new)
+        deck.both.pop(group[0][:2], None)
+
+    def update(self, key: ItemKey, row: QueueRow,
+               logged: tuple[State, bool, int] | None = None) -> None:
+        """Move an item in scope to where `row` puts it; `logged` is a row of today's log
+        (state before, rescheduled, +1 when added or -1 when undone) about it."""
+        group, deck = self.layout.group(key), self.decks[key[0]]
+        self._lift(group, deck)
+        self.rows[key] = row
+        if logged is not None:
+            self.today.add(key, *logged)
+        self._place(group, deck)
+
+    def advance(self, now: datetime) -> None:
+        """Bring the lists to `now`: items whose burial has ended come back."""
+        now_key = time_key(now)
+        if now_key <= self.at:
+            return
+        woken: dict[tuple[str, str], tuple[ItemKey, ...]] = {}
+        while self.asleep and self.asleep[0][0] <= now_key:
+            until, key = heapq.heappop(self.asleep)
+            # Entries left behind by later changes to the item no longer match its row.
+            if until > self.at and self.rows.get(key, NO_ROW)[3] == until:
+                woken[key[:2]] = self.layout.group(key)
+        for group in woken.values():
+            self._lift(group, self.decks[group[0][0]])
+        self.at = now_key
+        for group in woken.values():
+            self._place(group, self.decks[group[0][0]])
+
+    def next_key(self, now: datetime) -> ItemKey | None:
+        """Learning items due now, then reviews, then new items, then, rather than stop, a
+        learning item due within LEARN_AHEAD (Anki's learn-ahead); None when none is left."""
+        learning = review = None
+        new: tuple[int, ItemKey] | None = None
+        for deck_id, deck in self.decks.items():
+            if deck.learning and (learning is None or deck.learning[0] < learning):
+                learning = deck.learning[0]
+            reviews_left, new_left = deck.left(self.today, deck_id)
+            if reviews_left > 0 and deck.reviews and (review is None or deck.reviews[0] < review):
+                review = deck.reviews[0]
+            first = next(deck.chosen_new(reviews_left, new_left), None)
+            if first is not None and (new is None or first < new):
+                new = first
+        if learning is not None and learning[0] <= time_key(now):
+            return learning[1]
+        if review is not None:
+            return review[1]
+        if new is not None:
+            return new[1]
+        if learning is not None and learning[0] <= time_key(now + LEARN_AHEAD):
+            return learning[1]
+        return None
+
+    def counts(self) -> Counts:
+        new = learning = due = 0
+        for deck_id, deck in self.decks.items():
+            counts = deck.counts(self.today, deck_id, self.end)
+            new, learning, due = new + counts.new, learning + counts.learning, due + counts.due
+        return Counts(new, learning, due)
+
+    def deck_counts(self, deck_id: str) -> Counts:
+        deck = self.decks.get(deck_id)
+        return deck.counts(self.today, deck_id, self.end) if deck is not None else Counts()
+
+    def next_due(self) -> str | None:
+        """When the first learning item comes due today (`time_key` text), if one does."""
+        firsts = [deck.learning[0][0] for deck in self.decks.values() if deck.learning]
+        first = min(firsts, default=None)
+        return first if first is not None and first < self.end else None
+
+    def queued(self) -> set[ItemKey]:
+        """Every item in today's queue (learning items due later too); O(items), so only for
+        going over an exam's missed questions."""
+        keys: set[ItemKey] = set()
+        for deck_id, deck in self.decks.items():
+            reviews_left, new_left = deck.left(self.today, deck_id)
+            keys.update(key for _, key in deck.learning)
+            keys.update(key for _, key in deck.reviews[:max(reviews_left, 0)])
+            keys.update(key for _, key in deck.chosen_new(reviews_left, new_left))
+        return keys
+
+
+# The queues most recently built or changed. A session for the same scope, settings and day,
+# on a store that has not changed since, starts from a copy instead of reading every row again:
+# going back to the deck list and on to study costs milliseconds, not a rebuild.
+_RECENT: list[_Queue] = []
+
+
+_KEEP = 3
+
+
+def remember_queue(queue: _Queue) -> None:
+    """Keep `queue` for later sessions, dropping those it replaces: the same scope, or the
+    same store at an older state, or a store or library that is gone."""
+    def outdated(old: _Queue) -> bool:
+        if old._store() is None or old._library() is None:
+            return True
+        same = old._store() is queue._store()
+        return same and (old.token != queue.token
+                         or (old._library() is queue._library() and old.scope == queue.scope))
+
+    _RECENT[:] = [old for old in _RECENT if not outdated(old)][-(_KEEP - 1):] + [queue]
+
+
+def obtain_queue(store: Store, library: Library, scope: Scope, settings: Settings,
+                 now: datetime) -> _Queue:
+    """Today's queue for the scope: a copy of a remembered one still in step, or a new one."""
+    glob = settings.global_settings
+    start, _ = day_bounds(now, glob.day_start_hour, glob.tzinfo)
+    token, now_key = store.state_token(), time_key(now)
+    layout = None
+    for queue in reversed(_RECENT):
+        if not queue.serves(store, library, scope):
+            continue
+        layout = queue.layout
+        if (queue.token == token and queue.settings == settings
+                and queue.today.start == start and queue.at <= now_key):
+            clone = queue.copy()
+            clone.advance(now)
+            return clone
+    queue = _Queue.build(store, library, scope, settings,
+                         layout or _Layout.of_scope(scope, library), now)
+    remember_queue(queue)
+    return queue
+
+
+def settings_and_now(store: Store, clock: Clock | None,
+                     settings: Settings | None) -> tuple[Settings, datetime]:
+    """The settings given or the store's, and the clock's now (the system clock's by default)."""
+    settings = settings if settings is not None else store.settings()
+    return settings, (clock or SystemClock()).now()
+
+
+def deck_counts(store: Store, library: Library, clock: Clock | None = None,
+                settings: Settings | None = None) -> dict[str, Counts]:
+    """What each deck has left today, for the deck list; a deck alone, without sub-decks.
+
+    Decks keep their own share of a queue, so one queue of everything answers for each deck.
+    """
+    settings, now = settings_and_now(store, clock, settings)
+    decks = library.decks
+    if len({deck.id for deck in decks}) == len(decks):
+        queue = obtain_queue(store, library, Scope.all(), settings, now)
+        return {deck.id: queue.deck_counts(deck.id) for deck in decks}
+    counts = {}  # a deck id used twice: each deck on its own, the last one winning, as ever
+    for deck in decks:
+        queue = _Queue.build(store, library, Scope.deck(deck.id), settings,
+                             _Layout.of_cards(deck.cards), now)
+        counts[deck.id] = queue.deck_counts(deck.id)
+    return counts

@@ -1,0 +1,78 @@
+"""What quizzes and exams write to progress: a quiz answer's rating and log row, an exam's score.
+
+Quiz answers feed the scheduler like reviews do (wrong is Again, right is Good, slow is Hard),
+but an item answered before it is due keeps its schedule, so cramming never inflates intervals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from omtquiz.clock import Clock, as_utc, day_bounds
+from omtquiz.decks.model import Item
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ExamRecord, LogEntry
+from omtquiz.scheduling import (
+    Rating,
+    Settings,
+)
+from omtquiz.study.queue import due_today, settings_and_now
+from omtquiz.study.scope import Scope
+from omtquiz.study.session import schedule_answer
+
+SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
+
+
+QUIZ_MODES = tuple(SLOW_MS)
+
+
+def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:
+    """The rating a quiz answer counts as.
+
+    Wrong is Again. Right is Good, except Hard when the answer took longer than 20 s in a
+    typed-answer quiz or 15 s in a multiple-choice question or an exam: a slow right answer
+    was a struggle, and FSRS should see it as one. With no duration, right is Good.
+    """
+    if mode not in SLOW_MS:
+        raise ValueError(f"quiz mode must be one of {', '.join(QUIZ_MODES)}, not {mode!r}")
+    if not correct:
+        return Rating.AGAIN
+    if duration_ms is not None and duration_ms > SLOW_MS[mode]:
+        return Rating.HARD
+    return Rating.GOOD
+
+
+def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int | None,
+                       mode: str, clock: Clock | None = None,
+                       settings: Settings | None = None) -> LogEntry:
+    """Log a quiz answer and, when the item is new or due today, reschedule it.
+
+    The rating follows `quiz_rating`. An item answered before it is due (or while suspended)
+    gets a log row with its rating but keeps its schedule: cramming does not inflate intervals.
+    """
+    settings, now = settings_and_now(store, clock, settings)
+    rating = quiz_rating(correct, duration_ms, mode)
+    before = store.get(item)
+    glob = settings.global_settings
+    _, day_end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
+    if due_today(before.card, day_end) and not before.suspended:
+        after = schedule_answer(before, rating, now, settings.for_deck(item.deck_id))
+    else:
+        after = before
+    return store.record_answer(before, after, rating=rating, reviewed_at=now,
+                               duration_ms=duration_ms, mode=mode,
+                               rescheduled=after is not before)
+
+
+def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
+                finished_at: datetime, total: int, correct: int,
+                time_limit_s: int | None = None, detail: Any = None) -> ExamRecord:
+    """Keep an exam's score (and whatever per-question detail the caller gives, as JSON)."""
+    if not 0 <= correct <= total:
+        raise ValueError("an exam's correct count must be between 0 and its total")
+    exam = ExamRecord(started_at=as_utc(started_at), finished_at=as_utc(finished_at),
+                      scope=str(scope), total=total, correct=correct,
+                      time_limit_s=time_limit_s, detail=detail)
+    return replace(exam, id=store.add_exam(exam))
