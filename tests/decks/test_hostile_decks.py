@@ -231,10 +231,10 @@ def test_validate_reports_refused_pictures_and_links_at_their_place(tmp_path):
 
 
 def test_pictures_are_regular_files_under_the_cap(tmp_path):
-    from omtquiz.decks import resources
+    from omtquiz.decks import resolver
 
     (tmp_path / "zero.png").symlink_to("/dev/zero")
-    (tmp_path / "big.png").write_bytes(b"\0" * (resources.MAX_IMAGE_BYTES + 1))
+    (tmp_path / "big.png").write_bytes(b"\0" * (resolver.MAX_IMAGE_BYTES + 1))
     (tmp_path / "pictures").mkdir()
     path = tmp_path / "pics.yaml"
     path.write_text(HEAD + "cards:\n"
@@ -256,7 +256,7 @@ def test_pictures_are_regular_files_under_the_cap(tmp_path):
                                  "javascript:alert(1)", "\\\\host\\share", "https://", "ftp://x/y",
                                  "https://exa mple.org"])
 def test_a_source_url_that_is_not_the_web_is_an_error(tmp_path, url):
-    from omtquiz.decks.resources import web_url
+    from omtquiz.decks.resolver import web_url
 
     path = tmp_path / "src.yaml"
     path.write_text("deck: d\ntitle: T\nsources:\n  - id: s\n    citation: C\n"
@@ -272,7 +272,7 @@ def test_a_source_url_that_is_not_the_web_is_an_error(tmp_path, url):
 
 
 def test_web_and_doi_urls_are_links():
-    from omtquiz.decks.resources import web_url
+    from omtquiz.decks.resolver import web_url
 
     assert web_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
     assert web_url(" HTTP://example.org ") == "HTTP://example.org"
