@@ -109,8 +109,12 @@ class ResourceGate:
         if kind == QTextDocument.ResourceType.ImageResource.value:
             return self.image(url)
         self.refused.append((url.toString(), "only pictures are loaded"))
-        # Never None: Qt takes a null answer as "not found" and reads the file itself.
-        return ""
+        # Always a picture, never None or text. Qt takes a null answer as "not found" and reads
+        # the file itself; and a document caches answers by URL alone, so text given for a
+        # style sheet would later be found for an <img> of the same URL, which Qt's image
+        # handler then loads from disk by name (QImage::load). A picture is ignored as a style
+        # sheet and drawn as the placeholder it is.
+        return placeholder()
 
 
 def open_link(url: QUrl) -> bool:
