@@ -17,13 +17,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PNG, run_capped
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel
 
+from conftest import PNG, run_capped
 from omtquiz.ui.widgets.card_view import CardView, RichLabel
 
 IN_OPEN = 0x20
