@@ -367,3 +367,13 @@ def test_validate_escapes_terminal_sequences(tmp_path):
     assert done.returncode == 1
     assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u202e")
     assert "duplicate card id 'a\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e'" in done.stdout
+
+
+def test_deck_tags_cannot_multiply_over_every_card(tmp_path):
+    """10,000 deck tags given to 30,000 cards would be 300 million references (2.4 GB)."""
+    path = tmp_path / "tags.yaml"
+    tags = ", ".join(f"t{i}" for i in range(10_000))
+    cards = "".join(f"  - {{id: c{i}, front: q{i}, back: a, source: s}}\n" for i in range(30_000))
+    path.write_text(HEAD + f"tags: [{tags}]\ncards:\n{cards}")
+    lines = everywhere(path, seconds=120, memory_mb=2048)
+    assert any("tags: 10,000 tags; at most 50 are allowed here" in line for line in lines)

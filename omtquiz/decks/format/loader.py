@@ -138,7 +138,12 @@ class _Reader:
             else:
                 self.error(node, f"{where}.tags: '{value}' is not a tag (no spaces allowed)",
                            card_id)
-        return tuple(dict.fromkeys(tags))
+        unique = tuple(dict.fromkeys(tags))
+        if len(unique) > yn.MAX_TAGS:  # every card carries the deck's tags as well as its own
+            self.error(mapping.values["tags"], f"{where}.tags: {len(unique):,} tags; at most "
+                       f"{yn.MAX_TAGS} are allowed here", card_id)
+            return unique[:yn.MAX_TAGS]
+        return unique
 
     def unknown_keys(self, mapping: yn.Map, allowed: tuple[str, ...], where: str,
                      card_id: str | None = None, *, other: dict[str, str] | None = None) -> None:

@@ -40,6 +40,9 @@ MAX_EXPANDED_CHARS = 64 * 2**20  # the file's own text, plus what aliases and ru
 # A field longer than this is not a flash card; the cap also bounds the work every later step
 # (Markdown, sanitising, cloze scanning, lint) does per field.
 MAX_FIELD_CHARS = 100_000
+# Tags per list (a deck's, a card's, a record's, a rule's): every card holds its deck's tags
+# and its own, so 10,000 deck tags on 100,000 cards would be a billion references.
+MAX_TAGS = 50
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STR_TAG = "tag:yaml.org,2002:str"
 
