@@ -208,11 +208,14 @@ DESCRIPTION = textwrap.dedent("""
     import sys
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
+    from omtquiz.study.deck_list import DeckList, DeckRow
+    from omtquiz.study.queue import Counts
+    from omtquiz.study.scope import Scope
     from omtquiz.ui.pages.decks import DeckPage
     page = DeckPage()
     page.resize(900, 600)
-    page.populate([(("deck", "d"), "Deck", None, (1, 0, 0), False)], (1, 0, 0), [], {},
-                  {"d": sys.argv[1]})
+    row = DeckRow(Scope.deck("d"), "d", "Deck", None, Counts(1, 0, 0), (), sys.argv[1])
+    page.populate(DeckList([row], {}, Counts(1, 0, 0), []))
     page.show()
     page.tree.setCurrentItem(page.tree.topLevelItem(0).child(0))
     app.processEvents()
