@@ -377,3 +377,18 @@ def test_deck_tags_cannot_multiply_over_every_card(tmp_path):
     path.write_text(HEAD + f"tags: [{tags}]\ncards:\n{cards}")
     lines = everywhere(path, seconds=120, memory_mb=2048)
     assert any("tags: 10,000 tags; at most 50 are allowed here" in line for line in lines)
+
+
+def test_generated_cards_are_checked_like_written_ones(tmp_path):
+    path = tmp_path / "gen.yaml"
+    path.write_text(HEAD + "records:\n"
+                    "  - {id: r, source: s, name: 'Look <img src=\"/etc/passwd\">'}\n"
+                    "  - {id: q, source: s, name: '<script>x</script>'}\n"
+                    "  - {id: ok, source: s, name: Fine}\n"
+                    "generate:\n  - {id: g, front: '{name}', back: it}\n")
+    result = load_deck_file(path)
+    found = [(d.line, d.column, d.message) for d in result.errors]
+    assert [(line, column) for line, column, _ in found] == [(5, 46), (6, 5)]
+    assert "card 'r--g' whose front: image '/etc/passwd' is refused" in found[0][2]
+    assert "card 'q--g' whose front: shows nothing once its HTML is made safe" in found[1][2]
+    assert [c.id for c in result.deck.cards] == ["ok--g"]

@@ -320,6 +320,13 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
         return None
     reader.budget.spend(sum(map(len, texts.values())) + len(explanation or ""),
                         record.node.line, record.node.column, "generated cards")
+    errors_before = reader._error_count()
+    for key, text in texts.items():
+        where = f"{record.where}: rule '{rule.id}' makes card '{card_id}' whose {key}"
+        reader.html_refs(text, record.node, where, card_id)
+        reader.blank_side(text, record.node, where, card_id)
+    if reader._error_count() > errors_before:
+        return None
     if rule.type == "cloze" and has_c0(texts["text"]):
         reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
                      f"with {C0_MESSAGE} (from this record's fields)")
