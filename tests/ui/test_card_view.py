@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel
+from test_ui_main import open_window, select_deck  # noqa: F401 (a fixture, used by name)
 
 from conftest import PNG, run_capped
 from omtquiz.ui.widgets.card_view import CardView, RichLabel
@@ -231,3 +232,34 @@ def test_a_description_naming_dev_zero_is_shown_not_read(description):
     done = run_capped("-c", DESCRIPTION, description, seconds=60, memory_mb=3072)
     assert done.returncode == 0, done.stderr[-1500:]
     assert "shown: Read" in done.stdout
+
+
+FOLLINA = """\
+deck: follina
+title: Follina
+sources:
+  - {id: s, citation: A harmless-looking book, url: "ms-msdt:/id PCWDiagnostic /skip force"}
+  - {id: t, citation: A real article, url: "doi:10.7556/jaoa.2018.112"}
+cards:
+  - {id: a, front: First question, back: First answer, source: s}
+  - {id: b, front: Second question, back: Second answer, source: t}
+"""
+
+
+def test_review_links_a_citation_only_to_the_web(qtbot, open_window, monkeypatch):  # noqa: F811
+    """A source url of ms-msdt: was the citation link, handed to the OS on a click."""
+    opened: list[str] = []
+    monkeypatch.setattr("omtquiz.ui.widgets.card_view.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toString()) or True)
+    window = open_window({"follina.yaml": FOLLINA})
+    select_deck(window, "follina")
+    qtbot.keyClick(window.deck_page.tree, Qt.Key.Key_Return)
+    review = window.review_page
+    for citation in ("A harmless-looking book", "A real article"):
+        review.reveal()
+        assert citation in review.view.toPlainText()
+        _click_on(review.view, citation, qtbot)
+        assert "First question" in review.view.toPlainText() or citation == "A real article"
+        review.rate(3)
+    assert "ms-msdt" not in "".join(opened)
+    assert opened == ["https://doi.org/10.7556/jaoa.2018.112"]
