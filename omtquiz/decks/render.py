@@ -65,11 +65,33 @@ def _markdown() -> MarkdownIt:
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
 
 
+# markdown-it scans ahead from every "[" for its "]" and "(...)": quadratic in a long paragraph
+# full of brackets (100,000 "[" took over a minute). Text beyond these bounds, which no real card
+# comes near, is shown as plain text instead of being formatted.
+MAX_BRACKETS = 64
+MAX_PARAGRAPH_CHARS = 5_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def too_much_markup(text: str) -> str | None:
+    """Why `text`, which has Markdown in it, is shown unformatted; None when it is formatted."""
+    if not _MARKUP.search(text):
+        return None
+    if text.count("[") > MAX_BRACKETS:
+        return f"more than {MAX_BRACKETS} '['"
+    if len(text) > MAX_PARAGRAPH_CHARS and any(
+            len(part) > MAX_PARAGRAPH_CHARS for part in _PARAGRAPH_BREAK.split(text)):
+        return f"a paragraph longer than {MAX_PARAGRAPH_CHARS:,} characters"
+    return None
+
+
 @lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
     if not _MARKUP.search(text):
         return html.escape(text.strip(), quote=False)
+    if too_much_markup(text) is not None:
+        return html.escape(text.strip(), quote=False).replace("\n", "<br>")
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]

@@ -392,3 +392,31 @@ def test_generated_cards_are_checked_like_written_ones(tmp_path):
     assert "card 'r--g' whose front: image '/etc/passwd' is refused" in found[0][2]
     assert "card 'q--g' whose front: shows nothing once its HTML is made safe" in found[1][2]
     assert [c.id for c in result.deck.cards] == ["ok--g"]
+
+
+@pytest.mark.parametrize("unit", ["[", "![", "<", "<a", "[a](", "A. "])
+def test_a_field_full_of_brackets_is_read_in_linear_time(tmp_path, unit):
+    """Markdown links and the lints' tag and link patterns scanned ahead from every bracket:
+    99,000 '[' in one field took over a minute to validate."""
+    path = tmp_path / "brackets.yaml"
+    text = unit * (99_000 // len(unit))
+    cloze_text = json.dumps("{{c1::x}} " + text)
+    path.write_text(HEAD + f"cards:\n  - {{id: a, source: s, front: q, back: {json.dumps(text)}}}\n"
+                    f"  - {{id: b, type: cloze, source: s, text: {cloze_text}}}\n")
+    lines = everywhere(path, seconds=60)
+    assert lines[-1] == "cards 2"
+
+
+def test_text_past_the_markup_bounds_is_shown_plain_with_a_warning(tmp_path):
+    from omtquiz.decks.render import markdown
+
+    assert markdown("[a](b) " * 65).startswith("[a](b)")
+    assert markdown("**x** " + "y" * 6000) == "**x** " + "y" * 6000
+    assert markdown("**x** [a](https://e.org)") == '<strong>x</strong> <a href="https://e.org"' \
+        ' rel="noopener noreferrer">a</a>'
+    path = tmp_path / "plain.yaml"
+    path.write_text(HEAD + "cards:\n  - {id: a, source: s, front: q, back: "
+                    + json.dumps("[x] " * 65) + "}\n")
+    (warning,) = load_deck_file(path).diagnostics
+    assert warning.message == ("cards[0].back: shown as plain text, not formatted as Markdown "
+                               "(more than 64 '[')")

@@ -38,8 +38,10 @@ EDGE_CHARS = 12  # ... and its first and last characters
 MAX_BLOCK = 200  # a prefix shared by more questions than this says nothing about duplicates
 
 _MARKUP = re.compile(r"[<\[*_`&{#>\n]|^\s*(?:[-+]|\d+[.)])\s")
-_TAG = re.compile(r"<[^>]*>")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# No bracket of the same kind inside: each "<" or "[" scans only up to the next one, so a field
+# of 100,000 "[" is linear instead of quadratic (over a minute before).
+_TAG = re.compile(r"<[^<>]*>")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _MARK = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|`+|^\s*(?:#+|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
 # Words whose presence changes little; "not", "no", "never" and "except" are not among them.
 _FILLER = frozenset({
@@ -72,7 +74,7 @@ def sentence_count(text: str) -> int:
     """Sentences in plain text, not counting the stops of e.g., et al. or initials."""
     count, last = 0, 0
     for match in _SENTENCE_END.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start())
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.start())
         word = before.group(1).casefold() if before else ""
         at_end = match.end() >= len(text.rstrip())
         if not at_end and (word in _NOT_AN_END or (len(word) == 1 and word.isalpha())):

@@ -261,7 +261,15 @@ class _Reader:
 
     def html_refs(self, text: str, node: yn.Node, where: str,
                   card_id: str | None = None) -> None:
-        """Report every picture or link in `text` the app would refuse, at its own place."""
+        """Report every picture or link in `text` the app would refuse, at its own place (and
+        text with so much markup that it is shown unformatted)."""
+        from omtquiz.decks.render import too_much_markup
+
+        reason = too_much_markup(text)
+        if reason is not None:
+            self.warn(node, f"{where}: shown as plain text, not formatted as Markdown ({reason})",
+                      card_id)
+            return
         if "<" not in text and "]" not in text:
             return  # no HTML tag and no Markdown link or image: nothing to resolve
         from omtquiz.decks.render import markdown
