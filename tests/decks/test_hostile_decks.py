@@ -420,3 +420,18 @@ def test_text_past_the_markup_bounds_is_shown_plain_with_a_warning(tmp_path):
     (warning,) = load_deck_file(path).diagnostics
     assert warning.message == ("cards[0].back: shown as plain text, not formatted as Markdown "
                                "(more than 64 '[')")
+
+
+def test_many_mcqs_without_distractors_export_in_bounded_time(tmp_path):
+    """Each borrowed its choices by scoring every other item of its deck: 8,000 such mcqs took
+    over 5 minutes to export (and the loader copied the set of answers once per card)."""
+    import hashlib
+
+    cards = "".join(
+        f"  - {{id: c{i}, type: mcq, question: Question {i} about thing {i}?, answer: "
+        f"Ans {hashlib.sha1(str(i).encode()).hexdigest()[:8]}, source: s}}\n"
+        for i in range(8_000))
+    path = tmp_path / "borrow.yaml"
+    path.write_text(HEAD + "cards:\n" + cards)
+    lines = everywhere(path, seconds=120)
+    assert lines[-1] == "cards 8000"

@@ -400,8 +400,8 @@ class _Reader:
         keep = []
         for kwargs in self.card_kwargs:
             if kwargs["type"] == "mcq" and not kwargs["distractors"]:
-                others = pool - {kwargs["answer"].strip().casefold()}
-                if not others:
+                own = kwargs["answer"].strip().casefold()
+                if len(pool) - (own in pool) == 0:  # no other answer (not a set copy per card)
                     node = kwargs["_node"]
                     self.error(node, f"cards: mcq '{kwargs['id']}' has fewer than 2 choices: "
                                "give it distractors, or add more mcq cards to the deck",
