@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from omtquiz.decks import cloze
 from omtquiz.decks.format import nodes as yn
-from omtquiz.decks.format.ids import SLUG_RE, did_you_mean
+from omtquiz.decks.format.ids import SLUG_RE, did_you_mean, listing
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source
 
 RULE_TEXT_KEYS = {
@@ -146,7 +146,7 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
                          reader.tags(item, where))
         value = reader.source(item, where, "record")
         if value is not None and value not in known_sources:
-            listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
+            listed = listing(known_sources, "none listed under sources:")
             reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
                          f"{did_you_mean(value, known_sources)} (known: {listed})")
             continue

@@ -18,7 +18,7 @@ from omtquiz.decks import cloze, resolver
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
-from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean, listing
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
@@ -384,7 +384,7 @@ class _Reader:
         for value, node, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:
-                listed = ", ".join(sorted(known)) or "none listed under sources:"
+                listed = listing(known, "none listed under sources:")
                 hint = did_you_mean(value, known)
                 self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
                            f"{listed})", card_id or None)
