@@ -14,10 +14,24 @@ from datetime import datetime, timezone
 from typing import Any
 
 from omtquiz.clock import as_utc
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import Item, TextEnum
 from omtquiz.scheduling import CardState, Rating, State
 
-MODES = ("review", "mcq", "typed", "exam")
+
+class AnswerMode(TextEnum):
+    """Where an answer was given, as the review log keeps it (its value is the stored text).
+
+    CHOICES is a multiple-choice quiz question, whatever the card's type: a basic card can be
+    asked with choices, and an mcq card can be reviewed.
+    """
+
+    REVIEW = "review"
+    CHOICES = "mcq"
+    TYPED = "typed"
+    EXAM = "exam"
+
+
+MODES = tuple(mode.value for mode in AnswerMode)
 
 
 def time_key(moment: datetime) -> str:
@@ -130,7 +144,9 @@ class ExamRecord:
 QueueRow = tuple[int, str | None, int, str | None]
 
 
-# The key the queue rows are stored under: an Item's (deck_id, card_id, ord).
+# How the queue keys its rows: an Item, or (built by the hundred thousand, for speed) the plain
+# (deck_id, card_id, ord) tuple equal to it. Item is a NamedTuple, so either finds the other in
+# a dict or a set: one key, no conversions.
 ItemKey = tuple[str, str, int]
 
 

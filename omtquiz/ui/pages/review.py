@@ -17,59 +17,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.model import CardType
 from omtquiz.decks.render import render_item
-from omtquiz.decks.resolver import web_url
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import CardView
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    source_html,
+    style_card_view,
+)
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
-MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
-
-
-def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
-    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
-    if explanation:
-        parts.append(f'<p class="explanation">{explanation}</p>')
-    if source:
-        parts.append(f'<p class="source">Source: {source}</p>')
-    return "".join(parts)
-
-
-def make_card_view(parent=None) -> CardView:
-    """The card area: pictures only from the deck on show, links opened only if http(s)."""
-    view = CardView(parent)
-    view.setObjectName("cardView")
-    view.setAccessibleName("Card")
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return view
-
-
-def deck_path(library, deck_id: str) -> str | None:
-    """The file of the deck a card comes from: its folder is where its pictures may be."""
-    deck = library.deck(deck_id)
-    return deck.path if deck is not None else None
-
-
-def source_html(source) -> str:
-    """A card's citation, linked only when its url is one a browser may open (http, https,
-    doi:); any other url (file:, ms-msdt:, javascript:...) is shown as text beside it."""
-    if source is None:
-        return ""
-    citation = html.escape(source.citation)
-    target = web_url(source.url)
-    if target is not None:
-        return f'<a href="{html.escape(target, quote=True)}">{citation}</a>'
-    if source.url:
-        return f"{citation} ({html.escape(source.url)})"
-    return citation
-
-
-def style_card_view(view: CardView) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
 class ReviewPage(QWidget):
@@ -237,7 +199,7 @@ class ReviewPage(QWidget):
         deck = self.context.library.deck(item.deck_id)
         citation = source_html(deck.source(card.source) if deck else None)
         body = self._rendered.question + "<hr>" + self._rendered.answer
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             body = self._rendered.answer
         self.view.show_html(card_document_html(body, source=citation,
                                                explanation=self._rendered.explanation),

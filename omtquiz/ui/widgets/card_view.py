@@ -9,12 +9,14 @@ under the size cap, decoded under a pixel cap) and a grey placeholder for anythi
 never navigate the view: a click opens http(s) (and doi:) links in the browser and does nothing
 for any other.
 
-`CardView` is the card area of every screen; `RichLabel` is the same with a label's looks, for
-deck descriptions and anything else from a deck that is shown as rich text.
+`CardView` is the card area of every screen (`make_card_view`, with the theme's card style and
+the document around a card's body); `RichLabel` is the same with a label's looks, for deck
+descriptions and anything else from a deck that is shown as rich text.
 """
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPaint
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
 
 from omtquiz.decks import resolver
+from omtquiz.ui import theme
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel picture is 160 MB decoded; more is a bomb, not a card
 
@@ -183,3 +186,50 @@ class RichLabel(CardView):
         height = int(self.document().size().height()) + 2
         if self.height() != height:
             self.setFixedHeight(height)
+
+
+def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
+    """A card's rendered body, then its explanation and source, as one HTML document."""
+    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
+    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
+    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
+    if explanation:
+        parts.append(f'<p class="explanation">{explanation}</p>')
+    if source:
+        parts.append(f'<p class="source">Source: {source}</p>')
+    return "".join(parts)
+
+
+def make_card_view(parent=None) -> CardView:
+    """The card area: pictures only from the deck on show, links opened only if http(s) or
+    doi:; keys go to the page (the view takes no focus)."""
+    view = CardView(parent)
+    view.setObjectName("cardView")
+    view.setAccessibleName("Card")
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return view
+
+
+def style_card_view(view: QTextBrowser) -> None:
+    """The theme's card style sheet, again after a theme change."""
+    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
+
+
+def deck_path(library, deck_id: str) -> str | None:
+    """The file of the deck a card comes from: its folder is where its pictures may be."""
+    deck = library.deck(deck_id)
+    return deck.path if deck is not None else None
+
+
+def source_html(source) -> str:
+    """A card's citation, linked only when its url is one a browser may open (http, https,
+    doi:); any other url (file:, ms-msdt:, javascript:...) is shown as text beside it."""
+    if source is None:
+        return ""
+    citation = html.escape(source.citation)
+    target = resolver.web_url(source.url)
+    if target is not None:
+        return f'<a href="{html.escape(target, quote=True)}">{citation}</a>'
+    if source.url:
+        return f"{citation} ({html.escape(source.url)})"
+    return citation
