@@ -13,9 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import nh3
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
@@ -44,7 +42,16 @@ def _local_only(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# nh3 and markdown-it are imported when first used: the loader asks `too_much_markup` of every
+# field, and most fields never need either.
+
+
 def sanitize(fragment: str) -> str:
+    import nh3
+
     return nh3.clean(
         fragment,
         tags=_TAGS,
@@ -58,6 +65,8 @@ def sanitize(fragment: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
@@ -147,6 +156,8 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
 
 def plain(text: str) -> str:
     """Card text as one line of plain text, for lists, tables and typed-answer matching."""
+    import nh3
+
     stripped = nh3.clean(markdown(CLOZE_RE.sub(lambda m: m.group(2), text)), tags=set())
     return " ".join(html.unescape(stripped).split())
 

@@ -30,6 +30,7 @@ from omtquiz.decks.model import (
     Severity,
 )
 from omtquiz.decks.model import Source as SourceModel
+from omtquiz.decks.render import MAX_PARAGRAPH_CHARS, markdown, plain, too_much_markup
 from omtquiz.gcpause import gc_paused
 
 INTERNAL_ERROR = "internal error while reading this deck"
@@ -267,8 +268,9 @@ class _Reader:
                   card_id: str | None = None) -> None:
         """Report every picture or link in `text` the app would refuse, at its own place (and
         text with so much markup that it is shown unformatted)."""
-        from omtquiz.decks.render import too_much_markup
-
+        if len(text) <= MAX_PARAGRAPH_CHARS and "<" not in text and "[" not in text \
+                and "]" not in text:
+            return  # no tag, no link or picture, and short: nothing to resolve or to warn of
         reason = too_much_markup(text)
         if reason is not None:
             self.warn(node, f"{where}: shown as plain text, not formatted as Markdown ({reason})",
@@ -276,8 +278,6 @@ class _Reader:
             return
         if "<" not in text and "]" not in text:
             return  # no HTML tag and no Markdown link or image: nothing to resolve
-        from omtquiz.decks.render import markdown
-
         for attribute, value in resolver.references(markdown(text)):
             problem = resolver.problem_with(attribute, value, self.folder, self.roots)
             if problem is not None:
@@ -303,8 +303,6 @@ class _Reader:
         """An error for a side that shows nothing once made safe (Anki would make no card)."""
         if not ("<" in text or "&" in text or "]:" in text or not any(c.isalnum() for c in text)):
             return
-        from omtquiz.decks.render import markdown, plain
-
         if not plain(text) and "<img" not in markdown(text):
             self.error(node, f"{where}: shows nothing once its HTML is made safe (scripts, "
                        "styles, comments and unknown tags are removed); write text a student "
