@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from omtquiz.decks import cloze
 from omtquiz.decks.format import nodes as yn
-from omtquiz.decks.format.ids import SLUG_RE, did_you_mean, listing
+from omtquiz.decks.format.ids import SLUG_RE, Suggester, did_you_mean, listing
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source
 
 RULE_TEXT_KEYS = {
@@ -138,6 +138,7 @@ def _mappings(reader, node: yn.Node | None, key: str,
 # -- records ---------------------------------------------------------------------------------
 def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
     found: dict[str, _Record] = {}
+    suggester: Suggester | None = None  # made at the first unknown source, for them all
     for where, item in _mappings(reader, node, "records", "a record must be a mapping of fields"):
         record_id = reader.text(item, "id", where, required=True)
         if record_id is None:
@@ -155,8 +156,9 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
         value = reader.source(item, where, "record")
         if value is not None and value not in known_sources:
             listed = listing(known_sources, "none listed under sources:")
+            suggester = suggester or Suggester(known_sources)
             reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
-                         f"{did_you_mean(value, known_sources)} (known: {listed})")
+                         f"{suggester.hint(value)} (known: {listed})")
             continue
         record.source = value
         found[record_id] = record

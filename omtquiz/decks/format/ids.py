@@ -19,19 +19,41 @@ MAX_SUGGESTIONS_LOOKED_AT = 300  # a deck of 20,000 sources took two minutes to 
 MAX_LISTED = 12
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close.
+class Suggester:
+    """The "did you mean" hint over one set of names, indexed once by length.
 
-    Among many choices only those of about the word's length (those difflib could find close
-    enough) are compared, and at most MAX_SUGGESTIONS_LOOKED_AT of them: a hint, never a hang.
+    Among many names only those of about the word's length (the only ones difflib could find
+    close enough) are compared, nearest length first and at most MAX_SUGGESTIONS_LOOKED_AT of
+    them: a hint, never a hang.
     """
-    pool = list(choices)
-    if len(pool) > MAX_SUGGESTIONS_LOOKED_AT:
-        near = [c for c in pool if abs(len(c) - len(word)) <= max(2, len(word) // 3)]
-        pool = sorted(near, key=lambda c: (c[:1] != word[:1], abs(len(c) - len(word)), c))
-        pool = pool[:MAX_SUGGESTIONS_LOOKED_AT]
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.choices = list(choices)
+        self.by_length: dict[int, list[str]] = {}
+        if len(self.choices) > MAX_SUGGESTIONS_LOOKED_AT:
+            for choice in sorted(self.choices):
+                self.by_length.setdefault(len(choice), []).append(choice)
+
+    def candidates(self, word: str) -> list[str]:
+        if not self.by_length:
+            return self.choices
+        found: list[str] = []
+        for offset in range(max(2, len(word) // 3) + 1):
+            for size in {len(word) - offset, len(word) + offset}:
+                bucket = self.by_length.get(size, [])
+                found += [c for c in bucket if c[:1] == word[:1]][:MAX_SUGGESTIONS_LOOKED_AT]
+            if len(found) >= MAX_SUGGESTIONS_LOOKED_AT:
+                break
+        return found[:MAX_SUGGESTIONS_LOOKED_AT]
+
+    def hint(self, word: str) -> str:
+        close = difflib.get_close_matches(word, self.candidates(word), n=1, cutoff=0.6)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
+    return Suggester(choices).hint(word)
 
 
 def listing(names: Iterable[str], empty: str) -> str:

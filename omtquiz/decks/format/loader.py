@@ -18,7 +18,7 @@ from omtquiz.decks import cloze, resolver
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
-from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean, listing
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, Suggester, did_you_mean, listing
 from omtquiz.decks.model import (
     CARD_TYPE_INFO,
     CARD_TYPES,
@@ -383,11 +383,13 @@ class _Reader:
     def check_sources(self, sources: tuple[SourceModel, ...]) -> None:
         known = {s.id for s in sources}
         cited = set()
+        listed, suggester = None, None
         for value, node, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:
-                listed = listing(known, "none listed under sources:")
-                hint = did_you_mean(value, known)
+                listed = listed or listing(known, "none listed under sources:")
+                suggester = suggester or Suggester(known)
+                hint = suggester.hint(value)
                 self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
                            f"{listed})", card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
