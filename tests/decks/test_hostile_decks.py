@@ -96,6 +96,7 @@ def test_a_field_longer_than_the_cap_is_an_error(tmp_path):
 
 
 # -- 3. expansion is capped by the text it brings ---------------------------------------------
+@pytest.mark.slow
 def test_record_field_of_aliases_to_a_megabyte_is_refused(tmp_path):
     """9,000 aliases to 1 MB joined by a template: MemoryError at start-up (8.8 GB) before."""
     path = tmp_path / "amplify.yaml"
@@ -109,6 +110,7 @@ def test_record_field_of_aliases_to_a_megabyte_is_refused(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_cards_aliasing_a_megabyte_are_refused(tmp_path):
     """1,000 cards sharing one 1 MB text made a ~1 GB Anki collection from a 14 MB package."""
     path = tmp_path / "shared.yaml"
@@ -167,6 +169,7 @@ def test_cloze_500_exports_and_anki_reads_it(tmp_path):
 
 
 # -- 5. near-linear where it was quadratic -----------------------------------------------------
+@pytest.mark.slow
 def test_many_records_with_distractors_from_load_in_bounded_time(tmp_path):
     """4,000 records took 50 s (every card ranked every other record); 12,000 here."""
     records = "".join(f"  - {{id: r{i}, name: Name number {i}, what: Thing {i}, source: s}}\n"
@@ -190,6 +193,7 @@ def test_generated_choices_come_from_near_neighbours_yet_never_tell(tmp_path):
     assert len({card.distractors for card in deck.cards}) > 250  # not one set shared by all
 
 
+@pytest.mark.slow
 def test_lint_of_many_mcqs_asking_one_question_is_near_linear(tmp_path):
     """8,000 mcqs with one question and different answers linted in 25 s; 20,000 here."""
     import hashlib
@@ -369,6 +373,7 @@ def test_validate_escapes_terminal_sequences(tmp_path):
     assert "duplicate card id 'a\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e'" in done.stdout
 
 
+@pytest.mark.slow
 def test_deck_tags_cannot_multiply_over_every_card(tmp_path):
     """10,000 deck tags given to 30,000 cards would be 300 million references (2.4 GB)."""
     path = tmp_path / "tags.yaml"
@@ -422,6 +427,7 @@ def test_text_past_the_markup_bounds_is_shown_plain_with_a_warning(tmp_path):
                                "(more than 64 '[')")
 
 
+@pytest.mark.slow
 def test_many_mcqs_without_distractors_export_in_bounded_time(tmp_path):
     """Each borrowed its choices by scoring every other item of its deck: 8,000 such mcqs took
     over 5 minutes to export (and the loader copied the set of answers once per card)."""
@@ -437,6 +443,7 @@ def test_many_mcqs_without_distractors_export_in_bounded_time(tmp_path):
     assert lines[-1] == "cards 8000"
 
 
+@pytest.mark.slow
 def test_unknown_sources_among_thousands_are_named_quickly(tmp_path):
     """Each unknown source was compared with every known one for a hint and listed them all:
     20,000 sources and 300 such cards took two minutes."""
