@@ -67,6 +67,7 @@ class _Reader:
         self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
         self.file_text = ""  # the file's text, to place problems found inside a field
         self.starts: list[int] | None = None
+        self.composer_problems: list[tuple[int, int, str]] = []
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -472,6 +473,7 @@ def _compose(text: str, reader: _Reader) -> Deck | None:
     reader.file_text = text
     reader.budget.spend(len(text), 1, 1, "the file's own text")
     composer = yn.Composer(yn.events(text), reader.budget)
+    reader.composer_problems = composer.problems
     composer.next_event()  # StreamStart
     start = composer.next_event()
     if isinstance(start, yn.StreamEndEvent):
@@ -549,6 +551,9 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
         except _TooMany:
             deck = None
         except yn.YamlProblem as exc:
+            reader.diagnostics.extend(  # what the composer noted before it had to stop
+                Diagnostic(reader.shown, line, column, Severity.ERROR, message)
+                for line, column, message in reader.composer_problems[:MAX_DIAGNOSTICS])
             reader.diagnostics.append(Diagnostic(reader.shown, exc.line, exc.column,
                                                  Severity.ERROR, exc.message))
         except yaml.YAMLError as exc:
