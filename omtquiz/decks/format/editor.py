@@ -16,12 +16,14 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from omtquiz.decks.format.ids import slugify
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.decks.model import OCCLUSION_MODES, SHAPE_KINDS, Shape
+from omtquiz.decks.shape_edit import tidy
 
 # Keys in the order a card is written, whatever order the form gave them in.
 FIELD_ORDER = ("id", "type", "front", "back", "text", "extra", "question", "answer",
@@ -222,6 +224,169 @@ def _position(card, key: str) -> int:
         if existing in FIELD_ORDER and FIELD_ORDER.index(existing) > rank:
             return i
     return len(keys)
+
+
+# -- occlusion cards: their shapes and mode ---------------------------------------------------
+def _flow_seq(values):
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _coords_yaml(shape: Shape):
+    if shape.kind == "polygon":
+        return _flow_seq([_flow_seq(list(p)) for p in shape.points()])
+    return _flow_seq(list(shape.coords))
+
+
+def _written_coords(node, kind: str) -> tuple[float, ...] | None:
+    """The coordinates a shape mapping already has, as numbers (None if unreadable)."""
+    try:
+        value = node.get(kind)
+        if kind == "polygon":
+            return tuple(float(v) for point in value for v in point)
+        return tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shape_yaml(shape: Shape):
+    """A new shape as one flow mapping, as authors write them: {rect: [...], label: ASIS}."""
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    node[shape.kind] = _coords_yaml(shape)
+    node["label"] = shape.label
+    if shape.group:
+        node["group"] = shape.group
+    node.fa.set_flow_style()
+    return node
+
+
+def _update_shape(node, shape: Shape) -> None:
+    """Change a written shape mapping in place, touching only what differs (its style, its
+    comments and an unchanged coordinate list as the author wrote it are kept)."""
+    for kind in SHAPE_KINDS:
+        if kind != shape.kind and kind in node:
+            del node[kind]
+    if _written_coords(node, shape.kind) != shape.coords:
+        if shape.kind in node:
+            node[shape.kind] = _coords_yaml(shape)
+        else:
+            node.insert(0, shape.kind, _coords_yaml(shape))
+    if str(node.get("label", "")) != shape.label:
+        node["label"] = shape.label
+    if shape.group is None:
+        node.pop("group", None)
+    elif str(node.get("group", "")) != shape.group:
+        node["group"] = shape.group
+
+
+def _set_occlusion(card, shapes: Sequence[Shape], mode: str | None, front: str | None,
+                   origins: Sequence[int | None] | None = None) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    if mode is not None:
+        if mode not in OCCLUSION_MODES:
+            raise EditError(f"'{mode}' is not one of {', '.join(OCCLUSION_MODES)}")
+        if mode != str(card.get("mode", OCCLUSION_MODES[0])):
+            if "mode" in card:
+                card["mode"] = mode
+            else:
+                keys = list(card.keys())
+                card.insert(keys.index("shapes") if "shapes" in keys else len(keys), "mode", mode)
+    if front is not None:
+        front = front.strip()
+        if not front:
+            card.pop("front", None)
+        elif str(card.get("front", "")) != front:
+            if "front" in card:
+                card["front"] = _value("front", front)
+            else:
+                card.insert(list(card.keys()).index("image") + 1 if "image" in card
+                            else len(card), "front", _value("front", front))
+    written = card.get("shapes")
+    if not isinstance(written, CommentedSeq):
+        written = card["shapes"] = CommentedSeq()
+    origins = _origins(origins, len(shapes), len(written))
+    for index in reversed(range(len(written))):  # shapes deleted, with their comments
+        if index not in origins:
+            del written[index]
+    for index, (shape, origin) in enumerate(zip(shapes, origins, strict=True)):
+        shape = tidy(shape)
+        if origin is None:
+            written.insert(index, _shape_yaml(shape))
+        elif hasattr(written[index], "get"):
+            _update_shape(written[index], shape)
+        else:
+            written[index] = _shape_yaml(shape)
+
+
+def _origins(origins: Sequence[int | None] | None, count: int,
+             written: int) -> list[int | None]:
+    """Which written shape each new one was edited from (None: drawn anew). Without them, or
+    when they do not keep the written order, shapes pair up by position."""
+    if origins is not None and len(origins) == count:
+        known = [o for o in origins if o is not None]
+        if all(0 <= o < written for o in known) and known == sorted(set(known)):
+            return list(origins)
+    return [i if i < written else None for i in range(count)]
+
+
+def _check_labels(shapes: Sequence[Shape]) -> None:
+    if not shapes:
+        raise EditError("an occlusion card needs at least one shape")
+    unnamed = [str(i + 1) for i, s in enumerate(shapes) if not s.label.strip()]
+    if unnamed:
+        raise EditError(f"give every shape a label (shape {', '.join(unnamed)} has none): "
+                        "the label is the answer when the shape is asked")
+
+
+def set_shapes(path: Path, card_id: str, shapes: Sequence[Shape], mode: str | None = None,
+               front: str | None = None, origins: Sequence[int | None] | None = None) -> Edit:
+    """Write an occlusion card's shapes (and its mode and front text, when given) in place.
+
+    `origins` says, for each shape, the index of the written shape it was edited from (None
+    for one drawn anew; without it shapes pair up by position). An edited shape is updated key
+    by key (its style and comments kept, an unchanged coordinate list left as written), a
+    deleted one goes with its comment, a new one is written as a flow mapping; coordinates are
+    rounded to a ten-thousandth. Everything else in the file stays as it was."""
+    path = Path(path)
+    _check_labels(shapes)
+    before, document = _load(path)
+    card = _find(document, path, card_id)
+    if str(card.get("type", "")) != "occlusion":
+        raise EditError(f"'{card_id}' is not an occlusion card")
+    _set_occlusion(card, shapes, mode, front, origins)
+    return _check_and_write(path, before, _dump(document), card_id)
+
+
+def add_occlusion_card(path: Path, image: str, shapes: Sequence[Shape],
+                       mode: str = OCCLUSION_MODES[0], front: str = "", source: str = "",
+                       card_id: str | None = None) -> Edit:
+    """Append an occlusion card on `image` (a path as the deck writes it, relative to the
+    deck's folder) with its shapes."""
+    from ruamel.yaml.comments import CommentedMap
+
+    path = Path(path)
+    _check_labels(shapes)
+    before, document = _load(path)
+    cards = _cards(document, path)
+    card_id = card_id or new_card_id(path, {"front": front or Path(image).stem})
+    if any(hasattr(c, "get") and str(c.get("id")) == card_id for c in cards):
+        raise EditError(f"the deck already has a card '{card_id}'")
+    card = CommentedMap()
+    card["id"] = card_id
+    card["type"] = "occlusion"
+    card["image"] = image
+    if source:
+        card["source"] = source
+    card["shapes"] = None
+    cards.append(card)
+    _set_occlusion(card, shapes, mode, front)
+    return _check_and_write(path, before, _dump(document), card_id)
 
 
 def copy_deck(source: Path, folder: Path) -> Path:

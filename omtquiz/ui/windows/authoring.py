@@ -142,6 +142,7 @@ class AuthoringWindow(QMainWindow):
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.reload_button)
+        self._add_shape_buttons(top)
         top.addWidget(self.open_button)
         layout.addLayout(top)
 
@@ -200,6 +201,31 @@ class AuthoringWindow(QMainWindow):
         self.debounce.timeout.connect(self.reload)
         self.resize(1100, 760)
         self.reload()
+
+    def _add_shape_buttons(self, row: QHBoxLayout) -> None:
+        """Edit shapes, New occlusion card and Undo: the window's writing tools."""
+        from omtquiz.ui.windows.authoring_shapes import ShapeEditing
+
+        self.shapes = ShapeEditing(self)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("authoringUndoButton")
+        self.undo_button.setToolTip("Undo the last edit saved from this window (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.shapes.undo)
+        self.new_occlusion_button = QPushButton("New occlusion card…")
+        self.new_occlusion_button.setObjectName("newOcclusionButton")
+        self.new_occlusion_button.setToolTip("Cover parts of a picture from the deck's folder "
+                                             "or assets/ (Ctrl+Shift+N)")
+        self.new_occlusion_button.clicked.connect(lambda: self.shapes.new_card())
+        self.edit_shapes_button = QPushButton("Edit shapes…")
+        self.edit_shapes_button.setObjectName("editShapesButton")
+        self.edit_shapes_button.setToolTip("Draw, move, resize and label the selected occlusion "
+                                           "card's shapes (Ctrl+Shift+E)")
+        self.edit_shapes_button.clicked.connect(self.shapes.edit_shapes)
+        for button in (self.undo_button, self.new_occlusion_button, self.edit_shapes_button):
+            row.addWidget(button)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.shapes.undo)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, lambda: self.shapes.new_card())
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, self.shapes.edit_shapes)
 
     # -- loading -------------------------------------------------------------------------------
     def _changed_on_disk(self, _path: str) -> None:
@@ -321,6 +347,10 @@ class AuthoringWindow(QMainWindow):
         return False
 
     def _card_chosen(self, row: int) -> None:
+        self._show_card(row)
+        self.edit_shapes_button.setEnabled(self.shapes.can_edit())
+
+    def _show_card(self, row: int) -> None:
         key = self._key_at(row) if 0 <= row < self.card_list.count() else None
         if key is None:
             self._show_empty()
