@@ -146,7 +146,9 @@ class MainWindow(QMainWindow):
         deck, card = self.context.library.deck(item.deck_id), self.context.library.card(item)
         if deck is None or card is None:
             return None
-        if card.type not in TYPE_FIELDS:  # shapes and map spots are not fields of the form
+        if card.type == "occlusion":
+            return self._edit_shapes(deck, card)
+        if card.type not in TYPE_FIELDS:  # map spots are not fields of the form
             QMessageBox.information(self, "This card cannot be edited here",
                                     f"A {card.type} card's picture, shapes and spots are "
                                     f"edited in its deck file: {deck.path}, line {card.line}.")
@@ -164,6 +166,15 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "This card cannot be edited here", str(exc))
             return None
         return self._after_edit(edit)
+
+    def _edit_shapes(self, deck, card):
+        """An occlusion card's shapes, in the shape editor (undone by Ctrl+Alt+Z as any)."""
+        from omtquiz.ui.dialogs.card_editor import editable_path
+        from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+
+        path = editable_path(self, deck)
+        return None if path is None else self._after_edit(OcclusionEditorDialog.ask(
+            path, card, self))
 
     def card_info(self, item) -> None:
         from omtquiz.study.card_info import card_info

@@ -286,3 +286,45 @@ def test_the_editor_looks_right(window, qtbot, qapp, look, tmp_path):
     inside, outside = color(0.7, 0.35), color(0.7, 0.1)
     assert inside != outside
     assert outside.name() == "#ffffff"  # the picture is paper in both looks
+
+
+def test_edit_card_in_the_app_opens_the_shape_editor_and_undo_restores(qtbot, qapp, data_dir,
+                                                                        monkeypatch):
+    """E on an occlusion card (review screen, browser) edits its shapes; Ctrl+Alt+Z undoes it
+    like any card edit."""
+    from PySide6.QtGui import QAction
+
+    from omtquiz.decks.model import Item
+    from omtquiz.profile import Profile
+    from omtquiz.ui.app import build
+    from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+
+    profile = Profile.open(data_dir)
+    deck_file = profile.dirs.user_decks / "occ.yaml"
+    deck_file.write_text(DECK, encoding="utf-8")
+    (profile.dirs.user_decks / "parts.svg").write_text(SVG, encoding="utf-8")
+    context, win = build(profile, qapp)
+    qtbot.addWidget(win)
+
+    def ask(cls, deck_path, card, parent=None):  # what the author does in the real dialog
+        dialog = cls(deck_path, card.image, card_id=card.id, shapes=card.shapes,
+                     mode=card.mode, front=card.front, parent=parent)
+        qtbot.keyClick(dialog.canvas, Qt.Key.Key_Tab)
+        qtbot.keyClick(dialog.canvas, Qt.Key.Key_Down)
+        dialog.save()
+        return dialog.edit
+
+    monkeypatch.setattr(OcclusionEditorDialog, "ask", classmethod(ask))
+    try:
+        edit = win.edit_card(Item("occ", "parts"))
+        assert edit is not None and edit.card_id == "parts"
+        assert "{ellipse: [0.25, 0.51, 0.15, 0.3], label: Green circle}" in \
+            deck_file.read_text(encoding="utf-8")
+        assert context.library.deck("occ").card("parts").shapes[0].coords == (
+            0.25, 0.51, 0.15, 0.3)
+        win.findChild(QAction, "undoCardEditAction").trigger()
+        assert deck_file.read_text(encoding="utf-8") == DECK
+        assert context.library.deck("occ").card("parts").shapes[0].coords == (
+            0.25, 0.5, 0.15, 0.3)
+    finally:
+        context.store.close()

@@ -256,6 +256,13 @@ class OcclusionEditorDialog(QDialog):
         self._dirty = False
         self.accept()
 
+    @classmethod
+    def ask(cls, deck_path: str | Path, card, parent=None) -> Edit | None:
+        """Edit `card`'s shapes in a modal dialog: the edit saved, or None when cancelled."""
+        dialog = cls(deck_path, card.image, card_id=card.id, shapes=card.shapes,
+                     mode=card.mode, front=card.front, parent=parent)
+        return dialog.edit if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def _select_unlabelled(self) -> None:
         missing = next((i for i, s in enumerate(self.canvas.shapes) if not s.label.strip()), -1)
         if missing >= 0:

@@ -250,7 +250,7 @@ class ShapeCanvas(QWidget):
     # -- the keyboard ----------------------------------------------------------------------
     def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt's name)
         """Tab steps through the shapes; past the last (or before the first) it leaves."""
-        if self.hasFocus() and self.shapes:
+        if self.shapes:
             index = self.selected + (1 if forward else -1)
             if self.selected == -1 and not forward:
                 index = len(self.shapes) - 1
