@@ -88,6 +88,13 @@ def resized(shape: Shape, handle: str, x: float, y: float) -> Shape:
     return with_bounds(shape, max(left, 0.0), max(top, 0.0), min(right, 1.0), min(bottom, 1.0))
 
 
+def with_corner(shape: Shape, index: int, x: float, y: float) -> Shape:
+    """A polygon with its corner `index` moved to (x, y), inside the picture."""
+    coords = list(shape.coords)
+    coords[2 * index:2 * index + 2] = [_clamp(x), _clamp(y)]
+    return Shape(shape.kind, tuple(coords), shape.label, shape.group)
+
+
 def grown(shape: Shape, dw: float, dh: float) -> Shape:
     """The shape's box widened by dw and heightened by dh (the keyboard's resize), its top-left
     corner kept."""

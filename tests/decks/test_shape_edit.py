@@ -20,6 +20,7 @@ from omtquiz.decks.shape_edit import (
     moved,
     resized,
     tidy,
+    with_corner,
 )
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="400" '
@@ -89,6 +90,7 @@ def test_resizing_by_a_handle_keeps_the_opposite_side_and_a_minimum_size():
     polygon = Shape("polygon", (0.2, 0.2, 0.4, 0.2, 0.3, 0.4), "p")
     assert close(resized(polygon, "se", 0.6, 0.6).coords, (0.2, 0.2, 0.6, 0.2, 0.4, 0.6))
     assert close(grown(rect, 0.01, -0.02).coords, (0.2, 0.2, 0.41, 0.38))
+    assert close(with_corner(polygon, 1, 0.5, -0.3).coords, (0.2, 0.2, 0.5, 0.0, 0.3, 0.4))
 
 
 def test_tidy_rounds_to_four_digits_and_keeps_the_shape_inside():

@@ -328,3 +328,44 @@ def test_edit_card_in_the_app_opens_the_shape_editor_and_undo_restores(qtbot, qa
             0.25, 0.5, 0.15, 0.3)
     finally:
         context.store.close()
+
+
+def test_a_polygon_corner_drags_alone_and_ctrl_z_undoes_in_the_editor(window, qtbot):
+    dialog = open_editor(window, qtbot)
+    canvas = dialog.canvas
+    qtbot.keyClick(canvas, Qt.Key.Key_P)
+    for point in ((0.45, 0.1), (0.55, 0.1), (0.5, 0.3)):
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         at(canvas, *point))
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert canvas.shapes[2].kind == "polygon" and canvas.selected == 2
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    drag(canvas, (0.5, 0.3), (0.5, 0.45))  # the third corner, not the whole polygon
+    assert near(canvas.shapes[2].coords, (0.45, 0.1, 0.55, 0.1, 0.5, 0.45))
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert len(canvas.shapes) == 2
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the delete
+    assert len(canvas.shapes) == 3 and canvas.selected == 2
+    assert dialog.shape_list.count() == 3
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the corner
+    assert near(canvas.shapes[2].coords, (0.45, 0.1, 0.55, 0.1, 0.5, 0.3))
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the polygon
+    assert [s.label for s in canvas.shapes] == ["Green circle", "Blue square"]
+    assert canvas.origins == [0, 1]
+    assert not canvas.undo()  # nothing more
+
+
+def test_a_picture_that_cannot_be_read_says_so(window, qtbot, deck_path):
+    (deck_path.parent / "parts.svg").write_text("<svg broken", encoding="utf-8")
+    from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+
+    dialog = OcclusionEditorDialog(deck_path, str(deck_path.parent / "parts.svg"),
+                                   card_id="parts")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.canvas.picture.ok and dialog.canvas.image_rect().isEmpty()
+    QTest.mouseClick(dialog.canvas, Qt.MouseButton.LeftButton)  # nothing to draw on: no error
+    assert dialog.canvas.shapes == []
+    dialog.canvas.grab()  # paints the message without failing

@@ -40,8 +40,9 @@ TOOL_NAMES = (("select", "Select", "V"), ("rect", "Rectangle", "R"),
 MODE_NAMES = {"hide-all-guess-one": "Hide all, guess one",
               "hide-one-guess-one": "Hide one, guess one"}
 HINTS = {
-    "select": "Click a shape to select it, drag to move it, drag a handle to resize. "
-              "Tab steps through shapes; arrows move, Shift+arrows resize, Delete removes.",
+    "select": "Click a shape to select it, drag to move it, drag a handle (or a polygon's "
+              "corner) to reshape. Tab steps through shapes; arrows move, Shift+arrows "
+              "resize, Delete removes, Ctrl+Z undoes.",
     "rect": "Drag a box over what to cover.",
     "ellipse": "Drag a box; the ellipse fills it.",
     "polygon": "Click each corner; Enter, a double click or the first corner closes it "
@@ -173,6 +174,7 @@ class OcclusionEditorDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.canvas.undo)  # a field's own first
 
         left = QVBoxLayout()
         left.addLayout(tools)

@@ -29,6 +29,7 @@ TOOL_KEYS = {Qt.Key.Key_V: "select", Qt.Key.Key_R: "rect", Qt.Key.Key_E: "ellips
 HANDLE_PX = 5.0  # half the side of a resize handle
 GRAB_PX = 9.0  # how near a handle or a polygon's first corner a press must be
 STEP, FINE_STEP = 0.01, 0.002
+UNDO_STEPS = 100
 
 
 class ShapeCanvas(QWidget):
@@ -57,6 +58,8 @@ class ShapeCanvas(QWidget):
         self._sketch: Shape | None = None  # a rect or ellipse being dragged out
         self._corners: list[tuple[float, float]] = []  # a polygon being clicked out
         self._hover: tuple[float, float] | None = None
+        self.history: list[tuple[list[Shape], list[int | None], int]] = []  # for undo
+        self._pending: tuple | None = None  # the state a mouse drag started from
 
     # -- what the dialog calls -------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
@@ -90,6 +93,7 @@ class ShapeCanvas(QWidget):
 
     def delete_selected(self) -> None:
         if 0 <= self.selected < len(self.shapes):
+            self._push(self._snapshot())
             index = self.selected
             del self.shapes[index]
             del self.origins[index]
@@ -98,10 +102,39 @@ class ShapeCanvas(QWidget):
             self.shapesChanged.emit()
 
     def add(self, shape: Shape) -> None:
+        self._push(self._snapshot())
         self.shapes.append(shape)
         self.origins.append(None)
         self.shapesChanged.emit()
         self.select(len(self.shapes) - 1)
+
+    # -- undo ------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple[list[Shape], list[int | None], int]:
+        return list(self.shapes), list(self.origins), self.selected
+
+    def _push(self, snapshot) -> None:
+        self.history.append(snapshot)
+        del self.history[:-UNDO_STEPS]
+
+    def _remember(self) -> None:
+        self._pending = self._snapshot()
+
+    def _commit(self) -> None:
+        """After a drag: one undo step, if it changed anything."""
+        if self._pending is not None and self._pending[0] != self.shapes:
+            self._push(self._pending)
+        self._pending = None
+
+    def undo(self) -> bool:
+        """Back to the shapes before the last change (drawn, moved, resized, deleted)."""
+        if not self.history:
+            return False
+        self.shapes, self.origins, selected = self.history.pop()
+        self._corners, self._drag, self._sketch = [], None, None
+        self.shapesChanged.emit()
+        self.selected = -2  # so that select() always tells the panel
+        self.select(selected)
+        return True
 
     def _replace(self, index: int, shape: Shape) -> None:
         if self.shapes[index] != shape:
@@ -136,6 +169,17 @@ class ShapeCanvas(QWidget):
                  "w": (left, mid_y)}
         return {name: self.to_widget(*spot) for name, spot in spots.items()}
 
+    def corner_at(self, point: QPointF) -> int:
+        """The selected polygon's corner under `point`, or -1."""
+        if not 0 <= self.selected < len(self.shapes) \
+                or self.shapes[self.selected].kind != "polygon":
+            return -1
+        for index, spot in enumerate(self.shapes[self.selected].points()):
+            at = self.to_widget(*spot)
+            if abs(at.x() - point.x()) <= GRAB_PX and abs(at.y() - point.y()) <= GRAB_PX:
+                return index
+        return -1
+
     def handle_at(self, point: QPointF) -> str | None:
         if not 0 <= self.selected < len(self.shapes):
             return None
@@ -165,6 +209,11 @@ class ShapeCanvas(QWidget):
         elif self.tool == "polygon":
             self._click_corner(point, where)
         else:
+            self._remember()
+            corner = self.corner_at(point)
+            if corner >= 0:
+                self._drag = ("corner", where, self.shapes[self.selected], corner)
+                return
             handle = self.handle_at(point)
             if handle is not None:
                 self._drag = ("resize", where, self.shapes[self.selected], handle)
@@ -194,6 +243,8 @@ class ShapeCanvas(QWidget):
                                                           where[1] - start[1]))
         elif what == "resize":
             self._replace(self.selected, shape_edit.resized(before, handle, *where))
+        elif what == "corner":
+            self._replace(self.selected, shape_edit.with_corner(before, handle, *where))
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if self._drag is None or event.button() != Qt.MouseButton.LeftButton:
@@ -201,6 +252,7 @@ class ShapeCanvas(QWidget):
             return
         what, start, _before, _handle = self._drag
         self._drag, self._sketch = None, None
+        self._commit()
         if what == "draw":
             shape = shape_edit.from_drag(self.tool, *start, *self.to_picture(event.position()))
             if shape is not None:
@@ -217,7 +269,9 @@ class ShapeCanvas(QWidget):
 
     def _set_hover_cursor(self, point: QPointF) -> None:
         handle = self.handle_at(point)
-        if handle is not None:
+        if self.corner_at(point) >= 0:
+            cursor = Qt.CursorShape.CrossCursor
+        elif handle is not None:
             diagonal = Qt.CursorShape.SizeFDiagCursor if handle in ("nw", "se") else \
                 Qt.CursorShape.SizeBDiagCursor
             cursor = {"n": Qt.CursorShape.SizeVerCursor, "s": Qt.CursorShape.SizeVerCursor,
@@ -276,10 +330,12 @@ class ShapeCanvas(QWidget):
             step = FINE_STEP if mods & Qt.KeyboardModifier.AltModifier else STEP
             dx, dy = (v * step for v in arrows[key])
             shape = self.shapes[self.selected]
+            self._remember()
             if mods & Qt.KeyboardModifier.ShiftModifier:
                 self._replace(self.selected, shape_edit.grown(shape, dx, dy))
             else:
                 self._replace(self.selected, shape_edit.moved(shape, dx, dy))
+            self._commit()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected >= 0:
             self.delete_selected()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._corners:
@@ -308,6 +364,12 @@ class ShapeCanvas(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         target = self.image_rect()
         if target.isEmpty():
+            if not self.picture.ok:
+                painter = QPainter(self)
+                painter.setPen(QColor(theme.colors(theme.current())["bad"]))
+                painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter,
+                                 "This picture cannot be drawn: " + self.picture.path)
+                painter.end()
             return
         # What is drawn on the picture uses the light look in both looks: pictures are paper.
         colors = theme.colors("light")
@@ -397,3 +459,8 @@ class ShapeCanvas(QWidget):
         for at in self._handles(shape).values():
             painter.drawRect(QRectF(at.x() - HANDLE_PX, at.y() - HANDLE_PX, 2 * HANDLE_PX,
                                     2 * HANDLE_PX))
+        if shape.kind == "polygon":  # its corners move one by one
+            painter.setBrush(QColor(colors["asked"]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.5))
+            for spot in shape.points():
+                painter.drawEllipse(self.to_widget(*spot), HANDLE_PX, HANDLE_PX)
