@@ -410,17 +410,26 @@ class ShapeCanvas(QWidget):
 
     def _paint_chip(self, painter: QPainter, index: int, shape: Shape, path: QPainterPath,
                     colors: dict[str, str]) -> None:
-        """The shape's number (the order it is asked in) and label, in a chip at its centre."""
+        """The shape's number (the order it is asked in) in a badge at its top-left corner,
+        and its label across its middle when it fits there whole (else the list names it)."""
         font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.85))
+        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.8))
         painter.setFont(font)
         metrics = QFontMetricsF(font)
-        text = f"{index + 1}" + (f"  {shape.label}" if shape.label else "")
-        if shape.group:
-            text += f"  [{shape.group}]"
         box = path.boundingRect()
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(box.width() - 6, 24.0))
-        width, height = metrics.horizontalAdvance(text) + 10, metrics.height() + 4
+        number = str(index + 1)
+        height = metrics.height() + 2
+        badge = QRectF(box.left() - height / 3, box.top() - height / 3,
+                       max(height, metrics.horizontalAdvance(number) + 8), height)
+        chosen = index == self.selected
+        painter.setPen(QPen(QColor("#ffffff"), 1))
+        painter.setBrush(QColor(colors["asked_edge" if chosen else "highlight"]))
+        painter.drawRoundedRect(badge, height / 2, height / 2)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, number)
+        text = shape.label + (f"  [{shape.group}]" if shape.group else "")
+        width = metrics.horizontalAdvance(text) + 10
+        if not shape.label or width > box.width() - 8 or height * 2.2 > box.height():
+            return
         chip = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
         painter.setPen(QPen(QColor(colors["border"]), 1))
         painter.setBrush(QColor(colors["base"]))
