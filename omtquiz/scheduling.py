@@ -8,7 +8,7 @@ adds all three because the queue, the statistics and leech detection need them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -291,6 +291,20 @@ def review(state: CardState, rating: Rating, now: datetime,
         lapses=state.lapses + (1 if lapsed else 0),
     )
     return after, ReviewLog(rating=rating, reviewed_at=now, before=state, after=after)
+
+
+def replay(history: Iterable[tuple[datetime, Rating]],
+           settings: SchedulerSettings | None = None) -> list[ReviewLog]:
+    """Answer a fresh item with `history` ((time, rating) pairs, taken in time order).
+
+    How an item's state is rebuilt from a merged history (reviews brought home from Anki among
+    ours): unfuzzed, so the same history always gives the same state.
+    """
+    state, logs = CardState(), []
+    for when, rating in sorted(history, key=lambda pair: as_utc(pair[0])):
+        state, entry = review(state, rating, when, settings, fuzz=False)
+        logs.append(entry)
+    return logs
 
 
 def preview(state: CardState, now: datetime, settings: SchedulerSettings | None = None,

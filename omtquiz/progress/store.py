@@ -36,6 +36,7 @@ from omtquiz.progress.db import (
     quick_check,
     user_version,
 )
+from omtquiz.progress.merge import ReviewMerging
 from omtquiz.progress.migrations import MIGRATIONS
 from omtquiz.progress.queries import StatisticsQueries
 from omtquiz.progress.rows import (
@@ -65,7 +66,7 @@ log = logging.getLogger(__name__)
 _SETTING_NAMES = frozenset(f.name for f in fields(SchedulerSettings))
 
 
-class Store(StatisticsQueries):
+class Store(StatisticsQueries, ReviewMerging):
     """One open progress database. Not thread-safe: one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,
@@ -361,8 +362,8 @@ class Store(StatisticsQueries):
         """
         with self._write() as conn:
             row = conn.execute("SELECT * FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return None
+            if row is None or row["source_key"] is not None:
+                return None  # nothing answered here since reviews were brought home
             entry = row_entry(row)
             current = self.get(entry.item)
             restored = replace(current, **{

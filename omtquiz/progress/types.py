@@ -110,6 +110,17 @@ class LogSummary:
 
 
 @dataclass(frozen=True)
+class ImportedReview:
+    """An answer given elsewhere (Anki), to merge into the log; `key` names it for good."""
+
+    item: Item
+    key: str
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True)
 class ExamRecord:
     started_at: datetime
     finished_at: datetime

@@ -49,6 +49,17 @@ class AppContext:
         self.store.save_settings(settings)
         return Changes(settings=True)
 
+    def import_reviews(self, path: str) -> tuple[str, Changes]:
+        """Reviews made in Anki merged into progress: the report's summary and what changed.
+
+        Raises `ImportFailed` for a file that is not a readable Anki package.
+        """
+        from omtquiz.interop.anki_reviews import import_reviews
+
+        report = import_reviews(path, self.library.decks, self.store)
+        return report.summary(), Changes(
+            items=frozenset(r.item for r in report.reviews), answers=report.added > 0)
+
     def ui_prefs(self) -> dict[str, Any]:
         """Look-and-feel choices (theme, font size); scheduling lives in `settings`."""
         return {"theme": "system", "font_pt": 15, **(self.store.get_value("ui", {}) or {})}

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
                      "reloadAction")
         self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
                                           "Ctrl+E", "exportAction")
+        self._action(file_menu, "&Import reviews from Anki…", self.import_reviews, None,
+                     "importReviewsAction")
         self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
                      "openAuthoringAction")
         file_menu.addSeparator()
@@ -267,6 +269,28 @@ class MainWindow(QMainWindow):
         from omtquiz.ui.dialogs.export import ExportDialog
 
         ExportDialog.ask(self.context, self)
+
+    def import_reviews(self, path: str | None = None) -> str | None:
+        """Ask for an Anki package and bring its reviews home; the summary, or None."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from omtquiz.interop.imported import ImportFailed
+        from omtquiz.progress.db import StoreError
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import reviews from Anki", "",
+                "Anki packages (*.apkg *.colpkg);;All files (*)")
+            if not path:
+                return None
+        try:
+            summary, changes = self.context.import_reviews(path)
+        except (ImportFailed, StoreError, OSError) as exc:
+            QMessageBox.warning(self, "Import reviews from Anki", str(exc))
+            return None
+        self.relay(changes)
+        self.statusBar().showMessage(summary, 15000)
+        return summary
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)
