@@ -325,6 +325,13 @@ class Store(StatisticsQueries, ReviewMerging):
         return [(Item(deck_id, card_id, ord_), parse_time(at), rating, duration_ms, parse_time(due))
                 for deck_id, card_id, ord_, at, rating, duration_ms, due in rows]
 
+    def schedule_count(self, deck_id: str | None = None) -> int:
+        """How many answers moved the schedule (of one deck's items, or of all)."""
+        sql = "SELECT COUNT(*) FROM review_log WHERE rescheduled = 1"
+        if deck_id is None:
+            return self._tuples(sql)[0][0]
+        return self._tuples(f"{sql} AND deck_id = ?", (deck_id,))[0][0]
+
     def summaries(self, *, since: datetime | None = None,
                   until: datetime | None = None) -> list[LogSummary]:
         where, params = self._log_filter(None, since, until)

@@ -60,6 +60,20 @@ class AppContext:
         return report.summary(), Changes(
             items=frozenset(r.item for r in report.reviews), answers=report.added > 0)
 
+    def optimize(self) -> tuple[str, Changes]:
+        """Fit the global FSRS parameters to the learner's reviews now: a summary, and
+        whether settings changed."""
+        from omtquiz.study.optimize import describe, optimize
+
+        report = optimize(self.store, now=self.clock.now())
+        return describe(report.fit), Changes(settings=report.fit.applied)
+
+    def needs_refit(self) -> bool:
+        from omtquiz.scheduling import optimizer_missing
+        from omtquiz.study.optimize import needs_refit
+
+        return optimizer_missing() is None and needs_refit(self.store)
+
     def ui_prefs(self) -> dict[str, Any]:
         """Look-and-feel choices (theme, font size); scheduling lives in `settings`."""
         return {"theme": "system", "font_pt": 15, **(self.store.get_value("ui", {}) or {})}
