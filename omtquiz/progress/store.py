@@ -7,6 +7,10 @@ database written by a newer omtquiz is refused rather than altered; rotating bac
 with SQLite's backup API (`backups`); a corrupt file is set aside and the newest good backup
 restored by `recovery.open_or_recover`. Only the `progress` package speaks SQL; the read-only
 statistics queries live in `queries`, mixed into `Store`.
+
+Over 500 lines: one class, the database's whole API to the rest of omtquiz; its plumbing
+(`db`), row mapping (`rows`), statistics SQL (`queries`), backup files (`backups`) and
+recovery (`recovery`) are already apart.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from omtquiz.progress.rows import (
 )
 from omtquiz.progress.types import (
     MODES,
+    AnswerMode,
     ExamRecord,
     ItemRecord,
     LogEntry,
@@ -278,6 +283,7 @@ class Store(StatisticsQueries, ReviewMerging):
         """Save the item's new state and its log row together; durable when this returns."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        mode = AnswerMode(mode).value  # plain text in the row and the entry
         if before.item != after.item:
             raise ValueError("before and after describe different items")
         item = after.item

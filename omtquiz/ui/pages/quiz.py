@@ -3,181 +3,30 @@
 from __future__ import annotations
 
 import html
-import math
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from omtquiz.decks.render import normalise
-from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
+from omtquiz.progress.types import AnswerMode
+from omtquiz.study.quiz import QuestionMaker, check_typed
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import (
-    MAX_ANSWER_MS,
-    card_document_html,
-    make_card_view,
-    style_card_view,
-)
-from omtquiz.ui.widgets.controls import make_button
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.choices import feedback_html, make_choices, show_choices
+from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label, percent
 
 QUIZ_LENGTH = 20
-
-
-def percent(share: float) -> int:
-    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
-    return math.floor(100 * share + 0.5)
-
-
-def _luminance(color: str) -> float:
-    def channel(c: int) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def text_on(state: str) -> str:
-    """White or dark text, whichever reads better on a right/wrong/selected choice.
-
-    The dark theme's green and red are light, and white on them is hard to read.
-    """
-    c = theme.colors(theme.current())
-    background = {"right": c["good"], "wrong": c["bad"]}.get(state, c["highlight"])
-    light = _luminance(background)
-    dark_text = "#1d2330"
-    white_contrast = 1.05 / (light + 0.05)
-    dark_contrast = (light + 0.05) / (_luminance(dark_text) + 0.05)
-    return "#ffffff" if white_contrast >= dark_contrast else dark_text
-
-
-def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:
-    """A label's text is what a screen reader says, so it gets an objectName only."""
-    label = QLabel()
-    label.setObjectName(name)
-    if role:
-        label.setProperty("role", role)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    return label
-
-
-def repolish(widget: QWidget) -> None:
-    """Style sheets read dynamic properties only when a widget is polished."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()
-
-
-def add_shortcuts(widget: QWidget, bindings) -> list[QShortcut]:
-    """Keys that work anywhere on the page, but not while another page is showing."""
-    made = []
-    for keys, slot in bindings:
-        for key in keys:
-            shortcut = QShortcut(QKeySequence(key), widget)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            made.append(shortcut)
-    return made
-
-
-class ChoiceButton(QPushButton):
-    """One answer of a multiple-choice question.
-
-    The text sits in a word-wrapping label, so a long answer makes the button taller instead
-    of widening the window or being cut off. State "right" and "wrong" set the theme's
-    `choice` property; "selected" (an exam answer, not yet marked) uses `primary`.
-    """
-
-    def __init__(self, number: int, prefix: str, parent=None) -> None:
-        super().__init__(parent)
-        self.number = number
-        self.choice_text = ""
-        self.state = ""
-        self.setObjectName(f"{prefix}Choice{number}")
-        self.setAccessibleName(f"Choice {number}")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1-4 answer; focus rings would mislead
-        self.key_label = QLabel(str(number))
-        self.key_label.setObjectName(f"{prefix}Choice{number}Key")
-        self.text_label = QLabel()
-        self.text_label.setObjectName(f"{prefix}Choice{number}Text")
-        self.text_label.setWordWrap(True)
-        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
-        for label in (self.key_label, self.text_label):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.key_label.setMinimumWidth(22)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 9, 14, 9)
-        layout.setSpacing(10)
-        layout.addWidget(self.key_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text_label, 1)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def sizeHint(self):
-        return QWidget.sizeHint(self)
-
-    def minimumSizeHint(self):
-        return QWidget.minimumSizeHint(self)
-
-    def set_choice(self, text: str) -> None:
-        self.choice_text = text
-        self.text_label.setText(text)
-        self.setAccessibleName(f"Choice {self.number}: {text}")
-        self.set_state("")
-
-    def set_state(self, state: str) -> None:
-        self.state = state
-        self.setProperty("choice", state if state in ("right", "wrong") else "")
-        self.setProperty("primary", state == "selected")
-        self.setAccessibleDescription({"right": "the right answer", "wrong": "wrong answer",
-                                       "selected": "your answer"}.get(state, ""))
-        repolish(self)
-        size = theme.font_pt() - 2
-        on_color = f"color: {text_on(state)};" if state else ""
-        self.text_label.setStyleSheet(f"font-size: {size}pt; {on_color}")
-        self.key_label.setStyleSheet(f"font-size: {size}pt; font-weight: 700; {on_color}")
-
-
-def make_choices(prefix: str, on_choose) -> tuple[QWidget, list[ChoiceButton]]:
-    box = QWidget()
-    box.setObjectName(f"{prefix}Choices")
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(8)
-    buttons = []
-    for number in range(1, CHOICES + 1):
-        button = ChoiceButton(number, prefix)
-        button.clicked.connect(lambda _=False, n=number: on_choose(n))
-        layout.addWidget(button)
-        buttons.append(button)
-    return box, buttons
-
-
-def show_choices(buttons: list[ChoiceButton], choices) -> None:
-    for button, text in zip(buttons, [*choices, *[None] * len(buttons)], strict=False):
-        button.setVisible(text is not None)
-        if text is not None:
-            button.set_choice(text)
-
-
-def feedback_html(right: bool, text: str) -> str:
-    c = theme.colors(theme.current())
-    mark, color = ("✓", c["good"]) if right else ("✗", c["bad"])
-    return f'<span style="color:{color}">{mark} {html.escape(text)}</span>'
 
 
 class QuizPage(QWidget):
@@ -192,7 +41,7 @@ class QuizPage(QWidget):
         self.context = context
         self.seed = seed
         self.scope = Scope.all()
-        self.mode = "mcq"
+        self.mode = AnswerMode.CHOICES
         self.questions: list = []
         self.index = 0
         self.right = 0
@@ -309,21 +158,22 @@ class QuizPage(QWidget):
 
     # -- driving ---------------------------------------------------------------------------
     def start(self, scope: Scope, mode: str) -> None:
-        """A new quiz: mode "mcq" (multiple choice) or "typed"."""
-        if mode not in ("mcq", "typed"):
+        """A new quiz: multiple choice or typed answers (AnswerMode.CHOICES or TYPED)."""
+        if mode not in (AnswerMode.CHOICES, AnswerMode.TYPED):
             raise ValueError(f"quiz mode must be 'mcq' or 'typed', not {mode!r}")
         self.scope, self.mode = scope, mode
         self._apply_font()
         maker = QuestionMaker(self.context.library, self.seed)
         items = scope.items(self.context.library)
-        self.questions = maker.questions(items, typed=mode == "typed", limit=QUIZ_LENGTH)
+        self.questions = maker.questions(items, typed=mode == AnswerMode.TYPED, limit=QUIZ_LENGTH)
         self.index, self.right = 0, 0
-        kind = "Multiple choice" if mode == "mcq" else "Typed answers"
+        kind = "Multiple choice" if mode == AnswerMode.CHOICES else "Typed answers"
         self.scope_label.setText(f"{kind} · {scope.title(self.context.library)}")
         # Hidden, not stacked: a stack would keep the four choices' height for the typed row.
-        self.choices_box.setVisible(mode == "mcq")
-        self.typed_row.setVisible(mode == "typed")
-        self.hint_label.setText("1-4 choose · Enter next · Esc back to decks" if mode == "mcq"
+        self.choices_box.setVisible(mode == AnswerMode.CHOICES)
+        self.typed_row.setVisible(mode == AnswerMode.TYPED)
+        self.hint_label.setText("1-4 choose · Enter next · Esc back to decks"
+                                if mode == AnswerMode.CHOICES
                                 else "Enter checks, Enter again for the next · Esc back")
         self.progress.setMaximum(max(1, len(self.questions)))
         if not self.questions:
@@ -356,7 +206,7 @@ class QuizPage(QWidget):
         self.progress_label.setText(f"{self.index + 1} / {len(self.questions)}")
         self.score_label.setText(f"{self.right} right")
         self.progress.setValue(self.index)
-        if self.mode == "mcq":
+        if self.mode == AnswerMode.CHOICES:
             show_choices(self.choice_buttons, question.choices)
             self.setFocus()
         else:
@@ -382,7 +232,7 @@ class QuizPage(QWidget):
     def choose(self, number: int) -> None:
         """Answer a multiple-choice question with choice 1-4; nothing once it is answered."""
         question = self.current()
-        if (question is None or self.mode != "mcq" or self.answered
+        if (question is None or self.mode != AnswerMode.CHOICES or self.answered
                 or not 1 <= number <= len(question.choices)):
             return
         correct = number - 1 == question.correct_index
@@ -403,7 +253,7 @@ class QuizPage(QWidget):
         """Mark the typed answer; an empty one is not taken, so a stray Enter costs nothing."""
         question = self.current()
         given = self.typed_edit.text().strip()
-        if question is None or self.mode != "typed" or self.answered or not given:
+        if question is None or self.mode != AnswerMode.TYPED or self.answered or not given:
             return
         result = check_typed(given, question.answer)
         self._record(result.correct)
@@ -436,7 +286,7 @@ class QuizPage(QWidget):
             if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
                 focused.click()
             return
-        if self.mode == "typed" and not self.answered:
+        if self.mode == AnswerMode.TYPED and not self.answered:
             self.check_typed()
         else:
             self.next_question()
