@@ -484,3 +484,40 @@ def fit_parameters(histories: Iterable[Sequence[tuple[int, Rating]]],
                                                  enable_short_term=False)
     return replace(result, parameters=tuple(round(float(w), 4) for w in fitted), applied=True,
                    message="fitted parameters predict your newest reviews better; applied")
+
+
+# --- Toward an exam date ---------------------------------------------------------------------
+
+def recall_at(state: CardState, when: datetime,
+              parameters: Sequence[float] | None = None) -> float:
+    """FSRS's predicted recall at `when`, computed as py-fsrs computes it (whole days since the
+    last review) without building its objects: forecasts ask it for every item and every day."""
+    if state.is_new or state.stability is None or state.last_review is None:
+        return 0.0
+    decay = -(parameters or DEFAULT_PARAMETERS)[20]
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed = max(0, (as_utc(when) - state.last_review).days)
+    return (1 + factor * elapsed / state.stability) ** decay
+
+
+def exam_cap(after: CardState, now: datetime, exam_at: datetime, target: float,
+             settings: SchedulerSettings | None = None) -> datetime | None:
+    """The due date an item needs to reach `target` recall at `exam_at`, or None when its own
+    due date will do.
+
+    An item predicted to hold `target` at the exam without another review keeps its due date,
+    as does one due again before the exam anyway (that review will decide). Otherwise its
+    next review is moved to the latest day that still precedes the exam, the day before it:
+    the review that leaves the highest recall on the day (`Load` may spread such reviews over
+    the days just before). Learning items, and items after the exam, are left alone.
+    """
+    settings = settings or SchedulerSettings()
+    now, exam_at = as_utc(now), as_utc(exam_at)
+    if after.is_new or after.is_learning or after.due is None or exam_at <= now:
+        return None
+    if after.due < exam_at - timedelta(days=1):
+        return None  # seen again before the exam anyway
+    if recall_at(after, exam_at, settings.parameters) >= target:
+        return None
+    cap = exam_at - timedelta(days=1)
+    return cap if now < cap < after.due else None

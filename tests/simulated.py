@@ -82,3 +82,30 @@ def study_into_store(store: Store, items: list[Item], start: datetime, days: int
                     now = card.due
             now = start + timedelta(days=day)
     return answers
+
+
+def study_days(store: Store, library, clock, days: int, *, seed: int,
+               truth: SchedulerSettings = TRUTH) -> tuple[Learner, int]:
+    """`days` days of study through the app's own `StudySession`, a session each afternoon
+    answered to the end (learning steps included, the clock moved to each one's due time);
+    the learner and the number of answers."""
+    from omtquiz.study.session import StudySession
+
+    learner = Learner(random.Random(seed), model=truth)
+    answers = 0
+    start = clock.now()
+    for day in range(days):
+        clock.set(start + timedelta(days=day))
+        with store.batch():
+            session = StudySession(store, library, clock=clock)
+            while True:
+                item = session.current()
+                if item is None:
+                    later = session.next_due()
+                    if later is None or later <= clock.now():
+                        break
+                    clock.set(later)
+                    continue
+                session.answer(learner.rate(item, clock.now()), duration_ms=5000)
+                answers += 1
+    return learner, answers

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from omtquiz import __version__
-from omtquiz.cli import authoring, export, optimize, progress, reviews, validate
+from omtquiz.cli import authoring, exams, export, optimize, progress, reviews, validate
 from omtquiz.cli.common import add_common, profile_from
 
 # Each module offers register(subparsers); a subcommand's handler is set as its `func` default.
-COMMAND_MODULES = (validate, progress, export, authoring, reviews, optimize)
+COMMAND_MODULES = (validate, progress, export, authoring, reviews, optimize, exams)
 
 
 def build_parser() -> argparse.ArgumentParser:

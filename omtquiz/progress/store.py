@@ -23,7 +23,7 @@ import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ from omtquiz.progress.rows import (
 from omtquiz.progress.types import (
     MODES,
     AnswerMode,
+    ExamDate,
     ExamRecord,
     ItemRecord,
     LogEntry,
@@ -465,6 +466,34 @@ class Store(StatisticsQueries, ReviewMerging):
                        detail=json.loads(r["detail"]), id=r["id"])
             for r in rows
         ]
+
+    # Exam dates ahead
+
+    def exam_dates(self) -> list[ExamDate]:
+        """The exam dates set, soonest first."""
+        rows = self._tuples("SELECT id, name, on_date, decks, tags, target FROM exam_date "
+                            "ORDER BY on_date, id")
+        return [ExamDate(name, date.fromisoformat(on), tuple(json.loads(decks)),
+                         tuple(json.loads(tags)), target, id_)
+                for id_, name, on, decks, tags, target in rows]
+
+    def save_exam_date(self, exam: ExamDate) -> int:
+        """Add the exam date (or replace the one with its id); its id."""
+        values = (exam.name, exam.on.isoformat(), json.dumps(list(exam.decks)),
+                  json.dumps(list(exam.tags)), exam.target)
+        with self._write() as conn:
+            if exam.id is None:
+                cursor = conn.execute("INSERT INTO exam_date (name, on_date, decks, tags, "
+                                      "target) VALUES (?, ?, ?, ?, ?)", values)
+                assert cursor.lastrowid is not None
+                return cursor.lastrowid
+            conn.execute("UPDATE exam_date SET name = ?, on_date = ?, decks = ?, tags = ?, "
+                         "target = ? WHERE id = ?", (*values, exam.id))
+            return exam.id
+
+    def delete_exam_date(self, exam_id: int) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM exam_date WHERE id = ?", (exam_id,)).rowcount > 0
 
     # Backups
 

@@ -68,6 +68,26 @@ class AppContext:
         report = optimize(self.store, now=self.clock.now())
         return describe(report.fit), Changes(settings=report.fit.applied)
 
+    def exam_forecasts(self) -> list:
+        """Expected recall on each exam date ahead (`study.exam_dates.ExamForecast`)."""
+        from omtquiz.study.exam_dates import forecasts
+
+        return forecasts(self.store, self.library, self.clock.now())
+
+    def exam_forecast(self, exam):
+        """The forecast for an exam not (necessarily) saved, as the planner previews it."""
+        from omtquiz.study.exam_dates import forecast
+
+        return forecast(exam, self.library, self.store.records(), self.settings,
+                        self.clock.now())
+
+    def save_exam_date(self, exam) -> Changes:
+        """Save an exam date; its new cards are paced (limits raised) to be in by then."""
+        from omtquiz.study.exam_dates import set_exam_date
+
+        set_exam_date(self.store, self.library, exam, self.clock)
+        return Changes(settings=True)
+
     def needs_refit(self) -> bool:
         from omtquiz.scheduling import optimizer_missing
         from omtquiz.study.optimize import needs_refit

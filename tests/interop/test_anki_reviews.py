@@ -18,7 +18,8 @@ from samples import study_in_anki
 from omtquiz.cli import main
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, Item
-from omtquiz.interop.anki_export import export_apkg, note_guid, progress_from_store
+from omtquiz.interop.anki_export import export_apkg, note_guid
+from omtquiz.interop.anki_progress import progress_from_store
 from omtquiz.interop.anki_reviews import import_reviews, read_reviews
 from omtquiz.interop.imported import ImportFailed
 from omtquiz.progress.store import Store
