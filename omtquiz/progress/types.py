@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from enum import Enum
 from typing import Any
 
 from omtquiz.clock import as_utc
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import Item, TextEnum
 from omtquiz.scheduling import CardState, Rating, State
 
 
-class AnswerMode(str, Enum):
+class AnswerMode(TextEnum):
     """Where an answer was given, as the review log keeps it (its value is the stored text).
 
     CHOICES is a multiple-choice quiz question, whatever the card's type: a basic card can be
@@ -30,9 +29,6 @@ class AnswerMode(str, Enum):
     CHOICES = "mcq"
     TYPED = "typed"
     EXAM = "exam"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 MODES = tuple(mode.value for mode in AnswerMode)

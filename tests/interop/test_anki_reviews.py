@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from samples import study_in_anki
 
 from omtquiz.cli import main
 from omtquiz.clock import FixedClock
@@ -25,6 +24,7 @@ from omtquiz.interop.imported import ImportFailed
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import Rating, review
+from samples import study_in_anki
 
 DECK_YAML = """\
 deck: omt-rt

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from samples import study_in_anki
 from test_ui_main import GOOD, open_window  # noqa: F401  (the fixture)
 
 from omtquiz.interop.anki_export import export_apkg
+from samples import study_in_anki
 
 
 def test_reviews_studied_in_anki_come_home_through_the_file_menu(qtbot, open_window,  # noqa: F811

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from samples import START, make_context, simulate_week, stats_library
 from test_ui_quiz import unnamed_controls
 
 from omtquiz.clock import FixedClock
@@ -16,6 +15,7 @@ from omtquiz.decks.model import Item
 from omtquiz.progress.types import ExamDate
 from omtquiz.ui import theme
 from omtquiz.ui.pages.stats import StatsPage
+from samples import START, make_context, simulate_week, stats_library
 
 
 @pytest.fixture
