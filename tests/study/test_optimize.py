@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from simulated import study_into_store
@@ -161,3 +161,22 @@ def test_without_the_optimizer_wheel_defaults_stay_and_the_reason_is_given(
         assert store.settings().global_settings.parameters is None
         card, _ = review(CardState(), Rating.GOOD, START, store.settings().global_settings)
         assert card.stability == pytest.approx(DEFAULT_PARAMETERS[2], abs=1e-3)
+
+
+def test_py_fsrs_and_fsrs_rs_agree_on_a_memory_state_with_fitted_weights():
+    """Why py-fsrs can stay the scheduler: the same history and weights give the same state."""
+    import fsrs_rs_python as rs
+
+    from omtquiz.scheduling import replay
+
+    weights = (0.2848, 0.367, 0.4596, 1.1522, 6.6414, 0.6747, 3.1804, 0.001, 1.6429, 0.1659,
+               0.5631, 1.4143, 0.1044, 0.1927, 1.5853, 0.6082, 1.7541, 0.0, 0.0, 0.0, 0.1)
+    days = [(0, Rating.GOOD), (3, Rating.GOOD), (9, Rating.AGAIN), (10, Rating.GOOD),
+            (14, Rating.GOOD), (30, Rating.EASY)]
+    settings = SchedulerSettings(parameters=weights, learning_steps=(), relearning_steps=(),
+                                 fuzz=False)
+    ours = replay([(START + timedelta(days=d), r) for d, r in days], settings)[-1].after
+    theirs = rs.FSRS(weights).memory_state(rs.FSRSItem(
+        [rs.FSRSReview(int(r), d - days[i - 1][0] if i else 0) for i, (d, r) in enumerate(days)]))
+    assert ours.stability == pytest.approx(theirs.stability, abs=1e-3)
+    assert ours.difficulty == pytest.approx(theirs.difficulty, abs=1e-3)
