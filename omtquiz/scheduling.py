@@ -494,10 +494,16 @@ def recall_at(state: CardState, when: datetime,
     last review) without building its objects: forecasts ask it for every item and every day."""
     if state.is_new or state.stability is None or state.last_review is None:
         return 0.0
+    return recall_after(max(0, (as_utc(when) - state.last_review).days), state.stability,
+                        parameters)
+
+
+def recall_after(days: int, stability: float, parameters: Sequence[float] | None = None,
+                 ) -> float:
+    """FSRS-6's forgetting curve: recall `days` whole days after a review left `stability`
+    (90% at `stability` days; the curve's shape is weight 20)."""
     decay = -(parameters or DEFAULT_PARAMETERS)[20]
-    factor = 0.9 ** (1 / decay) - 1
-    elapsed = max(0, (as_utc(when) - state.last_review).days)
-    return (1 + factor * elapsed / state.stability) ** decay
+    return (1 + (0.9 ** (1 / decay) - 1) * days / stability) ** decay
 
 
 def exam_cap(after: CardState, now: datetime, exam_at: datetime, target: float,

@@ -25,10 +25,17 @@ from datetime import date, datetime, timedelta
 from omtquiz.clock import day_start, study_day
 from omtquiz.decks.model import Item, Library
 from omtquiz.progress.types import ExamDate, ItemRecord, parse_time
-from omtquiz.scheduling import SchedulerSettings, Settings, exam_cap, recall_at
+from omtquiz.scheduling import (
+    SchedulerSettings,
+    Settings,
+    exam_cap,
+    recall_after,
+    recall_at,
+)
 from omtquiz.study.scope import Scope
 
 MAX_SERIES_DAYS = 400  # a forecast chart's longest run of days
+SERIES_POINTS = 60  # and the most points it is drawn from
 
 
 def covered(exam: ExamDate, library: Library) -> list[Item]:
@@ -74,14 +81,12 @@ def forecast(exam: ExamDate, library: Library, records: dict[Item, ItemRecord],
              if not (records.get(i) and records[i].suspended)]
     glob = settings.global_settings
     moment = exam_moment(exam, glob)
-    states = {i: records[i].card if i in records else None for i in items}
-
-    def recall(item: Item, when: datetime) -> float:
-        state = states[item]
-        return 0.0 if state is None else recall_at(
-            state, when, settings.for_deck(item.deck_id).parameters)
-
-    at_exam = {i: recall(i, moment) for i in items}
+    parameters = {deck_id: settings.for_deck(deck_id).parameters
+                  for deck_id in {i.deck_id for i in items}}
+    studied = [(i, records[i].card) for i in items
+               if i in records and not records[i].card.is_new]
+    at_exam = dict.fromkeys(items, 0.0)
+    at_exam.update((i, recall_at(card, moment, parameters[i.deck_id])) for i, card in studied)
     topics: dict[str, list[float]] = {}
     for item in items:
         topics.setdefault(f"deck:{item.deck_id}", []).append(at_exam[item])
@@ -91,19 +96,33 @@ def forecast(exam: ExamDate, library: Library, records: dict[Item, ItemRecord],
                                         or t.casefold().startswith(tag.casefold() + "::")
                                         for t in card.tags):
                 topics.setdefault(f"tag:{tag}", []).append(at_exam[item])
-    today = study_day(now, glob.day_start_hour, glob.tzinfo)
-    days = min(MAX_SERIES_DAYS, max(0, (exam.on - today).days))
-    series = tuple(
-        (today + timedelta(days=n),
-         _mean([recall(i, day_start(today + timedelta(days=n), glob.day_start_hour,
-                                    glob.tzinfo)) for i in items]))
-        for n in range(days + 1))
+    series = _series(exam, studied, parameters, len(items), glob, now)
     return ExamForecast(
         exam, len(items), _mean(list(at_exam.values())),
         sum(1 for r in at_exam.values() if r >= exam.target),
         tuple(TopicForecast(topic, len(values), _mean(values))
               for topic, values in sorted(topics.items())),
         series)
+
+
+def _series(exam: ExamDate, studied: list[tuple[Item, object]], parameters: dict,
+            total: int, glob: SchedulerSettings, now: datetime) -> tuple[tuple[date, float], ...]:
+    """Mean recall of the covered items at the start of each day from today to the exam, at
+    most `SERIES_POINTS` days, evenly spaced (always today and the exam day)."""
+    today = study_day(now, glob.day_start_hour, glob.tzinfo)
+    days = min(MAX_SERIES_DAYS, max(0, (exam.on - today).days))
+    step = max(1, -(-days // SERIES_POINTS))
+    offsets = sorted({*range(0, days + 1, step), days})
+    curves = [(card.last_review, card.stability, parameters[item.deck_id])
+              for item, card in studied]
+    points = []
+    for offset in offsets:
+        day = today + timedelta(days=offset)
+        when = day_start(day, glob.day_start_hour, glob.tzinfo)
+        total_recall = sum(recall_after(max(0, (when - last).days), stability, weights)
+                           for last, stability, weights in curves)
+        points.append((day, total_recall / total if total else 0.0))
+    return tuple(points)
 
 
 def _mean(values: Sequence[float]) -> float:

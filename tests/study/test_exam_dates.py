@@ -15,6 +15,7 @@ from omtquiz.decks.model import Card, Deck, DeckFile, Library
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ExamDate
 from omtquiz.scheduling import (
+    DEFAULT_PARAMETERS,
     CardState,
     Rating,
     SchedulerSettings,
@@ -172,3 +173,26 @@ def test_new_cards_are_paced_to_be_introduced_before_the_exam(tmp_path):
     print(f"\nwithout: {without}\nwith:    {with_}")
     assert with_["recall"] > without["recall"] + 0.15
     assert with_["busiest_day"] <= MAX_REVIEWS
+
+
+def test_recall_at_is_py_fsrs_retrievability():
+    from omtquiz.scheduling import retrievability
+
+    state = _graduated(START)
+    weights = SchedulerSettings(parameters=(*DEFAULT_PARAMETERS[:20], 0.3))
+    for days in (0, 1, 5, 17, 90):
+        when = START + timedelta(days=3 + days, hours=5)
+        assert recall_at(state, when) == pytest.approx(retrievability(state, when), abs=1e-9)
+        assert recall_at(state, when, weights.parameters) == pytest.approx(
+            retrievability(state, when, weights), abs=1e-9)
+
+
+def test_a_far_exams_chart_has_at_most_sixty_points(tmp_path):
+    library = _library(3)
+    clock = FixedClock(START)
+    with Store.open(tmp_path / "p.sqlite3", clock=clock) as store:
+        store.save_exam_date(ExamDate("Level 2", date(2025, 12, 1), ("omt",)))
+        (result,) = forecasts(store, library, clock.now())
+    days = [day for day, _ in result.series]
+    assert len(days) <= 61 and days[0] == date(2025, 1, 6) and days[-1] == date(2025, 12, 1)
+    assert days == sorted(days)
