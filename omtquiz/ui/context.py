@@ -112,12 +112,21 @@ class AppContext:
 
     def record_quiz(self, item: Item, correct: bool, duration_ms: int, mode: str) -> Changes:
         """A quiz answer goes to the progress store like a review (see `study.recording`)."""
-        record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+        record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock,
+                           targets=self.exam_targets())
         return Changes.of_items((item,), answers=True)
+
+    def exam_targets(self):
+        """Which items an exam ahead covers, so quiz answers are scheduled toward it too."""
+        from omtquiz.study.exam_dates import ExamTargets
+
+        return ExamTargets.load(self.store.exam_dates(), self.library, self.settings,
+                                self.clock.now())
 
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""
-        return save_exam(self.store, exam, scope, started_at, self.clock, self.settings)
+        return save_exam(self.store, exam, scope, started_at, self.clock, self.settings,
+                         self.exam_targets())
 
     # -- the deck list ---------------------------------------------------------------------
     def deck_list(self) -> DeckList:

@@ -196,3 +196,27 @@ def test_a_far_exams_chart_has_at_most_sixty_points(tmp_path):
     days = [day for day, _ in result.series]
     assert len(days) <= 61 and days[0] == date(2025, 1, 6) and days[-1] == date(2025, 12, 1)
     assert days == sorted(days)
+
+
+def test_quiz_answers_are_scheduled_toward_the_exam_too(tmp_path):
+    from omtquiz.progress.types import ItemRecord
+    from omtquiz.study.exam_dates import ExamTargets
+    from omtquiz.study.recording import record_quiz_answer
+
+    library = _library(2)
+    clock = FixedClock(START)
+    item = library.deck("omt").items()[0]
+    studied = CardState(State.REVIEW, None, 3.0, 5.0, START, START - timedelta(days=3), 3, 0)
+    exam = ExamDate("Block", date(2025, 1, 14), ("omt",), target=0.95)
+    due = {}
+    for name, with_exam in (("plain", False), ("exam", True)):
+        with Store.open(tmp_path / f"{name}.sqlite3", clock=clock) as store:
+            store.save_settings(store.settings().with_global(fuzz=False, timezone="UTC"))
+            store.put(ItemRecord(item, studied))
+            targets = ExamTargets.load([exam], library, store.settings(), START) \
+                if with_exam else None
+            record_quiz_answer(store, item, True, 3000, "mcq", clock, targets=targets)
+            due[name] = store.get(item).card.due
+    moment = datetime(2025, 1, 14, 4, tzinfo=timezone.utc)
+    assert due["plain"] >= moment - timedelta(days=1)  # on its own it would come too late
+    assert START < due["exam"] < moment and due["exam"] < due["plain"]
