@@ -23,7 +23,7 @@ import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from omtquiz.progress.db import (
     quick_check,
     user_version,
 )
+from omtquiz.progress.merge import ReviewMerging
 from omtquiz.progress.migrations import MIGRATIONS
 from omtquiz.progress.queries import StatisticsQueries
 from omtquiz.progress.rows import (
@@ -55,6 +56,7 @@ from omtquiz.progress.rows import (
 from omtquiz.progress.types import (
     MODES,
     AnswerMode,
+    ExamDate,
     ExamRecord,
     ItemRecord,
     LogEntry,
@@ -70,7 +72,7 @@ log = logging.getLogger(__name__)
 _SETTING_NAMES = frozenset(f.name for f in fields(SchedulerSettings))
 
 
-class Store(StatisticsQueries):
+class Store(StatisticsQueries, ReviewMerging):
     """One open progress database. Not thread-safe: one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,
@@ -330,6 +332,13 @@ class Store(StatisticsQueries):
         return [(Item(deck_id, card_id, ord_), parse_time(at), rating, duration_ms, parse_time(due))
                 for deck_id, card_id, ord_, at, rating, duration_ms, due in rows]
 
+    def schedule_count(self, deck_id: str | None = None) -> int:
+        """How many answers moved the schedule (of one deck's items, or of all)."""
+        sql = "SELECT COUNT(*) FROM review_log WHERE rescheduled = 1"
+        if deck_id is None:
+            return self._tuples(sql)[0][0]
+        return self._tuples(f"{sql} AND deck_id = ?", (deck_id,))[0][0]
+
     def summaries(self, *, since: datetime | None = None,
                   until: datetime | None = None) -> list[LogSummary]:
         where, params = self._log_filter(None, since, until)
@@ -367,8 +376,8 @@ class Store(StatisticsQueries):
         """
         with self._write() as conn:
             row = conn.execute("SELECT * FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return None
+            if row is None or row["source_key"] is not None:
+                return None  # nothing answered here since reviews were brought home
             entry = row_entry(row)
             current = self.get(entry.item)
             restored = replace(current, **{
@@ -457,6 +466,34 @@ class Store(StatisticsQueries):
                        detail=json.loads(r["detail"]), id=r["id"])
             for r in rows
         ]
+
+    # Exam dates ahead
+
+    def exam_dates(self) -> list[ExamDate]:
+        """The exam dates set, soonest first."""
+        rows = self._tuples("SELECT id, name, on_date, decks, tags, target FROM exam_date "
+                            "ORDER BY on_date, id")
+        return [ExamDate(name, date.fromisoformat(on), tuple(json.loads(decks)),
+                         tuple(json.loads(tags)), target, id_)
+                for id_, name, on, decks, tags, target in rows]
+
+    def save_exam_date(self, exam: ExamDate) -> int:
+        """Add the exam date (or replace the one with its id); its id."""
+        values = (exam.name, exam.on.isoformat(), json.dumps(list(exam.decks)),
+                  json.dumps(list(exam.tags)), exam.target)
+        with self._write() as conn:
+            if exam.id is None:
+                cursor = conn.execute("INSERT INTO exam_date (name, on_date, decks, tags, "
+                                      "target) VALUES (?, ?, ?, ?, ?)", values)
+                assert cursor.lastrowid is not None
+                return cursor.lastrowid
+            conn.execute("UPDATE exam_date SET name = ?, on_date = ?, decks = ?, tags = ?, "
+                         "target = ? WHERE id = ?", (*values, exam.id))
+            return exam.id
+
+    def delete_exam_date(self, exam_id: int) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM exam_date WHERE id = ?", (exam_id,)).rowcount > 0
 
     # Backups
 

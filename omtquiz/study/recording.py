@@ -16,6 +16,7 @@ from omtquiz.progress.store import Store
 from omtquiz.progress.types import AnswerMode, ExamRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
+from omtquiz.study.exam_dates import ExamTargets, cap_answer, load_from_rows
 from omtquiz.study.queue import due_today, settings_and_now
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import schedule_answer
@@ -56,14 +57,16 @@ def quiz_introduces_new(store: Store) -> bool:
 def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int | None,
                        mode: str, clock: Clock | None = None,
                        settings: Settings | None = None, *, overridden: bool = False,
-                       introduce_new: bool | None = None) -> LogEntry:
+                       introduce_new: bool | None = None,
+                       targets: ExamTargets | None = None) -> LogEntry:
     """Log a quiz answer and, when the item is due today, reschedule it.
 
     The rating follows `quiz_rating`. An item answered before it is due (or while suspended)
     gets a log row with its rating but keeps its schedule: cramming does not inflate intervals.
     A new item stays new (a quiz is not where a card is learnt, and a 50-question exam must not
     spend a week of new-card allowance) unless `introduce_new`, by default the student's
-    choice stored under QUIZ_INTRODUCES_NEW.
+    choice stored under QUIZ_INTRODUCES_NEW. With exam `targets`, the new due date is capped
+    toward the exam as a review's is.
     """
     settings, now = settings_and_now(store, clock, settings)
     rating = quiz_rating(correct, duration_ms, mode)
@@ -75,7 +78,12 @@ def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int
     if before.card.is_new and not introduce_new:
         after = before
     elif due_today(before.card, day_end) and not before.suspended:
-        after = schedule_answer(before, rating, now, settings.for_deck(item.deck_id))
+        deck_settings = settings.for_deck(item.deck_id)
+        after = schedule_answer(before, rating, now, deck_settings)
+        if targets and item in targets.by_item:
+            load = load_from_rows(store.queue_rows(), deck_settings)
+            load.move(before.card.due, after.card.due)
+            after = cap_answer(after, now, targets, deck_settings, load)
     else:
         after = before
     return store.record_answer(before, after, rating=rating, reviewed_at=now,
@@ -117,7 +125,8 @@ def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
 
 
 def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
-              clock: Clock | None = None, settings: Settings | None = None) -> Changes:
+              clock: Clock | None = None, settings: Settings | None = None,
+              targets: ExamTargets | None = None) -> Changes:
     """An ended exam's answers, each like a quiz answer, and its result, in one transaction:
     all of it is kept, or (on a write error) none of it."""
     settings, _ = settings_and_now(store, clock, settings)
@@ -125,7 +134,7 @@ def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
     with store.batch():
         for answer in answered:
             record_quiz_answer(store, answer.question.item, answer.correct, answer.duration_ms,
-                               AnswerMode.EXAM, clock, settings)
+                               AnswerMode.EXAM, clock, settings, targets=targets)
         detail = [
             {"item": q.item.key, "given": a.given if a else None,
              "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}

@@ -24,6 +24,7 @@ from omtquiz.scheduling import (
     preview,
     review,
 )
+from omtquiz.study.exam_dates import ExamTargets, Load, cap_answer, load_from_rows
 from omtquiz.study.queue import (
     NO_ROW,
     Counts,
@@ -85,6 +86,8 @@ class StudySession:
         now = self.clock.now()
         self._records = {}
         self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now)
+        self._exams = ExamTargets.load(self.store.exam_dates(), self.library, self.settings, now)
+        self._load: Load | None = None  # reviews due per day, read when first needed
         self._current = self._pick(now)
 
     @property
@@ -178,7 +181,9 @@ class StudySession:
         now = self.clock.now()
         before = self.record(item)
         if due_today(before.card, self._queue.today.end):
-            after = schedule_answer(before, rating, now, self.settings.for_deck(item.deck_id))
+            after = self._to_the_date(
+                before, schedule_answer(before, rating, now, self.settings.for_deck(item.deck_id)),
+                now)
         else:
             after = before
         rescheduled = after is not before
@@ -195,6 +200,17 @@ class StudySession:
         self._current = self._pick(now)
         self.store.maybe_backup(background=True)
         return entry
+
+    def _to_the_date(self, before: ItemRecord, after: ItemRecord, now: datetime) -> ItemRecord:
+        """The due date capped for an upcoming exam covering the item ("schedule to the
+        date"), spread over the least loaded days; the load follows every answer."""
+        if not self._exams:
+            return after
+        settings = self.settings.for_deck(after.item.deck_id)
+        if self._load is None:
+            self._load = load_from_rows(self.store.queue_rows(), settings)
+        self._load.move(before.card.due, after.card.due)
+        return cap_answer(after, now, self._exams, settings, self._load)
 
     def undo(self) -> LogEntry | None:
         """Take back the newest answer in the store, even one given before a restart.
