@@ -15,17 +15,10 @@ from pathlib import Path
 
 from omtquiz.clock import Clock, SystemClock
 from omtquiz.progress.backups import DEFAULT_KEEP, list_backups
-from omtquiz.progress.db import CorruptDatabase, StoreError, check_file, fsync_dir, fsync_file
+from omtquiz.progress.db import CorruptDatabase, StoreError, check_file
+from omtquiz.progress.preflight import clean_leftovers, header_problem, keep_damaged_wal
+from omtquiz.progress.safefiles import partial_file, publish
 from omtquiz.progress.store import Store
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(16)
-    except OSError:
-        return True  # let SQLite report what is wrong with it
-    return header in (b"", b"SQLite format 3\0")
 
 
 def _move_aside(path: Path, now: datetime) -> Path:
@@ -42,11 +35,9 @@ def _move_aside(path: Path, now: datetime) -> Path:
 
 
 def _install_copy(source: Path, path: Path) -> None:
-    partial = path.with_name(path.name + ".partial")
-    shutil.copyfile(source, partial)
-    fsync_file(partial)
-    os.replace(partial, path)
-    fsync_dir(path.parent)
+    with partial_file(path) as partial:
+        shutil.copyfile(source, partial)
+        publish(partial, iter([path]))
 
 
 def _describe_backup(backup: Path) -> str:
@@ -71,27 +62,30 @@ def open_or_recover(path: str | os.PathLike[str], backup_dir: str | os.PathLike[
     """
     path, backup_dir = Path(path), Path(backup_dir)
     clock = clock or SystemClock()
-    reason: str | None = None
-    if path.exists() and not _looks_like_sqlite(path):
-        # Decided before SQLite opens it: on closing, SQLite would delete a -wal file it cannot
-        # use, and that file belongs with the damaged database for anyone trying to rescue it.
-        reason = f"{path} is not an SQLite database (its header is damaged)"
-    elif path.exists():
+    clean_leftovers(path, backup_dir)
+    exists = path.exists()
+    # Decided before SQLite opens it: SQLite would take an empty file for a new database and
+    # delete its -wal, and that belongs with the damaged file for anyone rescuing it.
+    reason = header_problem(path) if exists else None
+    notes: list[str] = []
+    if exists and reason is None:
+        wal_note = keep_damaged_wal(path, clock.now())
+        notes += [wal_note] if wal_note else []
         try:
             store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
                                backup_now=backup_now)
         except CorruptDatabase as exc:
             reason = str(exc)
         else:
-            return store, None
-    elif not list_backups(backup_dir):
+            return store, wal_note
+    elif not exists and not list_backups(backup_dir, clock.now()):
         if any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm", "-journal")):
             _move_aside(path, clock.now())  # leftovers of a deleted file, not this one's
         store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
                            backup_now=backup_now)
         return store, None
 
-    parts = []
+    parts = notes
     try:
         # Companions go aside in the missing-file case too: SQLite would replay a stale -wal
         # file onto the restored copy.
@@ -105,7 +99,7 @@ def open_or_recover(path: str | os.PathLike[str], backup_dir: str | os.PathLike[
     else:
         parts.append(f"Your progress file {path} was missing.")
     chosen = None
-    for candidate in list_backups(backup_dir):
+    for candidate in list_backups(backup_dir, clock.now()):
         if check_file(candidate) is None:
             chosen = candidate
             break

@@ -13,7 +13,7 @@ from typing import Any
 from omtquiz.clock import Clock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import ExamRecord, LogEntry
+from omtquiz.progress.types import ExamRecord, ItemRecord, LogEntry
 from omtquiz.scheduling import (
     Rating,
     Settings,
@@ -54,16 +54,20 @@ def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int
     """
     settings, now = settings_and_now(store, clock, settings)
     rating = quiz_rating(correct, duration_ms, mode)
-    before = store.get(item)
     glob = settings.global_settings
     _, day_end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
-    if due_today(before.card, day_end) and not before.suspended:
-        after = schedule_answer(before, rating, now, settings.for_deck(item.deck_id))
-    else:
-        after = before
+
+    def decide(record: ItemRecord) -> ItemRecord:
+        if due_today(record.card, day_end) and not record.suspended:
+            return schedule_answer(record, rating, now, settings.for_deck(item.deck_id))
+        return record
+
+    before = store.get(item)
+    after = decide(before)
+    # Read again inside the write: another process may have answered this item meanwhile.
     return store.record_answer(before, after, rating=rating, reviewed_at=now,
                                duration_ms=duration_ms, mode=mode,
-                               rescheduled=after is not before)
+                               rescheduled=after is not before, decide=decide)
 
 
 def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
