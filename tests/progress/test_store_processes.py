@@ -143,3 +143,54 @@ def test_a_backup_killed_midway_leaves_files_the_next_start_removes(tmp_path):
     assert list_backups(backups) == published  # finished backups are never touched
     for path in published:
         assert check_file(path) is None, json.dumps(str(path))
+
+
+RESTORING = textwrap.dedent("""
+    import sys
+    from omtquiz.progress.store import Store
+
+    store = Store.open(sys.argv[1], backup_dir=sys.argv[2], backup_now=False, keep=1000)
+    while True:
+        for source in sys.argv[3:]:
+            store.restore_from(source)
+            print(source, flush=True)
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+@pytest.mark.parametrize("kill_after", [1, 4])
+def test_a_restore_killed_midway_leaves_one_whole_state(tmp_path, kill_after):
+    """The copy goes in as one transaction: after a kill the progress is one file's or the
+    other's, never a mix, and the next start opens it without a message."""
+    db, backups = tmp_path / "progress.sqlite3", tmp_path / "backups"
+    sources = []
+    with Store.open(db) as store:
+        for name, count in (("small", 5), ("large", 120)):
+            with store.batch():
+                for i in range(count):
+                    store.set_value(f"pad{i}", os.urandom(50_000).hex())
+            sources.append(store.backup(tmp_path / name))
+    states = []
+    for source in sources:
+        with Store.open(source) as store:
+            states.append(store.get_value("pad4"))
+    script = tmp_path / "restore.py"
+    script.write_text(RESTORING, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script), str(db), str(backups),
+                              *map(str, sources)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=child_env())
+    try:
+        for _ in range(kill_after):
+            assert child.stdout.readline().strip(), child.stderr.read()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=60)
+        child.stdout.close()
+        child.stderr.close()
+    store, message = open_or_recover(db, backups, backup_now=False)
+    with store:
+        assert message is None and store.quick_check() == []
+        which = states.index(store.get_value("pad4"))  # raises if it is neither
+        count = sum(1 for i in range(200) if store.get_value(f"pad{i}") is not None)
+        assert count == (5, 120)[which]
