@@ -51,3 +51,28 @@ def run_cli(*args: str, cwd: Path | None = None):
 
     return subprocess.run([sys.executable, "-m", "omtquiz", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
+
+
+# A 1x1 PNG, for decks and packages with a picture.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def clean(path: Path) -> None:
+    """No error or warning from the loader, the lints or the JSON Schema: `validate --strict`."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from omtquiz.decks.format.lint import lint_library
+    from omtquiz.decks.format.loader import load_deck_file
+    from omtquiz.decks.format.writer import SCHEMA_PATH
+    from omtquiz.decks.model import Library
+
+    result = load_deck_file(path)
+    found = [*result.diagnostics, *lint_library(Library((result,)))]
+    assert found == [], "\n".join(str(d) for d in found)
+    schema = jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
+    assert list(schema.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == []

@@ -56,9 +56,9 @@ def _check(path: Path) -> tuple[int, int, list[str]]:
 
 
 def run_new_deck(args: argparse.Namespace) -> int:
-    from omtquiz.decks.format.loader import SLUG_RE
+    from omtquiz.decks.format.ids import SLUG_RE
     from omtquiz.decks.format.writer import starter_deck
-    from omtquiz.interop.importers import slugify
+    from omtquiz.interop.imported import slugify
 
     path = Path(args.path)
     if path.suffix.lower() not in (".yaml", ".yml"):

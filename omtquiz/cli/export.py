@@ -6,6 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from omtquiz.cli.common import open_store, profile_from
+from omtquiz.decks.model import Library
+from omtquiz.profile import Profile
+from omtquiz.progress.db import StoreError
+
 
 def register(sub, add_common) -> None:
     parser = sub.add_parser(
@@ -34,8 +39,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from omtquiz.cli import dirs_from, load_library
-    from omtquiz.decks.format.loader import load_library as load_paths
+    from omtquiz.decks.format.library import load_library
     from omtquiz.interop.anki_export import ExportError, export_apkg
 
     out = Path(args.output)
@@ -43,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"-o {args.output}: the file name must end in .apkg", 2)
     if not out.parent.is_dir():
         return _fail(f"-o {args.output}: folder {out.parent} does not exist")
-    dirs = dirs_from(args)
-    library = load_paths(args.paths) if args.paths else load_library(args, dirs)
+    profile = profile_from(args)
+    library = load_library(args.paths) if args.paths else profile.load_library()
     if not library.decks:
         return _fail("no decks found" + (" in " + " ".join(args.paths) if args.paths else ""))
     known = {deck.id for deck in library.decks}
@@ -59,10 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     progress = None
     if args.with_progress:
-        from omtquiz.progress.db import StoreError
-
         try:
-            progress = _read_progress(dirs.database, library)
+            progress = _read_progress(profile, library)
         except StoreError as exc:
             return _fail(f"cannot read progress: {exc}")
     try:
@@ -78,14 +80,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_progress(database: Path, library) -> dict:
+def _read_progress(profile: Profile, library: Library) -> dict:
     """The learner's progress on every loaded item; empty, with a warning, before any study."""
     from omtquiz.interop.anki_export import progress_from_store
-    from omtquiz.progress.store import Store
 
+    database = profile.dirs.database
     if not database.is_file():
         print(f"warning: no progress yet in {database}; every card goes in as new",
               file=sys.stderr)
         return {}
-    with Store.open(database) as store:
+    with open_store(profile) as store:
         return progress_from_store(store, [i for deck in library.decks for i in deck.items()])

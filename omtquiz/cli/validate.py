@@ -7,6 +7,7 @@ import json
 import sys
 from dataclasses import replace
 
+from omtquiz.cli.common import profile_from
 from omtquiz.decks.model import Severity
 
 
@@ -25,11 +26,10 @@ def register(sub, add_common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from omtquiz.cli import deck_folders, dirs_from
+    from omtquiz.decks.format.library import load_library
     from omtquiz.decks.format.lint import lint_library
-    from omtquiz.decks.format.loader import load_library
 
-    paths = args.paths or deck_folders(args, dirs_from(args))
+    paths = args.paths or profile_from(args).deck_folders
     library = load_library(paths)
     diagnostics = [*library.diagnostics, *lint_library(library)]
     if args.strict:

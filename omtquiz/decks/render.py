@@ -1,13 +1,16 @@
 """Card text to safe HTML, for the app's Qt rich text and for Anki fields alike.
 
 Authors write CommonMark; whatever they write, only an allow-list of tags and attributes leaves
-here (nh3), with no scripts, no event handlers and nothing loaded from the network.
+here (nh3), with no scripts, no event handlers and nothing loaded from the network. It also
+owns `normalise`, the form a typed answer and a question are compared in (by the quiz and by
+the lints that find a question asked twice).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,3 +127,15 @@ def plain(text: str) -> str:
     """Card text as one line of plain text, for lists, tables and typed-answer matching."""
     stripped = nh3.clean(markdown(CLOZE_RE.sub(lambda m: m.group(2), text)), tags=set())
     return " ".join(html.unescape(stripped).split())
+
+
+_PUNCT = re.compile(r"[^\w\s]")
+_ARTICLES = re.compile(r"\b(the|a|an)\b")
+
+
+def normalise(text: str) -> str:
+    """Case, accents, punctuation, articles and spacing never decide whether an answer is right."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _ARTICLES.sub(" ", _PUNCT.sub(" ", text))
+    return " ".join(text.split())

@@ -36,7 +36,7 @@ import genanki
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
-from omtquiz.profile import assets_dir
+from omtquiz.resources import assets_dir
 from omtquiz.study.quiz import CHOICES, QuestionMaker
 
 # --- Identity: fixed forever ---------------------------------------------------------------

@@ -11,8 +11,6 @@ from __future__ import annotations
 import difflib
 import html
 import random
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from omtquiz.decks.model import CLOZE_RE, Card, Deck, Item, Library
-from omtquiz.decks.render import markdown, plain, render_item
+from omtquiz.decks.render import markdown, normalise, plain, render_item
 
 CHOICES = 4
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
@@ -183,18 +181,6 @@ class QuestionMaker:
                 if limit is not None and len(out) >= limit:
                     break
         return out
-
-
-_PUNCT = re.compile(r"[^\w\s]")
-_ARTICLES = re.compile(r"\b(the|a|an)\b")
-
-
-def normalise(text: str) -> str:
-    """Case, accents, punctuation, articles and spacing never decide whether an answer is right."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _ARTICLES.sub(" ", _PUNCT.sub(" ", text))
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
+from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from omtquiz.profile import Dirs, assets_dir
+from omtquiz.profile import Dirs, Profile
+from omtquiz.progress.db import StoreError
+from omtquiz.resources import assets_dir
+from omtquiz.ui import theme
+from omtquiz.ui.context import AppContext
+from omtquiz.ui.errors import install_excepthook
+from omtquiz.ui.main_window import MainWindow
 
 
 def _server_name(dirs: Dirs) -> str:
@@ -60,51 +66,9 @@ class SingleInstance:
         window.activateWindow()
 
 
-class _ReportFirstPaint(QObject):
-    """For `bench/`: print a line when a widget first paints, then quit (OMTQUIZ_BENCH_PAINT)."""
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._done)
-        return False
-
-    def _done(self) -> None:
-        print("painted", flush=True)
-        QApplication.instance().quit()
-
-
-def _bench_first_paint(window, study: bool) -> None:
-    target = window.review_page.view.viewport() if study else window.deck_page.tree.viewport()
-    reporter = _ReportFirstPaint(window)
-    target.installEventFilter(reporter)
-
-
-def build(args: argparse.Namespace, app: QApplication):
-    """The context and main window for these arguments (shared by run and --screenshot)."""
-    from omtquiz.cli import dirs_from, load_library
-    from omtquiz.progress.recovery import open_or_recover
-    from omtquiz.ui import theme
-    from omtquiz.ui.context import AppContext
-    from omtquiz.ui.main_window import MainWindow
-
-    dirs = dirs_from(args)
-    store, message = open_or_recover(dirs.database, backup_dir=dirs.backups)
-    prefs = store.get_value("ui", {}) or {}
-    name = theme.apply(app, prefs.get("theme", "system"), int(prefs.get("font_pt", 15)))
-    library = load_library(args, dirs)
-    context = AppContext(dirs=dirs, library=library, store=store, theme_name=name,
-                         startup_message=message)
-    window = MainWindow(context, reload_library=lambda: load_library(args, dirs))
-    return context, window
-
-
-def run(args: argparse.Namespace) -> int:
-    from omtquiz.cli import dirs_from
-    from omtquiz.progress.db import StoreError
-    from omtquiz.ui.errors import install_excepthook
-
-    if args.screenshot:
+def make_app(*, offscreen: bool = False) -> QApplication:
+    """The QApplication, named and with its icon (offscreen for screenshots)."""
+    if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("omtquiz")
@@ -112,11 +76,30 @@ def run(args: argparse.Namespace) -> int:
     icon = assets_dir() / "omtquiz.png"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    if args.screenshot:
-        from omtquiz.ui.screenshot import screenshot
+    return app
 
-        return screenshot(args, app)
-    instance = SingleInstance(dirs_from(args))
+
+def build(profile: Profile, app: QApplication) -> tuple[AppContext, MainWindow]:
+    """The context and main window of a profile (shared by run and --screenshot)."""
+    store, message = profile.open_store()
+    prefs = store.get_value("ui", {}) or {}
+    name = theme.apply(app, prefs.get("theme", "system"), int(prefs.get("font_pt", 15)))
+    library = profile.load_library()
+    context = AppContext(dirs=profile.dirs, library=library, store=store, clock=profile.clock,
+                         theme_name=name, startup_message=message)
+    window = MainWindow(context, reload_library=profile.load_library)
+    return context, window
+
+
+def run(profile: Profile, *, study: str | None = None,
+        on_window: Callable[[MainWindow], None] | None = None) -> int:
+    """The desktop app until its window closes; `study` opens straight into a deck's review.
+
+    `on_window` sees the window just before it is shown (the start-up benchmark watches for
+    its first paint there).
+    """
+    app = make_app()
+    instance = SingleInstance(profile.dirs)
     if not instance.acquire():
         if not instance.ask_first_to_raise():
             QMessageBox.warning(None, "omtquiz is already running",
@@ -126,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     install_excepthook()
     try:
-        context, window = build(args, app)
+        context, window = build(profile, app)
     except StoreError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical, "omtquiz cannot open your progress",
                           str(exc))
@@ -134,10 +117,10 @@ def run(args: argparse.Namespace) -> int:
         box.exec()
         return 1
     QTimer.singleShot(300, lambda: instance.listen(window))  # after the first paint
-    if args.study:
-        window.study(("deck", args.study))
-    if os.environ.get("OMTQUIZ_BENCH_PAINT"):
-        _bench_first_paint(window, bool(args.study))
+    if study:
+        window.study(("deck", study))
+    if on_window is not None:
+        on_window(window)
     window.show()
     if context.startup_message:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from omtquiz.decks.format.loader import load_library
+from omtquiz.decks.format.library import load_library
 from omtquiz.decks.model import CARD_TYPES, Card, Deck
 
 BUNDLED = Path(__file__).resolve().parents[2] / "decks"

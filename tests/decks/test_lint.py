@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 from conftest import BUNDLED_DECKS, run_cli
+from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.lint import lint_library, plain_text, sentence_count
-from omtquiz.decks.format.loader import load_library
 from omtquiz.decks.model import Severity
 
 HEAD = """\

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from omtquiz.decks.format.loader import load_deck_file, load_library
+from omtquiz.decks.format.library import load_library
+from omtquiz.decks.format.loader import load_deck_file
 from omtquiz.decks.model import Severity
 
 HEAD = """\

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from omtquiz.decks.format.loader import find_deck_files, load_deck_file
+from omtquiz.decks.format.files import find_deck_files
+from omtquiz.decks.format.loader import load_deck_file
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "omtquiz/decks/format/deck.schema.json"
 BUNDLED = Path(__file__).resolve().parents[2] / "decks"

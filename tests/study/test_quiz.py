@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.study.quiz import Exam, QuestionMaker, check_typed, normalise
+from omtquiz.decks.render import normalise
+from omtquiz.study.quiz import Exam, QuestionMaker, check_typed
 
 
 def library() -> Library:

@@ -16,6 +16,7 @@ from omtquiz.scheduling import Rating
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.exam import TICK_MS, ExamPage
+from omtquiz.ui.screenshot import finish_randomly
 
 
 def exam_library() -> Library:
@@ -217,7 +218,7 @@ def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
     qapp.processEvents()  # let the layout take the new texts in, as the app would
     assert page.position_label.width() >= page.position_label.sizeHint().width()
     assert page.grab().save(str(tmp_path / f"exam-question-{look}.png"))
-    page.finish_randomly_for_show(seed=1)
+    finish_randomly(page, seed=1)
     qapp.processEvents()
     assert page.pages.currentIndex() == 1
     assert page.exam.missed()
@@ -229,7 +230,7 @@ def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
 
 def test_every_control_is_named_for_automation(page):
     page.start(("all",), 4, 10)
-    page.finish_randomly_for_show(seed=2)
+    finish_randomly(page, seed=2)
     assert unnamed_controls(page) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from omtquiz.clock import SystemClock
-from omtquiz.decks.format.loader import load_library
+from omtquiz.decks.format.library import load_library
 from omtquiz.profile import resolve_dirs
 from omtquiz.progress.store import Store
 from omtquiz.ui.context import AppContext

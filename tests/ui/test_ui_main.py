@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 
 import pytest
 from PySide6.QtCore import Qt
 
 from conftest import BUNDLED_DECKS
-from omtquiz.profile import resolve_dirs
+from omtquiz.profile import Profile, resolve_dirs
 from omtquiz.ui.app import build
 
 GOOD = """\
@@ -25,9 +24,8 @@ cards:
 BROKEN = "deck: broken\ntitle: Broken\ncards:\n  - {id: x, type: mcqq}\n"
 
 
-def make_args(deck_dir, data_dir, **extra):
-    return argparse.Namespace(data_dir=str(data_dir), decks=[str(deck_dir)], screenshot=None,
-                              screen="decks", study=None, command=None, **extra)
+def make_profile(deck_dir, data_dir):
+    return Profile.open(data_dir, [deck_dir])
 
 
 @pytest.fixture
@@ -42,8 +40,8 @@ def open_window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
             (decks / name).write_text(text)
         empty_bundle = tmp_path / "bundle"
         empty_bundle.mkdir()
-        monkeypatch.setattr("omtquiz.cli.bundled_decks_dir", lambda: empty_bundle)
-        context, win = build(make_args(decks, data_dir), qapp)
+        monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty_bundle)
+        context, win = build(make_profile(decks, data_dir), qapp)
         contexts.append(context)
         qtbot.addWidget(win)
         win.show()
@@ -161,7 +159,7 @@ def test_screens_render_in_both_themes(qtbot, qapp, tmp_path, data_dir, theme_na
 
     decks = tmp_path / "bundled"
     shutil.copytree(BUNDLED_DECKS, decks)
-    context, win = build(make_args(decks, data_dir), qapp)
+    context, win = build(make_profile(decks, data_dir), qapp)
     qtbot.addWidget(win)
     theme.apply(qapp, theme_name)
     context.theme_name = theme_name

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from omtquiz.clock import FixedClock
-from omtquiz.decks.format.loader import load_library
+from omtquiz.decks.format.library import load_library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.ui import theme

@@ -25,6 +25,7 @@ from omtquiz.scheduling import Rating
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.quiz import QuizPage
+from omtquiz.ui.screenshot import choose_wrong
 
 LONG = ("Stop, because a thrust technique on an unstable upper cervical spine risks injury to "
         "the spinal cord and the vertebral arteries")
@@ -197,7 +198,7 @@ def test_render_the_quiz_screens(qtbot, qapp, page, tmp_path, look):
     page.context.theme_name = theme.apply(qapp, look, 15)
     page.start(("deck", "t"), "mcq")
     advance_to(page, "ra")
-    page.choose_wrong_for_show()
+    choose_wrong(page)
     qtbot.waitUntil(lambda: unclipped(page))  # once the layout has run
     assert page.grab().save(str(tmp_path / f"quiz-mcq-{look}.png"))
     page.start(("deck", "t"), "typed")
@@ -205,7 +206,7 @@ def test_render_the_quiz_screens(qtbot, qapp, page, tmp_path, look):
     page.check_typed()
     assert page.grab().save(str(tmp_path / f"quiz-typed-{look}.png"))
     while page.current() is not None:
-        page.choose_wrong_for_show()
+        choose_wrong(page)
         page.next_question()
     assert page.grab().save(str(tmp_path / f"quiz-summary-{look}.png"))
 

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from omtquiz.decks.format import nodes as yn
+from omtquiz.decks.format.ids import SLUG_RE, did_you_mean
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source
 
 RULE_TEXT_KEYS = {
@@ -105,7 +106,6 @@ def expand(reader, top: yn.Map, sources: tuple[Source, ...]) -> None:
 
 # -- records ---------------------------------------------------------------------------------
 def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
-    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
 
     if node is None or (isinstance(node, yn.Scalar) and node.is_null):
         return []
@@ -136,7 +136,7 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
         if value is not None and value not in known_sources:
             listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
             reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
-                         f"{_did_you_mean(value, known_sources)} (known: {listed})")
+                         f"{did_you_mean(value, known_sources)} (known: {listed})")
             continue
         record.source = value
         found[record_id] = record
@@ -163,7 +163,6 @@ def _fields(reader, item: yn.Map, where: str) -> dict[str, FieldValue]:
 
 # -- rules -----------------------------------------------------------------------------------
 def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
-    from omtquiz.decks.format.loader import SLUG_RE, _did_you_mean
 
     if node is None or (isinstance(node, yn.Scalar) and node.is_null):
         return []
@@ -187,7 +186,7 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
         card_type = reader.text(item, "type", where, required=False) or "basic"
         if card_type not in RULE_TEXT_KEYS:
             reader.error(item.values["type"], f"{where}.type: '{card_type}' is not one of "
-                         f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}")
+                         f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}")
             continue
         rule = _Rule(rule_id or "", card_type, item, where, {}, reader.tags(item, where))
         _rule_fields(reader, rule, fields)
@@ -197,7 +196,6 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
 
 
 def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
-    from omtquiz.decks.format.loader import _did_you_mean
 
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
@@ -210,7 +208,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
                 continue
             if value not in fields:
                 reader.error(item.values[key], f"{where}.{key}: no record has a field "
-                             f"'{value}'{_did_you_mean(value, fields)}")
+                             f"'{value}'{did_you_mean(value, fields)}")
             setattr(rule, key, value)
         rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
     for key in (*required, *optional, "explanation"):
@@ -234,7 +232,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
             name = match.group(1)
             if name not in fields:
                 reader.error(item.values[key], f"{where}.{key}: no record has a field "
-                             f"'{name}'{_did_you_mean(name, fields)} (fields are written "
+                             f"'{name}'{did_you_mean(name, fields)} (fields are written "
                              "{like_this})")
             elif key != "explanation":
                 uses.append(name)

@@ -21,9 +21,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from omtquiz.decks.format.facts import giveaway
-from omtquiz.decks.format.loader import display_path
+from omtquiz.decks.format.files import display_path
 from omtquiz.decks.model import CLOZE_RE, Card, Diagnostic, Library, Severity
-from omtquiz.study.quiz import normalise as _normalise_unicode
+from omtquiz.decks.render import normalise as _normalise_unicode
 
 NEAR_QUESTION = 92  # rapidfuzz ratio of two normalised questions to count as "nearly the same"
 NEAR_ANSWER = 90
@@ -82,7 +82,7 @@ def sentence_count(text: str) -> int:
 
 
 def normalise(text: str) -> str:
-    """quiz.normalise (the rules a typed answer is judged by), with a fast path for ASCII."""
+    """render.normalise (the rules a typed answer is judged by), with a fast path for ASCII."""
     if not text.isascii():
         return _normalise_unicode(text)
     return " ".join(_ARTICLES.sub(" ", _PUNCT.sub(" ", text.lower())).split())

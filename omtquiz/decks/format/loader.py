@@ -8,32 +8,24 @@ fixes a typo.
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
 from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
-from omtquiz.decks.format.files import MAX_BYTES, display_path, find_deck_files
-from omtquiz.decks.format.library import load_library
+from omtquiz.decks.format.files import MAX_BYTES, display_path
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
-from omtquiz.profile import assets_dir
+from omtquiz.resources import assets_dir
 
 INTERNAL_ERROR = "internal error while reading this deck"
-# find_deck_files and load_library live beside the loader and are part of its interface.
-__all__ = ["MAX_BYTES", "display_path", "find_deck_files", "load_deck_file", "load_library"]
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-CARD_ID_RE = re.compile(r"[^\s]{1,128}\Z")
-TAG_RE = re.compile(r"[^\s]{1,100}\Z")
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
              "records", "generate")
@@ -49,11 +41,6 @@ TYPE_KEYS = {
 
 class _TooMany(Exception):
     """Raised when a file has so many problems that more would only bury the first ones."""
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class _Reader:
@@ -148,7 +135,7 @@ class _Reader:
                 self.warn(key_node, f"{where}.{key}: '{key}' belongs to {other[key]} cards, not "
                           "this type; it is ignored", card_id)
             else:
-                self.warn(key_node, f"{where}: unknown key '{key}'{_did_you_mean(key, allowed)}",
+                self.warn(key_node, f"{where}: unknown key '{key}'{did_you_mean(key, allowed)}",
                           card_id)
 
     # -- cards -----------------------------------------------------------------------------
@@ -176,7 +163,7 @@ class _Reader:
         card_type = self.text(node, "type", where, required=False, card_id=card_id) or "basic"
         if card_type not in TYPE_KEYS:
             self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
-                       f"{', '.join(CARD_TYPES)}{_did_you_mean(card_type, CARD_TYPES)}", card_id)
+                       f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         required, optional = TYPE_KEYS[card_type]
         others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
@@ -313,7 +300,7 @@ class _Reader:
             cited.add(value)
             if value not in known:
                 listed = ", ".join(sorted(known)) or "none listed under sources:"
-                hint = _did_you_mean(value, known)
+                hint = did_you_mean(value, known)
                 self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
                            f"{listed})", card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]

@@ -7,7 +7,6 @@ and a way to review exactly those cards now.
 from __future__ import annotations
 
 import html
-import random
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -517,20 +516,3 @@ class ExamPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-    # -- for --screenshot ------------------------------------------------------------------
-    def finish_randomly_for_show(self, seed: int) -> None:
-        """Answer every question (about 70% right, seeded) and show the report."""
-        if not self.taking():
-            return
-        rng = random.Random(seed)
-        total = self.exam.total
-        right = set(rng.sample(range(total), round(0.7 * total)))
-        taken = 0
-        for index, question in enumerate(self.exam.questions):
-            wrong = [c for c in question.choices if c != question.answer]
-            given = question.answer if index in right or not wrong else rng.choice(wrong)
-            duration = rng.randint(4_000, 25_000)
-            taken += duration
-            self.exam.answer(index, given, duration)
-        self.end(taken_ms=taken)

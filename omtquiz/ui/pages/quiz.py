@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed, normalise
+from omtquiz.decks.render import normalise
+from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
 from omtquiz.ui import theme
 from omtquiz.ui.pages.review import (
     MAX_ANSWER_MS,
@@ -458,16 +459,3 @@ class QuizPage(QWidget):
                 "progress, so the cards you missed come back sooner.")
             self.again_button.show()
         self.done_button.setFocus()
-
-    # -- for --screenshot ------------------------------------------------------------------
-    def choose_wrong_for_show(self) -> None:
-        """Answer the current question wrongly, to show what feedback looks like."""
-        question = self.current()
-        if question is None:
-            return
-        if self.mode == "typed":
-            self.typed_edit.setText("I don't remember")
-            self.check_typed()
-            return
-        wrong = next(i for i in range(len(question.choices)) if i != question.correct_index)
-        self.choose(wrong + 1)

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.format.files import display_path, find_deck_files
+from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.lint import lint_library
-from omtquiz.decks.format.loader import display_path, find_deck_files, load_library
 from omtquiz.decks.model import Card, Diagnostic, Library
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker

@@ -1,0 +1,43 @@
+"""The desktop app as `omtquiz` starts it, plus one line on stdout when its first screen paints.
+
+`bench.run` times start-up with this: the same argument parsing, profile, library and window as
+`python -m omtquiz`, then "painted" and a quit once the deck list (or, with --study, the card)
+has been drawn. The watching lives here, not in the app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from omtquiz.cli.common import profile_from
+from omtquiz.cli.main import build_parser
+from omtquiz.ui.app import run
+
+
+class _ReportFirstPaint(QObject):
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        print("painted", flush=True)
+        QApplication.instance().quit()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    def watch(window) -> None:
+        page = window.review_page.view if args.study else window.deck_page.tree
+        page.viewport().installEventFilter(_ReportFirstPaint(window))
+
+    return run(profile_from(args), study=args.study, on_window=watch)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
