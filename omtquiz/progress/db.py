@@ -98,13 +98,6 @@ def quick_check(conn: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def check_file(path: str | os.PathLike[str]) -> str | None:
-    """Why `path` cannot serve as a progress database, or None when it can: see `vetting`."""
-    from omtquiz.progress.vetting import vet  # vetting builds on this module
-
-    return vet(Path(path))
-
-
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from omtquiz.clock import Clock, SystemClock
 from omtquiz.progress.backups import DEFAULT_KEEP, list_backups
-from omtquiz.progress.db import CorruptDatabase, StoreError, check_file
+from omtquiz.progress.db import CorruptDatabase, StoreError
 from omtquiz.progress.preflight import clean_leftovers, header_problem, keep_damaged_wal
 from omtquiz.progress.safefiles import partial_file, publish
 from omtquiz.progress.store import Store
+from omtquiz.progress.vetting import check_file
 
 
 def _move_aside(path: Path, now: datetime) -> Path:

@@ -14,6 +14,7 @@ what is installed is exactly what was checked, and the original may be rotated a
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from functools import cache
 from pathlib import Path
@@ -69,7 +70,7 @@ def _schema_problem(conn: sqlite3.Connection, path: Path) -> str | None:
     return None
 
 
-def vet(path: Path) -> str | None:
+def check_file(path: str | os.PathLike[str]) -> str | None:
     """Why `path` cannot serve as a progress database, or None when it can (read-only)."""
     path = Path(path)
     if not path.is_file():
@@ -95,7 +96,7 @@ def stage(source: Path, staged: Path, page_size: int | None = None) -> str | Non
     """Copy `source` into the new file `staged` (SQLite's backup API, so a -wal beside it
     counts), vet the copy and bring it to the current schema (and `page_size`, which a copy
     into a WAL database must share); why not, or None when `staged` is ready to install."""
-    problem = vet(source)  # refuse early, before copying anything unreadable
+    problem = check_file(source)  # refuse early, before copying anything unreadable
     if problem:
         return problem
     try:
@@ -111,7 +112,7 @@ def stage(source: Path, staged: Path, page_size: int | None = None) -> str | Non
             src.close()
     except sqlite3.Error as exc:
         return f"{source} could not be copied ({exc})"
-    problem = vet(staged)  # what is installed is what was checked, whatever changed meanwhile
+    problem = check_file(staged)  # what is installed is what was checked, whatever changed
     if problem:
         return problem.replace(str(staged), str(source))
     try:

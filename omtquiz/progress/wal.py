@@ -16,8 +16,6 @@ sums over 32-bit words, little-endian words for magic ...82 and big-endian for .
 
 from __future__ import annotations
 
-import mmap
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ FRAME_HEADER = 24
 _MAGICS = {0x377F0682: "<", 0x377F0683: ">"}
 _PAGE_SIZES = tuple(1 << n for n in range(9, 17))  # 512 ... 65536
 _MASK = 0xFFFFFFFF
+READ_LIMIT = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class _Frames:
             index = probe
 
 
-def scan(data: bytes | mmap.mmap) -> WalReport:
+def scan(data: bytes) -> WalReport:
     """Read a WAL image: how many frames SQLite will use, and whether committed frames beyond
     those (or behind a damaged header) show the file was damaged."""
     if len(data) < WAL_HEADER:
@@ -122,7 +121,7 @@ def scan(data: bytes | mmap.mmap) -> WalReport:
                            f"only the first {used}")
 
 
-def _scan_headless(data: bytes | mmap.mmap) -> WalReport:
+def _scan_headless(data: bytes) -> WalReport:
     """A header that fails its checks: damage if frames behind it chain and commit."""
     for page_size in _PAGE_SIZES:
         for order in ("<", ">"):
@@ -133,15 +132,12 @@ def _scan_headless(data: bytes | mmap.mmap) -> WalReport:
     return WalReport(0)
 
 
-def scan_file(path: Path) -> WalReport | None:
-    """`scan` of the file at `path`; None when there is no such file or it cannot be read."""
+def scan_file(path: Path, limit: int = READ_LIMIT) -> WalReport | None:
+    """`scan` of the file at `path` (its first `limit` bytes: a WAL is normally a few MB); None
+    when there is no such file or it cannot be read. Read, not mapped: another process may
+    truncate it meanwhile, and a mapping would then crash this one."""
     try:
         with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:
-                return WalReport(0)
-            # Mapped, not read: a WAL can be large, and only its frame headers and pages are
-            # looked at, one at a time.
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return scan(data)
-    except (OSError, ValueError):
+            return scan(handle.read(limit))
+    except OSError:
         return None

@@ -18,10 +18,11 @@ from conftest import run_cli
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.progress.backups import list_backups
-from omtquiz.progress.db import StoreError, check_file
+from omtquiz.progress.db import StoreError
 from omtquiz.progress.migrations import SCHEMA_VERSION
 from omtquiz.progress.recovery import open_or_recover
 from omtquiz.progress.store import Store
+from omtquiz.progress.vetting import check_file
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.recording import record_quiz_answer
 from omtquiz.study.scope import Scope

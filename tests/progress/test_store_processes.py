@@ -15,9 +15,9 @@ import pytest
 
 from conftest import ROOT
 from omtquiz.progress.backups import list_backups
-from omtquiz.progress.db import check_file
 from omtquiz.progress.recovery import open_or_recover
 from omtquiz.progress.store import Store
+from omtquiz.progress.vetting import check_file
 
 ANSWERING = textwrap.dedent("""
     import sys
