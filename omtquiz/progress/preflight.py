@@ -8,22 +8,26 @@ the store opens anything:
 - an empty or headerless database file is damage (omtquiz creates its file whole, see
   `safefiles.create_database`, so it never leaves an empty one): the caller sets it and its
   companions aside untouched and restores the newest good backup;
-- a WAL that `wal.scan` finds damaged is copied aside first, and the student told;
+- a WAL that `wal.scan` finds damaged is copied aside first, and the student told; any other
+  WAL is copied too while SQLite opens the file (`wal_snapshot`), so that if the database
+  turns out damaged the WAL as it was goes aside with it;
 - partial files that a killed process or a full disk left behind are removed, only ours and
   only those no living process is writing (`safefiles.clean_stale`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from omtquiz.progress.db import fsync_dir, fsync_file
 from omtquiz.progress.rotation import BACKUP_RE
-from omtquiz.progress.safefiles import clean_stale
+from omtquiz.progress.safefiles import clean_stale, partial_file
 from omtquiz.progress.wal import scan_file
 
 log = logging.getLogger(__name__)
@@ -75,9 +79,34 @@ def keep_damaged_wal(database: Path, now: datetime) -> str | None:
             f"was kept as {kept} for anyone who can rescue them.")
 
 
+@contextlib.contextmanager
+def wal_snapshot(database: Path) -> Iterator[Path | None]:
+    """A private copy of the database's WAL as it was before SQLite opened it (None when there
+    is none, or it is empty, or it cannot be copied). SQLite deletes or folds in the WAL of a
+    file it then finds damaged; the caller moves this copy beside the damaged file it sets
+    aside, and otherwise it is removed when the block ends."""
+    wal = database.with_name(database.name + "-wal")
+    try:
+        if wal.stat().st_size == 0:
+            wal = None
+    except OSError:
+        wal = None
+    if wal is None:
+        yield None
+        return
+    with partial_file(wal) as copy:
+        try:
+            shutil.copyfile(wal, copy)
+        except OSError as exc:
+            log.warning("could not copy %s before opening it: %s", wal, exc)
+            yield None
+            return
+        yield copy
+
+
 def clean_leftovers(database: Path, backup_dir: Path) -> list[Path]:
     """Remove stale partial files of ours beside the database and among the backups."""
-    removed = clean_stale(database.parent, rf"{re.escape(database.name)}(?:\.restore)?")
+    removed = clean_stale(database.parent, rf"{re.escape(database.name)}(?:\.restore|-wal)?")
     removed += clean_stale(backup_dir, BACKUP_RE.pattern.removesuffix(r"\Z"))
     for path in removed:
         log.info("removed %s, left behind by an interrupted write", path)

@@ -16,7 +16,12 @@ from pathlib import Path
 from omtquiz.clock import Clock, SystemClock
 from omtquiz.progress.backups import DEFAULT_KEEP, list_backups
 from omtquiz.progress.db import CorruptDatabase, StoreError
-from omtquiz.progress.preflight import clean_leftovers, header_problem, keep_damaged_wal
+from omtquiz.progress.preflight import (
+    clean_leftovers,
+    header_problem,
+    keep_damaged_wal,
+    wal_snapshot,
+)
 from omtquiz.progress.safefiles import partial_file, publish
 from omtquiz.progress.store import Store
 from omtquiz.progress.vetting import check_file
@@ -32,6 +37,22 @@ def _move_aside(path: Path, now: datetime) -> Path:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             os.replace(companion, aside.with_name(aside.name + suffix))
+    return aside
+
+
+def _set_aside(path: Path, reason: str | None, now: datetime,
+               wal_before: Path | None = None) -> Path:
+    """`_move_aside`, and the WAL as it was before SQLite opened the file put beside it (as
+    its -wal, or as -wal.before-open when SQLite left one of its own)."""
+    try:
+        aside = _move_aside(path, now)
+        if wal_before is not None:
+            wal = aside.with_name(aside.name + "-wal")
+            os.replace(wal_before, wal if not wal.exists()
+                       else wal.with_name(wal.name + ".before-open"))
+    except OSError as exc:
+        raise StoreError(f"{reason or f'{path} is missing'}, and it could not be moved "
+                         f"aside to recover from a backup: {exc}") from exc
     return aside
 
 
@@ -69,16 +90,20 @@ def open_or_recover(path: str | os.PathLike[str], backup_dir: str | os.PathLike[
     # delete its -wal, and that belongs with the damaged file for anyone rescuing it.
     reason = header_problem(path) if exists else None
     notes: list[str] = []
+    aside: Path | None = None
     if exists and reason is None:
         wal_note = keep_damaged_wal(path, clock.now())
         notes += [wal_note] if wal_note else []
-        try:
-            store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
-                               backup_now=backup_now)
-        except CorruptDatabase as exc:
-            reason = str(exc)
-        else:
-            return store, wal_note
+        with wal_snapshot(path) as snapshot:
+            try:
+                store = Store.open(path, clock=clock, backup_dir=backup_dir, keep=keep,
+                                   backup_now=backup_now)
+            except CorruptDatabase as exc:
+                reason = str(exc)
+                # Set aside here, while the WAL as it was before SQLite opened it still exists.
+                aside = _set_aside(path, reason, clock.now(), snapshot)
+            else:
+                return store, wal_note
     elif not exists and not list_backups(backup_dir, clock.now()):
         if any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm", "-journal")):
             _move_aside(path, clock.now())  # leftovers of a deleted file, not this one's
@@ -87,13 +112,9 @@ def open_or_recover(path: str | os.PathLike[str], backup_dir: str | os.PathLike[
         return store, None
 
     parts = notes
-    try:
-        # Companions go aside in the missing-file case too: SQLite would replay a stale -wal
-        # file onto the restored copy.
-        aside = _move_aside(path, clock.now())
-    except OSError as exc:
-        raise StoreError(f"{reason or f'{path} is missing'}, and it could not be moved "
-                         f"aside to recover from a backup: {exc}") from exc
+    # Companions go aside in the missing-file case too: SQLite would replay a stale -wal file
+    # onto the restored copy.
+    aside = aside or _set_aside(path, reason, clock.now())
     if reason is not None:
         parts.append(f"Your progress file could not be read: {reason}. "
                      f"It was kept as {aside}.")

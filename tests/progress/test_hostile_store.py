@@ -182,6 +182,34 @@ def test_junk_in_the_wal_is_kept_aside_and_reported(paths, clock, where):
     assert not wal.exists() or wal.read_bytes() != damaged  # SQLite did reset it: hence the copy
 
 
+def test_a_damaged_database_is_set_aside_with_its_wal_as_it_was(paths, clock):
+    """SQLite deletes (or folds in) the WAL of a file it finds damaged on opening: the WAL as
+    it was before goes aside with the file, holding the answers since the backup."""
+    db, backups = paths
+    store, _ = open_or_recover(db, backups, clock=clock)
+    with store.batch():
+        for i in range(100):  # pages that no later answer rewrites
+            store.set_value(f"pad{i}", "x" * 3000)
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    study(store, clock, 3)
+    at_backup = store.entries()
+    store.backup()
+    study(store, clock, 20)
+    image = {suffix: db.with_name(db.name + suffix).read_bytes() for suffix in ("", "-wal")}
+    store.close()
+    for suffix, data in image.items():
+        db.with_name(db.name + suffix).write_bytes(data)
+    db.with_name(db.name + "-shm").unlink(missing_ok=True)
+    overwrite(db, 40 * 4096, bytes(range(256)) * 16)  # a settings page, not in the WAL
+    store, message = open_or_recover(db, backups, clock=clock)
+    with store:
+        assert store.entries() == at_backup
+    assert "could not be read" in message and "restored from the backup" in message
+    aside = next(db.parent.glob("progress.sqlite3.corrupt-*[0-9]"))
+    assert aside.with_name(aside.name + "-wal").read_bytes() == image["-wal"]
+    assert not list(db.parent.glob("*.partial"))
+
+
 def test_wal_scan_of_a_generation_after_a_restart(tmp_path):
     """Frames of an older generation behind the current ones are old, not damage."""
     from omtquiz.progress.wal import scan
