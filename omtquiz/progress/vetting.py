@@ -104,6 +104,7 @@ def stage(source: Path, staged: Path, page_size: int | None = None) -> str | Non
         try:
             dest = sqlite3.connect(str(staged), isolation_level=None)
             try:
+                dest.execute("PRAGMA journal_mode = OFF")  # a private file: no -journal needed
                 src.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")
             finally:

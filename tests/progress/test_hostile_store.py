@@ -353,6 +353,22 @@ def test_restore_of_an_older_schema_brings_it_up_to_date(paths, clock, tmp_path)
     assert v1.read_bytes() == v1_bytes  # the file restored from is never changed
 
 
+def test_restore_of_a_file_with_another_page_size(paths, clock, tmp_path):
+    """SQLite copies into a WAL database only at its own page size: the private copy is
+    rebuilt at the live file's page size first."""
+    small_pages = tmp_path / "small-pages.sqlite3"
+    conn = sqlite3.connect(small_pages)
+    conn.execute("PRAGMA page_size = 1024")
+    conn.executescript((FIXTURES / "progress-v1.sql").read_text(encoding="utf-8"))
+    conn.close()
+    db, backups = paths
+    with Store.open(db, clock=clock, backup_dir=backups) as store:
+        study(store, clock, 2)
+        store.restore_from(small_pages)
+        assert store.entries() and store.quick_check() == []
+        assert store._conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
 # 11. Backups named in the future
 
 
