@@ -45,6 +45,22 @@ def write_deck(tmp_path):
     return write
 
 
+@pytest.fixture
+def logged_context(tmp_path, qapp):
+    """The app's context over `samples.hand_log`: its numbers are worked out there."""
+    from samples import START, hand_log, make_context, stats_library
+
+    from omtquiz.clock import FixedClock
+    from omtquiz.ui import theme
+
+    clock = FixedClock(START)
+    context = make_context(tmp_path, stats_library(), clock)
+    hand_log(context.store, clock)
+    yield context
+    context.store.close()
+    theme.apply(qapp, "light", 15)
+
+
 def run_cli(*args: str, cwd: Path | None = None):
     """Run `python -m omtquiz` as a user would, in a subprocess."""
     import subprocess

@@ -10,21 +10,18 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from omtquiz.clock import Clock, as_utc, day_bounds
+from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ExamRecord, ItemRecord, LogEntry
-from omtquiz.scheduling import (
-    Rating,
-    Settings,
-)
+from omtquiz.scheduling import Rating, Settings
+from omtquiz.study.changes import Changes
 from omtquiz.study.queue import due_today, settings_and_now
+from omtquiz.study.quiz import Exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import schedule_answer
 
 SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
-
-
 QUIZ_MODES = tuple(SLOW_MS)
 
 
@@ -80,3 +77,25 @@ def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
                       scope=str(scope), total=total, correct=correct,
                       time_limit_s=time_limit_s, detail=detail)
     return replace(exam, id=store.add_exam(exam))
+
+
+def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
+              clock: Clock | None = None, settings: Settings | None = None) -> Changes:
+    """An ended exam's answers, each like a quiz answer, and its result, in one transaction:
+    all of it is kept, or (on a write error) none of it."""
+    settings, _ = settings_and_now(store, clock, settings)
+    answered = [exam.answers[index] for index in sorted(exam.answers)]
+    with store.batch():
+        for answer in answered:
+            record_quiz_answer(store, answer.question.item, answer.correct, answer.duration_ms,
+                               "exam", clock, settings)
+        detail = [
+            {"item": q.item.key, "given": a.given if a else None,
+             "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}
+            for q, a in ((q, exam.answers.get(i)) for i, q in enumerate(exam.questions))
+        ]
+        record_exam(store, scope=scope, started_at=started_at,
+                    finished_at=(clock or SystemClock()).now(), total=exam.total,
+                    correct=exam.correct, time_limit_s=exam.time_limit_s, detail=detail)
+    return Changes(items=frozenset(a.question.item for a in answered), answers=bool(answered),
+                   exams=True)

@@ -74,6 +74,19 @@ class Scope:
             return f"items:{len(self.chosen)}"
         return "all" if self.value is None else f"{self.kind}:{self.value}"
 
+    def title(self, library: Library) -> str:
+        """How the scope is named on screen: a deck by its full name, a tree, a tag."""
+        if self.kind == "deck":
+            deck = library.deck(self.value or "")
+            return deck.full_name if deck else self.value or ""
+        if self.kind == "tree":
+            return f"{self.value} (all decks)"
+        if self.kind == "tag":
+            return f"Tag: {self.value}"
+        if self.kind == "items":
+            return f"{len(self.chosen)} chosen items"
+        return "All decks"
+
     def decks(self, library: Library) -> list[Deck]:
         decks = library.decks
         if self.kind == "all":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -195,6 +196,10 @@ class StatsReport:
     mastery: tuple[Mastery, ...] = ()
     exams: tuple[ExamPoint, ...] = ()
 
+    @property
+    def streak(self) -> int:
+        return streak(self.reviews_by_day)
+
     def to_dict(self) -> dict[str, object]:
         def rows(values) -> list[dict[str, object]]:
             return [value.to_dict() for value in values]
@@ -202,6 +207,7 @@ class StatsReport:
         return {
             "generated_at": self.generated_at.isoformat(),
             "study_day": self.study_day.isoformat(),
+            "streak": self.streak,
             "decks": rows(self.decks),
             "total": self.total.to_dict(),
             "today": self.today.to_dict(),
@@ -214,6 +220,20 @@ class StatsReport:
             "mastery": rows(self.mastery),
             "exams": rows(self.exams),
         }
+
+
+def streak(days: Sequence[DayCount]) -> int:
+    """Study days in a row with answers, up to today (or up to yesterday, when today has none
+    yet: a streak is not broken before the day is over). `days` ends with today."""
+    counts = [d.count for d in days]
+    if counts and counts[-1] == 0:
+        counts.pop()
+    run = 0
+    for count in reversed(counts):
+        if not count:
+            break
+        run += 1
+    return run
 
 
 class _Tally:
@@ -508,6 +528,7 @@ def format_table(report: StatsReport) -> str:
             lines.append("  ".join("-" * w for w in widths))
     lines.append("")
     lines.append(today_sentence(report.today))
+    lines.append(f"Streak: {report.streak} day{'s' if report.streak != 1 else ''} in a row.")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from omtquiz.profile import Dirs, Profile
 from omtquiz.progress.db import StoreError
 from omtquiz.resources import assets_dir
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
 from omtquiz.ui.errors import install_excepthook
@@ -118,7 +119,7 @@ def run(profile: Profile, *, study: str | None = None,
         return 1
     QTimer.singleShot(300, lambda: instance.listen(window))  # after the first paint
     if study:
-        window.study(("deck", study))
+        window.study(Scope.deck(study))
     if on_window is not None:
         on_window(window)
     window.show()

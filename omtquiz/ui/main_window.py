@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from omtquiz import __version__
+from omtquiz.study.changes import Changes
+from omtquiz.study.scope import Scope
 from omtquiz.ui.pages.decks import DeckPage
 
 
 class MainWindow(QMainWindow):
+    """The stack of screens. Every screen's `changed` (a core `Changes`) is relayed as this
+    window's one `changed` signal, and each screen refreshes only what it shows of it."""
+
+    changed = Signal(object)
+
     def __init__(self, context, reload_library=None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -33,6 +40,8 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
+        self._source = None  # the screen whose change is being relayed
+        self.changed.connect(self._on_changes)
         self._build_menus()
         self.refresh()
         self.resize(1000, 680)
@@ -50,7 +59,7 @@ class MainWindow(QMainWindow):
 
             self._review_page = ReviewPage(self.context)
             self._review_page.finished.connect(self.show_decks)
-            self._review_page.answered.connect(self._update_status)
+            self._listen(self._review_page)
             self.stack.addWidget(self._review_page)
         return self._review_page
 
@@ -77,7 +86,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
         study_menu = bar.addMenu("&Study")
-        self._action(study_menu, "Study &all due", lambda: self.study(("all",)), "Ctrl+Shift+S",
+        self._action(study_menu, "Study &all due", lambda: self.study(Scope.all()), "Ctrl+Shift+S",
                      "studyAllAction")
         self._action(study_menu, "&Decks", self.show_decks, "Ctrl+D", "showDecksAction")
         self._action(study_menu, "&Find deck", self._focus_filter, QKeySequence.StandardKey.Find,
@@ -105,8 +114,34 @@ class MainWindow(QMainWindow):
 
     # -- screens ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.deck_page.populate(*self.context.deck_rows())
+        self.deck_page.populate(self.context.deck_list())
         self._update_status()
+
+    def _listen(self, screen) -> None:
+        screen.changed.connect(lambda changes: self.relay(changes, screen))
+
+    def relay(self, changes: Changes, source=None) -> None:
+        """Tell every screen what `source` (a screen, or None) changed."""
+        if not changes:
+            return
+        self._source = source
+        try:
+            self.changed.emit(changes)
+        finally:
+            self._source = None
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.answers:
+            self._update_status()
+        if changes.counts and self.stack.currentWidget() is self.deck_page:
+            self.refresh()
+        stats = self.pages.get("stats")
+        if (stats is not None and stats is not self._source and stats.isVisible()
+                and (changes.answers or changes.exams or changes.items)):
+            stats.refresh()
+        browser = self._browser
+        if browser is not None and browser is not self._source and browser.isVisible():
+            browser.show_changes(changes)
 
     def _update_status(self) -> None:
         self.status_label.setText(self.context.today_text())
@@ -122,15 +157,16 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         page.setFocus()
 
-    def study(self, scope: tuple) -> None:
-        if scope[0] == "broken":
+    def study(self, scope: Scope | None) -> None:
+        """Review a scope; None (a deck file that did not load) starts nothing."""
+        if scope is None:
             return
         session = self.context.new_session(scope)
         self.stack.setCurrentWidget(self.review_page)
-        self.review_page.start(session, self.context.scope_title(scope))
+        self.review_page.start(session, scope.title(self.context.library))
 
-    def quiz(self, scope: tuple, mode: str) -> None:
-        if scope[0] == "broken":  # a deck file that did not load: nothing to ask, as in study
+    def quiz(self, scope: Scope | None, mode: str) -> None:
+        if scope is None:  # a deck file that did not load: nothing to ask, as in study
             return
         from omtquiz.ui.pages.quiz import QuizPage
 
@@ -138,11 +174,12 @@ class MainWindow(QMainWindow):
         if page is None:
             page = self.pages["quiz"] = QuizPage(self.context)
             page.finished.connect(self.show_decks)
+            self._listen(page)
         self.show_page(page)
         page.start(scope, mode)
 
-    def exam(self, scope: tuple, count: int, minutes: int) -> None:
-        if scope[0] == "broken":
+    def exam(self, scope: Scope | None, count: int, minutes: int) -> None:
+        if scope is None:
             return
         from omtquiz.ui.pages.exam import ExamPage
 
@@ -151,6 +188,7 @@ class MainWindow(QMainWindow):
             page = self.pages["exam"] = ExamPage(self.context)
             page.finished.connect(self.show_decks)
             page.review_requested.connect(self._review_missed)
+            self._listen(page)
         self.show_page(page)
         page.start(scope, count, minutes)
 
@@ -175,7 +213,7 @@ class MainWindow(QMainWindow):
 
         if self._browser is None:
             self._browser = BrowserWindow(self.context, self)
-            self._browser.cards_changed.connect(self.refresh)
+            self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()
         self._browser.activateWindow()
@@ -184,7 +222,7 @@ class MainWindow(QMainWindow):
         from omtquiz.ui.dialogs.planner import PlannerDialog
 
         if PlannerDialog.ask(self.context, self):
-            self.refresh()
+            self.relay(Changes(settings=True))
 
     # -- actions ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -222,7 +260,8 @@ class MainWindow(QMainWindow):
         from omtquiz.ui.dialogs.preferences import PreferencesDialog
 
         if PreferencesDialog.ask(self.context, self):
-            self.refresh()
+            self.relay(Changes(settings=True))
+            self.refresh()  # the theme or font may have changed too
 
     def export_anki(self) -> None:
         from omtquiz.ui.dialogs.export import ExportDialog

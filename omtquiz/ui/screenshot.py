@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from omtquiz.profile import Profile
+from omtquiz.study.scope import Scope
 from omtquiz.ui.app import build, make_app
 from omtquiz.ui.pages.exam import ExamPage
 from omtquiz.ui.pages.quiz import QuizPage
@@ -41,7 +42,7 @@ def screenshot(output: str, screen: str, extra_decks: Iterable[str | Path] = ())
 def stage(window, screen: str) -> None:
     """Put the window in a state worth showing: a revealed card, an answered question, a report."""
     decks = window.context.library.decks
-    first = ("deck", decks[0].id) if decks else ("all",)
+    first = Scope.deck(decks[0].id) if decks else Scope.all()
     if screen == "review":
         window.study(first)
         window.review_page.reveal()
@@ -51,7 +52,7 @@ def stage(window, screen: str) -> None:
     elif screen == "stats":
         window.statistics()
     elif screen == "exam-report":
-        window.exam(("all",), 20, 20)
+        window.exam(Scope.all(), 20, 20)
         finish_randomly(window.pages["exam"], seed=7)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from samples import planner_library
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
@@ -19,20 +20,6 @@ NOW = datetime(2025, 3, 10, 15, 0, tzinfo=timezone.utc)  # study day Monday 10 M
 TODAY = date(2025, 3, 10)
 SETTINGS = (Settings().with_global(fuzz=False, timezone="UTC", day_start_hour=4)
             .with_deck("b", new_per_day=1))
-
-
-def planner_library() -> Library:
-    """Deck a: eight new basic cards, one suspended, two in review. Deck b: a cloze card with
-    three deletions, then a basic card."""
-    a_cards = [Card("a", f"n{i}", "basic", front=f"new {i}", back="!", tags=("x",))
-               for i in range(8)]
-    a_cards += [Card("a", "sus", "basic", front="suspended", back="!"),
-                Card("a", "r1", "basic", front="review 1", back="!"),
-                Card("a", "r2", "basic", front="review 2", back="!", tags=("x",))]
-    b_cards = [Card("b", "cz", "cloze", text="{{c1::one}} {{c2::two}} {{c3::three}}"),
-               Card("b", "bb", "basic", front="b basic", back="!", tags=("x",))]
-    return Library((DeckFile("a.yaml", Deck("a", "Deck A", "a.yaml", tuple(a_cards))),
-                    DeckFile("b.yaml", Deck("b", "Deck B", "b.yaml", tuple(b_cards)))))
 
 
 @pytest.fixture

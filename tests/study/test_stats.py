@@ -10,65 +10,35 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from samples import (
+    NOW,
+    SETTINGS,
+    TODAY,
+    at,
+    graduated,
+    hand_log,
+    item,
+    simulate_week,
+    stats_library,
+)
 
 from conftest import run_cli
 from omtquiz.clock import FixedClock, day_start
-from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
-from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
-from omtquiz.study.recording import record_exam, record_quiz_answer
+from omtquiz.scheduling import CardState, State, retrievability
+from omtquiz.study.recording import record_exam
 from omtquiz.study.scope import Scope
-from omtquiz.study.session import StudySession
 from omtquiz.study.stats import (
     DayCount,
     Mastery,
     Retention,
     collect,
     format_table,
+    streak,
     technique_tags,
 )
-
-SETTINGS = Settings().with_global(fuzz=False, timezone="UTC", day_start_hour=4)
-NOW = datetime(2025, 3, 10, 15, 0, tzinfo=timezone.utc)  # study day 2025-03-10
-TODAY = date(2025, 3, 10)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-
-
-def stats_library() -> Library:
-    """Muscle energy and counterstrain have cards of all three topics, so both are techniques;
-    `safety` has none of them."""
-    def card(deck_id, card_id, *tags, kind="basic"):
-        return Card(deck_id, card_id, kind, front=f"Front of {card_id}",
-                    back=f"Back of {card_id}", tags=tags, line=10)
-
-    tech = Deck("tech", "Techniques", "tech.yaml", (
-        card("tech", "me1", "technique", "muscle-energy"),
-        card("tech", "me2", "indication", "muscle-energy"),
-        card("tech", "me3", "contraindication", "muscle-energy"),
-        card("tech", "cs1", "technique", "counterstrain"),
-        card("tech", "cs2", "indication", "counterstrain"),
-        card("tech", "cs3", "contraindication", "counterstrain"),
-    ), parent="OMT")
-    safe = Deck("safe", "Safety", "safe.yaml", (
-        card("safe", "sf1", "safety"),
-        card("safe", "sf2", "contraindication", "safety"),
-        card("safe", "rev", "safety", kind="reverse"),
-    ))
-    return Library((DeckFile("tech.yaml", tech), DeckFile("safe.yaml", safe)))
-
-
-def item(key: str) -> Item:
-    deck_id, card_id, *ord_ = key.split("/")
-    return Item(deck_id, card_id, int(ord_[0]) if ord_ else 0)
-
-
-def graduated(due: datetime, last_review: datetime, lapses: int = 0) -> CardState:
-    """A review card whose interval is due - last_review."""
-    return CardState(State.REVIEW, None, 10.0, 5.0, due, last_review, 4, lapses)
 
 
 @pytest.fixture
@@ -83,56 +53,9 @@ def store(tmp_path, clock):
         yield opened
 
 
-def answer(store, lib, clock, when: str, key: str, rating: Rating, ms: int,
-           state: CardState | None = None) -> None:
-    """At `when`, answer one item on the review screen; `state` sets it up first."""
-    clock.set(at(when))
-    if state is not None:
-        store.put(ItemRecord(item(key), state))
-    session = StudySession(store, lib, Scope.of_items([item(key)]), clock, SETTINGS,
-                           include_not_due=True)
-    assert session.current() == item(key)
-    session.answer(rating, ms)
-
-
-def quiz(store, clock, when: str, key: str, correct: bool, ms: int) -> None:
-    clock.set(at(when))
-    record_quiz_answer(store, item(key), correct, ms, "mcq", clock, SETTINGS)
-
-
 @pytest.fixture
 def logged(store, clock):
     return hand_log(store, clock)
-
-
-def hand_log(store: Store, clock: FixedClock) -> Library:
-    """The log, oldest first; the clock is left at NOW. Retention counts review-screen answers
-    on graduated cards only; young means an interval under 21 days before the answer."""
-    store.save_settings(SETTINGS)
-    lib = stats_library()
-    quiz(store, clock, "2024-03-01T10:00", "safe/sf1", True, 4000)  # before the year shown
-    quiz(store, clock, "2024-03-20T10:00", "safe/sf2", True, 4000)
-    answer(store, lib, clock, "2025-02-05T12:00", "tech/me1", Rating.AGAIN, 4000,  # too old
-           graduated(at("2025-02-05T00:00"), at("2025-01-05T00:00")))
-    answer(store, lib, clock, "2025-02-09T03:59", "tech/me2", Rating.GOOD, 4000,  # day Feb 8
-           graduated(at("2025-02-09T00:00"), at("2025-01-30T00:00")))
-    answer(store, lib, clock, "2025-02-09T04:00", "tech/me3", Rating.HARD, 4000,  # mature pass
-           graduated(at("2025-02-09T00:00"), at("2025-01-09T00:00")))
-    answer(store, lib, clock, "2025-03-01T09:00", "tech/cs1", Rating.AGAIN, 4000,  # 21 d: mature
-           graduated(at("2025-03-01T00:00"), at("2025-02-08T00:00"), lapses=2))
-    answer(store, lib, clock, "2025-03-01T09:05", "tech/cs2", Rating.GOOD, 4000,  # 20 d: young
-           graduated(at("2025-03-01T00:00"), at("2025-02-09T00:00")))
-    answer(store, lib, clock, "2025-03-10T03:30", "safe/sf2", Rating.GOOD, 4000)  # learning
-    answer(store, lib, clock, "2025-03-10T03:40", "safe/rev/0", Rating.GOOD, 4000)  # new
-    # Today:
-    answer(store, lib, clock, "2025-03-10T04:10", "tech/me2", Rating.AGAIN, 5000,  # young fail
-           graduated(at("2025-03-10T00:00"), at("2025-02-20T00:00"), lapses=1))
-    answer(store, lib, clock, "2025-03-10T04:12", "safe/sf1", Rating.GOOD, 8000,  # mature pass
-           graduated(at("2025-03-10T00:00"), at("2025-01-10T00:00")))
-    quiz(store, clock, "2025-03-10T04:20", "tech/cs3", False, 12000)  # Again, not a review
-    answer(store, lib, clock, "2025-03-10T04:25", "tech/me2", Rating.GOOD, 3000)  # relearning
-    clock.set(NOW)
-    return lib
 
 
 def test_today_counts_answers_cards_time_and_agains_since_four_am(store, clock, logged):
@@ -282,50 +205,6 @@ def test_the_json_report_carries_every_section(store, clock, logged):
 
 # A week of study, counted by hand, by `collect` and by `omtquiz stats --json`
 
-WEEK_DECK = """\
-deck: week
-title: A week
-cards:
-{cards}
-"""
-
-
-def simulate_week(tmp_path, real_now: datetime) -> tuple[Library, Settings, dict[date, int]]:
-    """Seven study days ending now through the public API; the hand count of answers per day.
-
-    The study day starts twelve hours from now's hour, so the last day's answers (spread over
-    the hour before now) and a command run now share one study day.
-    """
-    hour = (real_now.hour + 12) % 24
-    settings = Settings().with_global(fuzz=False, timezone="UTC", day_start_hour=hour,
-                                      new_per_day=5)
-    ids = [f"c{i:02d}" for i in range(15)]
-    decks_dir, data_dir = tmp_path / "decks", tmp_path / "data"
-    decks_dir.mkdir()
-    (decks_dir / "week.yaml").write_text(WEEK_DECK.format(cards="\n".join(
-        f"  - {{id: {c}, type: basic, front: 'Q {c}', back: 'A {c}', tags: [t{i % 2}]}}"
-        for i, c in enumerate(ids))), encoding="utf-8")
-    lib = Library((DeckFile("week.yaml", Deck("week", "A week", "week.yaml", tuple(
-        Card("week", c, "basic", front=f"Q {c}", back=f"A {c}", tags=(f"t{i % 2}",))
-        for i, c in enumerate(ids)))),))
-    per_day: dict[date, int] = {}
-    clock = FixedClock(real_now - timedelta(days=6, hours=1))
-    with Store.open(data_dir / "progress.sqlite3", clock=clock) as store:
-        store.save_settings(settings)
-        for day in range(7):
-            clock.set(real_now - timedelta(days=6 - day, hours=1))
-            session = StudySession(store, lib, Scope.all(), clock)
-            answered = 0
-            while session.current() is not None and answered < 40:
-                rating = Rating.AGAIN if answered % 7 == 3 else Rating.GOOD
-                session.answer(rating, 5000)
-                answered += 1
-                clock.advance(seconds=50)
-            key = (real_now - timedelta(days=6 - day)).date()
-            per_day[key] = answered
-    return lib, settings, per_day
-
-
 @pytest.mark.slow
 def test_a_week_of_study_agrees_with_a_hand_count_and_the_cli(tmp_path):
     real_now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -347,3 +226,19 @@ def test_a_week_of_study_agrees_with_a_hand_count_and_the_cli(tmp_path):
     assert cli["reviews_by_day"] == [d.to_dict() for d in report.reviews_by_day]
     assert cli["retention"] == report.retention.to_dict()
     assert cli["forecast"] == [d.to_dict() for d in report.forecast]
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ([], 0), ([0], 0), ([3], 1), ([2, 0, 1, 4], 2), ([2, 0, 1, 4, 0], 2), ([1, 1, 0, 0], 0),
+])
+def test_the_streak_counts_days_in_a_row_and_today_may_still_come(counts, expected):
+    days = [DayCount(date(2025, 3, 1 + n), count) for n, count in enumerate(counts)]
+    assert streak(days) == expected
+
+
+def test_the_stats_command_reports_the_streak(store, clock, logged):
+    report = collect(store, logged, clock)
+    # Today and the study day before (03:30 on the 10th is still the 9th's), not the 8th.
+    assert report.streak == 2
+    assert report.to_dict()["streak"] == 2
+    assert format_table(report).splitlines()[-1] == "Streak: 2 days in a row."

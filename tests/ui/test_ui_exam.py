@@ -13,6 +13,7 @@ from omtquiz.decks.model import Card, Deck, DeckFile, Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.exam import TICK_MS, ExamPage
@@ -84,7 +85,7 @@ def test_finish_an_exam_and_read_its_score(qtbot, page, context, monkeypatch):
     asked = []
     monkeypatch.setattr(ExamPage, "confirm_finish",
                         classmethod(lambda cls, parent, n: asked.append(n) or True))
-    page.start(("all",), 8, 0)
+    page.start(Scope.all(), 8, 0)
     assert page.exam.total == 8
     plan = [True, True, False, True, True, False, True]  # the eighth is left unanswered
     missed_items = []
@@ -128,7 +129,7 @@ def test_all_answered_finishes_without_asking(qtbot, page, monkeypatch):
         raise AssertionError("asked although every question was answered")
 
     monkeypatch.setattr(ExamPage, "confirm_finish", classmethod(never))
-    page.start(("deck", "tech"), 4, 0)
+    page.start(Scope.deck("tech"), 4, 0)
     for _ in range(4):
         qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -138,7 +139,7 @@ def test_all_answered_finishes_without_asking(qtbot, page, monkeypatch):
 
 
 def test_keys_move_between_questions_and_answers_can_change(qtbot, page, context):
-    page.start(("all",), 5, 0)
+    page.start(Scope.all(), 5, 0)
     assert not page.prev_button.isEnabled()
     qtbot.keyClick(page, Qt.Key.Key_Right)
     qtbot.keyClick(page, Qt.Key.Key_PageDown)
@@ -166,7 +167,7 @@ def test_keys_move_between_questions_and_answers_can_change(qtbot, page, context
 
 def test_time_running_out_ends_the_exam(qtbot, page, context, clock, monkeypatch):
     monkeypatch.setattr(ExamPage, "confirm_finish", classmethod(lambda *a: False))
-    page.start(("all",), 6, 1)
+    page.start(Scope.all(), 6, 1)
     assert page.time_label.text() == "1:00 left"
     qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, key_for(current(page), True))
@@ -188,7 +189,7 @@ def test_time_running_out_ends_the_exam(qtbot, page, context, clock, monkeypatch
 def test_escape_asks_before_dropping_an_exam(qtbot, page, context, monkeypatch):
     answers = iter([False, True])
     monkeypatch.setattr(ExamPage, "confirm_leave", classmethod(lambda cls, p: next(answers)))
-    page.start(("all",), 4, 0)
+    page.start(Scope.all(), 4, 0)
     qtbot.keyClick(page, key_for(current(page), True))
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert page.taking()
@@ -203,7 +204,7 @@ def test_no_questions_says_so(qtbot, context):
     context.library = tiny
     page = ExamPage(context)
     qtbot.addWidget(page)
-    page.start(("all",), 10, 0)
+    page.start(Scope.all(), 10, 0)
     assert not page.taking()
     assert page.pages.currentIndex() == 2
     assert "No exam questions" in page.empty_label.text()
@@ -212,7 +213,7 @@ def test_no_questions_says_so(qtbot, context):
 @pytest.mark.parametrize("look", ["light", "dark"])
 def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
     page.context.theme_name = theme.apply(qapp, look, 15)
-    page.start(("all",), 8, 20)
+    page.start(Scope.all(), 8, 20)
     qtbot.keyClick(page, key_for(current(page), False))
     qtbot.keyClick(page, Qt.Key.Key_Left)
     qapp.processEvents()  # let the layout take the new texts in, as the app would
@@ -229,7 +230,7 @@ def test_render_the_exam_screens(qtbot, qapp, page, tmp_path, look):
 
 
 def test_every_control_is_named_for_automation(page):
-    page.start(("all",), 4, 10)
+    page.start(Scope.all(), 4, 10)
     finish_randomly(page, seed=2)
     assert unnamed_controls(page) == []
 
@@ -238,7 +239,7 @@ def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context
                                                             monkeypatch):
     from omtquiz.progress.db import StoreError
 
-    page.start(("all",), 4, 0)
+    page.start(Scope.all(), 4, 0)
     for _ in range(4):
         qtbot.keyClick(page, key_for(current(page), True))
 
@@ -255,7 +256,7 @@ def test_an_exams_answers_and_its_result_are_saved_together(qtbot, page, context
 
 
 def test_hiding_the_page_drops_an_exam_in_progress(qtbot, page, context, clock):
-    page.start(("all",), 4, 1)
+    page.start(Scope.all(), 4, 1)
     qtbot.keyClick(page, key_for(current(page), True))
     page.hide()
     assert not page.ticker.isActive() and not page.taking()

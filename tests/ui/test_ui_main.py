@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from conftest import BUNDLED_DECKS
 from omtquiz.profile import Profile, resolve_dirs
+from omtquiz.study.scope import Scope
 from omtquiz.ui.app import build
 
 GOOD = """\
@@ -61,7 +62,7 @@ def window(open_window):
 def select_deck(win, deck_id):
     page = win.deck_page
     for item in page._all_items():
-        if item.data(0, Qt.ItemDataRole.UserRole) == ("deck", deck_id):
+        if item.data(0, Qt.ItemDataRole.UserRole) == Scope.deck(deck_id):
             page.tree.setCurrentItem(item)
             return item
     raise AssertionError(deck_id)
@@ -90,7 +91,7 @@ def test_study_a_card_with_space_then_3_and_undo(qtbot, window):
 
 def test_cloze_shows_a_blank_then_the_deletion(qtbot, window):
     select_deck(window, "good")
-    window.study(("deck", "good"))
+    window.study(Scope.deck("good"))
     review = window.review_page
     qtbot.keyClick(review, Qt.Key.Key_Space)
     qtbot.keyClick(review, Qt.Key.Key_4)
@@ -127,7 +128,7 @@ def test_escape_returns_to_decks_and_counts_update(qtbot, window):
 
 
 def test_finished_screen_says_when_more_is_due(qtbot, window):
-    window.study(("deck", "good"))
+    window.study(Scope.deck("good"))
     review = window.review_page
     for _ in range(3):
         qtbot.keyClick(review, Qt.Key.Key_Space)
@@ -168,7 +169,7 @@ def test_screens_render_in_both_themes(qtbot, qapp, tmp_path, data_dir, theme_na
     win.refresh()
     assert not win.grab().isNull()
     assert win.grab().save(str(tmp_path / f"decks-{theme_name}.png"))
-    win.study(("all",))
+    win.study(Scope.all())
     win.review_page.reveal()
     assert win.grab().save(str(tmp_path / f"review-{theme_name}.png"))
     theme.apply(qapp, "light")
@@ -198,6 +199,31 @@ def test_tools_menu_opens_statistics_browser_and_planner(qtbot, window, monkeypa
         lambda cls, context, parent=None: asked.append(context) or False))
     window.plan_exam()
     assert asked == [window.context]
+
+
+def test_one_changes_signal_keeps_the_deck_list_and_the_browser_in_step(qtbot, window):
+    from omtquiz.scheduling import State
+
+    window.browse()
+    browser = window._browser
+    qtbot.addWidget(browser)
+    relayed = []
+    window.changed.connect(relayed.append)
+    assert select_deck(window, "good").text(1) == "3"
+    browser.search("deck:good")
+    browser.select_all()
+    assert browser.suspend_selected() == 3
+    assert relayed[-1].items == {row.item for row in browser.index.rows
+                                 if row.item.deck_id == "good"}
+    assert select_deck(window, "good").text(1) == "0"  # the deck list was shown: recounted
+    browser.select_all()
+    browser.unsuspend_selected()
+    window.study(Scope.deck("good"))
+    item = window.review_page.session.current()
+    window.review_page.reveal()
+    window.review_page.rate(3)
+    assert relayed[-1].answers and relayed[-1].items == {item}
+    assert browser.index.row(item).state != State.NEW  # the open browser reread that row
 
 
 # Leaving an exam, flags, authoring windows, deck text, broken decks and the theme
@@ -239,7 +265,7 @@ def test_leaving_a_timed_exam_by_a_shortcut_drops_it(qtbot, exam_window, way_out
     from omtquiz.ui.pages.exam import TICK_MS
 
     win = exam_window
-    win.exam(("deck", "techniques"), 5, 1)
+    win.exam(Scope.deck("techniques"), 5, 1)
     page = win.pages["exam"]
     assert page.taking() and page.ticker.isActive()
     qtbot.keyClick(page, Qt.Key.Key_1)
@@ -255,19 +281,19 @@ def test_leaving_a_timed_exam_by_a_shortcut_drops_it(qtbot, exam_window, way_out
 
 def test_leaving_an_untimed_exam_stops_its_clock(qtbot, exam_window):
     win = exam_window
-    win.exam(("deck", "techniques"), 5, 0)
+    win.exam(Scope.deck("techniques"), 5, 0)
     page = win.pages["exam"]
     assert page.ticker.isActive()
     win.statistics()
     assert not page.ticker.isActive()
     win.show_decks()
-    win.exam(("deck", "techniques"), 5, 0)  # a new exam starts afresh
+    win.exam(Scope.deck("techniques"), 5, 0)  # a new exam starts afresh
     assert page.taking() and page.ticker.isActive() and page.exam.answers == {}
 
 
 def test_a_finished_exam_is_kept_and_its_report_leads_to_review(qtbot, exam_window):
     win = exam_window
-    win.exam(("deck", "techniques"), 5, 0)
+    win.exam(Scope.deck("techniques"), 5, 0)
     page = win.pages["exam"]
     for _ in range(5):
         question = page.exam.questions[page.index]
@@ -285,7 +311,7 @@ def test_a_finished_exam_is_kept_and_its_report_leads_to_review(qtbot, exam_wind
 
 
 def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
-    window.study(("deck", "good"))
+    window.study(Scope.deck("good"))
     review = window.review_page
     qtbot.keyClick(review, Qt.Key.Key_Space)
     started = review.timer.msecsSinceReference()
@@ -329,7 +355,7 @@ def test_text_from_deck_files_is_shown_as_typed(qtbot, open_window):
     item = next(i for i in page._all_items() if i.text(0).startswith("Worse"))
     page.tree.setCurrentItem(item)
     assert "<b>mcq</b>" in page.problems_label.text()
-    win.study(("deck", "hostile"))
+    win.study(Scope.deck("hostile"))
     scope = win.review_page.scope_label
     assert "<img" in scope.text() and scope.textFormat() == Qt.TextFormat.PlainText
 
@@ -337,7 +363,7 @@ def test_text_from_deck_files_is_shown_as_typed(qtbot, open_window):
 def test_quiz_or_exam_on_a_deck_file_that_did_not_load_starts_nothing(qtbot, open_window):
     window = open_window({"good.yaml": GOOD, "unreadable.yaml": "deck: [unclosed\n"})
     item = next(i for i in window.deck_page._all_items()
-                if i.data(0, Qt.ItemDataRole.UserRole)[0] == "broken")
+                if i.data(0, Qt.ItemDataRole.UserRole) is None)
     window.deck_page.tree.setCurrentItem(item)
     window.deck_page.study_button.click()
     assert window.stack.currentWidget() is window.deck_page

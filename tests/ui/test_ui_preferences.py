@@ -42,8 +42,7 @@ def dialog(qtbot, context):
 
 
 def new_today(context) -> int:
-    rows, totals, *_ = context.deck_rows()
-    return totals[0]
+    return context.deck_list().totals.new
 
 
 def test_ok_changes_the_daily_new_limit_at_once(qtbot, dialog, context):

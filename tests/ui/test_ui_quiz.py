@@ -22,6 +22,7 @@ from omtquiz.decks.model import Card, Deck, DeckFile, Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.quiz import QuizPage
@@ -92,7 +93,7 @@ def unclipped(page) -> bool:
 
 
 def test_mcq_right_then_wrong_goes_to_the_log(qtbot, page, context):
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     assert page.progress_label.text() == "1 / 7"
     question = page.current()
     right = page.choice_buttons[question.correct_index]
@@ -128,19 +129,19 @@ def advance_to(page, card_id: str) -> None:
 
 
 def test_mcq_shows_the_explanation_and_wraps_long_answers(qtbot, page):
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     advance_to(page, "pump")
     assert "It pumps" not in page.view.toPlainText()
     page.choose(page.current().correct_index + 1)
     assert "It pumps the thoracic duct." in page.view.toPlainText()
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     advance_to(page, "ra")
     qtbot.waitUntil(lambda: unclipped(page))  # once the layout has run
     assert page.width() <= 1100
 
 
 def test_a_typo_still_counts_and_the_difference_is_shown(qtbot, page, context):
-    page.start(("deck", "t"), "typed")
+    page.start(Scope.deck("t"), "typed")
     question = page.current()
     edit = page.typed_edit
     assert page.findChild(type(edit), "typedAnswerEdit") is edit
@@ -171,7 +172,7 @@ def test_a_typo_still_counts_and_the_difference_is_shown(qtbot, page, context):
 
 
 def test_summary_counts_right_answers_and_esc_goes_back(qtbot, page):
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     total = len(page.questions)
     for n in range(total):
         question = page.current()
@@ -187,7 +188,7 @@ def test_summary_counts_right_answers_and_esc_goes_back(qtbot, page):
 
 
 def test_a_deck_too_small_for_a_quiz_says_so(qtbot, page):
-    page.start(("deck", "one"), "mcq")
+    page.start(Scope.deck("one"), "mcq")
     assert page.current() is None
     assert page.summary_title.text() == "No questions here"
     assert not page.again_button.isVisible()
@@ -196,12 +197,12 @@ def test_a_deck_too_small_for_a_quiz_says_so(qtbot, page):
 @pytest.mark.parametrize("look", ["light", "dark"])
 def test_render_the_quiz_screens(qtbot, qapp, page, tmp_path, look):
     page.context.theme_name = theme.apply(qapp, look, 15)
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     advance_to(page, "ra")
     choose_wrong(page)
     qtbot.waitUntil(lambda: unclipped(page))  # once the layout has run
     assert page.grab().save(str(tmp_path / f"quiz-mcq-{look}.png"))
-    page.start(("deck", "t"), "typed")
+    page.start(Scope.deck("t"), "typed")
     qtbot.keyClicks(page.typed_edit, "musle energy")
     page.check_typed()
     assert page.grab().save(str(tmp_path / f"quiz-typed-{look}.png"))
@@ -221,5 +222,5 @@ def unnamed_controls(page) -> list[str]:
 
 
 def test_every_control_is_named_for_automation(page):
-    page.start(("deck", "t"), "mcq")
+    page.start(Scope.deck("t"), "mcq")
     assert unnamed_controls(page) == []

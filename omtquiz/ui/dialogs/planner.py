@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.clock import study_day
+from omtquiz.study.scope import Scope
 from omtquiz.ui.widgets.controls import set_primary_enabled
 
 DEFAULT_WEEKS = 6
@@ -99,7 +100,7 @@ class PlannerDialog(QDialog):
         remembered = context.ui_prefs().get("exam_plan") or {}
         start = _parse_day(remembered.get("day")) or self.today + timedelta(weeks=DEFAULT_WEEKS)
         self.date_edit.setDate(_qdate(max(start, self.today)))
-        index = self.scope_combo.findData(":".join(remembered.get("scope", ("all",))))
+        index = self.scope_combo.findData(_scope_text(remembered.get("scope")))
         self.scope_combo.setCurrentIndex(max(0, index))
         self.date_edit.dateChanged.connect(self.update_plan)
         self.scope_combo.currentIndexChanged.connect(self.update_plan)
@@ -130,13 +131,12 @@ class PlannerDialog(QDialog):
     def set_exam_day(self, day: date) -> None:
         self.date_edit.setDate(_qdate(day))
 
-    def scope(self) -> tuple:
-        """The chosen scope as the context's tuples: ("all",), ("deck", id), ("tag", tag)."""
-        kind, _, value = self.scope_combo.currentData().partition(":")
-        return (kind, value) if value else (kind,)
+    def scope(self) -> Scope:
+        """The chosen scope: all decks, a deck or a tag."""
+        return Scope.parse(self.scope_combo.currentData())
 
-    def set_scope(self, scope: tuple) -> None:
-        index = self.scope_combo.findData(":".join(scope))
+    def set_scope(self, scope: Scope) -> None:
+        index = self.scope_combo.findData(str(scope))
         if index < 0:
             raise ValueError(f"no such scope in the planner: {scope}")
         self.scope_combo.setCurrentIndex(index)
@@ -166,10 +166,17 @@ class PlannerDialog(QDialog):
             return False
         self.context.apply_exam_plan(self.plan)
         self.context.save_ui_prefs({**self.context.ui_prefs(), "exam_plan": {
-            "day": self.exam_day().isoformat(), "scope": list(self.scope())}})
+            "day": self.exam_day().isoformat(), "scope": str(self.scope())}})
         self.applied = True
         self.update_plan()
         return True
+
+
+def _scope_text(remembered) -> str:
+    """A remembered scope as the combo's data: 'deck:ID' (older versions kept ['deck', 'ID'])."""
+    if isinstance(remembered, list):
+        return ":".join(remembered)
+    return remembered if isinstance(remembered, str) else "all"
 
 
 def _qdate(day: date) -> QDate:

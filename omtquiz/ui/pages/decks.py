@@ -17,19 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.study.deck_list import DeckList
+from omtquiz.study.queue import Counts
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.controls import make_button
 
-SCOPE_ROLE = Qt.ItemDataRole.UserRole
+SCOPE_ROLE = Qt.ItemDataRole.UserRole  # the row's Scope; None for a file that did not load
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the deck id or file path its problems are under
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class DeckPage(QWidget):
-    """Emits a scope tuple: ("all",), ("deck", id), ("tree", name) or ("tag", tag)."""
+    """Emits the chosen `Scope`, or None for a deck file that did not load."""
 
-    study_requested = Signal(tuple)
-    quiz_requested = Signal(tuple, str)  # scope, "mcq" | "typed"
-    exam_requested = Signal(tuple, int, int)  # scope, questions, minutes (0: untimed)
+    study_requested = Signal(object)
+    quiz_requested = Signal(object, str)  # scope, "mcq" | "typed"
+    exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -94,7 +98,7 @@ class DeckPage(QWidget):
         self.study_button.clicked.connect(self._study_selected)
         self.study_all_button = make_button("Study all due", "studyAllButton",
                                             "Study all due cards")
-        self.study_all_button.clicked.connect(lambda: self.study_requested.emit(("all",)))
+        self.study_all_button.clicked.connect(lambda: self.study_requested.emit(Scope.all()))
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
@@ -163,53 +167,48 @@ class DeckPage(QWidget):
         return label
 
     # -- filling ---------------------------------------------------------------------------
-    def populate(self, rows, totals, tags, problems, descriptions) -> None:
-        """rows: (scope, label, parent label or None, (new, learn, due), has_problems)."""
-        selected = self.scope() if self.tree.currentItem() else None
+    def populate(self, decks: DeckList) -> None:
+        """Show the deck list: every deck under its parent, below a row for all decks."""
+        current = self.tree.currentItem()
+        selected = (self.scope(), current.data(0, KEY_ROLE)) if current else None
         self.tree.clear()
-        self._problems, self._descriptions = problems, descriptions
+        self._problems = {row.key: list(row.problems) for row in decks.rows if row.problems}
+        self._descriptions = {row.key: row.description for row in decks.rows}
         bad = QBrush(QColor(theme.colors(theme.current())["bad"]))
-        parents: dict[str, QTreeWidgetItem] = {}
-        total_item = QTreeWidgetItem(["All decks", *map(str, totals)])
-        total_item.setData(0, SCOPE_ROLE, ("all",))
-        self._style_counts(total_item)
-        bold = QFont(total_item.font(0))
+        bold = QFont(self.tree.font())
         bold.setBold(True)
-        total_item.setFont(0, bold)
+        total_item = self._item("All decks", decks.totals, Scope.all(), bold)
         self.tree.addTopLevelItem(total_item)
-        for scope, label, parent, counts, has_problems in rows:
-            item = QTreeWidgetItem([label + ("  ⚠" if has_problems else ""),
-                                    *(str(n) for n in counts)])
-            item.setData(0, SCOPE_ROLE, scope)
-            if has_problems:
+        parents: dict[str, QTreeWidgetItem] = {}
+        for row in decks.rows:
+            item = self._item(row.title + ("  ⚠" if row.problems else ""), row.counts, row.scope)
+            item.setData(0, KEY_ROLE, row.key)
+            if row.problems:
                 item.setForeground(0, bad)
                 item.setToolTip(0, "This deck has problems: select it to see them")
-            self._style_counts(item)
-            if parent:
-                holder = parents.get(parent)
+            holder = total_item
+            if row.parent:
+                holder = parents.get(row.parent)
                 if holder is None:
-                    holder = QTreeWidgetItem([parent, "", "", ""])
-                    holder.setData(0, SCOPE_ROLE, ("tree", parent))
-                    holder.setFont(0, bold)
-                    parents[parent] = holder
+                    holder = parents[row.parent] = self._item(
+                        row.parent, decks.parents[row.parent], Scope.tree(row.parent), bold)
                     total_item.addChild(holder)
-                holder.addChild(item)
-            else:
-                total_item.addChild(item)
-        for holder in parents.values():
-            sums = [0, 0, 0]
-            for i in range(holder.childCount()):
-                for k in range(3):
-                    text = holder.child(i).text(k + 1)
-                    sums[k] += int(text) if text.isdigit() else 0
-            for k in range(3):
-                holder.setText(k + 1, str(sums[k]))
-            self._style_counts(holder)
+            holder.addChild(item)
         self.tree.expandAll()
         self.tag_combo.clear()
-        self.tag_combo.addItems(tags)
+        self.tag_combo.addItems(decks.tags)
         self._select(selected)
         self._apply_filter(self.filter_edit.text())
+
+    def _item(self, label: str, counts: Counts | None, scope: Scope | None,
+              font: QFont | None = None) -> QTreeWidgetItem:
+        shown = ("", "", "") if counts is None else (counts.new, counts.learning, counts.due)
+        item = QTreeWidgetItem([label, *map(str, shown)])
+        item.setData(0, SCOPE_ROLE, scope)
+        if font is not None:
+            item.setFont(0, font)
+        self._style_counts(item)
+        return item
 
     @staticmethod
     def _style_counts(item: QTreeWidgetItem) -> None:
@@ -219,11 +218,11 @@ class DeckPage(QWidget):
             if item.text(column) not in ("", "0"):
                 item.setForeground(column, QBrush(QColor(c[key])))
 
-    def _select(self, scope) -> None:
+    def _select(self, selected: tuple[Scope | None, str | None] | None) -> None:
         target = self.tree.topLevelItem(0)
-        if scope is not None:
+        if selected is not None:
             for item in self._all_items():
-                if item.data(0, SCOPE_ROLE) == scope:
+                if (item.data(0, SCOPE_ROLE), item.data(0, KEY_ROLE)) == selected:
                     target = item
                     break
         if target is not None:
@@ -237,27 +236,27 @@ class DeckPage(QWidget):
             stack.extend(item.child(i) for i in range(item.childCount()))
 
     # -- reacting --------------------------------------------------------------------------
-    def scope(self) -> tuple:
+    def scope(self) -> Scope | None:
+        """The selected row's scope (None for a file that did not load); all decks by default."""
         item = self.tree.currentItem()
-        return item.data(0, SCOPE_ROLE) if item else ("all",)
+        return item.data(0, SCOPE_ROLE) if item else Scope.all()
 
     def _study_selected(self) -> None:
         self.study_requested.emit(self.scope())
 
     def _study_tag(self) -> None:
         if self.tag_combo.currentText():
-            self.study_requested.emit(("tag", self.tag_combo.currentText()))
+            self.study_requested.emit(Scope.tag(self.tag_combo.currentText()))
 
     def _show_selected(self) -> None:
         item = self.tree.currentItem()
         if item is None:
             return
-        scope = item.data(0, SCOPE_ROLE)
         name = item.text(0).replace("  ⚠", "")
         self.title_label.setText(name)
         new, learn, due = (item.text(k) or "0" for k in (1, 2, 3))
         self.summary_label.setText(f"{new} new · {learn} learning · {due} due today")
-        key = scope[1] if scope and scope[0] in ("deck", "broken") else None
+        key = item.data(0, KEY_ROLE)
         self.description_label.setText(self._description_html(key))
         self.description_label.setVisible(bool(key and self._descriptions.get(key)))
         problems = self._problems.get(key, []) if key else []

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.study.quiz import Exam, QuestionMaker
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.quiz import (
     add_shortcuts,
@@ -73,13 +74,14 @@ class ExamPage(QWidget):
 
     finished = Signal()  # back to the decks
     review_requested = Signal(list)  # the missed questions' items
+    changed = Signal(object)  # the Changes of the saved exam
 
     def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("examPage")
         self.context = context
         self.seed = seed
-        self.scope: tuple = ("all",)
+        self.scope = Scope.all()
         self.exam: Exam | None = None
         self.index = 0
         self.timed_out = False
@@ -264,16 +266,16 @@ class ExamPage(QWidget):
         return label
 
     # -- taking the exam -------------------------------------------------------------------
-    def start(self, scope: tuple, count: int, minutes: int) -> None:
+    def start(self, scope: Scope, count: int, minutes: int) -> None:
         """A new exam of `count` questions; `minutes` 0 means no time limit."""
         self.scope = scope
         maker = QuestionMaker(self.context.library, self.seed)
-        questions = maker.questions(self.context.scope_items(scope), limit=count)
+        questions = maker.questions(scope.items(self.context.library), limit=count)
         self.exam = Exam(questions, time_limit_s=minutes * 60 if minutes > 0 else None)
         self.index, self.timed_out, self.taken_ms = 0, False, 0
         self.spent_ms = {}
         self.started_at = self.context.clock.now()
-        title = self.context.scope_title(scope)
+        title = scope.title(self.context.library)
         self.scope_label.setText(f"Exam · {title}")
         if not questions:
             self.pages.setCurrentIndex(2)
@@ -411,14 +413,14 @@ class ExamPage(QWidget):
         self.ticker.stop()
         self._leave_question()
         self.taken_ms = self._elapsed_ms() if taken_ms is None else taken_ms
-        self.context.save_exam(self.exam, self.scope, self.started_at)
+        self.changed.emit(self.context.save_exam(self.exam, self.scope, self.started_at))
         self._show_report()
 
     # -- the report ------------------------------------------------------------------------
     def _show_report(self) -> None:
         exam = self.exam
         self.pages.setCurrentIndex(1)
-        self.report_title.setText(f"Exam report · {self.context.scope_title(self.scope)}")
+        self.report_title.setText(f"Exam report · {self.scope.title(self.context.library)}")
         self.score_label.setText(f"{exam.correct} / {exam.total} · {percent(exam.score)}%")
         unanswered = exam.total - len(exam.answers)
         parts = [f"Finished in {clock_text(self.taken_ms)}"]

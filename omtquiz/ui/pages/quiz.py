@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from omtquiz.decks.render import normalise
 from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
+from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.review import (
     MAX_ANSWER_MS,
@@ -183,13 +184,14 @@ class QuizPage(QWidget):
     """Up to 20 questions from a scope; every answer goes to the progress store at once."""
 
     finished = Signal()  # the student left the screen (Esc or "Back to decks")
+    changed = Signal(object)  # the Changes of each answer
 
     def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("quizPage")
         self.context = context
         self.seed = seed
-        self.scope: tuple = ("all",)
+        self.scope = Scope.all()
         self.mode = "mcq"
         self.questions: list = []
         self.index = 0
@@ -306,18 +308,18 @@ class QuizPage(QWidget):
         return page
 
     # -- driving ---------------------------------------------------------------------------
-    def start(self, scope: tuple, mode: str) -> None:
+    def start(self, scope: Scope, mode: str) -> None:
         """A new quiz: mode "mcq" (multiple choice) or "typed"."""
         if mode not in ("mcq", "typed"):
             raise ValueError(f"quiz mode must be 'mcq' or 'typed', not {mode!r}")
         self.scope, self.mode = scope, mode
         self._apply_font()
         maker = QuestionMaker(self.context.library, self.seed)
-        items = self.context.scope_items(scope)
+        items = scope.items(self.context.library)
         self.questions = maker.questions(items, typed=mode == "typed", limit=QUIZ_LENGTH)
         self.index, self.right = 0, 0
         kind = "Multiple choice" if mode == "mcq" else "Typed answers"
-        self.scope_label.setText(f"{kind} · {self.context.scope_title(scope)}")
+        self.scope_label.setText(f"{kind} · {scope.title(self.context.library)}")
         # Hidden, not stacked: a stack would keep the four choices' height for the typed row.
         self.choices_box.setVisible(mode == "mcq")
         self.typed_row.setVisible(mode == "typed")
@@ -369,7 +371,8 @@ class QuizPage(QWidget):
         if correct:
             self.right += 1
         elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
-        self.context.record_quiz(self.questions[self.index].item, correct, elapsed, self.mode)
+        self.changed.emit(self.context.record_quiz(self.questions[self.index].item, correct,
+                                                   elapsed, self.mode))
         self.score_label.setText(f"{self.right} right")
         self.progress.setValue(self.index + 1)
         self.next_button.setEnabled(True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
+from omtquiz.study.changes import Changes
 from omtquiz.ui import theme
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
@@ -52,7 +53,7 @@ def style_card_view(view: QTextBrowser) -> None:
 
 class ReviewPage(QWidget):
     finished = Signal()  # the student left the screen (Esc or Back)
-    answered = Signal()  # counts changed
+    changed = Signal(object)  # the Changes of an answer, an undo, a bury, suspend or flag
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -240,28 +241,28 @@ class ReviewPage(QWidget):
         if not self.revealed or self.session is None or self.session.current() is None:
             return
         elapsed = min(self.timer.elapsed(), MAX_ANSWER_MS)
-        self.session.answer(value, elapsed)
-        self.answered.emit()
+        entry = self.session.answer(value, elapsed)
+        self.changed.emit(Changes.of_items((entry.item,), answers=True))
         self.show_current()
 
     def undo(self) -> None:
-        if self.session is not None and self.session.undo() is not None:
-            self.answered.emit()
+        entry = self.session.undo() if self.session is not None else None
+        if entry is not None:
+            self.changed.emit(Changes.of_items((entry.item,), answers=True))
             self.show_current()
 
-    def _act(self, method: str, *args) -> None:
-        item = self.session.current() if self.session else None
-        if item is None:
-            return
-        getattr(self.session, method)(item, *args)
-        self.answered.emit()
-        self.show_current()
-
     def bury(self) -> None:
-        self._act("bury")
+        """Hide the card until the next study day."""
+        if self.session is not None and self.session.current() is not None:
+            self._changed(self.session.bury())
 
     def suspend(self) -> None:
-        self._act("suspend")
+        if self.session is not None and self.session.current() is not None:
+            self._changed(self.session.suspend())
+
+    def _changed(self, item) -> None:
+        self.changed.emit(Changes.of_items((item,)))
+        self.show_current()
 
     def flag(self, n: int) -> None:
         """Set or clear the card's flag and say so; the card stays as it is, answer and all,
@@ -270,6 +271,7 @@ class ReviewPage(QWidget):
         if item is None:
             return
         self.session.flag(item, n)
+        self.changed.emit(Changes.of_items((item,)))
         if self.session.current() != item:  # the queue moved on after all: show what is next
             self.show_current()
             return

@@ -51,6 +51,7 @@ from omtquiz.study.stats import (
     Retention,
     StatsReport,
     duration_text,
+    streak,
 )
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.controls import plain_tooltip, set_primary_enabled
@@ -208,16 +209,7 @@ class HeatmapChart(Chart):
                 f"{'s' if studied != 1 else ''} studied · streak {self.streak()}")
 
     def streak(self) -> int:
-        """Days in a row up to today (or up to yesterday, when today is not begun yet)."""
-        counts = [d.count for d in self.days]
-        if counts and counts[-1] == 0:
-            counts.pop()
-        run = 0
-        for count in reversed(counts):
-            if not count:
-                break
-            run += 1
-        return run
+        return streak(self.days)
 
     def sizeHint(self) -> QSize:
         return QSize(820, self.height_for(self.width() if self.width() > 100 else 820))

@@ -1,13 +1,15 @@
 """The card browser: every item in one table, a search, a preview, and actions on a selection.
 
 The table is a model over `search.CardIndex` rows, so 100,000 items cost one list, not 100,000
-widgets; sorting sorts that list with a key in Python. Actions go through a study session
-(`AppContext.card_actions`), the same code the review screen uses, then only the rows they
-touched are reread.
+widgets; sorting sorts that list with a key in Python. Actions go through the core's
+`study.actions.CardActions` (the rules the review screen follows), then only the rows they
+touched are reread, and the `Changes` go out on `changed` for the other screens. Changes made
+elsewhere (an answer on the review screen) come in through `show_changes`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl, Signal
@@ -30,8 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.model import Item
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
+from omtquiz.study.actions import CardActions
+from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
 from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
@@ -186,7 +191,7 @@ class CardTableModel(QAbstractTableModel):
 class BrowserWindow(QMainWindow):
     """Browse cards: Ctrl+F search, Ctrl+J suspend, Ctrl+1-7 flag, Ctrl+L show in deck file."""
 
-    cards_changed = Signal()  # an action changed progress: counts elsewhere are stale
+    changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -194,7 +199,7 @@ class BrowserWindow(QMainWindow):
         self.setWindowTitle("Browse cards — omtquiz")
         self.context = context
         self.index: CardIndex | None = None
-        self._session = None
+        self._actions = None
         self.location_box: QMessageBox | None = None
         self._stale = False
         self.model = CardTableModel(self, tz=context.settings.global_settings.tzinfo)
@@ -365,7 +370,7 @@ class BrowserWindow(QMainWindow):
     def reload(self) -> None:
         """Rebuild every row from the library and the store, keeping the search."""
         self.index = self.context.card_index()
-        self._session = None
+        self._actions = None
         self._stale = False
         self._search_now()
 
@@ -454,33 +459,43 @@ class BrowserWindow(QMainWindow):
         return f"{row.path}:{row.line}"
 
     # -- actions ---------------------------------------------------------------------------
-    def _act(self, action: str, *args, message: str) -> int:
+    def _act(self, action: Callable[[CardActions, list[Item]], Changes], message: str) -> int:
         rows = self.selected_rows()
         if not rows:
             return 0
-        if self._session is None:
-            self._session = self.context.card_actions()
+        if self._actions is None:
+            self._actions = self.context.card_actions()
         items = [row.item for row in rows]
-        self.context.act_on_items(self._session, action, items, *args)
-        changed = self.context.refresh_rows(self.index, items)
-        self.model.rows_changed(changed)
-        self._selection_changed()
+        changes = action(self._actions, items)
+        self.show_changes(changes)
         self.statusBar().showMessage(
             f"{message} {len(items)} card{'s' if len(items) != 1 else ''}.", 5000)
-        self.cards_changed.emit()
+        self.changed.emit(changes)
         return len(items)
 
+    def show_changes(self, changes: Changes) -> None:
+        """Reread the rows of the items that changed (all of them when settings did)."""
+        if self.index is None:
+            return
+        if changes.settings:
+            self.reload()
+            return
+        if changes.items:
+            self.model.rows_changed(self.context.refresh_rows(self.index, list(changes.items)))
+            self._selection_changed()
+
     def suspend_selected(self) -> int:
-        return self._act("suspend", message="Suspended")
+        return self._act(CardActions.suspend, "Suspended")
 
     def unsuspend_selected(self) -> int:
-        return self._act("unsuspend", message="Unsuspended")
+        return self._act(CardActions.unsuspend, "Unsuspended")
 
     def bury_selected(self) -> int:
-        return self._act("bury", message="Buried until tomorrow")
+        return self._act(CardActions.bury, "Buried until tomorrow")
 
     def flag_selected(self, flag: int) -> int:
-        return self._act("flag", flag, message="Flagged" if flag else "Removed the flag from")
+        return self._act(lambda actions, items: actions.flag(items, flag),
+                         "Flagged" if flag else "Removed the flag from")
 
     def reset_selected(self) -> int:
         count = len(self.selected_rows())
@@ -492,7 +507,7 @@ class BrowserWindow(QMainWindow):
             "is kept, but they start over as if never studied.")
         if answer != QMessageBox.StandardButton.Yes:
             return 0
-        return self._act("reset", message="Reset")
+        return self._act(CardActions.reset, "Reset")
 
     def show_in_file(self) -> str:
         """Say where the selected card is written; 'Open file' opens the deck file."""

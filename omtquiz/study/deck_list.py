@@ -1,0 +1,63 @@
+"""The deck list as the home screen shows it: one row per deck file, each with the scope it
+studies, today's counts, its problems and description; the sums of each parent's decks; the
+totals; and every tag, most used first.
+
+It is worked out here, not in the widget, so the numbers a student sees are the ones the
+queue will give, and a test can check them without Qt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from omtquiz.clock import Clock
+from omtquiz.decks.model import Library
+from omtquiz.progress.store import Store
+from omtquiz.study.queue import Counts, deck_counts
+from omtquiz.study.scope import Scope
+
+
+class DeckRow(NamedTuple):
+    """One deck file on the list. A file that did not load has no scope and no counts."""
+
+    scope: Scope | None
+    key: str  # the deck id, or the path of a file that did not load
+    title: str
+    parent: str | None
+    counts: Counts | None
+    problems: tuple[str, ...]  # its errors, one line each
+    description: str
+
+
+class DeckList(NamedTuple):
+    rows: list[DeckRow]
+    parents: dict[str, Counts]  # a parent's name: the sum of its decks' counts
+    totals: Counts
+    tags: list[str]
+
+
+def _add(a: Counts, b: Counts) -> Counts:
+    return Counts(a.new + b.new, a.learning + b.learning, a.due + b.due)
+
+
+def deck_list(store: Store, library: Library, clock: Clock | None = None) -> DeckList:
+    counts = deck_counts(store, library, clock=clock)
+    rows: list[DeckRow] = []
+    parents: dict[str, Counts] = {}
+    totals = Counts()
+    for deck_file in library.files:
+        deck = deck_file.deck
+        problems = tuple(str(d) for d in deck_file.diagnostics if d.is_error)
+        if deck is None:
+            rows.append(DeckRow(None, deck_file.path, deck_file.path.rsplit("/", 1)[-1], None,
+                                None, problems, ""))
+            continue
+        deck_counted = counts.get(deck.id) or Counts()
+        totals = _add(totals, deck_counted)
+        if deck.parent:
+            parents[deck.parent] = _add(parents.get(deck.parent, Counts()), deck_counted)
+        rows.append(DeckRow(Scope.deck(deck.id), deck.id, deck.title, deck.parent, deck_counted,
+                            problems, deck.description))
+    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
+    return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])

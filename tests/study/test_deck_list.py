@@ -1,0 +1,74 @@
+"""The deck list the home screen shows, worked out without Qt: rows with their scopes and
+counts, the sums under each parent, a deck file that did not load, and a scope's title."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from omtquiz.clock import FixedClock
+from omtquiz.decks.model import Card, Deck, DeckFile, Diagnostic, Item, Library, Severity
+from omtquiz.progress.store import Store
+from omtquiz.progress.types import ItemRecord
+from omtquiz.scheduling import CardState, Settings, State
+from omtquiz.study.deck_list import deck_list
+from omtquiz.study.queue import Counts
+from omtquiz.study.scope import Scope
+
+NOW = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
+
+
+def basic(deck_id: str, card_id: str, *tags: str) -> Card:
+    return Card(deck_id, card_id, "basic", front=f"Q {card_id}", back="A", tags=tags)
+
+
+@pytest.fixture
+def library() -> Library:
+    cranial = Deck("cranial", "Cranial", "c.yaml", (basic("cranial", "c1", "head"),
+                                                    basic("cranial", "c2", "head", "omt")),
+                   parent="OMT", description="The *skull*")
+    lymph = Deck("lymph", "Lymphatics", "l.yaml", (basic("lymph", "l1", "omt"),), parent="OMT")
+    alone = Deck("alone", "Alone", "a.yaml", (basic("alone", "a1", "omt"),))
+    broken = DeckFile("decks/broken.yaml", None, (
+        Diagnostic("decks/broken.yaml", 3, 5, Severity.ERROR, "cards[0]: unknown type"),))
+    return Library((DeckFile("c.yaml", cranial), DeckFile("l.yaml", lymph),
+                    DeckFile("a.yaml", alone), broken))
+
+
+@pytest.fixture
+def store(tmp_path):
+    clock = FixedClock(NOW)
+    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
+        opened.save_settings(Settings().with_global(fuzz=False, timezone="UTC"))
+        yield opened
+
+
+def test_rows_carry_their_scope_counts_problems_and_description(store, library):
+    store.put(ItemRecord(Item("lymph", "l1"), CardState(State.REVIEW, None, 5.0, 5.0, NOW, NOW,
+                                                        3, 0)))
+    listed = deck_list(store, library, FixedClock(NOW))
+    by_key = {row.key: row for row in listed.rows}
+    assert [row.key for row in listed.rows] == ["cranial", "lymph", "alone", "decks/broken.yaml"]
+    assert by_key["cranial"].scope == Scope.deck("cranial")
+    assert by_key["cranial"].counts == Counts(new=2)
+    assert by_key["lymph"].counts == Counts(due=1)
+    assert by_key["cranial"].description == "The *skull*"
+    broken = by_key["decks/broken.yaml"]
+    assert (broken.scope, broken.counts, broken.title) == (None, None, "broken.yaml")
+    assert broken.problems == ("decks/broken.yaml:3:5: error: cards[0]: unknown type",)
+    assert listed.parents == {"OMT": Counts(new=2, due=1)}
+    assert listed.totals == Counts(new=3, due=1)
+    assert listed.tags == ["omt", "head"]
+
+
+@pytest.mark.parametrize(("scope", "title"), [
+    (Scope.all(), "All decks"),
+    (Scope.deck("cranial"), "OMT::Cranial"),
+    (Scope.deck("gone"), "gone"),
+    (Scope.tree("OMT"), "OMT (all decks)"),
+    (Scope.tag("head"), "Tag: head"),
+    (Scope.of_items([Item("alone", "a1")]), "1 chosen items"),
+])
+def test_a_scope_names_itself(library, scope, title):
+    assert scope.title(library) == title
