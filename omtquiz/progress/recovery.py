@@ -2,15 +2,16 @@
 aside and the newest good backup restored, with a message that tells the student what happened.
 
 It never starts silently empty, and never touches a file that is only locked, unreadable for
-lack of permission, or written by a newer omtquiz.
+lack of permission, or written by a newer omtquiz. What SQLite would destroy unseen (an empty
+file's WAL, a damaged WAL, the WAL of a file that then fails its check) is looked at and kept
+before SQLite opens anything (`preflight`). Every state and its message: docs/recovery.md.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from omtquiz.clock import Clock, SystemClock
@@ -22,6 +23,7 @@ from omtquiz.progress.preflight import (
     keep_damaged_wal,
     wal_snapshot,
 )
+from omtquiz.progress.rotation import backup_time
 from omtquiz.progress.safefiles import partial_file, publish
 from omtquiz.progress.store import Store
 from omtquiz.progress.vetting import check_file
@@ -63,10 +65,9 @@ def _install_copy(source: Path, path: Path) -> None:
 
 
 def _describe_backup(backup: Path) -> str:
-    match = re.match(r"progress-(\d{8}-\d{6})", backup.name)
-    if not match:
+    taken = backup_time(backup)
+    if taken is None:
         return backup.name
-    taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
     local = taken.astimezone()
     return f"{backup.name} (taken {local:%Y-%m-%d %H:%M} local time)"
 
