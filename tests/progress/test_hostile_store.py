@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from omtquiz.clock import FixedClock
@@ -552,3 +554,47 @@ def test_a_full_disk_during_a_backup_leaves_nothing_behind(tmp_path, clock):
                             timeout=120)
     assert "refused: could not write a backup" in result.stdout, result.stdout + result.stderr
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == []
+
+
+# The WAL reader on anything
+
+
+def _sound_wal(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("wal") / "w.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TABLE t (x)")
+    for _ in range(12):
+        conn.execute("INSERT INTO t VALUES (randomblob(700))")
+    data = path.with_name(path.name + "-wal").read_bytes()
+    conn.close()
+    return data
+
+
+@pytest.fixture(scope="module")
+def sound_wal(tmp_path_factory):
+    return _sound_wal(tmp_path_factory)
+
+
+def test_a_sound_wal_cut_anywhere_is_never_damage(sound_wal):
+    """A crash can stop a write at any byte: a torn tail is never reported as damage."""
+    from omtquiz.progress.wal import scan
+
+    full = scan(sound_wal)
+    assert full.damage is None and full.frames > 10
+    for end in range(0, len(sound_wal) + 1, 509):
+        report = scan(sound_wal[:end])
+        assert report.damage is None and report.frames <= full.frames
+
+
+@given(st.binary(max_size=3000), st.integers(min_value=0, max_value=60_000))
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_wal_reader_survives_any_bytes(sound_wal, junk, offset):
+    from omtquiz.progress.wal import scan
+
+    scan(junk)  # random bytes: a report, never an exception
+    spliced = sound_wal[:offset] + junk + sound_wal[offset + len(junk):]
+    report = scan(spliced)
+    assert report.frames >= 0
