@@ -1,7 +1,8 @@
 """Backup files of the progress database: writing one safely, and finding them.
 
-A backup is written with SQLite's online backup API into a partial file, fsynced and renamed
-into place, so a crash never leaves a half-written file that looks like a backup; the newest
+A backup is written with SQLite's online backup API into a private partial file, fsynced and
+linked to its final name (never over another file), so a crash never leaves a half-written
+file that looks like a backup and two processes never write one file; the newest
 `keep` are kept (`rotation`). Their names carry the time (`progress-YYYYmmdd-HHMMSS.sqlite3`,
 UTC); partial files are private to their writer and cleaned up when stale (`safefiles`).
 """
