@@ -212,22 +212,28 @@ def test_a_damaged_database_is_set_aside_with_its_wal_as_it_was(paths, clock):
     assert not list(db.parent.glob("*.partial"))
 
 
-def test_wal_scan_of_a_generation_after_a_restart(tmp_path):
-    """Frames of an older generation behind the current ones are old, not damage."""
-    from omtquiz.progress.wal import scan
-
-    path = tmp_path / "w.sqlite3"
+def live_wal(path: Path, rows: int, size: int, rows_after_checkpoint: int = 0) -> bytes:
+    """The WAL of a database at `path` as a writer holding it open sees it."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     conn.execute("CREATE TABLE t (x)")
-    for _ in range(40):
-        conn.execute("INSERT INTO t VALUES (randomblob(500))")
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    for _ in range(3):
-        conn.execute("INSERT INTO t VALUES (randomblob(500))")
+    for _ in range(rows):
+        conn.execute("INSERT INTO t VALUES (randomblob(?))", (size,))
+    if rows_after_checkpoint:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        for _ in range(rows_after_checkpoint):
+            conn.execute("INSERT INTO t VALUES (randomblob(?))", (size,))
     data = path.with_name(path.name + "-wal").read_bytes()
     conn.close()
+    return data
+
+
+def test_wal_scan_of_a_generation_after_a_restart(tmp_path):
+    """Frames of an older generation behind the current ones are old, not damage."""
+    from omtquiz.progress.wal import scan
+
+    data = live_wal(tmp_path / "w.sqlite3", 40, 500, rows_after_checkpoint=3)
     report = scan(data)
     assert report.damage is None and 0 < report.frames < 10
     assert scan(data[:20]).damage is None and scan(b"").frames == 0
@@ -559,22 +565,9 @@ def test_a_full_disk_during_a_backup_leaves_nothing_behind(tmp_path, clock):
 # The WAL reader on anything
 
 
-def _sound_wal(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("wal") / "w.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("CREATE TABLE t (x)")
-    for _ in range(12):
-        conn.execute("INSERT INTO t VALUES (randomblob(700))")
-    data = path.with_name(path.name + "-wal").read_bytes()
-    conn.close()
-    return data
-
-
 @pytest.fixture(scope="module")
 def sound_wal(tmp_path_factory):
-    return _sound_wal(tmp_path_factory)
+    return live_wal(tmp_path_factory.mktemp("wal") / "w.sqlite3", 12, 700)
 
 
 def test_a_sound_wal_cut_anywhere_is_never_damage(sound_wal):
