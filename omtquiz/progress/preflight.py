@@ -64,6 +64,8 @@ def keep_damaged_wal(database: Path, now: datetime) -> str | None:
     report = scan_file(wal)
     if report is None or report.damage is None:
         return None
+    lost = (f"The journal of your progress file ({wal}) is damaged: {report.damage}. Answers "
+            f"kept only in the journal past the damage could not be read and may be missing")
     kept = _free_name(wal, "damaged", now)
     try:
         shutil.copy2(wal, kept)
@@ -71,12 +73,8 @@ def keep_damaged_wal(database: Path, now: datetime) -> str | None:
         fsync_dir(kept.parent)
     except OSError as exc:
         log.warning("could not keep a copy of the damaged %s: %s", wal, exc)
-        return (f"The journal of your progress file ({wal}) is damaged: {report.damage}. "
-                f"Answers saved after the damage could not be read and may be missing; a copy "
-                f"of the journal could not be kept ({exc}).")
-    return (f"The journal of your progress file ({wal}) is damaged: {report.damage}. Answers "
-            f"saved after the damage could not be read and may be missing; the damaged journal "
-            f"was kept as {kept} for anyone who can rescue them.")
+        return f"{lost}; a copy of the journal could not be kept ({exc})."
+    return f"{lost}; the damaged journal was kept as {kept} for anyone who can rescue them."
 
 
 @contextlib.contextmanager
