@@ -17,7 +17,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-from omtquiz.decks.model import CLOZE_RE, Card
+from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -108,14 +108,14 @@ def image_html(card: Card, image_src: str | None) -> str:
 def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> Rendered:
     """Question and answer HTML for one item of a card, as a student will see them."""
     picture = image_html(card, image_src)
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
         answer = markdown(cloze_source(card.text, ord_, reveal=True))
         if card.extra:
             answer += "<hr>" + markdown(card.extra)
-    elif card.type == "mcq":
+    elif card.type == CardType.MCQ:
         question, answer = markdown(card.question), markdown(card.answer)
-    elif card.type == "reverse" and ord_ == 1:
+    elif card.type == CardType.REVERSE and ord_ == 1:
         question, answer = markdown(card.back), markdown(card.front)
     else:
         question, answer = markdown(card.front), markdown(card.back)

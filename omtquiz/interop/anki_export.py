@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 import genanki
 
-from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
@@ -48,14 +48,14 @@ BASIC_MODEL_ID = 1113259367
 REVERSE_MODEL_ID = 1923490589
 CLOZE_MODEL_ID = 1448783202
 MCQ_MODEL_ID = 2137949271
-MODEL_IDS = {"basic": BASIC_MODEL_ID, "reverse": REVERSE_MODEL_ID, "cloze": CLOZE_MODEL_ID,
-             "mcq": MCQ_MODEL_ID}
+MODEL_IDS = {CardType.BASIC: BASIC_MODEL_ID, CardType.REVERSE: REVERSE_MODEL_ID,
+             CardType.CLOZE: CLOZE_MODEL_ID, CardType.MCQ: MCQ_MODEL_ID}
 
 NOTE_TYPE_NAMES = {
-    "basic": "omtquiz Basic",
-    "reverse": "omtquiz Basic (and reversed card)",
-    "cloze": "omtquiz Cloze",
-    "mcq": "omtquiz Multiple choice",
+    CardType.BASIC: "omtquiz Basic",
+    CardType.REVERSE: "omtquiz Basic (and reversed card)",
+    CardType.CLOZE: "omtquiz Cloze",
+    CardType.MCQ: "omtquiz Multiple choice",
 }
 FRONT_BACK_FIELDS = ("Front", "Back", "Explanation", "Image", "Source")
 CLOZE_FIELDS = ("Text", "Extra", "Explanation", "Image", "Source")
@@ -113,21 +113,23 @@ def _note_types() -> dict[str, genanki.Model]:
 
     cloze_q = f'<div class="prompt">{{{{cloze:Text}}}}</div>{_IMAGE}'
     return {
-        "basic": genanki.Model(
-            MODEL_IDS["basic"], NOTE_TYPE_NAMES["basic"], fields=fields(FRONT_BACK_FIELDS),
+        CardType.BASIC: genanki.Model(
+            MODEL_IDS[CardType.BASIC], NOTE_TYPE_NAMES[CardType.BASIC],
+            fields=fields(FRONT_BACK_FIELDS),
             templates=[{"name": FORWARD_TEMPLATE, **_front_back("Front", "Back")}], css=_CSS),
-        "reverse": genanki.Model(
-            MODEL_IDS["reverse"], NOTE_TYPE_NAMES["reverse"], fields=fields(FRONT_BACK_FIELDS),
+        CardType.REVERSE: genanki.Model(
+            MODEL_IDS[CardType.REVERSE], NOTE_TYPE_NAMES[CardType.REVERSE],
+            fields=fields(FRONT_BACK_FIELDS),
             templates=[{"name": FORWARD_TEMPLATE, **_front_back("Front", "Back")},
                        {"name": REVERSE_TEMPLATE, **_front_back("Back", "Front")}], css=_CSS),
-        "cloze": genanki.Model(
-            MODEL_IDS["cloze"], NOTE_TYPE_NAMES["cloze"], fields=fields(CLOZE_FIELDS),
+        CardType.CLOZE: genanki.Model(
+            MODEL_IDS[CardType.CLOZE], NOTE_TYPE_NAMES[CardType.CLOZE], fields=fields(CLOZE_FIELDS),
             templates=[{"name": CLOZE_TEMPLATE, "qfmt": cloze_q,
                         "afmt": cloze_q + '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}'
                         + _BACK_NOTES}],
             css=_CSS, model_type=genanki.Model.CLOZE),
-        "mcq": genanki.Model(
-            MODEL_IDS["mcq"], NOTE_TYPE_NAMES["mcq"], fields=fields(MCQ_FIELDS),
+        CardType.MCQ: genanki.Model(
+            MODEL_IDS[CardType.MCQ], NOTE_TYPE_NAMES[CardType.MCQ], fields=fields(MCQ_FIELDS),
             templates=[{"name": MCQ_TEMPLATE,
                         "qfmt": f'<div class="prompt">{{{{Question}}}}</div>{_IMAGE}'
                         '<div class="choices">{{Choices}}</div>',
@@ -349,14 +351,14 @@ class _NoteBuilder:
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation), self.image(deck, card),
                   self.source(deck, card)]
-        if card.type in ("basic", "reverse"):
+        if card.type in (CardType.BASIC, CardType.REVERSE):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             if not card.cloze_numbers():
                 self.warn(deck, card, "cloze without a {{c1::...}} deletion; left out")
                 return None
             return [self.html(deck, card, card.text), self.html(deck, card, card.extra), *extras]
-        if card.type == "mcq":
+        if card.type == CardType.MCQ:
             made = self.choices(deck, card)
             if made is None:
                 self.warn(deck, card, "multiple choice with no other choice to offer; left out")
@@ -616,7 +618,7 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
 def _mcq_library(decks: list[Deck]) -> Library:
     """Just the multiple-choice cards: the answers an mcq without distractors borrows from."""
     return Library(tuple(
-        DeckFile(d.path, replace(d, cards=tuple(c for c in d.cards if c.type == "mcq"),
+        DeckFile(d.path, replace(d, cards=tuple(c for c in d.cards if c.type == CardType.MCQ),
                                  _by_id={}))
         for d in decks))
 

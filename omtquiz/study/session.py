@@ -28,7 +28,6 @@ from omtquiz.study.queue import (
     NO_ROW,
     Counts,
     due_today,
-    item_key,
     obtain_queue,
     remember_queue,
     settings_and_now,
@@ -93,7 +92,7 @@ class StudySession:
         return [Item(*key) for key in self._queue.layout.keys]
 
     def record(self, item: Item) -> ItemRecord:
-        key = item_key(item)
+        key = item
         if key not in self._queue.layout.index:
             return self.store.get(item)
         record = self._records.get(key)
@@ -191,7 +190,7 @@ class StudySession:
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
                                          rescheduled=after is not before, decide=decide)
-        key = item_key(item)
+        key = item
         self._records[key] = entry.after
         self._queue.update(key, queue_row(entry.after),
                            (entry.before.card.state, entry.rescheduled, 1))
@@ -214,7 +213,7 @@ class StudySession:
         entry = self.store.undo_last()
         if entry is None:
             return None
-        key = item_key(entry.item)
+        key = entry.item
         self._extra_done.discard(key)
         in_scope = key in self._queue.layout.index
         if in_step and in_scope:
@@ -237,7 +236,7 @@ class StudySession:
             raise SessionError("no card to change")
         in_step = self._in_step()
         record = self.store.update(target, **changes)
-        key = item_key(target)
+        key = target
         if key in self._queue.layout.index:
             self._records[key] = record
             self._queue.update(key, queue_row(record))

@@ -287,7 +287,7 @@ def technique_tags(library: Library) -> list[str]:
     return full or sorted(beside_technique - TOPIC_TAGS)
 
 
-class _Layout:
+class _LibraryTally:
     """What the statistics need of a library: per deck its items as store keys (`deck_tallies`
     form), items per tag, and each tagged card's tags as an index into `tag_sets`, so answers
     and items are counted per set of tags, of which there are few, rather than one by one. It
@@ -324,15 +324,15 @@ class _Layout:
         return deck.card(card_id) if deck is not None else None
 
 
-_layouts: list[tuple[weakref.ref[Library], _Layout]] = []
+_layouts: list[tuple[weakref.ref[Library], _LibraryTally]] = []
 
 
-def _layout(library: Library) -> _Layout:
+def _layout(library: Library) -> _LibraryTally:
     """The library's layout, kept while the library lives (libraries never change)."""
     for ref, layout in _layouts:
         if ref() is library:
             return layout
-    layout = _Layout(library)
+    layout = _LibraryTally(library)
     _layouts[:] = [(ref, kept) for ref, kept in _layouts[-1:] if ref() is not None]
     _layouts.append((weakref.ref(library), layout))
     return layout
@@ -348,7 +348,7 @@ class _Loaded(NamedTuple):
     excluded: list[Item]
 
 
-def _deck_rows(store: Store, layout: _Layout, now: datetime, end: datetime,
+def _deck_rows(store: Store, layout: _LibraryTally, now: datetime, end: datetime,
                ) -> tuple[list[tuple[str, int, int, int, int, int, list[str]]], _Loaded]:
     """The store's per-deck tallies of loaded items, and how to keep to those items."""
     rows = store.deck_tallies(now, end)
@@ -430,7 +430,7 @@ def _gap(due: str | None, last_review: str | None) -> timedelta | None:
     return datetime.fromisoformat(due) - datetime.fromisoformat(last_review)
 
 
-def _answers(rows, layout: _Layout, tallies: dict[str, _Tally], grand: _Tally, start: str,
+def _answers(rows, layout: _LibraryTally, tallies: dict[str, _Tally], grand: _Tally, start: str,
              titles: dict[str, str],
              ) -> tuple[TodayStats, Retention, tuple[Retention, ...], tuple[Retention, ...]]:
     """Today's figures and true retention from the answers of the 30-day window (`rows` from
@@ -469,7 +469,7 @@ def _answers(rows, layout: _Layout, tallies: dict[str, _Tally], grand: _Tally, s
             tuple(tags[t].result(t, t) for t in sorted(tags, key=str.casefold)))
 
 
-def _hardest(store: Store, layout: _Layout, loaded: _Loaded, titles: dict[str, str],
+def _hardest(store: Store, layout: _LibraryTally, loaded: _Loaded, titles: dict[str, str],
              settings: Settings, now: datetime, limit: int) -> tuple[HardItem, ...]:
     """Most lapses first, then lowest retrievability now.
 
@@ -489,7 +489,7 @@ def _hardest(store: Store, layout: _Layout, loaded: _Loaded, titles: dict[str, s
     return tuple(result)
 
 
-def _mastery(store: Store, layout: _Layout, loaded: _Loaded,
+def _mastery(store: Store, layout: _LibraryTally, loaded: _Loaded,
              techniques: list[str]) -> tuple[Mastery, ...]:
     """Each technique's items by stage; items without a row, or with a new one, are new."""
     stages: dict[str, Counter[str]] = {tag: Counter() for tag in techniques}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import SLUG_RE, did_you_mean
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source
+from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source
 
 RULE_TEXT_KEYS = {
     "basic": (("front", "back"), ()),
@@ -199,9 +199,10 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
 
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
-    allowed = RULE_COMMON_KEYS + required + optional + (MCQ_KEYS if rule.type == "mcq" else ())
+    mcq_keys = MCQ_KEYS if rule.type == CardType.MCQ else ()
+    allowed = RULE_COMMON_KEYS + required + optional + mcq_keys
     reader.unknown_keys(item, allowed, where)
-    if rule.type == "mcq":
+    if rule.type == CardType.MCQ:
         for key in ("answer_from", "distractors_from"):
             value = reader.text(item, key, where, required=False)
             if value is None:
@@ -212,7 +213,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
             setattr(rule, key, value)
         rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
     for key in (*required, *optional, "explanation"):
-        needed = key in required or (rule.type == "mcq" and key == "answer"
+        needed = key in required or (rule.type == CardType.MCQ and key == "answer"
                                      and rule.answer_from is None)
         value = reader.text(item, key, where, required=needed)
         if value is not None:
@@ -220,11 +221,11 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
     if rule.answer_from is not None and "answer" in rule.templates:
         reader.error(item.values["answer_from"], f"{where}: give either 'answer' or "
                      "'answer_from', not both")
-    if rule.type == "cloze" and "text" in rule.templates and not CLOZE_IN_TEMPLATE.search(
+    if rule.type == CardType.CLOZE and "text" in rule.templates and not CLOZE_IN_TEMPLATE.search(
             rule.templates["text"]):
         reader.error(item.values["text"], f"{where}.text: a cloze needs at least one deletion "
                      "such as {{c1::{name}}}")
-    elif rule.type == "cloze" and has_c0(rule.templates.get("text", "")):
+    elif rule.type == CardType.CLOZE and has_c0(rule.templates.get("text", "")):
         reader.error(item.values["text"], f"{where}.text: {C0_MESSAGE}")
     uses = []
     for key, template in rule.templates.items():
@@ -266,7 +267,7 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                  if key != "explanation"}
     except _Missing:
         return None
-    if rule.type == "cloze" and has_c0(texts["text"]):
+    if rule.type == CardType.CLOZE and has_c0(texts["text"]):
         reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
                      f"with {C0_MESSAGE} (from this record's fields)")
         return None
@@ -278,7 +279,7 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                     "tags": tuple(dict.fromkeys((*rule.tags, *record.tags))), "_node": record.node}
     if explanation:
         kwargs["explanation"] = explanation
-    if rule.type == "mcq":
+    if rule.type == CardType.MCQ:
         if rule.answer_from:
             kwargs["answer"] = record.values(rule.answer_from)[0]
         distractors = _distractors(rule, record, records, card_id, kwargs["answer"])

@@ -17,7 +17,16 @@ from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
+from omtquiz.decks.model import (
+    CARD_TYPE_INFO,
+    CARD_TYPES,
+    CLOZE_RE,
+    Card,
+    Deck,
+    DeckFile,
+    Diagnostic,
+    Severity,
+)
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
@@ -31,12 +40,7 @@ DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards
              "records", "generate")
 SOURCE_KEYS = ("id", "citation", "url")
 COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation")
-TYPE_KEYS = {
-    "basic": (("front", "back"), ()),
-    "reverse": (("front", "back"), ()),
-    "cloze": (("text",), ("extra",)),
-    "mcq": (("question", "answer"), ("distractors",)),
-}
+TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
 
 
 class _TooMany(Exception):

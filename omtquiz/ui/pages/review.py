@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.model import CardType
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
@@ -221,7 +222,7 @@ class ReviewPage(QWidget):
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
         body = self._rendered.question + "<hr>" + self._rendered.answer
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             body = self._rendered.answer
         self.view.setHtml(card_document_html(body, source=citation,
                                              explanation=self._rendered.explanation))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import CardType, Item
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.actions import CardActions
@@ -160,7 +160,8 @@ class CardTableModel(QAbstractTableModel):
         if column == 0:
             return row.deck
         if column == 1:
-            return row.type + (f" {row.item.ord + 1}" if row.type in ("cloze", "reverse") else "")
+            several = row.type in (CardType.CLOZE, CardType.REVERSE)  # more than one item a card
+            return row.type + (f" {row.item.ord + 1}" if several else "")
         if column == 2:
             return row.question
         if column == 3:
@@ -437,7 +438,7 @@ class BrowserWindow(QMainWindow):
             return
         image = QUrl.fromLocalFile(card.image).toString() if card.image else None
         rendered = render_item(card, row.item.ord, image_src=image)
-        body = rendered.answer if card.type == "cloze" else (
+        body = rendered.answer if card.type == CardType.CLOZE else (
             rendered.question + "<hr>" + rendered.answer)
         self.preview.setHtml(card_document_html(body, explanation=rendered.explanation))
         self.details_label.setText(self.details(row))
