@@ -23,6 +23,7 @@ from omtquiz.study.session import schedule_answer
 
 SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
 QUIZ_MODES = tuple(SLOW_MS)
+MAX_ANSWER_MS = 60_000  # an answer's time is capped: a student who walked away skews nothing
 
 
 def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:

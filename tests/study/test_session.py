@@ -59,12 +59,6 @@ def clock():
     return FixedClock(T0)
 
 
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
-        yield opened
-
-
 def seed(store: Store, deck_id: str, **states: CardState) -> None:
     for card_id, state in states.items():
         store.put(ItemRecord(Item(deck_id, card_id), state))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from omtquiz.decks.format import nodes as yn
@@ -104,21 +105,28 @@ def expand(reader, top: yn.Map, sources: tuple[Source, ...]) -> None:
                         f"has all of {', '.join(rule.uses)}")
 
 
+def _mappings(reader, node: yn.Node | None, key: str,
+              must_be: str) -> Iterator[tuple[str, yn.Map]]:
+    """Each mapping in the list under `key`, with where it stands (`key[3]`); a missing or null
+    list is empty, and anything not a list or not a mapping is reported (`must_be` says what
+    an entry must be) and skipped."""
+    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+        return
+    if not isinstance(node, yn.Seq):
+        reader.error(node, f"{key}: expected a list, found {yn.kind_of(node)}")
+        return
+    for index, item in enumerate(node.items):
+        where = f"{key}[{index}]"
+        if isinstance(item, yn.Map):
+            yield where, item
+        else:
+            reader.error(item, f"{where}: {must_be}, found {yn.kind_of(item)}")
+
+
 # -- records ---------------------------------------------------------------------------------
 def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
-
-    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
-        return []
-    if not isinstance(node, yn.Seq):
-        reader.error(node, f"records: expected a list, found {yn.kind_of(node)}")
-        return []
     found: dict[str, _Record] = {}
-    for index, item in enumerate(node.items):
-        where = f"records[{index}]"
-        if not isinstance(item, yn.Map):
-            reader.error(item, f"{where}: a record must be a mapping of fields, found "
-                         f"{yn.kind_of(item)}")
-            continue
+    for where, item in _mappings(reader, node, "records", "a record must be a mapping of fields"):
         record_id = reader.text(item, "id", where, required=True)
         if record_id is None:
             continue
@@ -163,18 +171,8 @@ def _fields(reader, item: yn.Map, where: str) -> dict[str, FieldValue]:
 
 # -- rules -----------------------------------------------------------------------------------
 def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
-
-    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
-        return []
-    if not isinstance(node, yn.Seq):
-        reader.error(node, f"generate: expected a list, found {yn.kind_of(node)}")
-        return []
     rules: dict[str, _Rule] = {}
-    for index, item in enumerate(node.items):
-        where = f"generate[{index}]"
-        if not isinstance(item, yn.Map):
-            reader.error(item, f"{where}: a rule must be a mapping, found {yn.kind_of(item)}")
-            continue
+    for where, item in _mappings(reader, node, "generate", "a rule must be a mapping"):
         errors_before = reader._error_count()
         rule_id = reader.text(item, "id", where, required=True)
         if rule_id is not None and not SLUG_RE.match(rule_id):
@@ -196,7 +194,6 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
 
 
 def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
-
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
     mcq_keys = MCQ_KEYS if rule.type == CardType.MCQ else ()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -22,34 +21,11 @@ from omtquiz.decks.model import CardType
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
-MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
-
-
-def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
-    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
-    if explanation:
-        parts.append(f'<p class="explanation">{explanation}</p>')
-    if source:
-        parts.append(f'<p class="source">Source: {source}</p>')
-    return "".join(parts)
-
-
-def make_card_view(parent=None) -> QTextBrowser:
-    view = QTextBrowser(parent)
-    view.setObjectName("cardView")
-    view.setAccessibleName("Card")
-    view.setOpenExternalLinks(True)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return view
-
-
-def style_card_view(view: QTextBrowser) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
 class ReviewPage(QWidget):

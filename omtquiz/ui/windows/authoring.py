@@ -42,7 +42,7 @@ from omtquiz.decks.model import Card, CardType, Diagnostic, Library
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 RELOAD_DELAY_MS = 200
