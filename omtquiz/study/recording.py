@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import ExamRecord, ItemRecord, LogEntry
+from omtquiz.progress.types import AnswerMode, ExamRecord, ItemRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
 from omtquiz.study.queue import due_today, settings_and_now
-from omtquiz.study.quiz import Exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import schedule_answer
 
-SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
+if TYPE_CHECKING:  # the quiz module brings Markdown and fuzzy matching: not needed to start
+    from omtquiz.study.quiz import Exam
+
+SLOW_MS = {AnswerMode.TYPED: 20_000, AnswerMode.CHOICES: 15_000, AnswerMode.EXAM: 15_000}
 QUIZ_MODES = tuple(SLOW_MS)
 MAX_ANSWER_MS = 60_000  # an answer's time is capped: a student who walked away skews nothing
 
@@ -89,7 +91,7 @@ def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
     with store.batch():
         for answer in answered:
             record_quiz_answer(store, answer.question.item, answer.correct, answer.duration_ms,
-                               "exam", clock, settings)
+                               AnswerMode.EXAM, clock, settings)
         detail = [
             {"item": q.item.key, "given": a.given if a else None,
              "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}
