@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import AnswerMode, ExamRecord, LogEntry
+from omtquiz.progress.types import AnswerMode, ExamRecord, ItemRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
 from omtquiz.study.exam_dates import ExamTargets, cap_answer, load_from_rows
@@ -70,25 +70,31 @@ def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int
     """
     settings, now = settings_and_now(store, clock, settings)
     rating = quiz_rating(correct, duration_ms, mode)
-    before = store.get(item)
     glob = settings.global_settings
     _, day_end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     if introduce_new is None:
         introduce_new = quiz_introduces_new(store)
-    if before.card.is_new and not introduce_new:
-        after = before
-    elif due_today(before.card, day_end) and not before.suspended:
-        deck_settings = settings.for_deck(item.deck_id)
-        after = schedule_answer(before, rating, now, deck_settings)
+    deck_settings = settings.for_deck(item.deck_id)
+
+    def decide(record: ItemRecord) -> ItemRecord:
+        if record.card.is_new and not introduce_new:
+            return record
+        if not due_today(record.card, day_end) or record.suspended:
+            return record
+        after = schedule_answer(record, rating, now, deck_settings)
         if targets and item in targets.by_item:
             load = load_from_rows(store.queue_rows(), deck_settings)
-            load.move(before.card.due, after.card.due)
+            load.move(record.card.due, after.card.due)
             after = cap_answer(after, now, targets, deck_settings, load)
-    else:
-        after = before
+        return after
+
+    before = store.get(item)
+    after = decide(before)
+    # Read again inside the write: another process may have answered this item meanwhile.
     return store.record_answer(before, after, rating=rating, reviewed_at=now,
                                duration_ms=duration_ms, mode=mode,
-                               rescheduled=after is not before, overridden=overridden)
+                               rescheduled=after is not before, overridden=overridden,
+                               decide=decide)
 
 
 class NotTheLastAnswer(Exception):

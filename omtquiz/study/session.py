@@ -179,21 +179,25 @@ class StudySession:
             raise SessionError("nothing to answer: no card is due now")
         rating = Rating(rating)
         now = self.clock.now()
+        day_end, deck_settings = self._queue.today.end, self.settings.for_deck(item.deck_id)
+
+        def decide(record: ItemRecord) -> ItemRecord:
+            if due_today(record.card, day_end):
+                return self._to_the_date(
+                    record, schedule_answer(record, rating, now, deck_settings), now)
+            return record
+
         before = self.record(item)
-        if due_today(before.card, self._queue.today.end):
-            after = self._to_the_date(
-                before, schedule_answer(before, rating, now, self.settings.for_deck(item.deck_id)),
-                now)
-        else:
-            after = before
-        rescheduled = after is not before
+        after = decide(before)
         in_step = self._in_step()
+        # Read again inside the write: another process may have answered this item meanwhile.
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
-                                         rescheduled=rescheduled)
+                                         rescheduled=after is not before, decide=decide)
         key = item
-        self._records[key] = after
-        self._queue.update(key, queue_row(after), (before.card.state, rescheduled, 1))
+        self._records[key] = entry.after
+        self._queue.update(key, queue_row(entry.after),
+                           (entry.before.card.state, entry.rescheduled, 1))
         self._stepped(in_step)
         if self.include_not_due:
             self._extra_done.add(key)
@@ -247,9 +251,8 @@ class StudySession:
         target = item or self.current()
         if target is None:
             raise SessionError("no card to change")
-        record = replace(self.store.get(target), **changes)
         in_step = self._in_step()
-        self.store.put(record)
+        record = self.store.update(target, **changes)
         key = target
         if key in self._queue.layout.index:
             self._records[key] = record

@@ -12,10 +12,11 @@ import pytest
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Item
 from omtquiz.progress.backups import list_backups
-from omtquiz.progress.db import StoreError, check_file, migrate
+from omtquiz.progress.db import StoreError, migrate
 from omtquiz.progress.migrations import MIGRATIONS, SCHEMA_VERSION
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ExamRecord, ItemRecord
+from omtquiz.progress.vetting import check_file
 from omtquiz.scheduling import CardState, Rating, SchedulerSettings, Settings, State, review
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
