@@ -2,17 +2,21 @@
 
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
-(ord n-1 for cN, as Anki numbers them). Progress hangs on (deck id, card id, ord), never on text.
+(ord n-1 for cN, as Anki numbers them), a drill (from a deck's `drills:`) one per rule family
+it covers, so the scheduler schedules the skill and each review draws a fresh case. Progress
+hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+from omtquiz.decks import cloze
+
+# Not a regular expression any more (that one was cubic); the same finditer/search/sub.
+CLOZE_RE = cloze.CLOZE
 
 
 class TextEnum(str, Enum):
@@ -95,6 +99,17 @@ class Source:
     line: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class DrillSpec:
+    """A `drills:` entry: which region, which rule families (one item each), which direction."""
+
+    region: str
+    families: tuple[str, ...]
+    levels: str | None = None
+    direction: str = "findings_to_name"
+    count: int = 20  # cases in an Anki export
+
+
 class Card(NamedTuple):
     """One card as its author wrote it.
 
@@ -120,9 +135,11 @@ class Card(NamedTuple):
     # Other answers a typed quiz takes as right, as (ord, text): ord 0 for a basic, reverse
     # (its back) or mcq card, the deletion's ord (cN - 1) for a cloze.
     accept: tuple[tuple[int, str], ...] = ()
+    drill: DrillSpec | None = None  # type "drill" only
 
     def cloze_numbers(self) -> tuple[int, ...]:
-        return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
+        """Deletion numbers in Anki's range (1-500); the loader refuses cards with others."""
+        return cloze.numbers(self.text)
 
     @property
     def info(self) -> CardTypeInfo:
@@ -130,6 +147,8 @@ class Card(NamedTuple):
         return CARD_TYPE_INFO.get(self.type) or CARD_TYPE_INFO[CardType.BASIC]
 
     def ords(self) -> tuple[int, ...]:
+        if self.drill is not None:  # one item per rule family
+            return tuple(range(len(self.drill.families)))
         sides = self.info.sides
         if sides is None:
             return tuple(n - 1 for n in self.cloze_numbers())
@@ -203,6 +222,7 @@ class DeckFile:
     path: str
     deck: Deck | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    files: tuple[str, ...] = ()  # resolved paths of the pictures it shows, checked when read
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

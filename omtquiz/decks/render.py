@@ -13,9 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import nh3
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
@@ -44,7 +42,16 @@ def _local_only(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# nh3 and markdown-it are imported when first used: the loader asks `too_much_markup` of every
+# field, and most fields never need either.
+
+
 def sanitize(fragment: str) -> str:
+    import nh3
+
     return nh3.clean(
         fragment,
         tags=_TAGS,
@@ -58,6 +65,8 @@ def sanitize(fragment: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
@@ -65,11 +74,33 @@ def _markdown() -> MarkdownIt:
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
 
 
+# markdown-it scans ahead from every "[" for its "]" and "(...)": quadratic in a long paragraph
+# full of brackets (100,000 "[" took over a minute). Text beyond these bounds, which no real card
+# comes near, is shown as plain text instead of being formatted.
+MAX_BRACKETS = 64
+MAX_PARAGRAPH_CHARS = 5_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def too_much_markup(text: str) -> str | None:
+    """Why `text`, which has Markdown in it, is shown unformatted; None when it is formatted."""
+    if not _MARKUP.search(text):
+        return None
+    if text.count("[") > MAX_BRACKETS:
+        return f"more than {MAX_BRACKETS} '['"
+    if len(text) > MAX_PARAGRAPH_CHARS and any(
+            len(part) > MAX_PARAGRAPH_CHARS for part in _PARAGRAPH_BREAK.split(text)):
+        return f"a paragraph longer than {MAX_PARAGRAPH_CHARS:,} characters"
+    return None
+
+
 @lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
     if not _MARKUP.search(text):
         return html.escape(text.strip(), quote=False)
+    if too_much_markup(text) is not None:
+        return html.escape(text.strip(), quote=False).replace("\n", "<br>")
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
@@ -81,7 +112,7 @@ def cloze_source(text: str, ord_: int, *, reveal: bool) -> str:
     wanted = ord_ + 1
 
     def sub(match) -> str:
-        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
+        number, body, hint = match.number, match.group(2), match.group(3)
         if number != wanted:
             return body
         if reveal:
@@ -106,8 +137,49 @@ def image_html(card: Card, image_src: str | None) -> str:
     return sanitize(f'<div><img src="{html.escape(image_src, quote=True)}" alt=""></div>')
 
 
-def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> Rendered:
-    """Question and answer HTML for one item of a card, as a student will see them."""
+def drill_case(card: Card, ord_: int = 0, seed: int | None = None,
+               direction: str | None = None):
+    """The case a drill item asks: seeded by the caller (fresh per review), else by its key;
+    `direction` overrides the drill's own (quizzes always ask findings -> name)."""
+    from omtquiz.drills.cases import generate
+    from omtquiz.drills.present import case_seed
+
+    spec = card.drill
+    if seed is None:
+        seed = case_seed(f"{card.deck_id}/{card.id}/{ord_}", 0)
+    family = spec.families[min(max(ord_, 0), len(spec.families) - 1)]
+    return generate(spec.region, seed, [family], spec.levels, direction or spec.direction)
+
+
+def _lines(lines) -> str:
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
+                 direction: str | None = None) -> Rendered:
+    """A drill item: the case's findings (or name) as the question, the rules as explanation."""
+    from omtquiz.drills.present import REGION_TITLES, answer_lines, question_lines, replay_hint
+
+    case = drill_case(card, ord_, seed, direction)
+    title = card.front if direction in (None, card.drill.direction) else \
+        f"Diagnosis drill: {REGION_TITLES[case.region]}"
+    heading = f"<b>{html.escape(title, quote=False)}</b>"  # not the kind: it would tell
+    explanation = f"<i>{html.escape(case.family)}</i>: " + _lines(case.explanation) + \
+        "<br><small>" + html.escape(
+        replay_hint(case, card.drill.levels)) + "</small>"
+    question = heading + "<br>" + _lines(question_lines(case))
+    answer = _lines(answer_lines(case))
+    return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
+                seed: int | None = None) -> Rendered:
+    """Question and answer HTML for one item of a card, as a student will see them.
+
+    A drill item draws its case from `seed` (the review screen passes a fresh one per review).
+    """
+    if card.type == "drill":
+        return render_drill(card, ord_, seed)
     picture = image_html(card, image_src)
     if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
@@ -130,6 +202,8 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
 
 def plain(text: str) -> str:
     """Card text as one line of plain text, for lists, tables and typed-answer matching."""
+    import nh3
+
     stripped = nh3.clean(markdown(CLOZE_RE.sub(lambda m: m.group(2), text)), tags=set())
     return " ".join(html.unescape(stripped).split())
 

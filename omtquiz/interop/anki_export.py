@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 import tempfile
 import zipfile
@@ -26,12 +27,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import genanki
 
+from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
-from omtquiz.decks.render import markdown, plain, sanitize
+from omtquiz.decks.render import drill_case, markdown, plain, render_item, sanitize
+from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
     AnkiCalendar,
@@ -39,7 +42,6 @@ from omtquiz.interop.anki_progress import (
     stamp_collection,
     to_utc,
 )
-from omtquiz.resources import assets_dir
 from omtquiz.study.quiz import CHOICES, QuestionMaker
 
 # --- Identity: fixed forever ---------------------------------------------------------------
@@ -283,18 +285,20 @@ class _Media:
     """Files to pack, each once, named after their content so every export names them alike."""
 
     def __init__(self) -> None:
-        self.files: dict[str, Path] = {}
+        self.files: dict[str, tuple[Path, tuple[Path, ...]]] = {}  # name: (file, its roots)
         self._names: dict[Path, str] = {}
 
-    def add(self, path: Path) -> str:
+    def add(self, path: Path, roots: tuple[Path, ...]) -> str:
+        """The packed name of a picture, read now through the resolver (Refused if it is not
+        one any more: a file swapped for a symlink since the deck loaded is never packed)."""
         path = path.resolve()
         name = self._names.get(path)
         if name is None:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+            digest = hashlib.sha256(resolver.read_file(path, roots)).hexdigest()[:24]
             suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", path.suffix.lower()) \
                 else ""
             name = self._names[path] = f"{MEDIA_PREFIX}{digest}{suffix}"
-            self.files.setdefault(name, path)
+            self.files.setdefault(name, (path, roots))
         return name
 
 
@@ -306,7 +310,6 @@ class _NoteBuilder:
         self.media = media
         self.warnings = warnings
         self.maker = QuestionMaker(library)
-        self.roots = (assets_dir().resolve(),)
         self._sources: dict[tuple[str, str | None], str] = {}
         self._shuffler = random.Random()  # reseeded per card: Random() per card costs more
 
@@ -320,7 +323,7 @@ class _NoteBuilder:
     def _local_images(self, deck: Deck, card: Card, fragment: str) -> str:
         if "<img" not in fragment:
             return fragment
-        folder = Path(deck.path).resolve().parent
+        roots = resolver.roots_of(deck.path)
 
         def pack(match: re.Match[str]) -> str:
             src = _SRC_RE.search(match.group(0))
@@ -328,25 +331,24 @@ class _NoteBuilder:
                 self.warn(deck, card, "remote image left out: cards must work offline")
                 return ""
             ref = unquote(html.unescape(src.group(1)))
-            target = (folder / ref).resolve()
-            if urlsplit(ref).scheme or ref.startswith(("/", "\\")) or not target.is_file() \
-                    or not any(target.is_relative_to(r) for r in (folder, *self.roots)):
-                self.warn(deck, card, f"image '{ref}' left out: not a file beside the deck or "
-                          "in assets/")
+            try:
+                name = self.media.add(resolver.local_path(ref, roots[0], roots), roots)
+            except resolver.Refused as exc:
+                self.warn(deck, card, f"image '{ref}' left out: {exc} (only files beside the "
+                          "deck or in assets/)")
                 return ""
-            name = html.escape(self.media.add(target), quote=True)
-            return match.group(0).replace(src.group(0), f' src="{name}"')
+            return match.group(0).replace(src.group(0), f' src="{html.escape(name, quote=True)}"')
 
         return _IMG_RE.sub(pack, fragment)
 
     def image(self, deck: Deck, card: Card) -> str:
         if not card.image:
             return ""
-        path = Path(card.image)
-        if not path.is_file():
-            self.warn(deck, card, f"image '{card.image}' not found; exported without it")
+        try:
+            name = self.media.add(Path(card.image), resolver.roots_of(deck.path))
+        except resolver.Refused as exc:
+            self.warn(deck, card, f"image '{card.image}' {exc}; exported without it")
             return ""
-        name = self.media.add(path)
         return sanitize(f'<img src="{html.escape(name, quote=True)}" alt="">')
 
     def source(self, deck: Deck, card: Card) -> str:
@@ -356,8 +358,9 @@ class _NoteBuilder:
             text = ""
             if source is not None:
                 text = markdown(source.citation)
-                if source.url:
-                    url = html.escape(source.url, quote=True)
+                target = resolver.web_url(source.url)
+                if target is not None:  # any other url is no link: Anki would open it too
+                    url = html.escape(target, quote=True)
                     text = sanitize(text + f' <a href="{url}">{html.escape(source.url)}</a>')
             self._sources[key] = text
         return self._sources[key]
@@ -384,7 +387,43 @@ class _NoteBuilder:
         # Every piece is already sanitised and the markup around them is our own.
         return f"<ol>{items}</ol>", answer
 
+    def drill_notes(self, deck: Deck, card: Card) -> list[tuple[str, list[str]]]:
+        """A drill as up to `count` different cases, taken from its kinds in turn, each a basic
+        note with the rules on the back. Cases come from fixed seeds and each note's GUID from
+        its kind and dysfunction, so every export makes the same notes and a re-import updates
+        them in place."""
+        notes = []
+        seen: set[tuple[int, str]] = set()
+        ords = card.ords()
+        for n in range(card.drill.count * 10):
+            if len(seen) >= card.drill.count:
+                break
+            ord_ = ords[n % len(ords)]
+            seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n // len(ords))
+            name = drill_case(card, ord_, seed).diagnosis["name"]
+            if (ord_, name) in seen:  # small kinds (two forward torsions) run out of new cases
+                continue
+            seen.add((ord_, name))
+            rendered = render_item(card, ord_, seed=seed)
+            guid = genanki.guid_for(deck.id, card.id, ord_, name)
+            notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
+                                 self.source(deck, card)]))
+        return notes
+
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
+        """The note's fields, or None (with a warning) when Anki would make no card of it:
+        a side a student is asked from that shows nothing once sanitised."""
+        made = self._fields(deck, card)
+        if made is None:
+            return None
+        asked = (0, 1) if card.type == "reverse" else (0,)
+        if not all(_shows_something(made[i]) for i in asked):
+            self.warn(deck, card, "its question shows nothing once its HTML is made safe; "
+                      "left out (Anki would make no card of it)")
+            return None
+        return made
+
+    def _fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation), self.image(deck, card),
                   self.source(deck, card)]
         if card.type in (CardType.BASIC, CardType.REVERSE):
@@ -402,6 +441,13 @@ class _NoteBuilder:
             return [self.html(deck, card, card.question), *made, *extras]
         self.warn(deck, card, f"unknown card type '{card.type}'; left out")
         return None
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _shows_something(fragment: str) -> bool:
+    return "<img" in fragment or bool(html.unescape(_ANY_TAG.sub("", fragment)).strip())
 
 
 def _seed(*parts: str) -> int:
@@ -478,6 +524,16 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
             used_anki_ids[anki_id] = deck.id
             description = sanitize(markdown(deck.description)) if deck.description else ""
             anki_deck = anki_decks[deck.id] = genanki.Deck(anki_id, _deck_name(deck), description)
+        if card.type == "drill":
+            for guid, fields in builder.drill_notes(deck, card):
+                keys[guid] = (deck, card)
+                anki_deck.add_note(genanki.Note(
+                    model=builder.models["basic"], fields=fields, guid=guid, due=len(keys),
+                    tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
+                notes_by_type["basic"] += 1
+            if on_progress is not None:
+                on_progress(done, total)
+            continue
         guid = note_guid(deck.id, card.id)
         if guid in keys:
             builder.warn(deck, card, "card id used twice in this deck; the second is left out")
@@ -549,6 +605,8 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
                 writer = ProgressWriter(cursor, calendar, now, report)
                 for card_id, guid, ord_, _ in rows:
                     deck, card = keys[guid]
+                    if card.type == "drill":  # a skill's progress is no one generated case's
+                        continue
                     item = Item(deck.id, card.id, ord_)
                     if (record := progress.get(item)) is not None:
                         writer.write(card_id, item, record)
@@ -563,8 +621,9 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
 
 def _zip(out: Path, db_path: Path, media: _Media) -> None:
     names = sorted(media.files)
-    handle, part = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(handle)
+    # Created with 0o666 so the umask gives the user's normal mode (mkstemp's is 0600).
+    part = out.parent / f".{out.name}.{secrets.token_hex(8)}.part"
+    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         # Level 1: for a 10,000-note collection 18 ms instead of 56 ms at the default level,
         # for a file 8% larger; the package is read once, by an import.
@@ -573,7 +632,12 @@ def _zip(out: Path, db_path: Path, media: _Media) -> None:
             archive.write(db_path, "collection.anki2")
             archive.writestr("media", json.dumps({str(i): n for i, n in enumerate(names)}))
             for index, name in enumerate(names):
-                archive.write(media.files[name], str(index), compress_type=zipfile.ZIP_STORED)
+                path, roots = media.files[name]
+                try:  # read once more through the resolver: never what a swap put there since
+                    data = resolver.read_file(path, roots)
+                except resolver.Refused:
+                    data = b""
+                archive.writestr(str(index), data, compress_type=zipfile.ZIP_STORED)
         os.replace(part, out)
     except BaseException:
         Path(part).unlink(missing_ok=True)

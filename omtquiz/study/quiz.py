@@ -4,6 +4,10 @@ Distractors come from the same deck, from answers of the same kind: a card's own
 first, then answers of cards that share the most tags with it (techniques among techniques,
 contraindications among contraindications) and whose length is close, so length gives nothing
 away. Everything is seeded, so a quiz can be replayed and tested.
+
+A diagnosis drill is asked as a fresh case from the quiz's own seed, findings -> name: its
+wrong choices are the near misses (one component off: the other side, the other position), and
+a typed answer is graded by the rules in any usual notation ("T5 FRlSl" = "T5 F RL SL").
 """
 
 from __future__ import annotations
@@ -21,9 +25,20 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from omtquiz.decks.model import CLOZE_RE, Card, CardType, Deck, Item, Library
-from omtquiz.decks.render import markdown, normalise, plain, render_item
+from omtquiz.decks.render import (
+    drill_case,
+    markdown,
+    normalise,
+    plain,
+    render_drill,
+    render_item,
+)
+from omtquiz.drills.cases import grade, near_misses
 
 CHOICES = 4
+# Items a borrowed distractor is chosen among: the whole deck up to this size, a random sample
+# of this many beyond it (8,000 mcqs without distractors took over 5 minutes to export, 5 s now).
+MAX_CANDIDATES = 100
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
 # Their answers complete a whole sentence, so distractors from either read alike.
 _WHOLE_SENTENCE = (CardType.MCQ, CardType.CLOZE)
@@ -39,6 +54,7 @@ class Question:
     choices: tuple[str, ...] = ()
     explanation_html: str = ""
     accepted: tuple[str, ...] = ()  # other answers a typed question takes as right
+    drill: tuple[str, dict] | None = None  # (region, diagnosis) when a drill case is asked
 
     @property
     def correct_index(self) -> int:
@@ -47,7 +63,7 @@ class Question:
 
 def _cloze_answer(card: Card, ord_: int) -> str:
     for match in CLOZE_RE.finditer(card.text):
-        if int(match.group(1)) == ord_ + 1:
+        if match.number == ord_ + 1:
             return plain(match.group(2))
     return ""
 
@@ -109,7 +125,7 @@ class QuestionMaker:
         if deck.id not in self._pools:
             self._pools[deck.id] = [
                 (card, ord_, answer_of(card, ord_), _stem(card, ord_))
-                for card in deck.cards for ord_ in card.ords()
+                for card in deck.cards if card.drill is None for ord_ in card.ords()
             ]
         return self._pools[deck.id]
 
@@ -130,7 +146,10 @@ class QuestionMaker:
         stem = _stem(card, ord_)
         yes_no = _is_yes_no(answer)
         scored = []
-        for other, other_ord, text, other_stem in self._pool(deck) if deck else ():
+        pool = self._pool(deck) if deck else []
+        if len(pool) > MAX_CANDIDATES:  # a fair sample: every card exported from a big deck
+            pool = self.rng.sample(pool, MAX_CANDIDATES)  # would otherwise scan all of it
+        for other, other_ord, text, other_stem in pool:
             if other.id == card.id or not text or text.casefold() in folded:
                 continue
             if len(text) > max(3 * len(answer), 40):
@@ -153,10 +172,28 @@ class QuestionMaker:
                 chosen.append(text)
         return chosen
 
+    def drill_question(self, card: Card, item: Item, *, typed: bool) -> Question:
+        """A fresh findings -> name case; near-miss names as the wrong choices."""
+        seed = self.rng.randrange(2**32)
+        case = drill_case(card, item.ord, seed, "findings_to_name")
+        rendered = render_drill(card, item.ord, seed, "findings_to_name")
+        answer = case.diagnosis["name"]
+        choices: tuple[str, ...] = ()
+        if not typed:
+            wrong = [d["name"] for d in near_misses(case.region, case.diagnosis, CHOICES - 1,
+                                                    self.rng)]
+            listed = [answer, *wrong]
+            self.rng.shuffle(listed)
+            choices = tuple(listed)
+        return Question(item, rendered.question, answer, choices, rendered.explanation,
+                        drill=(case.region, case.diagnosis))
+
     def multiple_choice(self, item: Item) -> Question | None:
         card = self.library.card(item)
         if card is None:
             return None
+        if card.type == "drill":
+            return self.drill_question(card, item, typed=False)
         answer = answer_of(card, item.ord)
         if not answer:
             return None
@@ -172,6 +209,8 @@ class QuestionMaker:
         card = self.library.card(item)
         if card is None:
             return None
+        if card.type == "drill":
+            return self.drill_question(card, item, typed=True)
         answer = answer_of(card, item.ord)
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right
@@ -293,6 +332,16 @@ def check_typed(given: str, expected: str, accepted: Sequence[str] = ()) -> Type
                        bool(matched) and a == normalise(matched))
 
 
+def check_answer(question: Question, given: str) -> TypedResult:
+    """A typed answer to any question: a drill by its components, anything else as text."""
+    if question.drill is None:
+        return check_typed(given, question.answer, question.accepted)
+    region, diagnosis = question.drill
+    correct = grade(region, diagnosis, given).correct
+    return TypedResult(correct, 100.0 if correct else 0.0, diff_html(given, question.answer),
+                       question.answer if correct else "", correct)
+
+
 def diff_html(given: str, expected: str) -> str:
     """What was typed against what was expected, letter by letter, as safe HTML."""
     out = []
@@ -332,8 +381,7 @@ class Exam:
         if question.choices:
             correct = given == question.answer
         else:
-            correct = given is not None and check_typed(
-                given, question.answer, question.accepted).correct
+            correct = given is not None and check_answer(question, given).correct
         result = ExamAnswer(question, given, correct, duration_ms)
         self.answers[index] = result
         return result
@@ -365,6 +413,8 @@ class Exam:
             card = library.card(question.item)
             keys = [("deck", deck.title if deck else question.item.deck_id)]
             keys += [("tag", tag) for tag in (card.tags if card else ())]
+            if question.drill is not None:  # drills are broken out by region
+                keys.append(("tag", f"drill: {question.drill[0]}"))
             for group, key in keys:
                 by[group][key][0] += right
                 by[group][key][1] += 1

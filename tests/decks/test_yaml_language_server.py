@@ -115,8 +115,11 @@ def _messages(server, tmp_path, body: str) -> list[str]:
 
 
 def test_messages_say_what_is_wrong_in_words(server, tmp_path):
-    assert _messages(server, tmp_path, "  - {id: a, type: cloze, text: '{{c0::x}} y'}\n") == [
-        "Cloze deletions are numbered from 1: write {{c1::...}}, not {{c0::...}}."]
+    for number in ("0", "501"):
+        body = f"  - {{id: a, type: cloze, text: '{{{{c{number}::x}}}} y'}}\n"
+        assert _messages(server, tmp_path, body) == [
+            "Cloze deletions are numbered 1 to 500: write {{c1::...}}, {{c2::...}}; not "
+            "{{c0::...}} or above {{c500::...}}."]
     assert _messages(server, tmp_path, "  - {id: a, type: cloze, text: no deletion}\n") == [
         "A cloze needs at least one deletion: {{c1::answer}} or {{c1::answer::hint}}."]
     assert _messages(server, tmp_path, "  - {id: a, front: q, back: ''}\n") == [

@@ -42,7 +42,12 @@ from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    style_card_view,
+)
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
@@ -197,6 +202,7 @@ class BrowserWindow(QMainWindow):
 
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
     edit_requested = Signal(object)  # E: edit the selected card (its Item)
+    info_requested = Signal(object)  # Ctrl+Shift+I: card info of the selected card
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -340,6 +346,8 @@ class BrowserWindow(QMainWindow):
         self.flag_menu.addAction(self.unflag_action)
         self.edit_action = action("Edit", "editCardAction", self._edit_selected, "E",
                                   "Edit the selected card")
+        self.info_action = action("Info", "cardInfoAction", self._info_selected,
+                                  "Ctrl+Shift+I", "Card info: its answers and memory state")
         self.locate_action = action("Show in deck file", "showInFileAction", self.show_in_file,
                                     "Ctrl+L", "Show the deck file and line of this card")
         self.reload_action = action("Reload", "browserReloadAction", self.reload,
@@ -413,6 +421,11 @@ class BrowserWindow(QMainWindow):
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row(n) for n in numbers]
 
+    def _info_selected(self) -> None:
+        items = self.selected_items()
+        if len(items) == 1:
+            self.info_requested.emit(items[0])
+
     def _edit_selected(self) -> None:
         items = self.selected_items()
         if len(items) == 1:
@@ -450,7 +463,8 @@ class BrowserWindow(QMainWindow):
         image = QUrl.fromLocalFile(card.image).toString() if card.image else None
         rendered = render_item(card, row.item.ord, image_src=image)
         body = rendered.answer_side
-        self.preview.setHtml(card_document_html(body, explanation=rendered.explanation))
+        self.preview.show_html(card_document_html(body, explanation=rendered.explanation),
+                               deck_path(self.context.library, card.deck_id))
         self.details_label.setText(self.details(row))
 
     def details(self, row: Row) -> str:
