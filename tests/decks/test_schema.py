@@ -78,7 +78,12 @@ def test_schema_and_loader_agree_on_bundled_decks(validator, path):
     assert schema_ok(validator, path) == load_deck_file(path).ok
 
 
-def test_bundled_decks_point_editors_at_the_schema():
+def test_bundled_decks_point_editors_at_the_schema_beside_them():
+    # The same line resolves in a checkout (decks/), in a wheel (omtquiz/_bundled/decks/) and in
+    # a copy put into the profile's decks folder, which keeps its own deck.schema.json.
     for path in find_deck_files([BUNDLED]):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../omtquiz/decks/format/deck.schema.json"
+        assert first == "# yaml-language-server: $schema=deck.schema.json", path.name
+    assert (BUNDLED / "deck.schema.json").read_bytes() == SCHEMA_PATH.read_bytes(), (
+        "decks/deck.schema.json is the shipped schema's copy for the bundled decks: "
+        "cp omtquiz/decks/format/deck.schema.json decks/")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from omtquiz.decks.format.ids import slugify
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.decks.format.schema import repoint_schema_line
 
 # Keys in the order a card is written, whatever order the form gave them in.
 FIELD_ORDER = ("id", "type", "front", "back", "text", "extra", "question", "answer",
@@ -224,12 +225,14 @@ def _position(card, key: str) -> int:
     return len(keys)
 
 
-def copy_deck(source: Path, folder: Path) -> Path:
+def copy_deck(source: Path, folder: Path, schema: Path | None = None) -> Path:
     """Copy a deck file into `folder` as it is (deck id and card ids kept, so progress follows);
-    never over an existing file."""
+    never over an existing file. Only its `$schema` line changes, to name `schema` (the
+    profile's copy; the shipped file if None) from where the copy is."""
     folder.mkdir(parents=True, exist_ok=True)
     target, n = folder / source.name, 2
     while target.exists():
         target, n = folder / f"{source.stem}-{n}{source.suffix}", n + 1
     shutil.copyfile(source, target)
+    repoint_schema_line(target, schema)
     return target

@@ -232,7 +232,7 @@ def editable_path(window, deck) -> str | None:
         return deck.path
     if not ask_copy(window, deck.title):
         return None
-    copy = copy_deck(Path(deck.path), window.context.dirs.user_decks)
+    copy = copy_deck(Path(deck.path), window.context.dirs.user_decks, window.context.dirs.schema)
     window.reload()
     return str(copy)
 
