@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 import genanki
 
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.decks.render import markdown, plain, sanitize
+from omtquiz.decks.render import all_versions_html, markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
 from omtquiz.study.quiz import CHOICES, QuestionMaker
@@ -347,8 +347,8 @@ class _NoteBuilder:
         return f"<ol>{items}</ol>", answer
 
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
-        extras = [self.html(deck, card, card.explanation), self.image(deck, card),
-                  self.source(deck, card)]
+        extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
+                  self.image(deck, card), self.source(deck, card)]
         if card.type in ("basic", "reverse"):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
         if card.type == "cloze":

@@ -3,7 +3,12 @@
 Distractors come from the same deck, from answers of the same kind: a card's own distractors
 first, then answers of cards that share the most tags with it (techniques among techniques,
 contraindications among contraindications) and whose length is close, so length gives nothing
-away. Everything is seeded, so a quiz can be replayed and tested.
+away; never one of the item's right answers (another source's version, an accepted answer).
+Everything is seeded, so a quiz can be replayed and tested.
+
+One quiz or exam never gives an answer away: it holds at most one item of a card (or of a
+record, whose generated cards ask one fact many ways), and no question whose stem holds the
+answer of another question in it, compared as normalised whole words.
 """
 
 from __future__ import annotations
@@ -21,7 +26,15 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from omtquiz.decks.model import CLOZE_RE, Card, Deck, Item, Library
-from omtquiz.decks.render import markdown, normalise, plain, render_item
+from omtquiz.decks.render import (
+    cloze_source,
+    markdown,
+    normalise,
+    plain,
+    render_item,
+    versions_html,
+    versions_in_order,
+)
 
 CHOICES = 4
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
@@ -37,6 +50,7 @@ class Question:
     choices: tuple[str, ...] = ()
     explanation_html: str = ""
     accepted: tuple[str, ...] = ()  # other answers a typed question takes as right
+    versions: tuple[tuple[str, str], ...] = ()  # (source, answer) where sources disagree
 
     @property
     def correct_index(self) -> int:
@@ -62,10 +76,61 @@ def answer_of(card: Card, ord_: int = 0) -> str:
 
 
 def accepted_of(card: Card, ord_: int = 0) -> tuple[str, ...]:
-    """The other answers the deck says are right for this item (its `accept:`)."""
+    """The other answers the deck says are right for this item: the other sources' versions,
+    then its `accept:`."""
     if card.type == "reverse" and ord_ == 1:
-        return ()  # `accept:` lists other backs; the front asked back has none
-    return tuple(plain(text) for at, text in card.accept if at == ord_)
+        return ()  # `accept:` and `versions:` are other backs; the front asked back has none
+    answer = normalise(answer_of(card, ord_))
+    texts = [plain(v.answer) for v in card.versions_of(ord_)]
+    texts += [plain(text) for at, text in card.accept if at == ord_]
+    return tuple(t for t in dict.fromkeys(texts) if normalise(t) != answer)
+
+
+def right_answers(card: Card, ord_: int = 0) -> tuple[str, ...]:
+    """Every answer that is right for this item: its own, every version, every accepted one."""
+    return (answer_of(card, ord_), *accepted_of(card, ord_))
+
+
+def stem_of(card: Card, ord_: int = 0) -> str:
+    """The question's words as a student reads them (a cloze with its deletion blanked)."""
+    if card.type == "cloze":
+        return plain(cloze_source(card.text, ord_, reveal=False))
+    if card.type == "mcq":
+        return plain(card.question)
+    return plain(card.back if card.type == "reverse" and ord_ == 1 else card.front)
+
+
+def _words(text: str) -> str:
+    """Normalised text padded with spaces, so ` answer ` finds whole words only."""
+    return f" {normalise(text)} "
+
+
+class _Asked:
+    """What one quiz has asked so far: the facts (cards, records), stems and right answers."""
+
+    def __init__(self) -> None:
+        self.origins: set[str] = set()
+        self.stems: list[str] = []
+        self.answers: set[str] = set()
+
+    def gives_away(self, card: Card, ord_: int) -> bool:
+        """Whether asking this item would repeat a fact or give an answer away, either way."""
+        if card.origin in self.origins:
+            return True
+        stem = _words(stem_of(card, ord_))
+        if any(answer in stem for answer in self.answers):
+            return True
+        mine = self._answers(card, ord_)
+        return any(answer in stem for stem in self.stems for answer in mine)
+
+    def add(self, card: Card, ord_: int) -> None:
+        self.origins.add(card.origin)
+        self.stems.append(_words(stem_of(card, ord_)))
+        self.answers.update(self._answers(card, ord_))
+
+    @staticmethod
+    def _answers(card: Card, ord_: int) -> set[str]:
+        return {w for text in right_answers(card, ord_) if (w := _words(text)).strip()}
 
 
 def prompt_of(card: Card, ord_: int = 0) -> str:
@@ -112,7 +177,7 @@ class QuestionMaker:
         return self._pools[deck.id]
 
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
-        folded = {answer.casefold()}
+        folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
         if card.type == "mcq":
             for text in card.distractors:
@@ -163,8 +228,8 @@ class QuestionMaker:
             return None
         choices = [answer, *wrong]
         self.rng.shuffle(choices)
-        explanation = markdown(card.explanation) if card.explanation else ""
-        return Question(item, prompt_of(card, item.ord), answer, tuple(choices), explanation)
+        return Question(item, prompt_of(card, item.ord), answer, tuple(choices),
+                        _explanation(card, item.ord), versions=_versions(card, item.ord))
 
     def typed(self, item: Item) -> Question | None:
         card = self.library.card(item)
@@ -173,24 +238,46 @@ class QuestionMaker:
         answer = answer_of(card, item.ord)
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right
-        explanation = markdown(card.explanation) if card.explanation else ""
-        return Question(item, prompt_of(card, item.ord), answer, (), explanation,
-                        accepted_of(card, item.ord))
+        return Question(item, prompt_of(card, item.ord), answer, (),
+                        _explanation(card, item.ord), accepted_of(card, item.ord),
+                        _versions(card, item.ord))
 
     def questions(self, items: Iterable[Item], *, typed: bool = False,
                   limit: int | None = None) -> list[Question]:
-        """Questions for these items, shuffled; items that cannot be asked are left out."""
+        """Questions for these items, shuffled; items that cannot be asked are left out, and so
+        is an item that would give another's answer away or ask a fact asked already."""
         pool = list(items)
         self.rng.shuffle(pool)
         out = []
+        asked = _Asked()
         make = self.typed if typed else self.multiple_choice
         for item in pool:
+            card = self.library.card(item)
+            if card is None or asked.gives_away(card, item.ord):
+                continue
             question = make(item)
             if question is not None:
+                asked.add(card, item.ord)
                 out.append(question)
                 if limit is not None and len(out) >= limit:
                     break
         return out
+
+
+def _explanation(card: Card, ord_: int) -> str:
+    """What is shown after answering: every source's version, then the card's explanation."""
+    return versions_html(card, ord_) + (markdown(card.explanation) if card.explanation else "")
+
+
+def _versions(card: Card, ord_: int) -> tuple[tuple[str, str], ...]:
+    return tuple((v.label, plain(v.answer)) for v in versions_in_order(card, ord_))
+
+
+def make_exam(library: Library, items: Iterable[Item], count: int, *, seed: int | None = None,
+              time_limit_s: int | None = None) -> Exam:
+    """An exam of up to `count` multiple-choice questions over these items."""
+    questions = QuestionMaker(library, seed).questions(items, limit=count)
+    return Exam(questions, time_limit_s=time_limit_s)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,16 @@ from omtquiz.decks.format import facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Card, Deck, DeckFile, Diagnostic, Severity
+from omtquiz.decks.model import (
+    CARD_TYPES,
+    CLOZE_RE,
+    Card,
+    Deck,
+    DeckFile,
+    Diagnostic,
+    Severity,
+    Version,
+)
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.gcpause import gc_paused
 from omtquiz.resources import assets_dir
@@ -29,9 +38,13 @@ FORMAT_VERSION = 1
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
-             "records", "generate")
-SOURCE_KEYS = ("id", "citation", "url")
-COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept")
+             "records", "generate", "preferred_source")
+SOURCE_KEYS = ("id", "citation", "url", "name")
+COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept",
+                    "versions")
+VERSION_KEYS = ("source", "answer")
+# With `versions:` the answer may be left out: the preferred version is the answer.
+ANSWER_KEY = {"basic": "back", "reverse": "back", "mcq": "answer"}
 TYPE_KEYS = {
     "basic": (("front", "back"), ()),
     "reverse": (("front", "back"), ()),
@@ -57,6 +70,7 @@ class _Reader:
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+        self.cited_by_versions: set[str] = set()  # sources cited by a card's or record's versions
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -175,9 +189,11 @@ class _Reader:
                   if k not in required and k not in optional}
         self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
                           other=others)
-        kwargs: dict = {"id": card_id, "type": card_type, "line": node.line}
+        kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
+        versioned = "versions" in node.keys
         for key in required:
-            kwargs[key] = self.text(node, key, where, required=True, card_id=card_id)
+            needed = not (versioned and ANSWER_KEY.get(card_type) == key)
+            kwargs[key] = self.text(node, key, where, required=needed, card_id=card_id)
         for key in ("explanation", "extra") if card_type == "cloze" else ("explanation",):
             value = self.text(node, key, where, required=False, card_id=card_id)
             if value is not None:
@@ -201,6 +217,9 @@ class _Reader:
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)
+        if versioned:
+            kwargs["_versions"] = self.versions(node, card_type, kwargs.get("text") or "",
+                                                where, card_id)
         if self._error_count() == errors_before and card_id is not None:
             self.card_kwargs.append(kwargs)
 
@@ -252,6 +271,131 @@ class _Reader:
             return ()
         return tuple((numbers[0] - 1, t) for t in answers)
 
+    def versions(self, node: yn.Map, card_type: str, text: str, where: str,
+                 card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
+        """Each source's answer: a list of {source, answer}, or `cN: [...]` per cloze deletion.
+
+        Returned as (ord, source id, answer, entry node); sources are checked in `finish`,
+        when the deck's sources and preferred source are known.
+        """
+        value = node.values["versions"]
+        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
+        if isinstance(value, yn.Map):
+            if card_type != "cloze":
+                self.error(value, f"{where}.versions: a list of {{source, answer}} (only a "
+                           "cloze takes c1: [...], c2: [...])", card_id)
+                return []
+            out = []
+            for key, inner in value.values.items():
+                number = int(key[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", key) else None
+                if number not in numbers:
+                    self.error(inner, f"{where}.versions.{key}: not a deletion of this cloze "
+                               f"(it has {', '.join(f'c{n}' for n in numbers) or 'none'})",
+                               card_id)
+                    continue
+                out += self.version_list(inner, number - 1, f"{where}.versions.{key}", card_id)
+            return out
+        if card_type == "cloze" and len(numbers) != 1:
+            self.error(value, f"{where}.versions: this cloze has {len(numbers)} deletions; say "
+                       "which each version is for, as c1: [...]", card_id)
+            return []
+        ord_ = numbers[0] - 1 if card_type == "cloze" else 0
+        return self.version_list(value, ord_, f"{where}.versions", card_id)
+
+    def version_list(self, value: yn.Node, ord_: int, where: str,
+                     card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
+        if not isinstance(value, yn.Seq):
+            self.error(value, f"{where}: expected a list of {{source, answer}}, found "
+                       f"{yn.kind_of(value)}", card_id)
+            return []
+        out: list[tuple[int, str, str, yn.Map, str]] = []
+        for i, entry in enumerate(value.items):
+            here = f"{where}[{i}]"
+            if not isinstance(entry, yn.Map):
+                self.error(entry, f"{here}: a version is a mapping {{source: ID, answer: TEXT}}, "
+                           f"found {yn.kind_of(entry)}", card_id)
+                continue
+            self.unknown_keys(entry, VERSION_KEYS, here, card_id)
+            source = self.text(entry, "source", here, required=True, card_id=card_id)
+            answer = self.text(entry, "answer", here, required=True, card_id=card_id)
+            if source is None or answer is None:
+                continue
+            same = next((o for o in out if facts.same_text(o[2], answer)), None)
+            if same is not None:
+                self.error(entry.values["answer"], f"{here}.answer: '{answer}' is the same as "
+                           f"the version of '{same[1]}' (line {same[3].line}): give one source's "
+                           "version once, or cite the other source on the card", card_id)
+            elif any(o[1] == source for o in out):
+                self.error(entry.values["source"], f"{here}.source: '{source}' already gives a "
+                           "version of this answer", card_id)
+            else:
+                out.append((ord_, source, answer, entry, f"{here}.source"))
+        if len(out) == 1:
+            self.warn(value, f"{where}: only one version; versions are for sources that "
+                      "disagree (cite a single source with 'source:')", card_id)
+        return out
+
+    def resolve_versions(self, sources: tuple[SourceModel, ...], preferred: str | None) -> None:
+        """Check every card's versions against the sources and put the preferred one in place."""
+        labels = {s.id: s.label for s in sources}
+        keep = []
+        for kwargs in self.card_kwargs:
+            raw = kwargs.pop("_versions", None)
+            if raw is None or self.resolve_card(kwargs, raw, labels, preferred):
+                keep.append(kwargs)
+        self.card_kwargs = keep
+
+    def resolve_card(self, kwargs: dict, raw: list, labels: dict[str, str],
+                     preferred: str | None) -> bool:
+        card_id = kwargs["id"]
+        ok = True
+        for _, source, _, entry, here in raw:
+            self.cited_by_versions.add(source)
+            if source not in labels:
+                listed = ", ".join(sorted(labels)) or "none listed under sources:"
+                self.error(entry.values["source"], f"{here}: unknown source '{source}'"
+                           f"{did_you_mean(source, labels)} (known: {listed})", card_id)
+                ok = False
+        if not ok:
+            return False
+        versions = tuple(Version(o, s, labels[s], a) for o, s, a, _, _ in raw)
+        kwargs["versions"] = versions
+        for ord_ in sorted({v.ord for v in versions}):
+            mine = [v for v in versions if v.ord == ord_]
+            chosen = facts.preferred_version(mine, preferred, kwargs.get("source"))
+            if not self.place_answer(kwargs, ord_, mine, chosen.answer, raw):
+                return False
+        return True
+
+    def place_answer(self, kwargs: dict, ord_: int, mine: list[Version], answer: str,
+                     raw: list) -> bool:
+        """Put the preferred version where the card keeps its answer; a written answer must be
+        one of the versions."""
+        card_type, card_id, node = kwargs["type"], kwargs["id"], raw[0][3]
+        where = kwargs.get("_where", "cards")
+        if card_type == "cloze":
+            bodies = [m.group(2) for m in CLOZE_RE.finditer(kwargs["text"])
+                      if int(m.group(1)) == ord_ + 1]
+            written = bodies[0] if bodies else None
+        else:
+            written = kwargs.get(ANSWER_KEY[card_type])
+        if written is not None and not any(facts.same_text(written, v.answer) for v in mine):
+            what = f"deletion c{ord_ + 1}" if card_type == "cloze" else ANSWER_KEY[card_type]
+            self.error(node, f"{where}.versions: the {what} '{written}' is none of the "
+                       "versions; leave it out or make it one of them", card_id)
+            return False
+        if card_type == "cloze":
+            kwargs["text"] = facts.replace_deletion(kwargs["text"], ord_, answer)
+        else:
+            kwargs[ANSWER_KEY[card_type]] = answer
+        if card_type == "mcq":
+            for distractor in kwargs.get("distractors", ()):
+                if any(facts.same_text(distractor, v.answer) for v in mine):
+                    self.error(node, f"{where}.versions: distractor '{distractor}' is one source's "
+                               "answer: a right answer is never a wrong choice", card_id)
+                    return False
+        return True
+
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:
             target = (self.folder / value).resolve()
@@ -294,7 +438,8 @@ class _Reader:
             if source_id in found:
                 self.error(item.values["id"], f"{where}.id: duplicate source id '{source_id}'")
                 continue
-            found[source_id] = SourceModel(source_id, citation, url, item.line)
+            name = self.text(item, "name", where, required=False)
+            found[source_id] = SourceModel(source_id, citation, url, item.line, name)
         return tuple(found.values())
 
     def finish(self, top: yn.Map, cards_node: yn.Node | None) -> Deck | None:
@@ -313,7 +458,9 @@ class _Reader:
         description = self.text(top, "description", where, required=False) or ""
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
-        facts.expand(self, top, sources)
+        preferred = self.preferred_source(top, sources)
+        self.resolve_versions(sources, preferred)
+        facts.expand(self, top, sources, preferred)
         if cards_node is None:
             if "generate" not in top.keys:  # a deck of generated cards needs no cards: list
                 self.error(top, "deck: missing 'cards' (a list of cards)")
@@ -326,6 +473,7 @@ class _Reader:
         cards = []
         for kwargs in self.card_kwargs:
             kwargs.pop("_node", None)
+            kwargs.pop("_where", None)
             if deck_tags:
                 kwargs["tags"] = tuple(dict.fromkeys((*deck_tags, *kwargs["tags"])))
             cards.append(Card(deck_id=deck_id, **kwargs))
@@ -333,9 +481,19 @@ class _Reader:
                     sources=sources, parent=parent, description=description, tags=deck_tags,
                     line=top.line)
 
+    def preferred_source(self, top: yn.Map, sources: tuple[SourceModel, ...]) -> str | None:
+        value = self.text(top, "preferred_source", "deck", required=False)
+        known = {s.id for s in sources}
+        if value is not None and value not in known:
+            listed = ", ".join(sorted(known)) or "none listed under sources:"
+            self.error(top.values["preferred_source"], f"preferred_source: unknown source "
+                       f"'{value}'{did_you_mean(value, known)} (known: {listed})")
+            return None
+        return value
+
     def check_sources(self, sources: tuple[SourceModel, ...]) -> None:
         known = {s.id for s in sources}
-        cited = set()
+        cited = set(self.cited_by_versions)
         for value, node, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:

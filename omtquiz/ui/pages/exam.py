@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.study.quiz import Exam, QuestionMaker
+from omtquiz.study.quiz import Exam, make_exam
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.quiz import (
@@ -269,9 +269,9 @@ class ExamPage(QWidget):
     def start(self, scope: Scope, count: int, minutes: int) -> None:
         """A new exam of `count` questions; `minutes` 0 means no time limit."""
         self.scope = scope
-        maker = QuestionMaker(self.context.library, self.seed)
-        questions = maker.questions(scope.items(self.context.library), limit=count)
-        self.exam = Exam(questions, time_limit_s=minutes * 60 if minutes > 0 else None)
+        self.exam = make_exam(self.context.library, scope.items(self.context.library), count,
+                              seed=self.seed, time_limit_s=minutes * 60 if minutes > 0 else None)
+        questions = self.exam.questions
         self.index, self.timed_out, self.taken_ms = 0, False, 0
         self.spent_ms = {}
         self.started_at = self.context.clock.now()
