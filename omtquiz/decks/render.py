@@ -123,7 +123,7 @@ def versions_html(card: Card, ord_: int = 0) -> str:
     if not versions:
         return ""
     parts = "; ".join(f"{html.escape(v.label)}: {markdown(v.answer)}" for v in versions)
-    return f'<p class="versions">Sources differ. {parts}</p>'
+    return f'<p class="versions"><b>Sources differ.</b> {parts}</p>'
 
 
 def all_versions_html(card: Card) -> str:

@@ -486,10 +486,13 @@ class ExamPage(QWidget):
             given = exam.answers.get(i)
             yours = (f'<span class="wrong">{html.escape(given.given)}</span>'
                      if given is not None and given.given else "<i>not answered</i>")
+            sourced = "; ".join(f"{html.escape(source)}: {html.escape(text)}"
+                                for source, text in question.versions)
             blocks.append(
                 f"{numbered(question.prompt_html, i + 1)}"
                 f'<p style="margin-bottom:20px">Your answer: {yours}<br>'
-                f'Answer: <span class="missing">{html.escape(question.answer)}</span></p>')
+                f'Answer: <span class="missing">{html.escape(question.answer)}</span>'
+                + (f"<br><b>Sources differ.</b> {sourced}" if sourced else "") + "</p>")
         return f'<div style="font-size:{size}pt">' + "".join(blocks) + "</div>"
 
     def review_missed(self) -> None:
