@@ -35,6 +35,15 @@ def data_dir(_private_data_dir):
 
 
 @pytest.fixture
+def store(tmp_path, clock):
+    """A progress store in a fresh folder, on the test module's `clock` fixture."""
+    from omtquiz.progress.store import Store
+
+    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
 def write_deck(tmp_path):
     """Write a deck file from text; returns its path."""
 

@@ -4,6 +4,7 @@ from a headless run, and ruff clean."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,17 @@ def test_ruff_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "omtquiz", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_start_up_imports_only_what_the_deck_list_needs():
+    """The command, the app, its context and main window load no Markdown, fuzzy matching,
+    YAML, FSRS or Anki export: those come with the screens and commands that use them."""
+    code = (
+        "import sys\n"
+        "import omtquiz.cli.main, omtquiz.ui.app, omtquiz.ui.context, omtquiz.ui.main_window\n"
+        "heavy = ('markdown_it', 'nh3', 'rapidfuzz', 'yaml', 'fsrs', 'genanki')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "assert not bad, bad\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)

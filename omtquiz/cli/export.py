@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_progress(profile: Profile, library: Library) -> dict:
     """The learner's progress on every loaded item; empty, with a warning, before any study."""
-    from omtquiz.interop.anki_export import progress_from_store
+    from omtquiz.interop.anki_progress import progress_from_store
 
     database = profile.dirs.database
     if not database.is_file():

@@ -15,7 +15,8 @@ def register(sub, add_common: Callable[[argparse.ArgumentParser], None]) -> None
     stats = sub.add_parser(
         "stats", help="show progress per deck",
         description="Per deck: items in total, new, learning, due today, answered today, and "
-        "retention (share of reviews not forgotten) over the last 30 days.",
+        "retention (share of reviews not forgotten) over the last 30 days; then today's answers "
+        "and the streak (study days in a row).",
     )
     add_common(stats)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -12,8 +12,43 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-CARD_TYPES = ("basic", "reverse", "cloze", "mcq")
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+class CardType(str, Enum):
+    """The kinds of card; a value is what a deck file writes after `type:`.
+
+    A `str` enum, so `card.type == CardType.CLOZE` holds for the plain text a `Card` keeps
+    (plain, so the parse cache unpickles cards fast). What differs by type is in
+    `CARD_TYPE_INFO`, one table, rather than in tests of the type spread over the code.
+    """
+
+    BASIC = "basic"
+    REVERSE = "reverse"
+    CLOZE = "cloze"
+    MCQ = "mcq"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class CardTypeInfo:
+    required: tuple[str, ...]  # the fields a card of the type must have
+    optional: tuple[str, ...]  # the other fields it may have
+    prompt: str  # the field an author recognises the card by
+    answer: str  # the field that answers it
+    sides: int | None  # items per card; None: one per cloze deletion
+
+
+CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
+    CardType.BASIC: CardTypeInfo(("front", "back"), (), "front", "back", 1),
+    CardType.REVERSE: CardTypeInfo(("front", "back"), (), "front", "back", 2),
+    CardType.CLOZE: CardTypeInfo(("text",), ("extra",), "text", "extra", None),
+    CardType.MCQ: CardTypeInfo(("question", "answer"), ("distractors",), "question", "answer",
+                               1),
+}
+CARD_TYPES = tuple(kind.value for kind in CardType)
 
 
 class Severity(str, Enum):
@@ -86,7 +121,7 @@ class Card(NamedTuple):
 
     deck_id: str
     id: str
-    type: str
+    type: str  # a CardType's value
     front: str = ""
     back: str = ""
     text: str = ""
@@ -122,12 +157,16 @@ class Card(NamedTuple):
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
 
+    @property
+    def info(self) -> CardTypeInfo:
+        """What this card's type means (a type the table lacks reads as basic)."""
+        return CARD_TYPE_INFO.get(self.type) or CARD_TYPE_INFO[CardType.BASIC]
+
     def ords(self) -> tuple[int, ...]:
-        if self.type == "reverse":
-            return (0, 1)
-        if self.type == "cloze":
+        sides = self.info.sides
+        if sides is None:
             return tuple(n - 1 for n in self.cloze_numbers())
-        return (0,)
+        return tuple(range(sides))
 
     def items(self) -> tuple[Item, ...]:
         return tuple(Item(self.deck_id, self.id, ord_) for ord_ in self.ords())
@@ -135,24 +174,20 @@ class Card(NamedTuple):
     @property
     def prompt_text(self) -> str:
         """The plain question an author would recognise this card by."""
-        if self.type == "cloze":
-            return self.text
-        if self.type == "mcq":
-            return self.question
-        return self.front
+        return getattr(self, self.info.prompt)
 
     @property
     def answer_text(self) -> str:
-        if self.type == "mcq":
-            return self.answer
-        if self.type == "cloze":
-            return self.extra
-        return self.back
+        return getattr(self, self.info.answer)
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Item:
-    """One thing a student is asked: a card, or one side or deletion of it."""
+class Item(NamedTuple):
+    """One thing a student is asked: a card, or one side or deletion of it.
+
+    The one key for an item everywhere: a named tuple, so the study queue's plain
+    `(deck_id, card_id, ord)` tuples (read from SQLite by the hundred thousand) are equal to,
+    hash like and sort like the Items they stand for. `key` is its text form, for JSON.
+    """
 
     deck_id: str
     card_id: str

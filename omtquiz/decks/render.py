@@ -17,7 +17,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-from omtquiz.decks.model import CLOZE_RE, Card
+from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -151,7 +151,7 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
     sources disagree, every source's version follows the answer."""
     picture = image_html(card, image_src)
     sourced = versions_html(card, ord_)
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
         answer = markdown(cloze_source(card.text, ord_, reveal=True)) + sourced + picture
         if card.extra:
@@ -159,9 +159,9 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
         explanation = markdown(card.explanation) if card.explanation else ""
         # The revealed sentence replaces the question, picture and all (as Anki's cloze does).
         return Rendered(question + picture, answer, explanation, answer_side=answer)
-    elif card.type == "mcq":
+    elif card.type == CardType.MCQ:
         question, answer = markdown(card.question), markdown(card.answer)
-    elif card.type == "reverse" and ord_ == 1:
+    elif card.type == CardType.REVERSE and ord_ == 1:
         question, answer = markdown(card.back), markdown(card.front)
     else:
         question, answer = markdown(card.front), markdown(card.back)

@@ -5,8 +5,8 @@ the note's mtime is newer and its note type still has the same fields and templa
 note type ids and names below are fixed forever, GUIDs come from deck id + card id (never from
 the text, which is genanki's default and duplicates every edited note), and every note carries
 the export time as its mtime. genanki writes new cards only; with progress, the package's own
-SQLite is then rewritten so each studied card arrives with its schedule and review history.
-This is the only module that imports genanki.
+SQLite is then rewritten (`anki_progress`) so each studied card arrives with its schedule and
+review history. This is the only module that imports genanki.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import hashlib
 import html
 import itertools
 import json
-import math
 import os
 import random
 import re
@@ -25,17 +24,21 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
-from enum import Enum
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import genanki
 
-from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import all_versions_html, markdown, plain, sanitize
 from omtquiz.gcpause import gc_paused
+from omtquiz.interop.anki_progress import (
+    AnkiCalendar,
+    ProgressWriter,
+    stamp_collection,
+    to_utc,
+)
 from omtquiz.resources import assets_dir
 from omtquiz.study.quiz import CHOICES, QuestionMaker
 
@@ -45,37 +48,61 @@ from omtquiz.study.quiz import CHOICES, QuestionMaker
 # an id, never rename, reorder or remove a field or template. Even appending one changes the
 # schema, which Anki then only accepts when the user ticks "Merge note types" on import.
 BASIC_MODEL_ID = 1113259367
+
+
 REVERSE_MODEL_ID = 1923490589
+
+
 CLOZE_MODEL_ID = 1448783202
+
+
 MCQ_MODEL_ID = 2137949271
-MODEL_IDS = {"basic": BASIC_MODEL_ID, "reverse": REVERSE_MODEL_ID, "cloze": CLOZE_MODEL_ID,
-             "mcq": MCQ_MODEL_ID}
+
+
+MODEL_IDS = {CardType.BASIC: BASIC_MODEL_ID, CardType.REVERSE: REVERSE_MODEL_ID,
+             CardType.CLOZE: CLOZE_MODEL_ID, CardType.MCQ: MCQ_MODEL_ID}
+
 
 NOTE_TYPE_NAMES = {
-    "basic": "omtquiz Basic",
-    "reverse": "omtquiz Basic (and reversed card)",
-    "cloze": "omtquiz Cloze",
-    "mcq": "omtquiz Multiple choice",
+    CardType.BASIC: "omtquiz Basic",
+    CardType.REVERSE: "omtquiz Basic (and reversed card)",
+    CardType.CLOZE: "omtquiz Cloze",
+    CardType.MCQ: "omtquiz Multiple choice",
 }
+
+
 FRONT_BACK_FIELDS = ("Front", "Back", "Explanation", "Image", "Source")
+
+
 CLOZE_FIELDS = ("Text", "Extra", "Explanation", "Image", "Source")
+
+
 MCQ_FIELDS = ("Question", "Choices", "Answer", "Explanation", "Image", "Source")
+
+
 FORWARD_TEMPLATE = "Card 1"
+
+
 REVERSE_TEMPLATE = "Card 2"
+
+
 CLOZE_TEMPLATE = "Cloze"
+
+
 MCQ_TEMPLATE = "Multiple choice"
+
+
 MEDIA_PREFIX = "omtquiz-"
 
-# Anki's own default day boundary; review due dates are counted in days that start here.
-ROLLOVER_HOUR = 4
-# The package's collection creation date; due days are counted from it and Anki shifts them
-# onto the importing collection's calendar.
-_CREATED = datetime(2020, 1, 1, 12, tzinfo=timezone.utc)
-_DEFAULT_EASE = 2500  # Anki's starting ease (permille) for cards that have been studied
 
 _IMG_RE = re.compile(r"<img\b[^>]*>")
+
+
 _SRC_RE = re.compile(r'\ssrc="([^"]*)"')
+
+
 _TAG_BAD = re.compile(r'[\s"\x00-\x1f\x7f]+')
+
 
 _CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 20px;
@@ -90,7 +117,11 @@ _CSS = """\
 .explanation { margin-top: 1em; }
 .source { margin-top: 1.5em; font-size: 0.75em; color: #666; }
 """
+
+
 _IMAGE = '{{#Image}}<div class="image">{{Image}}</div>{{/Image}}'
+
+
 _BACK_NOTES = (
     '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
     '{{#Source}}<div class="source">Source: {{Source}}</div>{{/Source}}'
@@ -113,21 +144,23 @@ def _note_types() -> dict[str, genanki.Model]:
 
     cloze_q = f'<div class="prompt">{{{{cloze:Text}}}}</div>{_IMAGE}'
     return {
-        "basic": genanki.Model(
-            MODEL_IDS["basic"], NOTE_TYPE_NAMES["basic"], fields=fields(FRONT_BACK_FIELDS),
+        CardType.BASIC: genanki.Model(
+            MODEL_IDS[CardType.BASIC], NOTE_TYPE_NAMES[CardType.BASIC],
+            fields=fields(FRONT_BACK_FIELDS),
             templates=[{"name": FORWARD_TEMPLATE, **_front_back("Front", "Back")}], css=_CSS),
-        "reverse": genanki.Model(
-            MODEL_IDS["reverse"], NOTE_TYPE_NAMES["reverse"], fields=fields(FRONT_BACK_FIELDS),
+        CardType.REVERSE: genanki.Model(
+            MODEL_IDS[CardType.REVERSE], NOTE_TYPE_NAMES[CardType.REVERSE],
+            fields=fields(FRONT_BACK_FIELDS),
             templates=[{"name": FORWARD_TEMPLATE, **_front_back("Front", "Back")},
                        {"name": REVERSE_TEMPLATE, **_front_back("Back", "Front")}], css=_CSS),
-        "cloze": genanki.Model(
-            MODEL_IDS["cloze"], NOTE_TYPE_NAMES["cloze"], fields=fields(CLOZE_FIELDS),
+        CardType.CLOZE: genanki.Model(
+            MODEL_IDS[CardType.CLOZE], NOTE_TYPE_NAMES[CardType.CLOZE], fields=fields(CLOZE_FIELDS),
             templates=[{"name": CLOZE_TEMPLATE, "qfmt": cloze_q,
                         "afmt": cloze_q + '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}'
                         + _BACK_NOTES}],
             css=_CSS, model_type=genanki.Model.CLOZE),
-        "mcq": genanki.Model(
-            MODEL_IDS["mcq"], NOTE_TYPE_NAMES["mcq"], fields=fields(MCQ_FIELDS),
+        CardType.MCQ: genanki.Model(
+            MODEL_IDS[CardType.MCQ], NOTE_TYPE_NAMES[CardType.MCQ], fields=fields(MCQ_FIELDS),
             templates=[{"name": MCQ_TEMPLATE,
                         "qfmt": f'<div class="prompt">{{{{Question}}}}</div>{_IMAGE}'
                         '<div class="choices">{{Choices}}</div>',
@@ -151,66 +184,6 @@ def note_guid(deck_id: str, card_id: str) -> str:
 def anki_tag(tag: str) -> str:
     """A tag Anki keeps as one tag: no whitespace, quotes or control characters."""
     return _TAG_BAD.sub("_", tag.strip()) or "_"
-
-
-# --- Progress carried into Anki ------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """One answer from the review log; `interval_days` is what was scheduled after it."""
-
-    time: datetime
-    rating: int  # 1 again, 2 hard, 3 good, 4 easy
-    duration_ms: int = 0
-    interval_days: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ItemProgress:
-    """A learner's scheduling state for one item, as the export needs it.
-
-    `state` is new, learning, review or relearning; datetimes are UTC.
-    """
-
-    state: str = "new"
-    due: datetime | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    interval_days: float = 0.0
-    reps: int = 0
-    lapses: int = 0
-    reviews: tuple[Review, ...] = ()
-    suspended: bool = False
-
-
-def progress_from_store(store: Any, items: Iterable[Item]) -> dict[Item, ItemProgress]:
-    """The learner's progress on `items`, read from the progress store (`progress.store.Store`).
-
-    Only answers that moved the schedule enter Anki's review log: a practice answer that left
-    the schedule alone would teach Anki's FSRS optimiser a review that never happened.
-    """
-    wanted = set(items)
-    records = {item: record for item, record in store.records().items() if item in wanted}
-    reviews: dict[Item, list[Review]] = {}
-    for item, reviewed_at, rating, duration_ms, due in store.schedule_history():
-        if item not in records:
-            continue
-        interval = (due - reviewed_at).total_seconds() / 86400 if due else 0.0
-        reviews.setdefault(item, []).append(Review(
-            time=reviewed_at, rating=rating, duration_ms=int(duration_ms or 0),
-            interval_days=max(0.0, interval)))
-    progress = {}
-    for item, record in records.items():
-        card = record.card
-        interval = 0.0
-        if card.due is not None and card.last_review is not None:
-            interval = max(0.0, (card.due - card.last_review).total_seconds() / 86400)
-        progress[item] = ItemProgress(
-            state=_state_name(card.state), due=card.due, stability=card.stability,
-            difficulty=card.difficulty, interval_days=interval, reps=card.reps,
-            lapses=card.lapses, reviews=tuple(reviews.get(item, ())),
-            suspended=bool(record.suspended))
-    return progress
 
 
 # --- Results -------------------------------------------------------------------------------
@@ -349,14 +322,14 @@ class _NoteBuilder:
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
                   self.image(deck, card), self.source(deck, card)]
-        if card.type in ("basic", "reverse"):
+        if card.type in (CardType.BASIC, CardType.REVERSE):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             if not card.cloze_numbers():
                 self.warn(deck, card, "cloze without a {{c1::...}} deletion; left out")
                 return None
             return [self.html(deck, card, card.text), self.html(deck, card, card.extra), *extras]
-        if card.type == "mcq":
+        if card.type == CardType.MCQ:
             made = self.choices(deck, card)
             if made is None:
                 self.warn(deck, card, "multiple choice with no other choice to offer; left out")
@@ -386,154 +359,6 @@ def _deck_name(deck: Deck) -> str:
     return "::".join(part for part in parts if part) or deck.id
 
 
-# --- Anki's calendar -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Calendar:
-    """Anki's day numbers for the package's collection, in the exporting machine's time zone.
-
-    Anki counts a review card's due date in days since the collection was created, days
-    starting at the rollover hour; on import it shifts those numbers onto the importing
-    collection's own calendar, so the due date lands on the same day.
-    """
-
-    tz: timezone
-    rollover: int = ROLLOVER_HOUR
-
-    @property
-    def minutes_west(self) -> int:
-        offset = self.tz.utcoffset(None) or timedelta(0)
-        return -int(offset.total_seconds() // 60)
-
-    def day(self, when: datetime) -> date:
-        return (when.astimezone(self.tz) - timedelta(hours=self.rollover)).date()
-
-    def day_number(self, when: datetime) -> int:
-        return (self.day(when) - _CREATED.astimezone(self.tz).date()).days
-
-
-def _utc(when: datetime) -> datetime:
-    """The instant in UTC; a naive datetime is taken to be UTC already."""
-    if when.tzinfo is None:
-        return when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
-
-
-def _stamp_collection(cursor: sqlite3.Cursor, calendar: _Calendar) -> None:
-    """Give the package a v2 scheduler and a known calendar, so due days mean what we wrote."""
-    (conf_text,) = cursor.execute("SELECT conf FROM col").fetchone()
-    conf = json.loads(conf_text)
-    conf.update(schedVer=2, rollover=calendar.rollover, creationOffset=calendar.minutes_west,
-                localOffset=calendar.minutes_west)
-    cursor.execute("UPDATE col SET crt = ?, conf = ?",
-                   (int(_CREATED.timestamp()), json.dumps(conf)))
-
-
-_CARD_TYPE = {"learning": 1, "review": 2, "relearning": 3}
-_REVLOG_LEARN, _REVLOG_REVIEW, _REVLOG_RELEARN = 0, 1, 2
-
-
-def _state_name(state: object) -> str:
-    """'review' from 'review', 'Review' or an enum member named Review (py-fsrs's State)."""
-    return (state.name if isinstance(state, Enum) else str(state)).strip().lower()
-
-
-def _revlog_ivl(days: float) -> int:
-    """Anki's revlog interval: whole days when a day or more, else negative seconds."""
-    return max(1, round(days)) if days >= 1 else -round(max(days, 0) * 86400)
-
-
-class _ProgressWriter:
-    """Rewrites the package's new cards into the learner's schedule and adds the review log."""
-
-    def __init__(self, cursor: sqlite3.Cursor, calendar: _Calendar, now: datetime,
-                 report: ExportReport) -> None:
-        self.cursor = cursor
-        self.calendar = calendar
-        self.now = now
-        self.report = report
-        self.revlog_ids: set[int] = set()
-        self.skipped_reviews = 0
-
-    def write(self, card_id: int, item: Item, record: object) -> None:
-        state = _state_name(getattr(record, "state", "new"))
-        suspended = bool(getattr(record, "suspended", False))
-        if state not in _CARD_TYPE:
-            if state != "new":
-                self.report.warnings.append(f"{item.key}: unknown state '{state}'; left new")
-            elif suspended:
-                self.cursor.execute("UPDATE cards SET queue = -1 WHERE id = ?", (card_id,))
-            return
-        reviews = sorted(getattr(record, "reviews", ()) or (), key=lambda r: _utc(r.time))
-        due = _utc(getattr(record, "due", None) or self.now)
-        interval = float(getattr(record, "interval_days", 0) or 0)
-        if state in ("review", "relearning") and interval < 1 and reviews:
-            interval = (due - _utc(reviews[-1].time)).total_seconds() / 86400
-        today = self.calendar.day_number(self.now)
-        due_day = self.calendar.day_number(due)
-        if state == "review":
-            queue, due_value = 2, due_day
-        elif due_day <= today or suspended:
-            # Learning later today is due in epoch seconds. So is a suspended learning card:
-            # Anki's importer moves only review and day-learning due days onto its calendar,
-            # and unsuspending puts a card due in seconds back in the right queue.
-            queue, due_value = 1, int(due.timestamp())
-        else:
-            queue, due_value = 3, due_day  # learning on a later day: a day number
-        ivl = max(1, round(interval)) if state in ("review", "relearning") else 0
-        data = self._memory_state(record, reviews)
-        reps = int(getattr(record, "reps", 0) or 0) or len(reviews)
-        self.cursor.execute(
-            "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
-            "lapses = ?, left = ?, data = ? WHERE id = ?",
-            (_CARD_TYPE[state], -1 if suspended else queue, due_value, ivl, _DEFAULT_EASE, reps,
-             int(getattr(record, "lapses", 0) or 0), 0 if state == "review" else 1,
-             json.dumps(data, separators=(",", ":")) if data else "", card_id))
-        self.report.studied += 1
-        self._revlog(card_id, reviews)
-
-    def _memory_state(self, record: object, reviews: Sequence[Review]) -> dict[str, float]:
-        """FSRS memory state as Anki keeps it in the card's data: s, d and last review time."""
-        data: dict[str, float] = {}
-        stability = getattr(record, "stability", None)
-        difficulty = getattr(record, "difficulty", None)
-        if stability is not None and difficulty is not None \
-                and math.isfinite(stability) and math.isfinite(difficulty) and stability > 0:
-            data["s"] = round(float(stability), 4)
-            data["d"] = round(min(10.0, max(1.0, float(difficulty))), 4)
-        if reviews:
-            data["lrt"] = int(_utc(reviews[-1].time).timestamp())
-        return data
-
-    def _revlog(self, card_id: int, reviews: Sequence[Review]) -> None:
-        state, last_ivl = "new", 0
-        for review in reviews:
-            when = _utc(review.time)
-            if when > self.now or review.rating not in (1, 2, 3, 4):
-                self.skipped_reviews += 1
-                continue
-            if state in ("new", "learning"):
-                kind = _REVLOG_LEARN
-            else:
-                kind = _REVLOG_RELEARN if state == "relearning" else _REVLOG_REVIEW
-            days = float(review.interval_days or 0)
-            ivl = _revlog_ivl(days)
-            if days >= 1:
-                state = "review"
-            elif state in ("review", "relearning"):
-                state = "relearning"
-            else:
-                state = "learning"
-            revlog_id = int(when.timestamp() * 1000)
-            while revlog_id in self.revlog_ids:
-                revlog_id += 1
-            self.revlog_ids.add(revlog_id)
-            self.cursor.execute(
-                "INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-                (revlog_id, card_id, review.rating, ivl, last_ivl,
-                 0 if kind == _REVLOG_LEARN else _DEFAULT_EASE,
-                 max(0, int(review.duration_ms or 0)), kind))
-            self.report.reviews += 1
-            last_ivl = ivl
 
 
 # --- The export ----------------------------------------------------------------------------
@@ -557,7 +382,7 @@ def export_apkg(
     """
     with gc_paused():
         return _export(decks, Path(out_path), tags, deck_ids, progress, on_progress,
-                       _utc(now or datetime.now(timezone.utc)))
+                       to_utc(now or datetime.now(timezone.utc)))
 
 
 def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
@@ -616,7 +441,7 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
 def _mcq_library(decks: list[Deck]) -> Library:
     """Just the multiple-choice cards: the answers an mcq without distractors borrows from."""
     return Library(tuple(
-        DeckFile(d.path, replace(d, cards=tuple(c for c in d.cards if c.type == "mcq"),
+        DeckFile(d.path, replace(d, cards=tuple(c for c in d.cards if c.type == CardType.MCQ),
                                  _by_id={}))
         for d in decks))
 
@@ -639,7 +464,7 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
                    keys: Mapping[str, tuple[Deck, Card]], progress: Mapping[Item, object] | None,
                    now: datetime, report: ExportReport) -> None:
     """The collection, then the zip beside the target, renamed into place when complete."""
-    calendar = _Calendar(timezone(now.astimezone().utcoffset() or timedelta(0)))
+    calendar = AnkiCalendar(timezone(now.astimezone().utcoffset() or timedelta(0)))
     timestamp = now.timestamp()
     with tempfile.TemporaryDirectory(prefix="omtquiz-export-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
@@ -648,7 +473,7 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
             cursor = conn.cursor()
             genanki.Package(decks).write_to_db(cursor, timestamp,
                                                itertools.count(int(timestamp * 1000)))
-            _stamp_collection(cursor, calendar)
+            stamp_collection(cursor, calendar)
             rows = cursor.execute(
                 "SELECT cards.id, notes.guid, cards.ord, notes.mid FROM cards "
                 "JOIN notes ON notes.id = cards.nid ORDER BY cards.id").fetchall()
@@ -656,7 +481,7 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
             report.cards = len(rows)
             report.cards_by_type = dict(sorted(Counter(by_model[r[3]] for r in rows).items()))
             if progress:
-                writer = _ProgressWriter(cursor, calendar, now, report)
+                writer = ProgressWriter(cursor, calendar, now, report)
                 for card_id, guid, ord_, _ in rows:
                     deck, card = keys[guid]
                     item = Item(deck.id, card.id, ord_)

@@ -11,12 +11,50 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from omtquiz.clock import as_utc
 from omtquiz.decks.model import Item
 from omtquiz.progress.rows import ALL_CARD_COLUMNS, row_record
 from omtquiz.progress.types import ItemRecord, time_key
+
+
+class DeckTally(NamedTuple):
+    """One deck's rows: how many, suspended, not new, learning, due today and neither
+    suspended nor buried; and each row's item key (card_id + KEY_SEP + ord)."""
+
+    deck_id: str
+    rows: int
+    suspended: int
+    seen: int
+    learning: int
+    due: int
+    keys: list[str]
+
+
+class DeckStages(NamedTuple):
+    """One deck's card ids by stage, one per item not new (mature is a part of review)."""
+
+    deck_id: str
+    learning: list[str]
+    review: list[str]
+    mature: list[str]
+
+
+class AnswerRow(NamedTuple):
+    """One answer of the review log; `due` and `last_review` (before the answer, ISO text)
+    only for review-screen answers on cards in review, what true retention counts."""
+
+    deck_id: str
+    card_id: str
+    ord: int
+    reviewed_at: str
+    rating: int
+    duration_ms: int | None
+    mode: str
+    state_before: int
+    due: str | None
+    last_review: str | None
 
 
 class StatisticsQueries:
@@ -63,10 +101,9 @@ class StatisticsQueries:
 
     def deck_tallies(self, now: datetime, day_end: datetime,
                      deck_ids: Collection[str] | None = None, excluded: Collection[Item] = (),
-                     ) -> list[tuple[str, int, int, int, int, int, list[str]]]:
-        """Per deck with rows: (deck_id, rows, suspended, not new, learning, due before
-        `day_end` and neither suspended nor buried at `now`, the rows' item keys). An item key
-        is card_id + KEY_SEP + ord."""
+                     ) -> list[DeckTally]:
+        """Per deck with rows, its tally: due means before `day_end`, and buried means at
+        `now`."""
         restrict, params = self._restrict(deck_ids, excluded)
         rows = self._tuples(
             "SELECT deck_id, count(*), sum(suspended), sum(state != 0), sum(state IN (1, 3)), "
@@ -81,7 +118,7 @@ class StatisticsQueries:
                 keys = [f"{card_id}{self.KEY_SEP}{ord_}" for card_id, ord_ in self._tuples(
                     f"SELECT card_id, ord FROM card_state WHERE deck_id = ? AND {restrict}",
                     [deck_id, *params])]
-            result.append((deck_id, count, suspended, seen, learning, due, keys))
+            result.append(DeckTally(deck_id, count, suspended, seen, learning, due, keys))
         return result
 
     def due_counts(self, bounds: list[datetime], deck_ids: Collection[str] | None = None,
@@ -139,8 +176,7 @@ class StatisticsQueries:
         return records[:limit]
 
     def stage_cards(self, mature_days: int, deck_ids: Collection[str] | None = None,
-                    excluded: Collection[Item] = ()) -> list[tuple[str, list[str], list[str],
-                                                                   list[str]]]:
+                    excluded: Collection[Item] = ()) -> list[DeckStages]:
         """Per deck with items that are not new, the card id of each item: learning, in review,
         and in review with an interval of `mature_days` or more (a part of those in review)."""
         restrict, params = self._restrict(deck_ids, excluded)
@@ -172,7 +208,7 @@ class StatisticsQueries:
                     (learning_ids if state != 2 else review_ids).append(card_id)
                     if is_mature:
                         mature_ids.append(card_id)
-            result.append((deck_id, learning_ids, review_ids, mature_ids))
+            result.append(DeckStages(deck_id, learning_ids, review_ids, mature_ids))
         return result
 
     def answer_counts(self, bounds: list[datetime], deck_ids: Collection[str] | None = None,
@@ -186,17 +222,12 @@ class StatisticsQueries:
             [json.dumps([time_key(bound) for bound in bounds]), *params])
         return [count for (count,) in rows]
 
-    def answer_rows(self, since: datetime, until: datetime,
-                    ) -> list[tuple[str, str, int, str, int, int | None, str, int,
-                                    str | None, str | None]]:
-        """(deck_id, card_id, ord, reviewed_at, rating, duration_ms, mode, state_before,
-        due before, last_review before) for each answer in [since, until), in order; the last
-        two, as ISO text, only for review-screen answers on cards in review (what true
-        retention counts, by the interval they had)."""
+    def answer_rows(self, since: datetime, until: datetime) -> list[AnswerRow]:
+        """Each answer in [since, until), in the order given."""
         retained = "mode = 'review' AND state_before = 2"
-        return self._tuples(
+        return list(map(AnswerRow._make, self._tuples(
             "SELECT deck_id, card_id, ord, reviewed_at, rating, duration_ms, mode, state_before, "
             f"CASE WHEN {retained} THEN json_extract(before, '$.card.due') END, "
             f"CASE WHEN {retained} THEN json_extract(before, '$.card.last_review') END "
             "FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY id",
-            (time_key(since), time_key(until)))
+            (time_key(since), time_key(until)))))

@@ -7,6 +7,10 @@ database written by a newer omtquiz is refused rather than altered; rotating bac
 with SQLite's backup API (`backups`); a corrupt file is set aside and the newest good backup
 restored by `recovery.open_or_recover`. Only the `progress` package speaks SQL; the read-only
 statistics queries live in `queries`, mixed into `Store`.
+
+Over 500 lines: one class, the database's whole API to the rest of omtquiz; its plumbing
+(`db`), row mapping (`rows`), statistics SQL (`queries`), backup files (`backups`) and
+recovery (`recovery`) are already apart.
 """
 
 from __future__ import annotations

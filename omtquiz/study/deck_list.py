@@ -28,6 +28,12 @@ class DeckRow(NamedTuple):
     counts: Counts | None
     problems: tuple[str, ...]  # its errors, one line each
     description: str
+    cards: int = 0  # cards that loaded: a deck with errors and none cannot be studied
+    path: str = ""  # the deck file
+
+    @property
+    def studiable(self) -> bool:
+        return self.scope is not None and (self.cards > 0 or not self.problems)
 
 
 class DeckList(NamedTuple):
@@ -51,13 +57,13 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
         problems = tuple(str(d) for d in deck_file.diagnostics if d.is_error)
         if deck is None:
             rows.append(DeckRow(None, deck_file.path, deck_file.path.rsplit("/", 1)[-1], None,
-                                None, problems, ""))
+                                None, problems, "", 0, deck_file.path))
             continue
         deck_counted = counts.get(deck.id) or Counts()
         totals = _add(totals, deck_counted)
         if deck.parent:
             parents[deck.parent] = _add(parents.get(deck.parent, Counts()), deck_counted)
         rows.append(DeckRow(Scope.deck(deck.id), deck.id, deck.title, deck.parent, deck_counted,
-                            problems, deck.description))
+                            problems, deck.description, len(deck.cards), deck_file.path))
     tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
     return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])

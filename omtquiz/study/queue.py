@@ -31,10 +31,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import Any, NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, day_bounds
-from omtquiz.decks.model import Card, Item, Library
+from omtquiz.decks.model import Card, Library
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemKey, QueueRow, time_key
 from omtquiz.scheduling import (
@@ -60,21 +61,27 @@ class Counts(NamedTuple):
         return self.new + self.learning + self.due
 
 
-def item_key(item: Item) -> ItemKey:
-    return (item.deck_id, item.card_id, item.ord)
-
-
 NO_ROW: QueueRow = (int(State.NEW), None, 0, None)
 
 
 _NEW_STATE, _REVIEW_STATE = int(State.NEW), int(State.REVIEW)
 
 
-# Where an item stands in today's queue.
-_SKIP, _NEW, _LEARNING, _REVIEW, _ASLEEP = range(5)
+class Place(IntEnum):
+    """Where an item stands in today's queue (`_place_of` says which)."""
+
+    SKIP = 0  # suspended, buried past today, or a review not due today
+    NEW = 1
+    LEARNING = 2
+    REVIEW = 3
+    ASLEEP = 4  # buried until later today
 
 
-def _kind(row: QueueRow, now: str, end: str) -> int:
+# Module-level names for the hot loops: a global lookup, not an enum attribute each time.
+_SKIP, _NEW, _LEARNING, _REVIEW, _ASLEEP = Place
+
+
+def _place_of(row: QueueRow, now: str, end: str) -> Place:
     """Where `row` puts its item at `now` in the study day ending at `end` (`time_key` texts).
 
     An item buried until later today is asleep: it comes back when its burial ends.
@@ -129,7 +136,7 @@ def _load_today(store: Store, settings: Settings, now: datetime) -> _Today:
     start, end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     today = _Today(start, end)
     for row in store.summaries(since=start, until=end):
-        today.add(item_key(row.item), row.state_before, row.rescheduled)
+        today.add(row.item, row.state_before, row.rescheduled)
     return today
 
 
@@ -173,7 +180,7 @@ class _Layout:
     def of_scope(cls, scope: Scope, library: Library) -> _Layout:
         if scope.kind != "items":
             return cls.of_cards(scope.cards(library))
-        keys = [item_key(item) for item in scope.items(library)]
+        keys: list[ItemKey] = list(scope.items(library))
         groups: defaultdict[tuple[str, str], list[ItemKey]] = defaultdict(list)
         for key in keys:
             groups[key[:2]].append(key)
@@ -294,7 +301,7 @@ class _Queue:
             if several and key[:2] in several:
                 continue
             row = rows.get(key, NO_ROW)
-            kind = _kind(row, now, end)
+            kind = _place_of(row, now, end)
             if kind == _SKIP:
                 continue
             if kind == _LEARNING:
@@ -338,7 +345,7 @@ class _Queue:
         new: tuple[int, ItemKey] | None = None
         for key in group:
             row = self.rows.get(key, NO_ROW)
-            kind = _kind(row, self.at, self.end)
+            kind = _place_of(row, self.at, self.end)
             if kind == _LEARNING:
                 learning.append((row[1] or "", key))
             elif kind == _ASLEEP:

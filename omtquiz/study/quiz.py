@@ -25,7 +25,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from omtquiz.decks.model import CLOZE_RE, Card, Deck, Item, Library
+from omtquiz.decks.model import CLOZE_RE, Card, CardType, Deck, Item, Library
 from omtquiz.decks.render import (
     cloze_source,
     markdown,
@@ -38,6 +38,8 @@ from omtquiz.decks.render import (
 
 CHOICES = 4
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
+# Their answers complete a whole sentence, so distractors from either read alike.
+_WHOLE_SENTENCE = (CardType.MCQ, CardType.CLOZE)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,11 @@ def _cloze_answer(card: Card, ord_: int) -> str:
 
 def answer_of(card: Card, ord_: int = 0) -> str:
     """The short plain-text answer a quiz asks for."""
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         return _cloze_answer(card, ord_)
-    if card.type == "mcq":
+    if card.type == CardType.MCQ:
         return plain(card.answer)
-    if card.type == "reverse" and ord_ == 1:
+    if card.type == CardType.REVERSE and ord_ == 1:
         return plain(card.front)
     return plain(card.back)
 
@@ -140,17 +142,17 @@ def prompt_of(card: Card, ord_: int = 0) -> str:
     return render_item(card, ord_, image_src=image_src).question
 
 
-def _kind(card: Card, ord_: int) -> str:
+def _answer_kind(card: Card, ord_: int) -> str:
     """Answers of one kind: a reverse card's back is a definition, its front a term."""
-    return f"reverse{ord_}" if card.type == "reverse" else card.type
+    return f"reverse{ord_}" if card.type == CardType.REVERSE else card.type
 
 
 def _stem(card: Card, ord_: int) -> tuple[str, ...] | None:
     """The opening words of a question ("which technique", "how long"): answers to questions
     that open alike are answers of one kind, so they make the most plausible distractors."""
-    if card.type == "cloze" or (card.type == "reverse" and ord_ == 1):
+    if card.type == CardType.CLOZE or (card.type == CardType.REVERSE and ord_ == 1):
         return None
-    words = plain(card.question if card.type == "mcq" else card.front).casefold().split()
+    words = plain(card.question if card.type == CardType.MCQ else card.front).casefold().split()
     return tuple(words[:2]) if len(words) >= 3 else None
 
 
@@ -179,7 +181,7 @@ class QuestionMaker:
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
         folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
-        if card.type == "mcq":
+        if card.type == CardType.MCQ:
             for text in card.distractors:
                 candidate = plain(text)
                 if candidate.casefold() not in folded:
@@ -189,7 +191,7 @@ class QuestionMaker:
             return self.rng.sample(chosen, min(wanted, len(chosen)))
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
-        kind = _kind(card, ord_)
+        kind = _answer_kind(card, ord_)
         stem = _stem(card, ord_)
         yes_no = _is_yes_no(answer)
         scored = []
@@ -198,8 +200,8 @@ class QuestionMaker:
                 continue
             if len(text) > max(3 * len(answer), 40):
                 continue
-            same_kind = _kind(other, other_ord) == kind or (
-                card.type in ("mcq", "cloze") and other.type in ("mcq", "cloze"))
+            same_kind = _answer_kind(other, other_ord) == kind or (
+                card.type in _WHOLE_SENTENCE and other.type in _WHOLE_SENTENCE)
             overlap = len(tags & set(other.tags)) / (len(tags | set(other.tags)) or 1)
             closeness = min(len(text), len(answer)) / max(len(text), len(answer), 1)
             asked_alike = stem is not None and other_stem == stem

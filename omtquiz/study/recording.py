@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
@@ -17,12 +17,15 @@ from omtquiz.progress.types import ExamRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
 from omtquiz.study.queue import due_today, settings_and_now
-from omtquiz.study.quiz import Exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import schedule_answer
 
+if TYPE_CHECKING:  # the quiz module brings Markdown and fuzzy matching: not needed to start
+    from omtquiz.study.quiz import Exam
+
 SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
 QUIZ_MODES = tuple(SLOW_MS)
+MAX_ANSWER_MS = 60_000  # an answer's time is capped: a student who walked away skews nothing
 
 
 def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 
 from omtquiz.clock import day_bounds
-from omtquiz.decks.model import CLOZE_RE, Card, Item, Library
+from omtquiz.decks.model import CLOZE_RE, Card, CardType, Item, Library
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, SchedulerSettings, Settings, State, retrievability
 
@@ -65,13 +65,13 @@ def quick_plain(text: str) -> str:
 def item_question(card: Card, ord_: int) -> str:
     """The plain question of one item: the back of a reverse card's second item, the cloze
     text, the mcq question, otherwise the front."""
-    if card.type == "reverse" and ord_ == 1:
+    if card.type == CardType.REVERSE and ord_ == 1:
         return quick_plain(card.back)
     return quick_plain(card.prompt_text)
 
 
 def item_answer(card: Card, ord_: int) -> str:
-    if card.type == "reverse" and ord_ == 1:
+    if card.type == CardType.REVERSE and ord_ == 1:
         return quick_plain(card.front)
     return quick_plain(card.answer_text)
 

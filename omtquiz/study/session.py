@@ -28,7 +28,6 @@ from omtquiz.study.queue import (
     NO_ROW,
     Counts,
     due_today,
-    item_key,
     obtain_queue,
     remember_queue,
     settings_and_now,
@@ -93,7 +92,7 @@ class StudySession:
         return [Item(*key) for key in self._queue.layout.keys]
 
     def record(self, item: Item) -> ItemRecord:
-        key = item_key(item)
+        key = item
         if key not in self._queue.layout.index:
             return self.store.get(item)
         record = self._records.get(key)
@@ -187,7 +186,7 @@ class StudySession:
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
                                          rescheduled=rescheduled)
-        key = item_key(item)
+        key = item
         self._records[key] = after
         self._queue.update(key, queue_row(after), (before.card.state, rescheduled, 1))
         self._stepped(in_step)
@@ -209,7 +208,7 @@ class StudySession:
         entry = self.store.undo_last()
         if entry is None:
             return None
-        key = item_key(entry.item)
+        key = entry.item
         self._extra_done.discard(key)
         in_scope = key in self._queue.layout.index
         if in_step and in_scope:
@@ -225,7 +224,9 @@ class StudySession:
             self._current = entry.item
         return entry
 
-    def _change(self, item: Item | None, **changes: Any) -> Item:
+    def _change(self, item: Item | None, *, keep_current: bool = False, **changes: Any) -> Item:
+        """Store a change to an item; the current item is chosen again only when the change
+        took it out of today's queue (bury, suspend, reset), never for a flag (`keep_current`)."""
         self._roll_day(self.clock.now())
         target = item or self.current()
         if target is None:
@@ -233,12 +234,12 @@ class StudySession:
         record = replace(self.store.get(target), **changes)
         in_step = self._in_step()
         self.store.put(record)
-        key = item_key(target)
+        key = target
         if key in self._queue.layout.index:
             self._records[key] = record
             self._queue.update(key, queue_row(record))
         self._stepped(in_step)
-        if target == self._current or self._current is None:
+        if not keep_current and (target == self._current or self._current is None):
             self._current = self._pick(self.clock.now())
         return target
 
@@ -257,7 +258,7 @@ class StudySession:
         """Set a coloured flag, 1-7 as in Anki; 0 clears it."""
         if not 0 <= flag <= 7:
             raise ValueError("flag must be 0-7")
-        return self._change(item, flag=flag)
+        return self._change(item, keep_current=True, flag=flag)
 
     def reset(self, item: Item) -> Item:
         """Make an item new again; its review history, repetitions and lapses are kept."""

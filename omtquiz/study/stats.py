@@ -12,6 +12,9 @@ of the numbers (its history stays in the store and counts again if the card come
 A student may have 100,000 items, and building a record for each only to count it takes seconds,
 so the store counts in SQL (per deck, per study day, per stage) and hands back only the items
 the report names; Python reads rows one by one only for the 30-day window of answers.
+
+Over 500 lines because the report's value types and the one pass that fills them belong
+together: `collect` and the types it returns change as one.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.decks.model import Card, Deck, Item, Library
+from omtquiz.progress.queries import AnswerRow, DeckTally
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import time_key
 from omtquiz.scheduling import Rating, Settings, State, retrievability
@@ -300,7 +304,7 @@ def technique_tags(library: Library) -> list[str]:
     return full or sorted(beside_technique - TOPIC_TAGS)
 
 
-class _Layout:
+class _LibraryTally:
     """What the statistics need of a library: per deck its items as store keys (`deck_tallies`
     form), items per tag, and each tagged card's tags as an index into `tag_sets`, so answers
     and items are counted per set of tags, of which there are few, rather than one by one. It
@@ -337,15 +341,15 @@ class _Layout:
         return deck.card(card_id) if deck is not None else None
 
 
-_layouts: list[tuple[weakref.ref[Library], _Layout]] = []
+_layouts: list[tuple[weakref.ref[Library], _LibraryTally]] = []
 
 
-def _layout(library: Library) -> _Layout:
+def _layout(library: Library) -> _LibraryTally:
     """The library's layout, kept while the library lives (libraries never change)."""
     for ref, layout in _layouts:
         if ref() is library:
             return layout
-    layout = _Layout(library)
+    layout = _LibraryTally(library)
     _layouts[:] = [(ref, kept) for ref, kept in _layouts[-1:] if ref() is not None]
     _layouts.append((weakref.ref(library), layout))
     return layout
@@ -361,11 +365,11 @@ class _Loaded(NamedTuple):
     excluded: list[Item]
 
 
-def _deck_rows(store: Store, layout: _Layout, now: datetime, end: datetime,
-               ) -> tuple[list[tuple[str, int, int, int, int, int, list[str]]], _Loaded]:
+def _deck_rows(store: Store, layout: _LibraryTally, now: datetime, end: datetime,
+               ) -> tuple[list[DeckTally], _Loaded]:
     """The store's per-deck tallies of loaded items, and how to keep to those items."""
     rows = store.deck_tallies(now, end)
-    deck_ids = None if all(row[0] in layout.keys for row in rows) else list(layout.keys)
+    deck_ids = None if all(row.deck_id in layout.keys for row in rows) else list(layout.keys)
     excluded = []
     for deck_id, *_, keys in rows:
         known = layout.keys.get(deck_id)
@@ -377,7 +381,7 @@ def _deck_rows(store: Store, layout: _Layout, now: datetime, end: datetime,
     loaded = _Loaded(deck_ids, excluded)
     if excluded:
         rows = store.deck_tallies(now, end, *loaded)
-    return [row for row in rows if row[0] in layout.keys], loaded
+    return [row for row in rows if row.deck_id in layout.keys], loaded
 
 
 def collect(store: Store, library: Library, clock: Clock | None = None,
@@ -443,16 +447,16 @@ def _gap(due: str | None, last_review: str | None) -> timedelta | None:
     return datetime.fromisoformat(due) - datetime.fromisoformat(last_review)
 
 
-def _answers(rows, layout: _Layout, tallies: dict[str, _Tally], grand: _Tally, start: str,
-             titles: dict[str, str],
+def _answers(rows: list[AnswerRow], layout: _LibraryTally, tallies: dict[str, _Tally],
+             grand: _Tally, start: str, titles: dict[str, str],
              ) -> tuple[TodayStats, Retention, tuple[Retention, ...], tuple[Retention, ...]]:
     """Today's figures and true retention from the answers of the 30-day window (`rows` from
     `Store.answer_rows`); answers from `start` on count for today."""
     sep, keys = Store.KEY_SEP, layout.keys
-    rows = [row for row in rows
-            if (known := keys.get(row[0])) is not None and f"{row[1]}{sep}{row[2]}" in known]
-    today = [row for row in rows if row[3] >= start]
-    for deck_id, count in Counter(row[0] for row in today).items():
+    rows = [row for row in rows if (known := keys.get(row.deck_id)) is not None
+            and f"{row.card_id}{sep}{row.ord}" in known]
+    today = [row for row in rows if row.reviewed_at >= start]
+    for deck_id, count in Counter(row.deck_id for row in today).items():
         tallies[deck_id].reviewed_today += count
         grand.reviewed_today += count
     mature_gap = timedelta(days=MATURE_DAYS)
@@ -475,14 +479,14 @@ def _answers(rows, layout: _Layout, tallies: dict[str, _Tally], grand: _Tally, s
         for tag in layout.tag_sets[tag_set] if tag_set is not None else ():
             tags.setdefault(tag, _RetentionTally()).add(mature, passed, count)
     return (TodayStats(answers=len(today), cards=len({row[:3] for row in today}),
-                       time_ms=sum(row[5] or 0 for row in today),
-                       again=sum(row[4] == Rating.AGAIN for row in today)),
+                       time_ms=sum(row.duration_ms or 0 for row in today),
+                       again=sum(row.rating == Rating.AGAIN for row in today)),
             retention.result("", "All decks"),
             tuple(decks[d].result(d, titles[d]) for d in decks),
             tuple(tags[t].result(t, t) for t in sorted(tags, key=str.casefold)))
 
 
-def _hardest(store: Store, layout: _Layout, loaded: _Loaded, titles: dict[str, str],
+def _hardest(store: Store, layout: _LibraryTally, loaded: _Loaded, titles: dict[str, str],
              settings: Settings, now: datetime, limit: int) -> tuple[HardItem, ...]:
     """Most lapses first, then lowest retrievability now.
 
@@ -502,7 +506,7 @@ def _hardest(store: Store, layout: _Layout, loaded: _Loaded, titles: dict[str, s
     return tuple(result)
 
 
-def _mastery(store: Store, layout: _Layout, loaded: _Loaded,
+def _mastery(store: Store, layout: _LibraryTally, loaded: _Loaded,
              techniques: list[str]) -> tuple[Mastery, ...]:
     """Each technique's items by stage; items without a row, or with a new one, are new."""
     stages: dict[str, Counter[str]] = {tag: Counter() for tag in techniques}

@@ -21,13 +21,13 @@ from omtquiz.scheduling import Settings
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.deck_list import DeckList, deck_list
-from omtquiz.study.quiz import Exam
 from omtquiz.study.recording import override_quiz_answer, record_quiz_answer, save_exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, next_due, reviewed_today
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens not yet open
     from omtquiz.study.planner import ExamPlan
+    from omtquiz.study.quiz import Exam
     from omtquiz.study.search import CardIndex, Row
     from omtquiz.study.stats import StatsReport
 

@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.deck_page.study_requested.connect(self.study)
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
+        self.deck_page.broken_requested.connect(self.explain_broken)
         self.pages: dict[str, object] = {}
         self.authoring_windows: list = []
         self._browser = None
@@ -158,6 +159,13 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         page.setFocus()
+
+    def explain_broken(self, path: str, problems: list[str]) -> None:
+        """A deck file that did not load cannot be studied: say why, and offer to fix it."""
+        from omtquiz.ui.dialogs.broken_deck import BrokenDeckDialog
+
+        if BrokenDeckDialog.ask(path, problems, self):
+            self.open_authoring(path)
 
     def study(self, scope: Scope | None) -> None:
         """Review a scope; None (a deck file that did not load) starts nothing."""

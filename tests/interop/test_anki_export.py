@@ -23,13 +23,11 @@ from omtquiz.decks.model import Card, Deck, Item, Source
 from omtquiz.interop.anki_export import (
     NOTE_TYPE_NAMES,
     ExportError,
-    ItemProgress,
-    Review,
     anki_deck_id,
     export_apkg,
     note_guid,
-    progress_from_store,
 )
+from omtquiz.interop.anki_progress import ItemProgress, Review, progress_from_store
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"

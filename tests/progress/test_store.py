@@ -29,12 +29,6 @@ def clock():
     return FixedClock(T0)
 
 
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
-        yield opened
-
-
 def answer(store: Store, item: Item, rating: Rating, when: datetime, mode: str = "review"):
     before = store.get(item)
     card, _ = review(before.card, rating, when, NO_FUZZ)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
-from omtquiz.decks.render import normalise
 from omtquiz.study.quiz import Exam, QuestionMaker, accepted_of, check_typed
 
 
@@ -90,10 +89,6 @@ def test_typed_diff_marks_the_difference():
     result = check_typed("musle energy", "Muscle energy")
     assert result.diff_html == 'mus<span class="missing"><u>c</u></span>le energy'
     assert "<script>" not in check_typed("<script>", "x").diff_html
-
-
-def test_normalise():
-    assert normalise("  Café, the  RIB-raising. ") == "cafe rib raising"
 
 
 def test_exam_scores_by_deck_and_tag_and_lists_the_missed():

@@ -65,12 +65,6 @@ def clock():
     return FixedClock(T0)
 
 
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as opened:
-        yield opened
-
-
 def seed(store: Store, deck_id: str, **states: CardState) -> None:
     for card_id, state in states.items():
         store.put(ItemRecord(Item(deck_id, card_id), state))
@@ -285,6 +279,23 @@ def test_bury_suspend_flag_and_reset(store, clock):
     assert len(store.entries(b)) == 1  # the history stays
     clock.set(NEXT_DAY)
     assert session.counts().new == 3
+
+
+def test_flagging_never_swaps_the_card_shown_for_one_that_fell_due(store, clock):
+    """A learning card falling due while another is shown used to take its place on Ctrl+1."""
+    lib = library(deck("d", [basic("d", "shown"), basic("d", "waiting")]))
+    seed(store, "d", shown=reviewing(T0 - timedelta(hours=1)),
+         waiting=learning(T0 + timedelta(minutes=5)))
+    session = StudySession(store, lib, Scope.all(), clock, SETTINGS)
+    shown = session.current()
+    assert shown == Item("d", "shown")
+    clock.set(T0 + timedelta(minutes=6))  # the learning card is now due, and comes first
+    session.flag(shown, 1)
+    assert session.current() == shown and store.get(shown).flag == 1
+    session.flag(shown, 0)
+    assert session.current() == shown
+    session.bury()  # burying does move on, as documented
+    assert session.current() == Item("d", "waiting")
 
 
 def test_intervals_preview_the_current_items_buttons(store, clock):

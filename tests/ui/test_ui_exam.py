@@ -6,16 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt
-from test_ui_quiz import unnamed_controls
+from samples import make_context
+from test_ui_quiz import shown_active, unnamed_controls
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
-from omtquiz.profile import Dirs
-from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.exam import TICK_MS, ExamPage
 from omtquiz.ui.screenshot import finish_randomly
 
@@ -53,23 +51,15 @@ def clock():
 @pytest.fixture
 def context(tmp_path, qapp, clock):
     theme.apply(qapp, "light", 15)
-    dirs = Dirs(data=tmp_path / "data", cache=tmp_path / "cache").ensure()
-    store = Store.open(dirs.database, clock=clock)
-    yield AppContext(dirs=dirs, library=exam_library(), store=store, clock=clock,
-                     theme_name="light")
-    store.close()
+    context = make_context(tmp_path, exam_library(), clock)
+    yield context
+    context.store.close()
     theme.apply(qapp, "light", 15)
 
 
 @pytest.fixture
 def page(qtbot, context):
-    widget = ExamPage(context, seed=5)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)  # keys reach page shortcuts in the active window
-    return widget
+    return shown_active(qtbot, ExamPage(context, seed=5))
 
 
 def key_for(question, right: bool) -> str:

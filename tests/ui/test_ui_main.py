@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPlainTextEdit
 
 from conftest import BUNDLED_DECKS
 from omtquiz.profile import Profile, resolve_dirs
@@ -136,6 +137,43 @@ def test_broken_deck_shows_its_badge_while_the_other_studies(qtbot, window):
     select_deck(window, "good")
     window.deck_page.study_button.click()
     assert window.review_page.session.current() is not None
+
+
+def test_study_on_a_broken_deck_says_why_and_offers_to_open_it(qtbot, window, monkeypatch):
+    from omtquiz.ui.dialogs.broken_deck import BrokenDeckDialog
+
+    asked = []
+    monkeypatch.setattr(BrokenDeckDialog, "ask", classmethod(
+        lambda cls, path, problems, parent=None: asked.append((path, problems)) or True))
+    item = next(i for i in window.deck_page._all_items() if i.text(0) == "Broken  ⚠")
+    window.deck_page.tree.setCurrentItem(item)
+    for button in (window.deck_page.study_button, window.deck_page.mcq_button,
+                   window.deck_page.exam_button):
+        button.click()
+    assert len(asked) == 3 and asked[0][0].endswith("broken.yaml")
+    assert any("'mcqq' is not one of" in line for line in asked[0][1])
+    assert window.stack.currentWidget() is window.deck_page
+    assert len(window.authoring_windows) == 3  # "Open for authoring" each time
+    dialog = BrokenDeckDialog(asked[0][0], asked[0][1])
+    qtbot.addWidget(dialog)
+    shown = dialog.findChild(QPlainTextEdit, "brokenDeckProblems").toPlainText()
+    assert "'mcqq' is not one of" in shown
+
+
+def test_the_deck_filter_is_keyboard_first(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.deck_page
+    page.filter_edit.setFocus()
+    qtbot.keyClicks(page.filter_edit, "goo")
+    # The panel follows what the filter leaves visible, never a deck it hid.
+    assert page.title_label.text() == "Good deck"
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Down)
+    assert page.tree.hasFocus() and page.tree.currentItem().text(0) == "Good deck"
+    page.filter_edit.setFocus()
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.review_page
+    assert window.review_page.session.current().deck_id == "good"
 
 
 def test_escape_returns_to_decks_and_counts_update(qtbot, window):
@@ -342,6 +380,7 @@ def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
     item = review.session.current()
     assert review.session.record(item).flag == 1
     assert review.flag_label.text().endswith("Flagged red")
+    assert review.toast.isVisible() and review.toast.text() == "Flagged red"
     assert review.revealed and review.bottom.currentIndex() == 1
     assert "A hands-on treatment" in review.view.toPlainText()
     assert review.timer.msecsSinceReference() == started
@@ -349,6 +388,23 @@ def test_flagging_a_revealed_card_keeps_the_answer_and_its_timer(qtbot, window):
     assert review.session.record(item).flag == 0 and review.flag_label.text() == ""
     qtbot.keyClick(review, Qt.Key.Key_3)  # rated as usual, still revealed
     assert [e.rating for e in window.context.store.entries()] == [3]
+
+
+def test_bury_suspend_and_undo_say_what_they_did(qtbot, window):
+    window.study(Scope.deck("good"))
+    review = window.review_page
+    first = review.session.current()
+    qtbot.keyClick(review, Qt.Key.Key_Minus)
+    assert review.toast.text() == "Buried until tomorrow" and review.toast.isVisible()
+    assert review.session.current() != first
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.toast.text() == "Nothing to undo"  # a bury is not an answer
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.toast.text() == "Undid Good"
+    qtbot.keyClick(review, Qt.Key.Key_At)
+    assert review.toast.text() == "Suspended"
 
 
 def test_a_closed_authoring_window_is_freed(qtbot, window, tmp_path):
@@ -383,7 +439,13 @@ def test_text_from_deck_files_is_shown_as_typed(qtbot, open_window):
     assert "<img" in scope.text() and scope.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_quiz_or_exam_on_a_deck_file_that_did_not_load_starts_nothing(qtbot, open_window):
+def test_quiz_or_exam_on_a_deck_file_that_did_not_load_starts_nothing(qtbot, open_window,
+                                                                      monkeypatch):
+    from omtquiz.ui.dialogs.broken_deck import BrokenDeckDialog
+
+    asked = []
+    monkeypatch.setattr(BrokenDeckDialog, "ask", classmethod(
+        lambda cls, path, problems, parent=None: asked.append(path) or False))
     window = open_window({"good.yaml": GOOD, "unreadable.yaml": "deck: [unclosed\n"})
     item = next(i for i in window.deck_page._all_items()
                 if i.data(0, Qt.ItemDataRole.UserRole) is None)
@@ -396,6 +458,8 @@ def test_quiz_or_exam_on_a_deck_file_that_did_not_load_starts_nothing(qtbot, ope
     assert window.stack.currentWidget() is window.deck_page
     window.deck_page.exam_button.click()
     assert window.stack.currentWidget() is window.deck_page
+    assert len(asked) == 4 and all(p.endswith("unreadable.yaml") for p in asked)
+    assert window.authoring_windows == []  # Close: nothing opened
 
 
 def test_deck_counts_follow_the_chosen_theme_not_the_desktops(qtbot, qapp, window):

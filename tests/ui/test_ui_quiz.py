@@ -16,15 +16,13 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QWidget,
 )
+from samples import make_context
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
-from omtquiz.profile import Dirs
-from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.context import AppContext
 from omtquiz.ui.pages.quiz import QuizPage
 from omtquiz.ui.screenshot import choose_wrong
 
@@ -67,23 +65,25 @@ def technique_library() -> Library:
 def context(tmp_path, qapp):
     theme.apply(qapp, "light", 15)
     clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
-    dirs = Dirs(data=tmp_path / "data", cache=tmp_path / "cache").ensure()
-    store = Store.open(dirs.database, clock=clock)
-    yield AppContext(dirs=dirs, library=technique_library(), store=store, clock=clock,
-                     theme_name="light")
-    store.close()
+    context = make_context(tmp_path, technique_library(), clock)
+    yield context
+    context.store.close()
     theme.apply(qapp, "light", 15)
 
 
-@pytest.fixture
-def page(qtbot, context):
-    widget = QuizPage(context, seed=3)
+def shown_active(qtbot, widget):
+    """The page at full size and active: keys reach page shortcuts in the active window."""
     qtbot.addWidget(widget)
     widget.resize(1100, 720)
     widget.show()
     widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)  # keys reach page shortcuts in the active window
+    qtbot.waitUntil(widget.isActiveWindow)
     return widget
+
+
+@pytest.fixture
+def page(qtbot, context):
+    return shown_active(qtbot, QuizPage(context, seed=3))
 
 
 def unclipped(page) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 from PySide6.QtWidgets import QPushButton
 
@@ -43,15 +42,34 @@ def test_error_dialog_copies_its_details(qtbot, qapp):
     assert qapp.clipboard().text() == "Traceback: details here"
 
 
-def test_a_second_instance_on_the_same_data_folder_is_refused(tmp_path):
+def test_a_second_instance_on_the_same_data_folder_is_refused(qtbot, tmp_path):
+    """The second start finds the lock, asks the first window to come forward, and exits 1.
+
+    It starts only once the first holds its lock and answers on its local socket (waited for,
+    not slept on), so a slow machine cannot make the second one miss the first.
+    """
+    from PySide6.QtNetwork import QLocalSocket
+
+    from omtquiz.profile import resolve_dirs
+    from omtquiz.ui.app import SingleInstance
+
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OMTQUIZ_DATA_DIR": str(tmp_path)}
     first = subprocess.Popen([sys.executable, "-m", "omtquiz"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = SingleInstance(resolve_dirs(tmp_path)).name
+
+    def listening() -> bool:
+        if first.poll() is not None:  # not an AssertionError: waitUntil would keep waiting
+            raise RuntimeError(f"the first instance exited with {first.returncode}")
+        socket = QLocalSocket()
+        socket.connectToServer(server)
+        connected = socket.waitForConnected(100)
+        socket.abort()
+        return connected
+
     try:
-        deadline = time.monotonic() + 60
-        while not (tmp_path / "progress.sqlite3").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.0)  # let the first window come up and listen
+        qtbot.waitUntil(lambda: (tmp_path / "omtquiz.lock").exists(), timeout=60_000)
+        qtbot.waitUntil(listening, timeout=60_000)
         second = subprocess.run([sys.executable, "-m", "omtquiz"], env=env,
                                 capture_output=True, timeout=60)
         # The first window comes forward; the second says so and ends without an error.

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import SLUG_RE, did_you_mean
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, Source, Version
+from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source, Version
 
 RULE_TEXT_KEYS = {
     "basic": (("front", "back"), ()),
@@ -138,23 +139,30 @@ def expand(reader, top: yn.Map, sources: tuple[Source, ...], preferred: str | No
                         f"has all of {', '.join(rule.uses)}")
 
 
+def _mappings(reader, node: yn.Node | None, key: str,
+              must_be: str) -> Iterator[tuple[str, yn.Map]]:
+    """Each mapping in the list under `key`, with where it stands (`key[3]`); a missing or null
+    list is empty, and anything not a list or not a mapping is reported (`must_be` says what
+    an entry must be) and skipped."""
+    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+        return
+    if not isinstance(node, yn.Seq):
+        reader.error(node, f"{key}: expected a list, found {yn.kind_of(node)}")
+        return
+    for index, item in enumerate(node.items):
+        where = f"{key}[{index}]"
+        if isinstance(item, yn.Map):
+            yield where, item
+        else:
+            reader.error(item, f"{where}: {must_be}, found {yn.kind_of(item)}")
+
+
 # -- records ---------------------------------------------------------------------------------
 def _records(reader, node: yn.Node | None, labels: dict[str, str],
              preferred: str | None) -> list[_Record]:
     known_sources = set(labels)
-
-    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
-        return []
-    if not isinstance(node, yn.Seq):
-        reader.error(node, f"records: expected a list, found {yn.kind_of(node)}")
-        return []
     found: dict[str, _Record] = {}
-    for index, item in enumerate(node.items):
-        where = f"records[{index}]"
-        if not isinstance(item, yn.Map):
-            reader.error(item, f"{where}: a record must be a mapping of fields, found "
-                         f"{yn.kind_of(item)}")
-            continue
+    for where, item in _mappings(reader, node, "records", "a record must be a mapping of fields"):
         record_id = reader.text(item, "id", where, required=True)
         if record_id is None:
             continue
@@ -265,18 +273,8 @@ def _field_lists(reader, record: _Record, key: str) -> dict[str, tuple[str, ...]
 
 # -- rules -----------------------------------------------------------------------------------
 def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
-
-    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
-        return []
-    if not isinstance(node, yn.Seq):
-        reader.error(node, f"generate: expected a list, found {yn.kind_of(node)}")
-        return []
     rules: dict[str, _Rule] = {}
-    for index, item in enumerate(node.items):
-        where = f"generate[{index}]"
-        if not isinstance(item, yn.Map):
-            reader.error(item, f"{where}: a rule must be a mapping, found {yn.kind_of(item)}")
-            continue
+    for where, item in _mappings(reader, node, "generate", "a rule must be a mapping"):
         errors_before = reader._error_count()
         rule_id = reader.text(item, "id", where, required=True)
         if rule_id is not None and not SLUG_RE.match(rule_id):
@@ -298,12 +296,12 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
 
 
 def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
-
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
-    allowed = RULE_COMMON_KEYS + required + optional + (MCQ_KEYS if rule.type == "mcq" else ())
+    mcq_keys = MCQ_KEYS if rule.type == CardType.MCQ else ()
+    allowed = RULE_COMMON_KEYS + required + optional + mcq_keys
     reader.unknown_keys(item, allowed, where)
-    if rule.type == "mcq":
+    if rule.type == CardType.MCQ:
         for key in ("answer_from", "distractors_from"):
             value = reader.text(item, key, where, required=False)
             if value is None:
@@ -314,7 +312,7 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
             setattr(rule, key, value)
         rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
     for key in (*required, *optional, "explanation"):
-        needed = key in required or (rule.type == "mcq" and key == "answer"
+        needed = key in required or (rule.type == CardType.MCQ and key == "answer"
                                      and rule.answer_from is None)
         value = reader.text(item, key, where, required=needed)
         if value is not None:
@@ -322,11 +320,11 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
     if rule.answer_from is not None and "answer" in rule.templates:
         reader.error(item.values["answer_from"], f"{where}: give either 'answer' or "
                      "'answer_from', not both")
-    if rule.type == "cloze" and "text" in rule.templates and not CLOZE_IN_TEMPLATE.search(
+    if rule.type == CardType.CLOZE and "text" in rule.templates and not CLOZE_IN_TEMPLATE.search(
             rule.templates["text"]):
         reader.error(item.values["text"], f"{where}.text: a cloze needs at least one deletion "
                      "such as {{c1::{name}}}")
-    elif rule.type == "cloze" and has_c0(rule.templates.get("text", "")):
+    elif rule.type == CardType.CLOZE and has_c0(rule.templates.get("text", "")):
         reader.error(item.values["text"], f"{where}.text: {C0_MESSAGE}")
     uses = []
     for key, template in rule.templates.items():
@@ -368,7 +366,7 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                  if key != "explanation"}
     except _Missing:
         return None
-    if rule.type == "cloze" and has_c0(texts["text"]):
+    if rule.type == CardType.CLOZE and has_c0(texts["text"]):
         reader.error(record.node, f"{record.where}: rule '{rule.id}' makes card '{card_id}' "
                      f"with {C0_MESSAGE} (from this record's fields)")
         return None
@@ -386,7 +384,7 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                                for v in record.versions.get(name, ()))
     kwargs["accept"] = tuple((ord_, text) for ord_, name in asked.items()
                              for text in record.accept.get(name, ()))
-    if rule.type == "mcq":
+    if rule.type == CardType.MCQ:
         if rule.answer_from:
             kwargs["answer"] = record.values(rule.answer_from)[0]
         distractors = _distractors(rule, record, records, card_id, kwargs["answer"],

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from omtquiz.decks.format.facts import giveaway
 from omtquiz.decks.format.files import display_path
-from omtquiz.decks.model import CLOZE_RE, Card, Diagnostic, Library, Severity
+from omtquiz.decks.model import CLOZE_RE, Card, CardType, Diagnostic, Library, Severity
 from omtquiz.decks.render import normalise as _normalise_unicode
 
 NEAR_QUESTION = 92  # rapidfuzz ratio of two normalised questions to count as "nearly the same"
@@ -130,20 +130,20 @@ def lint_library(library: Library) -> list[Diagnostic]:
 
 def _card_lints(card: Card, file: str) -> Iterator[Diagnostic]:
     yield from _overlong(card, file)
-    if card.type == "mcq":
+    if card.type == CardType.MCQ:
         yield from _distractor_lints(card, file)
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         yield from _cloze_cover(card, file)
 
 
 # -- overlong answers ----------------------------------------------------------------------
 def _recalled(card: Card) -> Iterator[tuple[str, str]]:
     """(what to call it, text) for every side a student must produce from memory."""
-    if card.type in ("basic", "reverse"):
+    if card.type in (CardType.BASIC, CardType.REVERSE):
         yield "the back", card.back
-        if card.type == "reverse":
+        if card.type == CardType.REVERSE:
             yield "the front (asked in reverse)", card.front
-    elif card.type == "mcq":
+    elif card.type == CardType.MCQ:
         yield "the answer", card.answer
     else:
         for match in CLOZE_RE.finditer(card.text):
@@ -216,10 +216,10 @@ def _cloze_cover(card: Card, file: str) -> Iterator[Diagnostic]:
 
 # -- the same question twice -------------------------------------------------------------------
 def _as_question(order: int, card: Card, file: str) -> _Asked:
-    if card.type == "cloze":
+    if card.type == CardType.CLOZE:
         return _Asked(order, card, file, "cloze", normalise(plain_text(card.text)), "")
-    question = card.question if card.type == "mcq" else card.front
-    answer = card.answer if card.type == "mcq" else card.back
+    question = card.question if card.type == CardType.MCQ else card.front
+    answer = card.answer if card.type == CardType.MCQ else card.back
     return _Asked(order, card, file, "qa", normalise(plain_text(question)),
                   normalise(plain_text(answer)), sourced=_versions(card, 0))
 
@@ -354,7 +354,7 @@ def _duplicates(asked: list[_Asked]) -> list[Diagnostic]:
             continue
         earlier = exact[(entry.family, entry.question)]
         for other in earlier:
-            both_mcq = entry.card.type == "mcq" and asked[other].card.type == "mcq"
+            both_mcq = entry.card.type == CardType.MCQ and asked[other].card.type == CardType.MCQ
             if _conflict(entry, asked[other]):
                 conflict_of[index] = other
                 break

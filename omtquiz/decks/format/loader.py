@@ -19,6 +19,7 @@ from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
 from omtquiz.decks.model import (
+    CARD_TYPE_INFO,
     CARD_TYPES,
     CLOZE_RE,
     Card,
@@ -44,13 +45,9 @@ COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "acc
                     "versions")
 VERSION_KEYS = ("source", "answer")
 # With `versions:` the answer may be left out: the preferred version is the answer.
-ANSWER_KEY = {"basic": "back", "reverse": "back", "mcq": "answer"}
-TYPE_KEYS = {
-    "basic": (("front", "back"), ()),
-    "reverse": (("front", "back"), ()),
-    "cloze": (("text",), ("extra",)),
-    "mcq": (("question", "answer"), ("distractors",)),
-}
+ANSWER_KEY = {kind.value: info.answer for kind, info in CARD_TYPE_INFO.items()
+              if kind.value != "cloze"}
+TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
 
 
 class _TooMany(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.study.deck_list import DeckList
+from omtquiz.study.deck_list import DeckList, DeckRow
 from omtquiz.study.queue import Counts
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
@@ -34,6 +34,8 @@ class DeckPage(QWidget):
     study_requested = Signal(object)
     quiz_requested = Signal(object, str)  # scope, "mcq" | "typed"
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
+    # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
+    broken_requested = Signal(str, list)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -49,6 +51,9 @@ class DeckPage(QWidget):
         self.filter_edit.setPlaceholderText("Filter decks (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._apply_filter)
+        # Keyboard-first: Enter studies the first match, Down goes into the list.
+        self.filter_edit.returnPressed.connect(self._study_first_match)
+        self.filter_edit.installEventFilter(self)
         self.tree = QTreeWidget()
         self.tree.setObjectName("deckTree")
         self.tree.setAccessibleName("Decks")
@@ -102,9 +107,9 @@ class DeckPage(QWidget):
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
-        self.mcq_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "mcq"))
+        self.mcq_button.clicked.connect(lambda: self._request(self.quiz_requested, "mcq"))
         self.typed_button = make_button("Typed answer", "typedQuizButton", "Typed answer quiz")
-        self.typed_button.clicked.connect(lambda: self.quiz_requested.emit(self.scope(), "typed"))
+        self.typed_button.clicked.connect(lambda: self._request(self.quiz_requested, "typed"))
         quiz_row.addWidget(self.mcq_button)
         quiz_row.addWidget(self.typed_button)
 
@@ -123,8 +128,8 @@ class DeckPage(QWidget):
         self.exam_minutes.setSpecialValueText("no limit")
         self.exam_minutes.setSuffix(" min")
         self.exam_button = make_button("Start exam", "examStartButton", "Start exam")
-        self.exam_button.clicked.connect(lambda: self.exam_requested.emit(
-            self.scope(), self.exam_count.value(), self.exam_minutes.value()))
+        self.exam_button.clicked.connect(lambda: self._request(
+            self.exam_requested, self.exam_count.value(), self.exam_minutes.value()))
         exam_row.addWidget(self.exam_count)
         exam_row.addWidget(self.exam_minutes)
         exam_row.addWidget(self.exam_button)
@@ -155,6 +160,7 @@ class DeckPage(QWidget):
         right.addStretch(1)
         layout.addLayout(right, 2)
         self._problems: dict[str, list[str]] = {}
+        self._rows: dict[str, DeckRow] = {}
         self._descriptions: dict[str, str] = {}
 
     @staticmethod
@@ -173,6 +179,7 @@ class DeckPage(QWidget):
         selected = (self.scope(), current.data(0, KEY_ROLE)) if current else None
         self.tree.clear()
         self._problems = {row.key: list(row.problems) for row in decks.rows if row.problems}
+        self._rows = {row.key: row for row in decks.rows}
         self._descriptions = {row.key: row.description for row in decks.rows}
         bad = QBrush(QColor(theme.colors(theme.current())["bad"]))
         bold = QFont(self.tree.font())
@@ -242,7 +249,45 @@ class DeckPage(QWidget):
         return item.data(0, SCOPE_ROLE) if item else Scope.all()
 
     def _study_selected(self) -> None:
-        self.study_requested.emit(self.scope())
+        self._request(self.study_requested)
+
+    def _request(self, signal, *args) -> None:
+        """Emit a study, quiz or exam request for the selection; for a deck file that did not
+        load, say why instead (its problems), rather than doing nothing."""
+        item = self.tree.currentItem()
+        row = self._rows.get(item.data(0, KEY_ROLE)) if item is not None else None
+        if row is not None and not row.studiable:
+            self.broken_requested.emit(row.path or row.key, list(row.problems))
+            return
+        signal.emit(self.scope(), *args)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.filter_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down):
+            self._enter_list()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _matches(self) -> list[QTreeWidgetItem]:
+        """The visible rows the filter matched, decks first (in list order), then parents."""
+        needle = self.filter_edit.text().strip().casefold()
+        rows = [i for i in self._all_items() if i.parent() is not None and not i.isHidden()
+                and (not needle or needle in i.text(0).casefold())]
+        return sorted(rows, key=lambda i: i.data(0, KEY_ROLE) is None)
+
+    def _enter_list(self) -> None:
+        current = self.tree.currentItem()
+        if current is None or current.isHidden():
+            matches = self._matches()
+            if matches:
+                self.tree.setCurrentItem(matches[0])
+        self.tree.setFocus()
+
+    def _study_first_match(self) -> None:
+        matches = self._matches() if self.filter_edit.text().strip() else []
+        if matches:
+            self.tree.setCurrentItem(matches[0])
+        self._study_selected()
 
     def _study_tag(self) -> None:
         if self.tag_combo.currentText():
@@ -280,3 +325,8 @@ class DeckPage(QWidget):
             visible = not needle or needle in item.text(0).casefold() or any(
                 needle in item.child(i).text(0).casefold() for i in range(item.childCount()))
             item.setHidden(not visible)
+        current = self.tree.currentItem()
+        if needle and (current is None or current.isHidden() or current.parent() is None):
+            matches = self._matches()  # the panel follows what the filter left visible
+            if matches:
+                self.tree.setCurrentItem(matches[0])

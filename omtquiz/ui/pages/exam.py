@@ -2,6 +2,9 @@
 
 Then a report: the score, how each deck and tag went, the missed questions with their answers,
 and a way to review exactly those cards now.
+
+Over 500 lines: taking the exam and its report are one screen's two faces (a stack of two
+pages sharing the exam); the questions and the scoring are the core's (`study.quiz`).
 """
 
 from __future__ import annotations
@@ -27,23 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.study.quiz import Exam, make_exam
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.pages.quiz import (
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.choices import make_choices, show_choices
+from omtquiz.ui.widgets.controls import (
     add_shortcuts,
-    make_choices,
+    make_button,
     make_label,
     percent,
+    plain_tooltip,
     repolish,
-    show_choices,
 )
-from omtquiz.ui.pages.review import (
-    MAX_ANSWER_MS,
-    card_document_html,
-    make_card_view,
-    style_card_view,
-)
-from omtquiz.ui.widgets.controls import make_button, plain_tooltip
 
 TICK_MS = 250  # the countdown reads the context's clock; the tick only redraws it
 

@@ -3,182 +3,28 @@
 from __future__ import annotations
 
 import html
-import math
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from omtquiz.study.quiz import CHOICES, QuestionMaker, check_typed
+from omtquiz.study.quiz import QuestionMaker, check_typed
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import (
-    MAX_ANSWER_MS,
-    card_document_html,
-    make_card_view,
-    style_card_view,
-)
-from omtquiz.ui.widgets.controls import make_button
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.choices import feedback_html, make_choices, show_choices
+from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label, percent
 
 QUIZ_LENGTH = 20
-
-
-def percent(share: float) -> int:
-    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
-    return math.floor(100 * share + 0.5)
-
-
-def _luminance(color: str) -> float:
-    def channel(c: int) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def text_on(state: str) -> str:
-    """White or dark text, whichever reads better on a right/wrong/selected choice.
-
-    The dark theme's green and red are light, and white on them is hard to read.
-    """
-    c = theme.colors(theme.current())
-    background = {"right": c["good"], "wrong": c["bad"]}.get(state, c["highlight"])
-    light = _luminance(background)
-    dark_text = "#1d2330"
-    white_contrast = 1.05 / (light + 0.05)
-    dark_contrast = (light + 0.05) / (_luminance(dark_text) + 0.05)
-    return "#ffffff" if white_contrast >= dark_contrast else dark_text
-
-
-def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:
-    """A label's text is what a screen reader says, so it gets an objectName only."""
-    label = QLabel()
-    label.setObjectName(name)
-    if role:
-        label.setProperty("role", role)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    return label
-
-
-def repolish(widget: QWidget) -> None:
-    """Style sheets read dynamic properties only when a widget is polished."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()
-
-
-def add_shortcuts(widget: QWidget, bindings) -> list[QShortcut]:
-    """Keys that work anywhere on the page, but not while another page is showing."""
-    made = []
-    for keys, slot in bindings:
-        for key in keys:
-            shortcut = QShortcut(QKeySequence(key), widget)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            made.append(shortcut)
-    return made
-
-
-class ChoiceButton(QPushButton):
-    """One answer of a multiple-choice question.
-
-    The text sits in a word-wrapping label, so a long answer makes the button taller instead
-    of widening the window or being cut off. State "right" and "wrong" set the theme's
-    `choice` property; "selected" (an exam answer, not yet marked) uses `primary`.
-    """
-
-    def __init__(self, number: int, prefix: str, parent=None) -> None:
-        super().__init__(parent)
-        self.number = number
-        self.choice_text = ""
-        self.state = ""
-        self.setObjectName(f"{prefix}Choice{number}")
-        self.setAccessibleName(f"Choice {number}")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1-4 answer; focus rings would mislead
-        self.key_label = QLabel(str(number))
-        self.key_label.setObjectName(f"{prefix}Choice{number}Key")
-        self.text_label = QLabel()
-        self.text_label.setObjectName(f"{prefix}Choice{number}Text")
-        self.text_label.setWordWrap(True)
-        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
-        for label in (self.key_label, self.text_label):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.key_label.setMinimumWidth(22)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 9, 14, 9)
-        layout.setSpacing(10)
-        layout.addWidget(self.key_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text_label, 1)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def sizeHint(self):
-        return QWidget.sizeHint(self)
-
-    def minimumSizeHint(self):
-        return QWidget.minimumSizeHint(self)
-
-    def set_choice(self, text: str) -> None:
-        self.choice_text = text
-        self.text_label.setText(text)
-        self.setAccessibleName(f"Choice {self.number}: {text}")
-        self.set_state("")
-
-    def set_state(self, state: str) -> None:
-        self.state = state
-        self.setProperty("choice", state if state in ("right", "wrong") else "")
-        self.setProperty("primary", state == "selected")
-        self.setAccessibleDescription({"right": "the right answer", "wrong": "wrong answer",
-                                       "selected": "your answer"}.get(state, ""))
-        repolish(self)
-        size = theme.font_pt() - 2
-        on_color = f"color: {text_on(state)};" if state else ""
-        self.text_label.setStyleSheet(f"font-size: {size}pt; {on_color}")
-        self.key_label.setStyleSheet(f"font-size: {size}pt; font-weight: 700; {on_color}")
-
-
-def make_choices(prefix: str, on_choose) -> tuple[QWidget, list[ChoiceButton]]:
-    box = QWidget()
-    box.setObjectName(f"{prefix}Choices")
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(8)
-    buttons = []
-    for number in range(1, CHOICES + 1):
-        button = ChoiceButton(number, prefix)
-        button.clicked.connect(lambda _=False, n=number: on_choose(n))
-        layout.addWidget(button)
-        buttons.append(button)
-    return box, buttons
-
-
-def show_choices(buttons: list[ChoiceButton], choices) -> None:
-    for button, text in zip(buttons, [*choices, *[None] * len(buttons)], strict=False):
-        button.setVisible(text is not None)
-        if text is not None:
-            button.set_choice(text)
-
-
-def feedback_html(right: bool, text: str) -> str:
-    c = theme.colors(theme.current())
-    mark, color = ("✓", c["good"]) if right else ("✗", c["bad"])
-    return f'<span style="color:{color}">{mark} {html.escape(text)}</span>'
-
-
 TYPED_HINT = "Enter checks, Enter again for the next · Esc back"
 
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -21,34 +20,12 @@ from PySide6.QtWidgets import (
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
+from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
-MAX_ANSWER_MS = 60_000  # a student who walked away should not skew the statistics
-
-
-def card_document_html(body: str, *, source: str = "", explanation: str = "") -> str:
-    # Qt's rich text ignores CSS on <hr> but honours its background-color attribute style.
-    rule = f'<hr style="background-color:{theme.colors(theme.current())["border"]}">'
-    parts = [f"<div>{body.replace('<hr>', rule)}</div>"]
-    if explanation:
-        parts.append(f'<p class="explanation">{explanation}</p>')
-    if source:
-        parts.append(f'<p class="source">Source: {source}</p>')
-    return "".join(parts)
-
-
-def make_card_view(parent=None) -> QTextBrowser:
-    view = QTextBrowser(parent)
-    view.setObjectName("cardView")
-    view.setAccessibleName("Card")
-    view.setOpenExternalLinks(True)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return view
-
-
-def style_card_view(view: QTextBrowser) -> None:
-    view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
 
 
 class ReviewPage(QWidget):
@@ -97,6 +74,7 @@ class ReviewPage(QWidget):
 
         self.view = make_card_view()
         layout.addWidget(self.view, 1)
+        self.toast = Toast(self)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
         self.flag_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -244,35 +222,38 @@ class ReviewPage(QWidget):
 
     def undo(self) -> None:
         entry = self.session.undo() if self.session is not None else None
-        if entry is not None:
-            self.changed.emit(Changes.of_items((entry.item,), answers=True))
-            self.show_current()
+        if entry is None:
+            self.toast.show_message("Nothing to undo")
+            return
+        self.changed.emit(Changes.of_items((entry.item,), answers=True))
+        self.show_current()
+        self.toast.show_message(f"Undid {RATINGS[int(entry.rating) - 1][0]}")
 
     def bury(self) -> None:
         """Hide the card until the next study day."""
         if self.session is not None and self.session.current() is not None:
-            self._changed(self.session.bury())
+            self._changed(self.session.bury(), "Buried until tomorrow")
 
     def suspend(self) -> None:
         if self.session is not None and self.session.current() is not None:
-            self._changed(self.session.suspend())
+            self._changed(self.session.suspend(), "Suspended")
 
-    def _changed(self, item) -> None:
+    def _changed(self, item, said: str) -> None:
         self.changed.emit(Changes.of_items((item,)))
         self.show_current()
+        self.toast.show_message(said)
 
     def flag(self, n: int) -> None:
         """Set or clear the card's flag and say so; the card stays as it is, answer and all,
-        and its answer time keeps running."""
+        and its answer time keeps running (the session never swaps it for one that fell due)."""
         item = self.session.current() if self.session else None
         if item is None:
             return
         self.session.flag(item, n)
         self.changed.emit(Changes.of_items((item,)))
-        if self.session.current() != item:  # the queue moved on after all: show what is next
-            self.show_current()
-            return
         self._show_flag(item)
+        self.toast.show_message(f"Flagged {theme.FLAGS[n - 1][1].lower()}" if n
+                                else "Flag removed")
 
     def _update_counts(self) -> None:
         if self.session is None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import math
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
 def make_button(text: str, name: str, accessible: str, *, primary: bool = False) -> QPushButton:
@@ -34,3 +37,37 @@ def plain_tooltip(text: str) -> str:
     if not text:
         return ""
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def percent(share: float) -> int:
+    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
+    return math.floor(100 * share + 0.5)
+
+
+def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:
+    """A label's text is what a screen reader says, so it gets an objectName only."""
+    label = QLabel()
+    label.setObjectName(name)
+    if role:
+        label.setProperty("role", role)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    return label
+
+
+def repolish(widget: QWidget) -> None:
+    """Style sheets read dynamic properties only when a widget is polished."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+def add_shortcuts(widget: QWidget, bindings) -> list[QShortcut]:
+    """Keys that work anywhere on the page, but not while another page is showing."""
+    made = []
+    for keys, slot in bindings:
+        for key in keys:
+            shortcut = QShortcut(QKeySequence(key), widget)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            made.append(shortcut)
+    return made

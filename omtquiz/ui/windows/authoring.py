@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 from omtquiz.decks.format.files import display_path, find_deck_files
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.lint import lint_library
-from omtquiz.decks.model import Card, Diagnostic, Library
+from omtquiz.decks.model import Card, CardType, Diagnostic, Library
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 RELOAD_DELAY_MS = 200
@@ -413,7 +413,7 @@ class AuthoringWindow(QMainWindow):
                          'font-size:small">'
                          f'{html.escape(self._item_label(card, item.ord))}</p>')
             parts.append(f"<div>{shown.question}</div>")
-            if card.type == "mcq":
+            if card.type == CardType.MCQ:
                 parts.append(self._choices_html(maker, item, c))
             parts.append(f"<hr><div>{shown.answer}</div><br>")
         source = deck.source(card.source) if deck else None
@@ -422,11 +422,11 @@ class AuthoringWindow(QMainWindow):
 
     @staticmethod
     def _item_label(card: Card, ord_: int) -> str:
-        if card.type == "reverse":
+        if card.type == CardType.REVERSE:
             return "Front → back" if ord_ == 0 else "Back → front (reversed)"
-        if card.type == "cloze":
+        if card.type == CardType.CLOZE:
             return f"Deletion c{ord_ + 1}"
-        if card.type == "mcq":
+        if card.type == CardType.MCQ:
             return "Multiple choice"
         return "Front → back"
 

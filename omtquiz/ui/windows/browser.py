@@ -5,6 +5,9 @@ widgets; sorting sorts that list with a key in Python. Actions go through the co
 `study.actions.CardActions` (the rules the review screen follows), then only the rows they
 touched are reread, and the `Changes` go out on `changed` for the other screens. Changes made
 elsewhere (an answer on the review screen) come in through `show_changes`.
+
+Over 500 lines: the table model and the window around it change together (columns, sorting,
+actions on a selection); the search itself is the core's (`study.search`).
 """
 
 from __future__ import annotations
@@ -32,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import CardType, Item
 from omtquiz.decks.render import render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.pages.review import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
@@ -160,7 +163,8 @@ class CardTableModel(QAbstractTableModel):
         if column == 0:
             return row.deck
         if column == 1:
-            return row.type + (f" {row.item.ord + 1}" if row.type in ("cloze", "reverse") else "")
+            several = row.type in (CardType.CLOZE, CardType.REVERSE)  # more than one item a card
+            return row.type + (f" {row.item.ord + 1}" if several else "")
         if column == 2:
             return row.question
         if column == 3:

@@ -1,0 +1,54 @@
+"""Card text to safe HTML: the sanitiser's allow-list, Markdown, cloze blanks, and the plain
+and normalised forms lists and typed answers use."""
+
+from __future__ import annotations
+
+import pytest
+
+from omtquiz.decks.model import Card
+from omtquiz.decks.render import markdown, normalise, plain, render_item, sanitize
+
+
+@pytest.mark.parametrize(("dirty", "clean"), [
+    ("<b>bold</b><script>alert(1)</script>", "<b>bold</b>"),
+    ('<img src="x.png" onerror="alert(1)">', '<img src="x.png">'),
+    ('<img src="https://tracker.example/p.gif">', "<img>"),
+    ('<img src="data:image/png;base64,AAAA">', "<img>"),
+    ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+    ('<a href="https://e.org">x</a>', '<a href="https://e.org" rel="noopener noreferrer">x</a>'),
+    ('<span style="color:red" class="cloze">c</span>', '<span class="cloze">c</span>'),
+    ("<iframe src='x'></iframe>kept<!-- note -->", "kept"),
+])
+def test_only_the_allow_list_leaves_the_sanitiser(dirty, clean):
+    assert sanitize(dirty) == clean
+
+
+def test_markdown_is_sanitised_and_one_paragraph_sits_inline():
+    assert markdown("Rib **raising**") == "Rib <strong>raising</strong>"
+    assert markdown("plain & simple") == "plain &amp; simple"
+    assert markdown("one\n\ntwo") == "<p>one</p>\n<p>two</p>"
+    assert "<script" not in markdown("x <script>alert(1)</script>")
+
+
+def test_a_cloze_item_blanks_its_own_deletion_and_shows_the_others():
+    card = Card("d", "c", "cloze", text="{{c1::Rib raising}} helps {{c2::breathing::what}}",
+                extra="Lymph too")
+    first = render_item(card, 0)
+    assert first.question == '<span class="cloze">[...]</span> helps breathing'
+    assert first.answer == ('<span class="cloze">Rib raising</span> helps breathing'
+                            "<hr>Lymph too")
+    assert render_item(card, 1).question == 'Rib raising helps <span class="cloze">[what]</span>'
+
+
+def test_a_reverse_cards_second_item_asks_the_back():
+    card = Card("d", "r", "reverse", front="HVLA", back="High velocity, low amplitude")
+    assert render_item(card, 1).question == "High velocity, low amplitude"
+    assert render_item(card, 1).answer == "HVLA"
+
+
+def test_plain_text_is_one_line_without_markup_or_cloze_braces():
+    assert plain("**Rib** {{c1::raising}}\n\n*helps*") == "Rib raising helps"
+
+
+def test_normalise():
+    assert normalise("  Café, the  RIB-raising. ") == "cafe rib raising"
