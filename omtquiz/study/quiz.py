@@ -7,8 +7,9 @@ away; never one of the item's right answers (another source's version, an accept
 Everything is seeded, so a quiz can be replayed and tested.
 
 One quiz or exam never gives an answer away: it holds at most one item of a card (or of a
-record, whose generated cards ask one fact many ways), and no question whose stem holds the
-answer of another question in it, compared as normalised whole words.
+record, whose generated cards ask one fact many ways), and no question whose stem (or the
+explanation shown after it) holds the answer of another question in it, compared as
+normalised whole words.
 """
 
 from __future__ import annotations
@@ -107,8 +108,16 @@ def _words(text: str) -> str:
     return f" {normalise(text)} "
 
 
+def shown_of(card: Card, ord_: int = 0) -> str:
+    """What a student reads of a question before the next one: its stem and, once answered,
+    its explanation."""
+    return f"{stem_of(card, ord_)} {plain(card.explanation)}" if card.explanation else (
+        stem_of(card, ord_))
+
+
 class _Asked:
-    """What one quiz has asked so far: the facts (cards, records), stems and right answers."""
+    """What one quiz has asked so far: the facts (cards, records), what the student read of
+    each question (stem and explanation) and their right answers."""
 
     def __init__(self) -> None:
         self.origins: set[str] = set()
@@ -119,7 +128,7 @@ class _Asked:
         """Whether asking this item would repeat a fact or give an answer away, either way."""
         if card.origin in self.origins:
             return True
-        stem = _words(stem_of(card, ord_))
+        stem = _words(shown_of(card, ord_))
         if any(answer in stem for answer in self.answers):
             return True
         mine = self._answers(card, ord_)
@@ -127,7 +136,7 @@ class _Asked:
 
     def add(self, card: Card, ord_: int) -> None:
         self.origins.add(card.origin)
-        self.stems.append(_words(stem_of(card, ord_)))
+        self.stems.append(_words(shown_of(card, ord_)))
         self.answers.update(self._answers(card, ord_))
 
     @staticmethod

@@ -1,7 +1,8 @@
 """Quizzes and exams over every bundled deck never give an answer away (issue 15 §3).
 
 Checked from what a student is shown, not from the code that chooses: the prompt's HTML as
-displayed, and every answer a question takes as right. Twenty seeds each of a 50-question
+displayed with the explanation shown after answering, and every answer a question takes as
+right. Twenty seeds each of a 50-question
 multiple-choice quiz, typed quiz and exam over all the bundled decks.
 """
 
@@ -33,9 +34,14 @@ def all_items(library: Library):
     return [item for deck in library.decks for item in deck.items()]
 
 
-def shown_words(prompt_html: str) -> str:
-    text = html.unescape(re.sub(r"<[^>]+>", " ", prompt_html))
+def shown_words(*parts_html: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts_html)))
     return f" {normalise(text)} "
+
+
+def explanation_only(question) -> str:
+    """The explanation shown after answering, without the line of its own sourced answers."""
+    return re.sub(r'<p class="versions">.*?</p>', "", question.explanation_html, flags=re.S)
 
 
 def fact_of(library: Library, question) -> tuple[str, str]:
@@ -50,7 +56,7 @@ def check(library: Library, questions) -> None:
     repeated = {f for f in facts if facts.count(f) > 1}
     assert not repeated, f"two questions from one card or record: {repeated}"
     for i, asking in enumerate(questions):
-        stem = shown_words(asking.prompt_html)
+        stem = shown_words(asking.prompt_html, explanation_only(asking))
         for j, other in enumerate(questions):
             if i == j:
                 continue

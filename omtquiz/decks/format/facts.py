@@ -178,9 +178,7 @@ def _records(reader, node: yn.Node | None, labels: dict[str, str],
                          reader.tags(item, where))
         value = reader.source(item, where, "record")
         if value is not None and value not in known_sources:
-            listed = ", ".join(sorted(known_sources)) or "none listed under sources:"
-            reader.error(item.values["source"], f"{where}.source: unknown source '{value}'"
-                         f"{did_you_mean(value, known_sources)} (known: {listed})")
+            reader.unknown_source(item.values["source"], f"{where}.source", value, known_sources)
             continue
         record.source = value
         _versioned_fields(reader, record, labels, preferred)
@@ -220,9 +218,7 @@ def _versioned_fields(reader, record: _Record, labels: dict[str, str],
         versions: list[Version] = []
         for source, node in value.values.items():
             if source not in labels:
-                listed = ", ".join(sorted(labels)) or "none listed under sources:"
-                reader.error(value.keys[source], f"{where}: unknown source '{source}'"
-                             f"{did_you_mean(source, labels)} (known: {listed})")
+                reader.unknown_source(value.keys[source], where, source, labels)
                 continue
             reader.cited_by_versions.add(source)
             if not isinstance(node, yn.Scalar) or node.is_null or not node.value.strip():

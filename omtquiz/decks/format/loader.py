@@ -88,6 +88,13 @@ class _Reader:
     def warn(self, node, message: str, card_id: str | None = None) -> None:
         self.report(node.line, node.column, message, severity=Severity.WARNING, card_id=card_id)
 
+    def unknown_source(self, node, where: str, value: str, known, card_id: str | None = None
+                       ) -> None:
+        """`where: unknown source 'X' (did you mean 'Y'?) (known: ...)` at `node`."""
+        listed = ", ".join(sorted(known)) or "none listed under sources:"
+        self.error(node, f"{where}: unknown source '{value}'{did_you_mean(value, known)} "
+                   f"(known: {listed})", card_id)
+
     # -- field readers ---------------------------------------------------------------------
     def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
              card_id: str | None = None) -> str | None:
@@ -236,68 +243,57 @@ class _Reader:
         kwargs["distractors"] = tuple(distractors)
         kwargs["_node"] = node
 
+    def per_deletion(self, node: yn.Map, key: str, card_type: str, text: str, where: str,
+                     card_id: str | None, what: str, read) -> list:
+        """`key:` as one list for the card's answer or, on a cloze, `cN: [...]` per deletion
+        (a list will do for a cloze of one deletion). `read(mapping, name, ord, where)` reads
+        the list under `name`; `what` names one entry in messages ("answer", "version")."""
+        value = node.values[key]
+        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
+        if isinstance(value, yn.Map):
+            if card_type != "cloze":
+                self.error(value, f"{where}.{key}: a list of {what}s (only a cloze takes "
+                           "c1: [...], c2: [...])", card_id)
+                return []
+            out = []
+            for name, inner in value.values.items():
+                number = int(name[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", name) else None
+                if number not in numbers:
+                    self.error(inner, f"{where}.{key}.{name}: not a deletion of this cloze "
+                               f"(it has {', '.join(f'c{n}' for n in numbers) or 'none'})",
+                               card_id)
+                    continue
+                out += read(value, name, number - 1, f"{where}.{key}")
+            return out
+        if card_type == "cloze" and len(numbers) != 1:
+            if not (isinstance(value, yn.Scalar) and value.is_null) and not (
+                    isinstance(value, yn.Seq) and not value.items):
+                self.error(value, f"{where}.{key}: this cloze has {len(numbers)} deletions; say "
+                           f"which each {what} is for, as c1: [...], c2: [...]", card_id)
+            return []
+        return read(node, key, numbers[0] - 1 if card_type == "cloze" else 0, where)
+
     def accept(self, node: yn.Map, card_type: str, text: str, where: str,
                card_id: str | None) -> tuple[tuple[int, str], ...]:
         """Other right answers for typed quizzes: a list, or `cN: [...]` per cloze deletion."""
-        value = node.values["accept"]
-        if isinstance(value, yn.Map):
-            if card_type != "cloze":
-                self.error(value, f"{where}.accept: a list of other right answers (only a cloze "
-                           "takes c1: [...], c2: [...])", card_id)
-                return ()
-            numbers = {int(m.group(1)) for m in CLOZE_RE.finditer(text)}
-            out = []
-            for key, inner in value.values.items():
-                number = int(key[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", key) else None
-                if number not in numbers:
-                    self.error(inner, f"{where}.accept.{key}: not a deletion of this cloze "
-                               f"(it has {', '.join(f'c{n}' for n in sorted(numbers)) or 'none'})",
-                               card_id)
-                    continue
-                out += [(number - 1, t) for t, _ in self.text_list(value, key, where + ".accept",
-                                                                   card_id)]
-            return tuple(out)
-        answers = [t for t, _ in self.text_list(node, "accept", where, card_id)]
-        if card_type != "cloze":
-            return tuple((0, t) for t in answers)
-        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
-        if len(numbers) != 1:
-            if answers:
-                self.error(value, f"{where}.accept: this cloze has {len(numbers)} deletions; "
-                           "say which each answer is for, as c1: [...], c2: [...]", card_id)
-            return ()
-        return tuple((numbers[0] - 1, t) for t in answers)
+        def read(mapping: yn.Map, key: str, ord_: int, here: str) -> list[tuple[int, str]]:
+            return [(ord_, t) for t, _ in self.text_list(mapping, key, here, card_id)]
+
+        return tuple(self.per_deletion(node, "accept", card_type, text, where, card_id,
+                                       "answer", read))
 
     def versions(self, node: yn.Map, card_type: str, text: str, where: str,
                  card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
         """Each source's answer: a list of {source, answer}, or `cN: [...]` per cloze deletion.
 
-        Returned as (ord, source id, answer, entry node); sources are checked in `finish`,
-        when the deck's sources and preferred source are known.
+        Returned as (ord, source id, answer, entry node, where); sources are checked in
+        `finish`, when the deck's sources and preferred source are known.
         """
-        value = node.values["versions"]
-        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
-        if isinstance(value, yn.Map):
-            if card_type != "cloze":
-                self.error(value, f"{where}.versions: a list of {{source, answer}} (only a "
-                           "cloze takes c1: [...], c2: [...])", card_id)
-                return []
-            out = []
-            for key, inner in value.values.items():
-                number = int(key[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", key) else None
-                if number not in numbers:
-                    self.error(inner, f"{where}.versions.{key}: not a deletion of this cloze "
-                               f"(it has {', '.join(f'c{n}' for n in numbers) or 'none'})",
-                               card_id)
-                    continue
-                out += self.version_list(inner, number - 1, f"{where}.versions.{key}", card_id)
-            return out
-        if card_type == "cloze" and len(numbers) != 1:
-            self.error(value, f"{where}.versions: this cloze has {len(numbers)} deletions; say "
-                       "which each version is for, as c1: [...]", card_id)
-            return []
-        ord_ = numbers[0] - 1 if card_type == "cloze" else 0
-        return self.version_list(value, ord_, f"{where}.versions", card_id)
+        def read(mapping: yn.Map, key: str, ord_: int, here: str) -> list:
+            return self.version_list(mapping.values[key], ord_, f"{here}.{key}", card_id)
+
+        return self.per_deletion(node, "versions", card_type, text, where, card_id,
+                                 "version", read)
 
     def version_list(self, value: yn.Node, ord_: int, where: str,
                      card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
@@ -349,9 +345,7 @@ class _Reader:
         for _, source, _, entry, here in raw:
             self.cited_by_versions.add(source)
             if source not in labels:
-                listed = ", ".join(sorted(labels)) or "none listed under sources:"
-                self.error(entry.values["source"], f"{here}: unknown source '{source}'"
-                           f"{did_you_mean(source, labels)} (known: {listed})", card_id)
+                self.unknown_source(entry.values["source"], here, source, labels, card_id)
                 ok = False
         if not ok:
             return False
@@ -482,9 +476,7 @@ class _Reader:
         value = self.text(top, "preferred_source", "deck", required=False)
         known = {s.id for s in sources}
         if value is not None and value not in known:
-            listed = ", ".join(sorted(known)) or "none listed under sources:"
-            self.error(top.values["preferred_source"], f"preferred_source: unknown source "
-                       f"'{value}'{did_you_mean(value, known)} (known: {listed})")
+            self.unknown_source(top.values["preferred_source"], "preferred_source", value, known)
             return None
         return value
 
@@ -494,10 +486,7 @@ class _Reader:
         for value, node, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:
-                listed = ", ".join(sorted(known)) or "none listed under sources:"
-                hint = did_you_mean(value, known)
-                self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
-                           f"{listed})", card_id or None)
+                self.unknown_source(node, f"{where}.source", value, known, card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
         for source in sources:
             if source.id not in cited:
