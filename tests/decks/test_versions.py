@@ -278,3 +278,22 @@ def test_record_version_mistakes_are_reported(tmp_path, old, new, fragment):
     result = write(tmp_path, RECORDS.replace(old, new))
     found = errors(result)
     assert any(fragment in message and line in (15, 16, 17) for line, message in found), found
+
+
+@pytest.mark.parametrize("body", [CARDS, RECORDS])
+def test_the_json_schema_accepts_versions_accept_and_wrong(tmp_path, body):
+    import json
+
+    import jsonschema
+    import yaml
+
+    from omtquiz.decks.format.writer import SCHEMA_PATH
+
+    path = tmp_path / "levels.yaml"
+    path.write_text(HEAD.format(preferred="preferred_source: statpearls\n")
+                    + textwrap.dedent(body), encoding="utf-8")
+    validator = jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
+    assert not [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))]
+    bad = yaml.safe_load(path.read_text())
+    (bad.get("cards") or bad["records"])[0]["accept" if "records" in bad else "versions"] = "T1"
+    assert list(validator.iter_errors(bad))

@@ -111,10 +111,20 @@ def test_a_multiple_choice_quiz_never_offers_another_version_as_wrong(qtbot, win
                     question.explanation_html)
 
 
-def test_the_exam_report_lists_the_versions_of_a_missed_question(qtbot, window):
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_the_exam_report_lists_the_versions_of_a_missed_question(qtbot, qapp, window,
+                                                                 tmp_path, look):
+    window.context.theme_name = theme.apply(qapp, look, 15)
     page = ExamPage(window.context, seed=2)
     qtbot.addWidget(page)
+    page.resize(1000, 900)
+    page.show()
     page.start(Scope.deck("levels"), 4, 0)
     index = next(i for i, q in enumerate(page.exam.questions) if q.item.card_id == "appendix")
     page.exam.answer(index, "T1-T5")
     assert "Sources differ.</b> Savarese: T12; StatPearls: T9-T12" in page._missed_html()
+    page.end(taken_ms=60_000)
+    assert "Sources differ. Savarese: T12; StatPearls: T9-T12" in (
+        page.missed_view.toPlainText())
+    qapp.processEvents()  # let the report lay out its new score before the picture
+    assert page.grab().save(str(shots(tmp_path) / f"versions-exam-{look}.png"))
