@@ -255,6 +255,8 @@ def test_wrong_choices_are_never_drawn_for_other_records_and_never_asked(tmp_pat
         assert "T10-T11" not in card.prompt_text + card.back + card.answer
         if card.record != "appendix" and card.type == "mcq":
             assert "T10-T11" not in card.distractors
+            # Another record lends its asked value only, not its other sources' versions.
+            assert "T9-T12" not in card.distractors
 
 
 def test_the_preferred_source_decides_a_records_field(tmp_path):

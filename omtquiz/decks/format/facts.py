@@ -91,12 +91,16 @@ class _Record:
     def values(self, name: str) -> tuple[str, ...]:
         """Everything true of the record's field: its values, every source's version and the
         answers it accepts."""
+        others = tuple(v.answer for v in self.versions.get(name, ()))
+        return tuple(dict.fromkeys((*self.own(name), *others, *self.accept.get(name, ()))))
+
+    def own(self, name: str) -> tuple[str, ...]:
+        """The field's value as asked (the preferred version), without the other right answers:
+        what the record lends other records as a wrong choice."""
         value = self.fields.get(name)
         if value is None:
             return ()
-        own = (value,) if isinstance(value, str) else value
-        others = tuple(v.answer for v in self.versions.get(name, ()))
-        return tuple(dict.fromkeys((*own, *others, *self.accept.get(name, ()))))
+        return (value,) if isinstance(value, str) else value
 
 
 @dataclass
@@ -456,7 +460,7 @@ def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: 
     for other in records:
         if other is record:
             continue
-        for value in other.values(rule.distractors_from):
+        for value in other.own(rule.distractors_from):
             folded = _fold(value)
             if folded not in true:
                 pool.setdefault(folded, value)
