@@ -85,7 +85,8 @@ class Profile:
 
     def load_library(self) -> Library:
         """Every deck of the deck folders, through the parse cache."""
-        return load_library(self.deck_folders, cache_dir=self.dirs.cache)
+        return load_library(self.deck_folders, cache_dir=self.dirs.cache,
+                            yielding=[bundled_decks_dir()])
 
     def open_store(self, *, backup_now: bool = True) -> tuple[Store, str | None]:
         """The progress store, and a message for the student when anything was recovered.

@@ -59,10 +59,9 @@ def write_deck(tmp_path):
 @pytest.fixture
 def logged_context(tmp_path, qapp):
     """The app's context over `samples.hand_log`: its numbers are worked out there."""
-    from samples import START, hand_log, make_context, stats_library
-
     from omtquiz.clock import FixedClock
     from omtquiz.ui import theme
+    from samples import START, hand_log, make_context, stats_library
 
     clock = FixedClock(START)
     context = make_context(tmp_path, stats_library(), clock)

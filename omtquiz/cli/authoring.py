@@ -56,33 +56,13 @@ def _check(path: Path) -> tuple[int, int, list[str]]:
 
 
 def run_new_deck(args: argparse.Namespace) -> int:
-    from omtquiz.decks.format.ids import SLUG_RE
-    from omtquiz.decks.format.writer import starter_deck
-    from omtquiz.interop.imported import slugify
+    from omtquiz.decks.format.writer import NewDeckError, write_new_deck
 
-    path = Path(args.path)
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        path = path.with_name(path.name + ".yaml")
-    if path.exists():
-        print(f"{path} exists; new-deck never overwrites a file: choose another name",
-              file=sys.stderr)
-        return 1
-    title = " ".join(args.title.split())
-    if not title:
-        print("--title: give the deck a title", file=sys.stderr)
-        return 2
-    deck_id = args.deck or slugify(title)
-    if not SLUG_RE.match(deck_id):
-        print(f"--deck: '{deck_id}' is not a slug (lowercase letters, digits and single "
-              "hyphens, e.g. omt-techniques)", file=sys.stderr)
-        return 2
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as fh:
-            fh.write(starter_deck(path, title=title, deck_id=deck_id))
-    except FileExistsError:
-        print(f"{path} exists; new-deck never overwrites a file", file=sys.stderr)
-        return 1
+        path, deck_id = write_new_deck(Path(args.path), title=args.title, deck_id=args.deck)
+    except NewDeckError as exc:
+        print(f"{'--title/--deck: ' if exc.usage else ''}{exc}", file=sys.stderr)
+        return 2 if exc.usage else 1
     errors, warnings, lines = _check(path)
     for line in lines:
         print(line)

@@ -23,6 +23,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_deck_paths(parser: argparse.ArgumentParser) -> None:
+    """PATH ...: the deck files or folders a command reads instead of every deck folder."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="deck files or folders (default: every deck folder)")
+
+
 def profile_from(args: argparse.Namespace) -> Profile:
     """The profile the arguments name (--data-dir, --decks), its folders created."""
     return Profile.open(getattr(args, "data_dir", None), getattr(args, "decks", []))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from omtquiz.cli.common import open_store, profile_from
+from omtquiz.cli.common import add_deck_paths, open_store, profile_from
 from omtquiz.decks.model import Library
 from omtquiz.profile import Profile
 from omtquiz.progress.db import StoreError
@@ -19,8 +19,7 @@ def register(sub, add_common) -> None:
         "notes in place. Exit 0 when written, 1 when it could not be, 2 on a usage error.",
     )
     add_common(parser)
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="deck files or folders (default: every deck folder)")
+    add_deck_paths(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE.apkg",
                         help="the package to write")
     parser.add_argument("--deck", action="append", dest="deck_ids", metavar="ID",

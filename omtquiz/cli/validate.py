@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import replace
 
-from omtquiz.cli.common import profile_from
+from omtquiz.cli.common import add_deck_paths, profile_from
 from omtquiz.decks.model import Severity
 
 PRINTED_PER_FILE = 200  # a file with thousands of problems must not bury the others' lines
@@ -20,8 +20,7 @@ def register(sub, add_common) -> None:
         "--strict), 1 when there are, 2 on a usage error.",
     )
     add_common(parser)
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="deck files or folders (default: every deck folder)")
+    add_deck_paths(parser)
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--all", action="store_true", dest="show_all",

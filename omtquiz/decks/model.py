@@ -15,7 +15,14 @@ from typing import NamedTuple
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
-class CardType(str, Enum):
+class TextEnum(str, Enum):
+    """A `str` enum whose text is its value: what a deck file or the database holds."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class CardType(TextEnum):
     """The kinds of card; a value is what a deck file writes after `type:`.
 
     A `str` enum, so `card.type == CardType.CLOZE` holds for the plain text a `Card` keeps
@@ -27,9 +34,6 @@ class CardType(str, Enum):
     REVERSE = "reverse"
     CLOZE = "cloze"
     MCQ = "mcq"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,9 @@ CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
 CARD_TYPES = tuple(kind.value for kind in CardType)
 
 
-class Severity(str, Enum):
+class Severity(TextEnum):
     ERROR = "error"
     WARNING = "warning"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

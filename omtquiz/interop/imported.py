@@ -12,7 +12,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from omtquiz.decks.format.ids import TAG_RE
+from omtquiz.decks.format.ids import TAG_RE, slugify  # noqa: F401  (importers use it)
 
 SOURCE_ID = "imported"
 
@@ -79,10 +79,3 @@ def card_id_from(text: str, taken: set[str]) -> str:
         candidate = f"{base}-{n}"
     taken.add(candidate)
     return candidate
-
-
-def slugify(text: str) -> str:
-    """A deck id from a title: ASCII lowercase words joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
-    return slug[:60].strip("-") or "imported"

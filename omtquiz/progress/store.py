@@ -54,6 +54,7 @@ from omtquiz.progress.rows import (
 )
 from omtquiz.progress.types import (
     MODES,
+    AnswerMode,
     ExamRecord,
     ItemRecord,
     LogEntry,
@@ -281,6 +282,7 @@ class Store(StatisticsQueries):
         """Save the item's new state and its log row together; durable when this returns."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        mode = AnswerMode(mode).value  # plain text in the row and the entry
         if before.item != after.item:
             raise ValueError("before and after describe different items")
         item = after.item

@@ -14,10 +14,24 @@ from datetime import datetime, timezone
 from typing import Any
 
 from omtquiz.clock import as_utc
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import Item, TextEnum
 from omtquiz.scheduling import CardState, Rating, State
 
-MODES = ("review", "mcq", "typed", "exam")
+
+class AnswerMode(TextEnum):
+    """Where an answer was given, as the review log keeps it (its value is the stored text).
+
+    CHOICES is a multiple-choice quiz question, whatever the card's type: a basic card can be
+    asked with choices, and an mcq card can be reviewed.
+    """
+
+    REVIEW = "review"
+    CHOICES = "mcq"
+    TYPED = "typed"
+    EXAM = "exam"
+
+
+MODES = tuple(mode.value for mode in AnswerMode)
 
 
 def time_key(moment: datetime) -> str:

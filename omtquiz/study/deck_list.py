@@ -14,7 +14,7 @@ from typing import NamedTuple
 from omtquiz.clock import Clock
 from omtquiz.decks.model import Library
 from omtquiz.progress.store import Store
-from omtquiz.study.queue import Counts, deck_counts
+from omtquiz.study.queue import Counts, capped_counts, deck_counts
 from omtquiz.study.scope import Scope
 
 
@@ -65,5 +65,14 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
             parents[deck.parent] = _add(parents.get(deck.parent, Counts()), deck_counted)
         rows.append(DeckRow(Scope.deck(deck.id), deck.id, deck.title, deck.parent, deck_counted,
                             problems, deck.description, len(deck.cards), deck_file.path))
+    # A parent's row and the all-decks row show what studying them gives: one total, capped
+    # by the global limits, not the sum of every deck's own allowance.
+    members: dict[str, list[str]] = {}
+    for row in rows:
+        if row.scope is not None and row.parent:
+            members.setdefault(row.parent, []).append(row.key)
+    parents = {name: capped_counts(store, library, summed, members.get(name, ()), clock)
+               for name, summed in parents.items()}
+    totals = capped_counts(store, library, totals, [r.key for r in rows if r.scope], clock)
     tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
     return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])

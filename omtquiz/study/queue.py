@@ -412,11 +412,24 @@ class _Queue:
         for group in woken.values():
             self._place(group, self.decks[group[0][0]])
 
+    def total_left(self, deck_ids: Iterable[str] | None = None) -> tuple[int, int] | None:
+        """Reviews and new items a session over several decks (a parent, a tag, all decks) may
+        still show today in all: the global limits less what those decks showed today, as a
+        parent deck's limit caps its children in Anki's v3 scheduler. None for one deck, which
+        keeps to its own limits alone."""
+        ids = list(self.decks if deck_ids is None else deck_ids)
+        if len(ids) <= 1:
+            return None
+        glob = self.settings.global_settings
+        return (glob.reviews_per_day - sum(self.today.reviews_done[d] for d in ids),
+                glob.new_per_day - sum(self.today.new_done[d] for d in ids))
+
     def next_key(self, now: datetime) -> ItemKey | None:
         """Learning items due now, then reviews, then new items, then, rather than stop, a
         learning item due within LEARN_AHEAD (Anki's learn-ahead); None when none is left."""
         learning = review = None
         new: tuple[int, ItemKey] | None = None
+        total = self.total_left()
         for deck_id, deck in self.decks.items():
             if deck.learning and (learning is None or deck.learning[0] < learning):
                 learning = deck.learning[0]
@@ -428,9 +441,9 @@ class _Queue:
                 new = first
         if learning is not None and learning[0] <= time_key(now):
             return learning[1]
-        if review is not None:
+        if review is not None and (total is None or total[0] > 0):
             return review[1]
-        if new is not None:
+        if new is not None and (total is None or total[1] > 0):
             return new[1]
         if learning is not None and learning[0] <= time_key(now + LEARN_AHEAD):
             return learning[1]
@@ -441,7 +454,15 @@ class _Queue:
         for deck_id, deck in self.decks.items():
             counts = deck.counts(self.today, deck_id, self.end)
             new, learning, due = new + counts.new, learning + counts.learning, due + counts.due
-        return Counts(new, learning, due)
+        return self.capped(Counts(new, learning, due))
+
+    def capped(self, counts: Counts, deck_ids: Iterable[str] | None = None) -> Counts:
+        """`counts` summed over several decks, kept to the session's one total (`total_left`)."""
+        total = self.total_left(deck_ids)
+        if total is None:
+            return counts
+        return Counts(new=max(0, min(counts.new, total[1])), learning=counts.learning,
+                      due=max(0, min(counts.due, total[0])))
 
     def deck_counts(self, deck_id: str) -> Counts:
         deck = self.decks.get(deck_id)
@@ -514,6 +535,14 @@ def settings_and_now(store: Store, clock: Clock | None,
     """The settings given or the store's, and the clock's now (the system clock's by default)."""
     settings = settings if settings is not None else store.settings()
     return settings, (clock or SystemClock()).now()
+
+
+def capped_counts(store: Store, library: Library, summed: Counts, deck_ids: Iterable[str],
+                  clock: Clock | None = None, settings: Settings | None = None) -> Counts:
+    """A parent's or all decks' row on the deck list: its decks' counts summed, kept to the
+    one total a session over them keeps to (`_Queue.total_left`)."""
+    settings, now = settings_and_now(store, clock, settings)
+    return obtain_queue(store, library, Scope.all(), settings, now).capped(summed, deck_ids)
 
 
 def deck_counts(store: Store, library: Library, clock: Clock | None = None,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import ExamRecord, LogEntry
+from omtquiz.progress.types import AnswerMode, ExamRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
 from omtquiz.study.queue import due_today, settings_and_now
@@ -23,7 +23,7 @@ from omtquiz.study.session import schedule_answer
 if TYPE_CHECKING:  # the quiz module brings Markdown and fuzzy matching: not needed to start
     from omtquiz.study.quiz import Exam
 
-SLOW_MS = {"typed": 20_000, "mcq": 15_000, "exam": 15_000}
+SLOW_MS = {AnswerMode.TYPED: 20_000, AnswerMode.CHOICES: 15_000, AnswerMode.EXAM: 15_000}
 QUIZ_MODES = tuple(SLOW_MS)
 MAX_ANSWER_MS = 60_000  # an answer's time is capped: a student who walked away skews nothing
 
@@ -44,20 +44,37 @@ def quiz_rating(correct: bool, duration_ms: int | None, mode: str) -> Rating:
     return Rating.GOOD
 
 
+# The store key of the student's choice: do quiz and exam answers introduce new cards (move
+# them into learning, using the day's new-card allowance)? Off unless chosen in Preferences.
+QUIZ_INTRODUCES_NEW = "quiz_introduces_new"
+
+
+def quiz_introduces_new(store: Store) -> bool:
+    return bool(store.get_value(QUIZ_INTRODUCES_NEW, False))
+
+
 def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int | None,
                        mode: str, clock: Clock | None = None,
-                       settings: Settings | None = None, *, overridden: bool = False) -> LogEntry:
-    """Log a quiz answer and, when the item is new or due today, reschedule it.
+                       settings: Settings | None = None, *, overridden: bool = False,
+                       introduce_new: bool | None = None) -> LogEntry:
+    """Log a quiz answer and, when the item is due today, reschedule it.
 
     The rating follows `quiz_rating`. An item answered before it is due (or while suspended)
     gets a log row with its rating but keeps its schedule: cramming does not inflate intervals.
+    A new item stays new (a quiz is not where a card is learnt, and a 50-question exam must not
+    spend a week of new-card allowance) unless `introduce_new`, by default the student's
+    choice stored under QUIZ_INTRODUCES_NEW.
     """
     settings, now = settings_and_now(store, clock, settings)
     rating = quiz_rating(correct, duration_ms, mode)
     before = store.get(item)
     glob = settings.global_settings
     _, day_end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
-    if due_today(before.card, day_end) and not before.suspended:
+    if introduce_new is None:
+        introduce_new = quiz_introduces_new(store)
+    if before.card.is_new and not introduce_new:
+        after = before
+    elif due_today(before.card, day_end) and not before.suspended:
         after = schedule_answer(before, rating, now, settings.for_deck(item.deck_id))
     else:
         after = before
@@ -84,7 +101,7 @@ def override_quiz_answer(store: Store, entry: LogEntry, correct: bool,
         raise NotTheLastAnswer("only the newest answer can be overruled")
     store.undo_last()
     return record_quiz_answer(store, entry.item, correct, None, entry.mode, clock, settings,
-                              overridden=True)
+                              overridden=True, introduce_new=entry.rescheduled or None)
 
 
 def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
@@ -108,7 +125,7 @@ def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
     with store.batch():
         for answer in answered:
             record_quiz_answer(store, answer.question.item, answer.correct, answer.duration_ms,
-                               "exam", clock, settings)
+                               AnswerMode.EXAM, clock, settings)
         detail = [
             {"item": q.item.key, "given": a.given if a else None,
              "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}

@@ -14,7 +14,7 @@ from typing import Any
 from omtquiz.clock import Clock, SystemClock, day_bounds
 from omtquiz.decks.model import Item, Library
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import ItemKey, ItemRecord, LogEntry, queue_row
+from omtquiz.progress.types import AnswerMode, ItemKey, ItemRecord, LogEntry, queue_row
 from omtquiz.scheduling import (
     CardState,
     Rating,
@@ -165,7 +165,7 @@ class StudySession:
                        self.settings.for_deck(item.deck_id))
 
     def answer(self, rating: Rating, duration_ms: int | None = None,
-               mode: str = "review") -> LogEntry:
+               mode: str = AnswerMode.REVIEW) -> LogEntry:
         """Rate the current item; committed to the database, then the session moves on.
 
         A lapse that makes the item a leech marks it, and suspends it unless the deck's

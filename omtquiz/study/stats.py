@@ -30,7 +30,7 @@ from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.decks.model import Card, Deck, Item, Library
 from omtquiz.progress.queries import AnswerRow, DeckTally
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import time_key
+from omtquiz.progress.types import AnswerMode, time_key
 from omtquiz.scheduling import Rating, Settings, State, retrievability
 from omtquiz.study.search import item_question
 
@@ -463,7 +463,7 @@ def _answers(rows: list[AnswerRow], layout: _LibraryTally, tallies: dict[str, _T
     # Answers counted by (deck, set of tags, mature, passed): few groups, however many answers.
     groups: Counter[tuple[str, int | None, bool, bool]] = Counter()
     for deck_id, card_id, _, _, rating, _, mode, state, due, last in rows:
-        if mode == "review" and state == State.REVIEW:
+        if mode == AnswerMode.REVIEW and state == State.REVIEW:
             gap = _gap(due, last)
             groups[deck_id, layout.tag_set_of[deck_id].get(card_id),
                    gap is not None and gap >= mature_gap, rating > Rating.AGAIN] += 1

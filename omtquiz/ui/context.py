@@ -21,7 +21,13 @@ from omtquiz.scheduling import Settings
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.deck_list import DeckList, deck_list
-from omtquiz.study.recording import override_quiz_answer, record_quiz_answer, save_exam
+from omtquiz.study.recording import (
+    QUIZ_INTRODUCES_NEW,
+    override_quiz_answer,
+    quiz_introduces_new,
+    record_quiz_answer,
+    save_exam,
+)
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, next_due, reviewed_today
 
@@ -76,6 +82,12 @@ class AppContext:
         """The student overrules the typed-answer check ("I was right" / "I was wrong")."""
         entry = override_quiz_answer(self.store, entry, correct, self.clock)
         return entry, Changes.of_items((entry.item,), answers=True)
+
+    def quiz_introduces_new(self) -> bool:
+        return quiz_introduces_new(self.store)
+
+    def set_quiz_introduces_new(self, value: bool) -> None:
+        self.store.set_value(QUIZ_INTRODUCES_NEW, bool(value))
 
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""

@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.deck_page.broken_requested.connect(self.explain_broken)
         self.pages: dict[str, object] = {}
         self.authoring_windows: list = []
+        self._edits: list = []  # card edits of this session, newest last (Ctrl+Alt+Z)
         self._browser = None
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
 
             self._review_page = ReviewPage(self.context)
             self._review_page.finished.connect(self.show_decks)
+            self._review_page.edit_requested.connect(self.edit_card)
             self._listen(self._review_page)
             self.stack.addWidget(self._review_page)
         return self._review_page
@@ -82,12 +84,26 @@ class MainWindow(QMainWindow):
                      "reloadAction")
         self.export_action = self._action(file_menu, "&Export to Anki…", self.export_anki,
                                           "Ctrl+E", "exportAction")
-        self._action(file_menu, "&Add to my decks…", self.add_file, "Ctrl+Shift+O",
-                     "addFileAction")
+        file_menu.addSeparator()
+        self._action(file_menu, "&New deck…", lambda: file_actions().new_deck(self), "Ctrl+N",
+                     "newDeckAction")
+        self._action(file_menu, "&Add deck or import (Anki .apkg, CSV, Quizlet)…", self.add_file,
+                     "Ctrl+Shift+O", "addFileAction")
         self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
                      "openAuthoringAction")
         file_menu.addSeparator()
+        self._action(file_menu, "&Back up progress now", lambda: file_actions().back_up_now(self),
+                     None, "backupAction")
+        self._action(file_menu, "&Restore progress from backup…",
+                     lambda: file_actions().restore_backup(self), None, "restoreAction")
+        self._action(file_menu, "Open &data folder",
+                     lambda: file_actions().open_data_folder(self), None, "openDataFolderAction")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        edit_menu = bar.addMenu("&Edit")
+        self._action(edit_menu, "&Add card…", self.add_card, "Ctrl+Shift+A", "addCardAction")
+        self._action(edit_menu, "&Undo last card edit", self.undo_card_edit, "Ctrl+Alt+Z",
+                     "undoCardEditAction")
         study_menu = bar.addMenu("&Study")
         self._action(study_menu, "Study &all due", lambda: self.study(Scope.all()), "Ctrl+Shift+S",
                      "studyAllAction")
@@ -109,6 +125,82 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1",
                      "shortcutsAction")
         self._action(help_menu, "&About omtquiz", self.about, None, "aboutAction")
+
+    # -- editing cards ---------------------------------------------------------------------
+    def add_card(self, deck_id: str | None = None):
+        """Add a card to a deck (the one selected or being studied, else the student picks)."""
+        from omtquiz.ui.dialogs.card_editor import CardEditorDialog, ask_deck, editable_path
+
+        deck = self.context.library.deck(deck_id) if deck_id else self._deck_in_view()
+        deck = deck or ask_deck(self, self.context.library)
+        path = editable_path(self, deck) if deck is not None else None
+        if path is None:
+            return None
+        return self._after_edit(CardEditorDialog.ask(self.context, path, None, self))
+
+    def edit_card(self, item):
+        """Edit the card of `item` (E on the review screen and in the browser)."""
+        from omtquiz.ui.dialogs.card_editor import CardEditorDialog, editable_path
+
+        deck, card = self.context.library.deck(item.deck_id), self.context.library.card(item)
+        if deck is None or card is None:
+            return None
+        path = editable_path(self, deck)
+        if path is None:
+            return None
+        try:
+            edit = CardEditorDialog.ask(self.context, path, card.id, self)
+        except Exception as exc:  # noqa: BLE001  the file cannot be edited: say why
+            from omtquiz.decks.format.editor import EditError
+
+            if not isinstance(exc, EditError):
+                raise
+            QMessageBox.information(self, "This card cannot be edited here", str(exc))
+            return None
+        return self._after_edit(edit)
+
+    def undo_card_edit(self) -> None:
+        from omtquiz.decks.format.editor import EditError
+
+        if not self._edits:
+            self.statusBar().showMessage("No card edit to undo", 4000)
+            return
+        edit = self._edits.pop()
+        try:
+            edit.undo()
+        except EditError as exc:
+            QMessageBox.information(self, "Cannot undo", str(exc))
+            return
+        self._reload_in_place()
+        self.statusBar().showMessage(f"Undid the edit of '{edit.card_id}'", 5000)
+
+    def _after_edit(self, edit):
+        if edit is None:
+            return None
+        self._edits.append(edit)
+        self._reload_in_place()
+        self.statusBar().showMessage(
+            f"Saved '{edit.card_id}' in {edit.path.name} (Ctrl+Alt+Z undoes it)", 6000)
+        return edit
+
+    def _reload_in_place(self) -> None:
+        """Reread the decks after an edit, staying on the screen shown."""
+        if self._reload_library is not None:
+            self.context.library = self._reload_library()
+        self.refresh()
+        if self.stack.currentWidget() is self._review_page and self._review_page is not None:
+            self._review_page.show_current()
+        if self._browser is not None:
+            self._browser.reload()
+
+    def _deck_in_view(self):
+        library = self.context.library
+        if self.stack.currentWidget() is self._review_page and self._review_page is not None:
+            item = self._review_page.session.current() if self._review_page.session else None
+            if item is not None:
+                return library.deck(item.deck_id)
+        scope = self.deck_page.scope()
+        return library.deck(scope.value) if scope is not None and scope.kind == "deck" else None
 
     def _focus_filter(self) -> None:
         self.show_decks()
@@ -223,6 +315,7 @@ class MainWindow(QMainWindow):
 
         if self._browser is None:
             self._browser = BrowserWindow(self.context, self)
+            self._browser.edit_requested.connect(self.edit_card)
             self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()
@@ -285,7 +378,7 @@ class MainWindow(QMainWindow):
         ExportDialog.ask(self.context, self)
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)
+        shortcuts_dialog(self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About omtquiz",
@@ -299,12 +392,80 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-SHORTCUTS = """Decks: Enter study · Ctrl+F find · Ctrl+Shift+S study all due · F5 reload
-Review: Space/Enter show answer · 1 Again · 2 Hard · 3 Good · 4 Easy · Ctrl+Z undo
-  - bury · @ suspend · Ctrl+1..4 flag · Esc back to decks
-Quiz: 1-4 choose · Enter next · Esc back
-Statistics: Ctrl+Shift+T · Browse cards: Ctrl+B · Exam planner: Ctrl+Shift+P
-Browser: Ctrl+F search · Ctrl+J suspend · Ctrl+Shift+J unsuspend · Ctrl+1..7 flag · Ctrl+0 unflag
-  · Ctrl+L show in deck file · Esc close
-Authoring: Ctrl+O open a deck file · Preferences: Ctrl+, · Export to Anki: Ctrl+E · Quit: Ctrl+Q"""
+# Every key the app answers to, by screen: (screen, ((keys, what they do), ...)). F1 shows it
+# as a table; tests check that the keys named here are the ones the screens bind.
+SHORTCUTS = (
+    ("Decks", (
+        ("Enter", "Study the selected deck"), ("Ctrl+F", "Filter decks (Enter studies the "
+                                                  "first match, Down enters the list)"),
+        ("Ctrl+Shift+S", "Study all due"), ("Ctrl+D", "Back to the deck list"),
+        ("F5", "Reload decks"))),
+    ("Review", (
+        ("Space / Enter", "Show the answer; on the answer side, rate Good"),
+        ("1 2 3 4", "Again, Hard, Good, Easy"), ("Ctrl+Z", "Undo the last answer"),
+        ("-", "Bury until tomorrow"), ("@", "Suspend"),
+        ("Ctrl+1 … Ctrl+4", "Flag red, orange, green, blue"), ("Ctrl+0", "Remove the flag"),
+        ("E", "Edit the card"), ("Esc", "Back to the deck list"))),
+    ("Quiz", (
+        ("1 2 3 4", "Choose an answer"), ("Enter", "Check a typed answer, then next"),
+        ("R / W", "Typed: I was right / I was wrong"), ("Esc", "Back to the deck list"))),
+    ("Exam", (
+        ("1 2 3 4", "Choose an answer"), ("→ / PgDown, Enter", "Next question"),
+        ("← / PgUp", "Previous question"), ("Ctrl+Enter", "Finish the exam"),
+        ("Esc", "Leave (asks first: the exam is dropped)"))),
+    ("Browse cards (Ctrl+B)", (
+        ("Ctrl+F", "Search"), ("Ctrl+J / Ctrl+Shift+J", "Suspend / unsuspend"),
+        ("Ctrl+1 … Ctrl+7", "Flag"), ("Ctrl+0", "Remove the flag"),
+        ("E", "Edit the selected card"), ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
+    ("Everywhere", (
+        ("Ctrl+N", "New deck"), ("Ctrl+Shift+A", "Add a card"),
+        ("Ctrl+Alt+Z", "Undo the last card edit"),
+        ("Ctrl+Shift+O", "Add a deck or import (.apkg, CSV)"),
+        ("Ctrl+O", "Open a deck for authoring"), ("Ctrl+E", "Export to Anki"),
+        ("Ctrl+Shift+T", "Statistics"), ("Ctrl+B", "Browse cards"),
+        ("Ctrl+Shift+P", "Exam planner"),
+        ("Ctrl+,", "Preferences"), ("F1", "This list"), ("Ctrl+Q", "Quit"))),
+)
 
+
+def shortcuts_html() -> str:
+    """SHORTCUTS as a table, its screens in two columns so the list fits a laptop screen."""
+    import html
+
+    def section(screen: str, keys) -> str:
+        rows = "".join(f"<tr><td width=150><b>{html.escape(k)}</b></td>"
+                       f"<td width=250>{html.escape(what)}</td></tr>" for k, what in keys)
+        return (f"<tr><td colspan=2 style='padding-top:10px'><big><b>{html.escape(screen)}"
+                f"</b></big></td></tr>{rows}")
+
+    half = (len(SHORTCUTS) + 1) // 2
+    columns = ["<table cellspacing=3>" + "".join(section(*entry) for entry in part) + "</table>"
+               for part in (SHORTCUTS[:half], SHORTCUTS[half:])]
+    return ("<table><tr>" + "".join(f"<td valign=top style='padding-right:28px'>{c}</td>"
+                                    for c in columns) + "</tr></table>")
+
+
+def file_actions():
+    """The File menu's data-folder actions, imported when first used (start-up stays light)."""
+    from omtquiz.ui.dialogs import file_actions as module
+
+    return module
+
+
+def shortcuts_dialog(parent=None):
+    """F1: every key, in a dialog as wide as its table (a message box would clip it)."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcutsDialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    text = QLabel(shortcuts_html())
+    text.setObjectName("shortcutsLabel")
+    text.setTextFormat(Qt.TextFormat.RichText)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(22, 14, 22, 14)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    return dialog

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from omtquiz.profile import Profile
+from omtquiz.progress.types import AnswerMode
 from omtquiz.study.scope import Scope
 from omtquiz.ui.app import build, make_app
 from omtquiz.ui.pages.exam import ExamPage
@@ -47,7 +48,7 @@ def stage(window, screen: str) -> None:
         window.study(first)
         window.review_page.reveal()
     elif screen == "quiz":
-        window.quiz(first, "mcq")
+        window.quiz(first, AnswerMode.CHOICES)
         choose_wrong(window.pages["quiz"])
     elif screen == "stats":
         window.statistics()
@@ -61,7 +62,7 @@ def choose_wrong(page: QuizPage) -> None:
     question = page.current()
     if question is None:
         return
-    if page.mode == "typed":
+    if page.mode == AnswerMode.TYPED:
         page.typed_edit.setText("I don't remember")
         page.check_typed()
         return

@@ -210,7 +210,7 @@ def test_length_giveaway_both_ways(tmp_path):
 
 
 def test_the_lint_and_generated_choices_share_one_giveaway_rule(tmp_path, monkeypatch):
-    from omtquiz.decks.format import facts as records
+    from omtquiz.decks.format import facts
 
     write(tmp_path, "a.yaml", """\
         - id: short-distractor
@@ -221,7 +221,7 @@ def test_the_lint_and_generated_choices_share_one_giveaway_rule(tmp_path, monkey
           source: s
         """)
     only(lints(tmp_path), "far shorter than the answer")
-    monkeypatch.setattr(records, "GIVEAWAY_CHARS", 1000)
+    monkeypatch.setattr(facts, "GIVEAWAY_CHARS", 1000)
     assert not [d for d in lints(tmp_path) if "alike in length" in d.message]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from samples import planner_library
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
@@ -15,6 +14,7 @@ from omtquiz.scheduling import CardState, Rating, Settings, State, retrievabilit
 from omtquiz.study.planner import introduction_days, minimal_per_day, plan_exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession
+from samples import planner_library
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=timezone.utc)  # study day Monday 10 March
 TODAY = date(2025, 3, 10)

@@ -17,6 +17,7 @@ from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, preview
 from omtquiz.study.queue import Counts, deck_counts
 from omtquiz.study.recording import (
+    QUIZ_INTRODUCES_NEW,
     NotTheLastAnswer,
     override_quiz_answer,
     quiz_rating,
@@ -146,15 +147,31 @@ def test_new_cards_stop_at_the_daily_limit_across_sessions_and_days(store, clock
     assert again.current() == Item("d", "n3")
 
 
-def test_each_deck_has_its_own_limits(store, clock):
+def test_each_deck_has_its_own_limits_and_a_session_over_several_one_total(store, clock):
     lib = library(deck("a", [basic("a", f"n{i}") for i in range(5)]),
                   deck("b", [basic("b", f"n{i}") for i in range(5)]))
-    settings = SETTINGS.with_global(new_per_day=2).with_deck("a", new_per_day=1)
+    settings = SETTINGS.with_global(new_per_day=3).with_deck("a", new_per_day=1)
+    assert StudySession(store, lib, Scope.deck("b"), clock, settings).counts().new == 3
+    assert StudySession(store, lib, Scope.deck("a"), clock, settings).counts().new == 1
+    # All decks: each deck keeps to its own limit (a: 1) and the session to the global one (3).
     session = StudySession(store, lib, Scope.all(), clock, settings)
     assert session.counts().new == 3
     assert study(session) == ["a/n0/0", "b/n0/0", "b/n1/0"]
     assert deck_counts(store, lib, clock, settings) == {"a": Counts(0, 0, 0),
-                                                        "b": Counts(0, 0, 0)}
+                                                        "b": Counts(1, 0, 0)}
+    assert StudySession(store, lib, Scope.deck("b"), clock, settings).counts().new == 1
+
+
+def test_all_decks_offers_the_global_new_limit_not_the_sum_of_every_decks(store, clock):
+    """The first week: eight decks of 20 new a day made "All decks" offer 160 new cards."""
+    lib = library(*(deck(d, [basic(d, f"n{i}") for i in range(30)]) for d in "abcdefgh"))
+    settings = SETTINGS.with_global(new_per_day=20)
+    assert StudySession(store, lib, Scope.all(), clock, settings).counts().new == 20
+    assert StudySession(store, lib, Scope.deck("a"), clock, settings).counts().new == 20
+    session = StudySession(store, lib, Scope.all(), clock, settings)
+    assert len(study(session)) == 20
+    assert StudySession(store, lib, Scope.all(), clock, settings).counts().new == 0
+    assert StudySession(store, lib, Scope.deck("h"), clock, settings).counts().new > 0
 
 
 def test_reviews_stop_at_the_daily_limit(store, clock):
@@ -444,12 +461,17 @@ def test_quiz_answers_reschedule_only_new_and_due_items(store, clock):
     entry = record_quiz_answer(store, early, False, 3000, "typed", clock, SETTINGS)
     assert not entry.rescheduled and entry.rating is Rating.AGAIN
     assert store.get(early) == before
+    # A new card stays new after a quiz answer (the log keeps the answer), unless the student
+    # chose in Preferences that quizzes and exams introduce new cards.
+    assert not record_quiz_answer(store, new, True, 30000, "typed", clock, SETTINGS).rescheduled
+    assert store.get(new).card.state is State.NEW
+    store.set_value(QUIZ_INTRODUCES_NEW, True)
     assert record_quiz_answer(store, new, True, 30000, "typed", clock, SETTINGS).rescheduled
     assert store.get(new).card.state is State.LEARNING
     assert not record_quiz_answer(store, off, True, 1000, "mcq", clock, SETTINGS).rescheduled
     with pytest.raises(ValueError, match="quiz mode"):
         record_quiz_answer(store, new, True, 1000, "review", clock, SETTINGS)
-    assert [e.mode for e in store.entries()] == ["mcq", "typed", "typed", "mcq"]
+    assert [e.mode for e in store.entries()] == ["mcq", "typed", "typed", "typed", "mcq"]
 
 
 def test_i_was_right_replaces_the_graded_answer_with_good_and_marks_it(store, clock):

@@ -88,6 +88,10 @@ def reference(store: Store, library: Library, scope: Scope, settings: Settings, 
         new.append(item)
         left[deck] -= 1
         taken.add((deck, item.card_id))
+    deck_ids = {item.deck_id for item in items}
+    if len(deck_ids) > 1:  # a session over several decks keeps to the global limits in all
+        reviews = reviews[:max(0, glob.reviews_per_day - sum(reviews_done[d] for d in deck_ids))]
+        new = new[:max(0, glob.new_per_day - sum(new_done[d] for d in deck_ids))]
     extra = []
     if include_not_due:
         queued = {*reviews, *new, *(item for _, item in learning)}

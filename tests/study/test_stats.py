@@ -10,17 +10,6 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from samples import (
-    NOW,
-    SETTINGS,
-    TODAY,
-    at,
-    graduated,
-    hand_log,
-    item,
-    simulate_week,
-    stats_library,
-)
 
 from conftest import run_cli
 from omtquiz.clock import FixedClock, day_start
@@ -38,6 +27,17 @@ from omtquiz.study.stats import (
     format_table,
     streak,
     technique_tags,
+)
+from samples import (
+    NOW,
+    SETTINGS,
+    TODAY,
+    at,
+    graduated,
+    hand_log,
+    item,
+    simulate_week,
+    stats_library,
 )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from samples import START, make_context
 from test_ui_quiz import unnamed_controls
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.scheduling import State
 from omtquiz.ui.windows.browser import BrowserWindow
+from samples import START, make_context
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt
-from samples import make_context
 from test_ui_quiz import shown_active, unnamed_controls
 
 from omtquiz.clock import FixedClock
@@ -16,6 +15,7 @@ from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.exam import TICK_MS, ExamPage
 from omtquiz.ui.screenshot import finish_randomly
+from samples import make_context
 
 
 def exam_library() -> Library:

@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from samples import planner_library
 from test_ui_quiz import unnamed_controls
 from test_ui_stats import make_context
 
@@ -15,6 +14,7 @@ from omtquiz.clock import FixedClock
 from omtquiz.scheduling import Settings
 from omtquiz.study.scope import Scope
 from omtquiz.ui.dialogs.planner import PlannerDialog
+from samples import planner_library
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.format.library import load_library
@@ -122,3 +122,18 @@ def test_render_the_dialog(qtbot, qapp, dialog, tmp_path, look):
     qtbot.waitExposed(dialog)
     assert dialog.width() >= dialog.minimumSizeHint().width()
     assert dialog.grab().save(str(tmp_path / f"preferences-{look}.png"))
+
+
+def test_quizzes_leave_new_cards_new_unless_the_student_chooses(qtbot, dialog, context):
+    from omtquiz.study.recording import record_quiz_answer
+
+    assert not dialog.quiz_new_check.isChecked()
+    item = context.library.decks[0].items()[0]
+    record_quiz_answer(context.store, item, True, 2000, "mcq", context.clock)
+    assert context.store.get(item).card.is_new
+    dialog.quiz_new_check.setChecked(True)
+    dialog.accept()
+    assert context.quiz_introduces_new()
+    record_quiz_answer(context.store, item, True, 2000, "mcq", context.clock)
+    assert not context.store.get(item).card.is_new
+    assert "one total" in dialog.findChild(QLabel, "limitsNoteLabel").text()

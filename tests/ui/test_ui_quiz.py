@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QWidget,
 )
-from samples import make_context
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
@@ -25,6 +24,7 @@ from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.pages.quiz import QuizPage
 from omtquiz.ui.screenshot import choose_wrong
+from samples import make_context
 
 LONG = ("Stop, because a thrust technique on an unstable upper cervical spine risks injury to "
         "the spinal cord and the vertebral arteries")

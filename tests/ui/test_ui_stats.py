@@ -8,13 +8,13 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from samples import START, make_context, simulate_week, stats_library
 from test_ui_quiz import unnamed_controls
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Item
 from omtquiz.ui import theme
 from omtquiz.ui.pages.stats import StatsPage
+from samples import START, make_context, simulate_week, stats_library
 
 
 @pytest.fixture

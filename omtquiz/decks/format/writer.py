@@ -156,3 +156,38 @@ def starter_deck(path: Path, *, title: str, deck_id: str) -> str:
                        ("deck_id", deck_id), ("title_plain", title), ("title", title_text)):
         text = text.replace(f"<<{key}>>", value)
     return text
+
+
+class NewDeckError(ValueError):
+    """Why a new deck cannot be written; `usage` when the request itself is wrong."""
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+def write_new_deck(path: Path, *, title: str, deck_id: str | None = None) -> tuple[Path, str]:
+    """Write a commented starter deck at `path` (".yaml" added if missing); never overwrites.
+
+    Returns the file written and its deck id. The CLI's `new-deck` and File > New deck both
+    come here.
+    """
+    from omtquiz.decks.format.ids import SLUG_RE, slugify
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        path = path.with_name(path.name + ".yaml")
+    title = " ".join(title.split())
+    if not title:
+        raise NewDeckError("give the deck a title", usage=True)
+    deck_id = deck_id or slugify(title)
+    if not SLUG_RE.match(deck_id):
+        raise NewDeckError(f"'{deck_id}' is not a slug (lowercase letters, digits and single "
+                           "hyphens, e.g. omt-techniques)", usage=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as fh:
+            fh.write(starter_deck(path, title=title, deck_id=deck_id))
+    except FileExistsError:
+        raise NewDeckError(f"{path} exists; a new deck never overwrites a file: choose another "
+                           "name") from None
+    return path, deck_id

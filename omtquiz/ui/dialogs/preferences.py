@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -72,10 +73,20 @@ class PreferencesDialog(QDialog):
         study = QGroupBox("Study")
         study.setObjectName("studyGroup")
         study_form = QFormLayout(study)
+        self.quiz_new_check = QCheckBox("Quizzes and exams introduce new cards")
+        self.quiz_new_check.setObjectName("quizIntroducesNewCheck")
+        self.quiz_new_check.setChecked(context.quiz_introduces_new())
         study_form.addRow("&New cards per day", self.new_spin)
+        limits = QLabel("Each deck gets this many new cards a day; a parent deck, a tag or "
+                        "All decks keeps to this one total, not the sum of its decks'.")
+        limits.setObjectName("limitsNoteLabel")
+        limits.setProperty("role", "muted")
+        limits.setWordWrap(True)
+        study_form.addRow(limits)
         study_form.addRow("&Reviews per day", self.reviews_spin)
         study_form.addRow("Desired &retention", self.retention_spin)
         study_form.addRow("&Day starts at", self.day_start_spin)
+        study_form.addRow(self.quiz_new_check)
         note = QLabel("Higher retention means more reviews; 0.90 suits most students. A day "
                       "that starts at 4:00 keeps late-night study in the same day.")
         note.setObjectName("studyNoteLabel")
@@ -118,6 +129,7 @@ class PreferencesDialog(QDialog):
             day_start_hour=self.day_start_spin.value(),
         )
         self.context.save_settings(settings)
+        self.context.set_quiz_introduces_new(self.quiz_new_check.isChecked())
         choice = self.theme_combo.currentData()
         font_pt = self.font_spin.value()
         self.context.save_ui_prefs({**self.context.ui_prefs(), "theme": choice,

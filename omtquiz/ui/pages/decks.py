@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.progress.types import AnswerMode
 from omtquiz.study.deck_list import DeckList, DeckRow
 from omtquiz.study.queue import Counts
 from omtquiz.study.scope import Scope
@@ -32,7 +33,7 @@ class DeckPage(QWidget):
     """Emits the chosen `Scope`, or None for a deck file that did not load."""
 
     study_requested = Signal(object)
-    quiz_requested = Signal(object, str)  # scope, "mcq" | "typed"
+    quiz_requested = Signal(object, str)  # scope, AnswerMode.CHOICES or TYPED
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
     # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
     broken_requested = Signal(str, list)
@@ -107,9 +108,11 @@ class DeckPage(QWidget):
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
-        self.mcq_button.clicked.connect(lambda: self._request(self.quiz_requested, "mcq"))
+        self.mcq_button.clicked.connect(
+            lambda: self._request(self.quiz_requested, AnswerMode.CHOICES))
         self.typed_button = make_button("Typed answer", "typedQuizButton", "Typed answer quiz")
-        self.typed_button.clicked.connect(lambda: self._request(self.quiz_requested, "typed"))
+        self.typed_button.clicked.connect(
+            lambda: self._request(self.quiz_requested, AnswerMode.TYPED))
         quiz_row.addWidget(self.mcq_button)
         quiz_row.addWidget(self.typed_button)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.progress.types import AnswerMode
 from omtquiz.study.quiz import QuestionMaker, check_typed
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
@@ -40,7 +41,7 @@ class QuizPage(QWidget):
         self.context = context
         self.seed = seed
         self.scope = Scope.all()
-        self.mode = "mcq"
+        self.mode = AnswerMode.CHOICES
         self.questions: list = []
         self.index = 0
         self.right = 0
@@ -166,22 +167,22 @@ class QuizPage(QWidget):
 
     # -- driving ---------------------------------------------------------------------------
     def start(self, scope: Scope, mode: str) -> None:
-        """A new quiz: mode "mcq" (multiple choice) or "typed"."""
-        if mode not in ("mcq", "typed"):
+        """A new quiz: multiple choice or typed answers (AnswerMode.CHOICES or TYPED)."""
+        if mode not in (AnswerMode.CHOICES, AnswerMode.TYPED):
             raise ValueError(f"quiz mode must be 'mcq' or 'typed', not {mode!r}")
         self.scope, self.mode = scope, mode
         self._apply_font()
         maker = QuestionMaker(self.context.library, self.seed)
         items = scope.items(self.context.library)
-        self.questions = maker.questions(items, typed=mode == "typed", limit=QUIZ_LENGTH)
+        self.questions = maker.questions(items, typed=mode == AnswerMode.TYPED, limit=QUIZ_LENGTH)
         self.index, self.right = 0, 0
-        kind = "Multiple choice" if mode == "mcq" else "Typed answers"
+        kind = "Multiple choice" if mode == AnswerMode.CHOICES else "Typed answers"
         self.scope_label.setText(f"{kind} · {scope.title(self.context.library)}")
         # Hidden, not stacked: a stack would keep the four choices' height for the typed row.
-        self.choices_box.setVisible(mode == "mcq")
-        self.typed_row.setVisible(mode == "typed")
-        self.hint_label.setText("1-4 choose · Enter next · Esc back to decks" if mode == "mcq"
-                                else TYPED_HINT)
+        self.choices_box.setVisible(mode == AnswerMode.CHOICES)
+        self.typed_row.setVisible(mode == AnswerMode.TYPED)
+        self.hint_label.setText("1-4 choose · Enter next · Esc back to decks"
+                                if mode == AnswerMode.CHOICES else TYPED_HINT)
         self.progress.setMaximum(max(1, len(self.questions)))
         if not self.questions:
             self._show_summary()
@@ -217,7 +218,7 @@ class QuizPage(QWidget):
         self.progress_label.setText(f"{self.index + 1} / {len(self.questions)}")
         self.score_label.setText(f"{self.right} right")
         self.progress.setValue(self.index)
-        if self.mode == "mcq":
+        if self.mode == AnswerMode.CHOICES:
             show_choices(self.choice_buttons, question.choices)
             self.setFocus()
         else:
@@ -246,7 +247,7 @@ class QuizPage(QWidget):
     def choose(self, number: int) -> None:
         """Answer a multiple-choice question with choice 1-4; nothing once it is answered."""
         question = self.current()
-        if (question is None or self.mode != "mcq" or self.answered
+        if (question is None or self.mode != AnswerMode.CHOICES or self.answered
                 or not 1 <= number <= len(question.choices)):
             return
         correct = number - 1 == question.correct_index
@@ -267,7 +268,7 @@ class QuizPage(QWidget):
         """Mark the typed answer; an empty one is not taken, so a stray Enter costs nothing."""
         question = self.current()
         given = self.typed_edit.text().strip()
-        if question is None or self.mode != "typed" or self.answered or not given:
+        if question is None or self.mode != AnswerMode.TYPED or self.answered or not given:
             return
         result = check_typed(given, question.answer, question.accepted)
         self._record(result.correct)
@@ -301,7 +302,7 @@ class QuizPage(QWidget):
 
     def override(self, correct: bool | None = None) -> None:
         """Overrule the typed check: right counts as Good, wrong as Again (logged as such)."""
-        if (self.mode != "typed" or not self.answered or self._entry is None
+        if (self.mode != AnswerMode.TYPED or not self.answered or self._entry is None
                 or not self.override_button.isVisible()):
             return
         now_correct = not self._typed_correct
@@ -333,7 +334,7 @@ class QuizPage(QWidget):
             if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
                 focused.click()
             return
-        if self.mode == "typed" and not self.answered:
+        if self.mode == AnswerMode.TYPED and not self.answered:
             self.check_typed()
         else:
             self.next_question()

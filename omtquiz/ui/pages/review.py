@@ -31,6 +31,7 @@ RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Ea
 class ReviewPage(QWidget):
     finished = Signal()  # the student left the screen (Esc or Back)
     changed = Signal(object)  # the Changes of an answer, an undo, a bury, suspend or flag
+    edit_requested = Signal(object)  # E: edit the card shown (its Item)
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -131,6 +132,8 @@ class ReviewPage(QWidget):
             menu.addAction(f"Flag {color}", QKeySequence(f"Ctrl+{n}"),
                            lambda n=n: self.flag(n))
         menu.addAction("Remove flag", QKeySequence("Ctrl+0"), lambda: self.flag(0))
+        menu.addSeparator()
+        self.edit_action = menu.addAction("Edit card", QKeySequence("E"), self.request_edit)
         self.more_button.setMenu(menu)
         for action in menu.actions():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -242,6 +245,11 @@ class ReviewPage(QWidget):
         self.changed.emit(Changes.of_items((item,)))
         self.show_current()
         self.toast.show_message(said)
+
+    def request_edit(self) -> None:
+        item = self.session.current() if self.session else None
+        if item is not None:
+            self.edit_requested.emit(item)
 
     def flag(self, n: int) -> None:
         """Set or clear the card's flag and say so; the card stays as it is, answer and all,

@@ -196,6 +196,7 @@ class BrowserWindow(QMainWindow):
     """Browse cards: Ctrl+F search, Ctrl+J suspend, Ctrl+1-7 flag, Ctrl+L show in deck file."""
 
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
+    edit_requested = Signal(object)  # E: edit the selected card (its Item)
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -337,6 +338,8 @@ class BrowserWindow(QMainWindow):
         self.unflag_action = action("Remove flag", "unflagAction",
                                     lambda: self.flag_selected(0), "Ctrl+0")
         self.flag_menu.addAction(self.unflag_action)
+        self.edit_action = action("Edit", "editCardAction", self._edit_selected, "E",
+                                  "Edit the selected card")
         self.locate_action = action("Show in deck file", "showInFileAction", self.show_in_file,
                                     "Ctrl+L", "Show the deck file and line of this card")
         self.reload_action = action("Reload", "browserReloadAction", self.reload,
@@ -409,6 +412,11 @@ class BrowserWindow(QMainWindow):
     def selected_rows(self) -> list[Row]:
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row(n) for n in numbers]
+
+    def _edit_selected(self) -> None:
+        items = self.selected_items()
+        if len(items) == 1:
+            self.edit_requested.emit(items[0])
 
     def selected_items(self) -> list:
         return [row.item for row in self.selected_rows()]

@@ -1,0 +1,235 @@
+"""Editing a deck file from the app: add a card, change one, undo, keeping the author's file.
+
+Decks are hand-written YAML with comments, blank lines and a chosen order; an edit made in the
+app must leave all of that as it was and change only the card edited. `ruamel.yaml` (this
+module is its one owner) reads and writes the file round-trip; the parse that decides what a
+deck *means* stays with our loader, which checks the edited text before anything is written:
+an edit that would add an error is refused and the file is untouched. Writes are atomic (a
+temporary file renamed over the deck), and every edit returns an `Edit` that can be undone
+while the file is still as the edit left it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from omtquiz.decks.format.ids import slugify
+from omtquiz.decks.format.loader import load_deck_file
+
+# Keys in the order a card is written, whatever order the form gave them in.
+FIELD_ORDER = ("id", "type", "front", "back", "text", "extra", "question", "answer",
+               "distractors", "accept", "explanation", "image", "tags", "source")
+LIST_FIELDS = ("distractors", "accept", "tags")
+
+
+class EditError(Exception):
+    """The edit was refused; nothing was written. `problems` lists the loader's reasons."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to one deck file, and what it takes to undo it."""
+
+    path: Path
+    card_id: str
+    before: bytes
+    after: bytes
+
+    def undo(self) -> None:
+        """Put the file back as it was; refused once the file changed since the edit."""
+        if self.path.read_bytes() != self.after:
+            raise EditError(f"{self.path.name} changed since this edit; undo it by hand")
+        _write_atomic(self.path, self.before)
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap an author's long lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _load(path: Path):
+    data = path.read_bytes()
+    try:
+        return data, _yaml().load(data)
+    except Exception as exc:  # ruamel raises many kinds; all mean "fix the file by hand"
+        raise EditError(f"{path.name} cannot be edited in the app until it parses: {exc}") from None
+
+
+def _dump(document) -> bytes:
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue().encode("utf-8")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _value(key: str, value):
+    """A form value as YAML: lists stay lists, text with line breaks becomes a `|` block."""
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if key in LIST_FIELDS:
+        seq = CommentedSeq([str(v) for v in value])
+        seq.fa.set_flow_style()
+        return seq
+    text = str(value)
+    return LiteralScalarString(text.rstrip("\n") + "\n") if "\n" in text else text
+
+
+def _clean(fields: Mapping[str, object]) -> dict[str, object]:
+    """Drop empty fields; `type: basic` is the default and is not written."""
+    out: dict[str, object] = {}
+    for key in FIELD_ORDER:
+        value = fields.get(key)
+        if key in LIST_FIELDS:
+            value = [str(v).strip() for v in (value or ()) if str(v).strip()]
+        elif isinstance(value, str):
+            value = value.strip()
+        if value and not (key == "type" and value == "basic"):
+            out[key] = value
+    unknown = sorted(set(fields) - set(FIELD_ORDER))
+    if unknown:
+        raise EditError(f"unknown card field(s): {', '.join(unknown)}")
+    return out
+
+
+def _cards(document, path: Path):
+    cards = document.get("cards") if hasattr(document, "get") else None
+    if cards is None:
+        raise EditError(f"{path.name} has no cards: list to add to")
+    return cards
+
+
+def _errors(path: Path, data: bytes) -> set[str]:
+    result = load_deck_file(path, data=data)
+    return {re.sub(r"^cards\[\d+\]", "cards[…]", d.message) for d in result.errors}
+
+
+def _check_and_write(path: Path, before: bytes, after: bytes, card_id: str) -> Edit:
+    new = _errors(path, after) - _errors(path, before)
+    if new:
+        raise EditError("the card was not saved: " + "; ".join(sorted(new)), tuple(sorted(new)))
+    _write_atomic(path, after)
+    return Edit(path, card_id, before, after)
+
+
+def new_card_id(path: Path, fields: Mapping[str, object]) -> str:
+    """An id from the card's first words, unique in the deck (`id` given wins)."""
+    _, document = _load(path)
+    taken = {str(c.get("id")) for c in _cards(document, path) if hasattr(c, "get")}
+    seed = next((str(fields[k]) for k in ("front", "question", "text") if fields.get(k)), "card")
+    words = slugify(re.sub(r"\{\{c\d+::|\}\}", " ", seed)).split("-")[:5]
+    base = "-".join(words) or "card"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def add_card(path: Path, fields: Mapping[str, object]) -> Edit:
+    """Append a card to the deck's `cards:`; the rest of the file is left as it was."""
+    from ruamel.yaml.comments import CommentedMap
+
+    path = Path(path)
+    before, document = _load(path)
+    clean = _clean(fields)
+    card_id = str(clean.get("id") or new_card_id(path, clean))
+    clean["id"] = card_id
+    cards = _cards(document, path)
+    if any(hasattr(c, "get") and str(c.get("id")) == card_id for c in cards):
+        raise EditError(f"the deck already has a card '{card_id}'")
+    card = CommentedMap()
+    for key in FIELD_ORDER:
+        if key in clean:
+            card[key] = _value(key, clean[key])
+    cards.append(card)
+    return _check_and_write(path, before, _dump(document), card_id)
+
+
+def card_fields(path: Path, card_id: str) -> dict[str, object]:
+    """A written card's fields as the file has them (lists as lists), for an edit form."""
+    _, document = _load(Path(path))
+    card = _find(document, Path(path), card_id)
+    return {str(k): (list(v) if isinstance(v, list) else str(v)) for k, v in card.items()}
+
+
+def _find(document, path: Path, card_id: str):
+    for card in _cards(document, path):
+        if hasattr(card, "get") and str(card.get("id")) == card_id:
+            return card
+    if "--" in card_id:
+        raise EditError(f"'{card_id}' is generated from a record by a generate: rule; edit the "
+                        "record in the deck file (Open for authoring)")
+    raise EditError(f"{path.name} has no written card '{card_id}'")
+
+
+def update_card(path: Path, card_id: str, fields: Mapping[str, object]) -> Edit:
+    """Change a written card's fields in place (its id stays, so its progress stays); keys the
+    form left empty are removed, comments and the order of the other cards are kept."""
+    path = Path(path)
+    before, document = _load(path)
+    card = _find(document, path, card_id)
+    clean = _clean({**fields, "id": card_id})
+    for key in list(card.keys()):
+        if key not in clean:
+            del card[key]
+    for key in FIELD_ORDER:
+        if key in clean:
+            old = card.get(key)
+            new = _value(key, clean[key])
+            if old is None or (list(old) if isinstance(old, list) else str(old)) != (
+                    list(new) if isinstance(new, list) else str(new)):
+                if key in card:
+                    card[key] = new
+                else:
+                    card.insert(_position(card, key), key, new)
+    return _check_and_write(path, before, _dump(document), card_id)
+
+
+def _position(card, key: str) -> int:
+    """Where a new key goes among a card's keys, following FIELD_ORDER."""
+    rank = FIELD_ORDER.index(key)
+    keys = list(card.keys())
+    for i, existing in enumerate(keys):
+        if existing in FIELD_ORDER and FIELD_ORDER.index(existing) > rank:
+            return i
+    return len(keys)
+
+
+def copy_deck(source: Path, folder: Path) -> Path:
+    """Copy a deck file into `folder` as it is (deck id and card ids kept, so progress follows);
+    never over an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target, n = folder / source.name, 2
+    while target.exists():
+        target, n = folder / f"{source.stem}-{n}{source.suffix}", n + 1
+    shutil.copyfile(source, target)
+    return target
