@@ -299,3 +299,15 @@ def test_the_json_schema_accepts_versions_accept_and_wrong(tmp_path, body):
     bad = yaml.safe_load(path.read_text())
     (bad.get("cards") or bad["records"])[0]["accept" if "records" in bad else "versions"] = "T1"
     assert list(validator.iter_errors(bad))
+
+
+def test_editing_a_versioned_card_in_the_app_keeps_its_versions(tmp_path):
+    from omtquiz.decks.format.editor import card_fields, update_card
+
+    path = write(tmp_path, CARDS).deck.path
+    fields = {k: v for k, v in card_fields(path, "appendix").items() if k != "versions"}
+    fields["front"] = "Which spinal level is viscerosomatic for the appendix?"
+    update_card(path, "appendix", fields)  # what the form sends: it has no versions field
+    card = load_deck_file(path).deck.card("appendix")
+    assert card.front.startswith("Which spinal level")
+    assert [v.answer for v in card.versions] == ["T12", "T9-T12"]
