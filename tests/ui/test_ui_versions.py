@@ -128,3 +128,21 @@ def test_the_exam_report_lists_the_versions_of_a_missed_question(qtbot, qapp, wi
         page.missed_view.toPlainText())
     qapp.processEvents()  # let the report lay out its new score before the picture
     assert page.grab().save(str(shots(tmp_path) / f"versions-exam-{look}.png"))
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_the_card_editor_keeps_and_previews_a_cards_versions(qtbot, qapp, window, tmp_path,
+                                                              look):
+    from omtquiz.ui.dialogs.card_editor import CardEditorDialog
+
+    window.context.theme_name = theme.apply(qapp, look, 15)
+    deck = window.context.library.deck("levels")
+    dialog = CardEditorDialog(window.context, deck.path, "appendix")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.update_preview()
+    shown = dialog.preview.toPlainText()
+    assert "Sources differ. Savarese: T12; StatPearls: T9-T12" in shown
+    assert "T12\n" in shown  # the answer itself, above the versions
+    assert "versions:" in dialog.inputs["back"].placeholderText()
+    assert dialog.grab().save(str(shots(tmp_path) / f"versions-editor-{look}.png"))
