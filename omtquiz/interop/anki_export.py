@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 import tempfile
 import zipfile
@@ -498,8 +499,9 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
 
 def _zip(out: Path, db_path: Path, media: _Media) -> None:
     names = sorted(media.files)
-    handle, part = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(handle)
+    # Created with 0o666 so the umask gives the user's normal mode (mkstemp's is 0600).
+    part = out.parent / f".{out.name}.{secrets.token_hex(8)}.part"
+    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         # Level 1: for a 10,000-note collection 18 ms instead of 56 ms at the default level,
         # for a file 8% larger; the package is read once, by an import.

@@ -4,7 +4,8 @@ An `.apkg` is a zip holding the Anki collection (SQLite) and its media; Basic, B
 (also the optional-reverse kind) and Cloze notes convert, with their tags, their images and their
 GUIDs kept as card ids. Field HTML becomes Markdown (`convert_field`). It reads Anki's SQLite
 itself, the one place outside `progress` that does, because the package is an SQLite file.
-The package is hostile input: every member is read with a size limit.
+The package is hostile input: every member, row and value is read through the limits of
+`import_limits`, and field HTML is scanned in linear time (`html_scan`).
 """
 
 from __future__ import annotations
@@ -16,20 +17,16 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 from omtquiz.decks.format.ids import CARD_ID_RE
 from omtquiz.decks.model import CLOZE_RE
+from omtquiz.interop import import_limits as limits
+from omtquiz.interop.html_scan import TagScanner
 from omtquiz.interop.imported import Imported, ImportFailed, clean_tags, escape_markdown
-
-MAX_COLLECTION_BYTES = 2 * 1024**3
-
-
-MAX_MEDIA_BYTES = 200 * 1024**2
-
 
 IMAGE_ONLY_FRONT = "What does this image show?"
 
@@ -79,7 +76,7 @@ def _emphasise(text: str, marker: str) -> str:
     return "".join(out)
 
 
-class _FieldConverter(HTMLParser):
+class _FieldConverter(TagScanner):
     """One Anki field's HTML as Markdown: emphasis, lists and line breaks kept, images taken out.
 
     Line breaks (<br>, <div>) become paragraph breaks, because a single newline in Markdown
@@ -88,7 +85,7 @@ class _FieldConverter(HTMLParser):
     """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.out: list[str] = []
         self.images: list[str] = []
         self.lists: list[list] = []  # per open list: [ordered, next number]
@@ -96,13 +93,16 @@ class _FieldConverter(HTMLParser):
         self.link: str | None = None
         self.hidden = 0  # inside <script> or <style>
         self.opened: list[tuple[str, int]] = []  # open <b>/<i>: tag and where its marker is
+        self.repeated: dict[str, int] = defaultdict(int)  # <b> inside <b>: ignored, counted
 
     def _break(self, blank: bool = True) -> None:
         self.out.append("\n\n" if blank else "\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag in _EMPHASIS:
+        if tag in _EMPHASIS and any(self.out[i] == _EMPHASIS[tag] for _, i in self.opened):
+            self.repeated[_EMPHASIS[tag]] += 1  # bold inside bold says nothing more
+        elif tag in _EMPHASIS:
             self.opened.append((tag, len(self.out)))
             self.out.append(_EMPHASIS[tag])
         elif tag in _KEPT_INLINE:
@@ -143,7 +143,9 @@ class _FieldConverter(HTMLParser):
             self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _EMPHASIS:
+        if tag in _EMPHASIS and self.repeated[_EMPHASIS[tag]]:
+            self.repeated[_EMPHASIS[tag]] -= 1
+        elif tag in _EMPHASIS:
             self._close_emphasis(tag)
         elif tag in _KEPT_INLINE:
             self.out.append(f"</{tag}>")
@@ -184,6 +186,8 @@ class _FieldConverter(HTMLParser):
         self.out.append(escape_markdown(re.sub(r"\s+", " ", data)))
 
     def text(self) -> str:
+        for _, marker in self.opened:  # never closed: no stray ** left behind
+            self.out[marker] = ""
         return "".join(self.out)
 
 
@@ -205,7 +209,7 @@ def convert_field(value: str) -> Field:
     parser.feed(value)
     parser.close()
     text = parser.text()
-    in_deletion = any(_IMG in m.group(0) for m in CLOZE_RE.finditer(text))
+    in_deletion = _IMG in text and any(_IMG in m.group(0) for m in CLOZE_RE.finditer(text))
     return Field(_tidy(text.replace(_IMG, "")), parser.images, dropped | parser.dropped,
                  in_deletion)
 
@@ -265,37 +269,17 @@ class _NoteType:
         return note_type
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    info = archive.getinfo(name)
-    if info.file_size > limit:
-        raise ImportFailed(f"'{name}' in the package is {info.file_size / 2**20:.0f} MiB; "
-                           f"more than {limit // 2**20} MiB is refused")
-    with archive.open(info) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFailed(f"'{name}' in the package is larger than it claims; refused")
-    return data
-
-
-def _extract(archive: zipfile.ZipFile, name: str, target: Path, limit: int) -> None:
-    """Copy a zip member to a file in chunks, refusing it once it grows past `limit`."""
-    copied = 0
-    with archive.open(name) as member, target.open("wb") as out:
-        while chunk := member.read(1024 * 1024):
-            copied += len(chunk)
-            if copied > limit:
-                raise ImportFailed(f"'{name}' in the package is larger than "
-                                   f"{limit // 2**20} MiB; refused")
-            out.write(chunk)
-
-
-def _media_map(archive: zipfile.ZipFile, imported: Imported) -> dict[str, str]:
+def _media_map(archive: zipfile.ZipFile, imported: Imported,
+               budget: limits.UnpackBudget) -> dict[str, str]:
     """Anki's `media` file maps numbered zip members to file names; None if it cannot be read."""
     if "media" not in archive.namelist():
         return {}
     try:
-        mapping = json.loads(_read_member(archive, "media", 64 * 1024**2).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = budget.read(archive, "media", limits.MAX_MEDIA_MAP_BYTES)
+        mapping = json.loads(data.decode("utf-8"))
+        if not isinstance(mapping, dict):
+            raise ValueError("not a mapping")
+    except (UnicodeDecodeError, ValueError, RecursionError):
         imported.problem("the package's media list is in a newer Anki format; images were "
                          "left out (export from Anki with 'Support older Anki versions')", "")
         return {}
@@ -318,6 +302,7 @@ def _collection_name(archive: zipfile.ZipFile) -> str:
 def read_apkg(path: Path) -> Imported:
     """Notes of an Anki package as deck-file cards, with the media they show."""
     try:
+        limits.check_zip_directory(path)
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportFailed(f"cannot open {path.name} as an Anki package: {exc}") from None
@@ -331,40 +316,47 @@ def read_apkg(path: Path) -> Imported:
 def _read_package(path: Path, archive: zipfile.ZipFile, tmp: Path) -> Imported:
     name = _collection_name(archive)
     database = tmp / "collection.sqlite"
-    _extract(archive, name, database, MAX_COLLECTION_BYTES)
+    budget = limits.UnpackBudget()
+    budget.extract(archive, name, database, limits.MAX_COLLECTION_BYTES)
     imported = Imported(title=path.stem, origin=f"Anki package {path.name}")
-    media = _media_map(archive, imported)
+    media = _media_map(archive, imported, budget)
     try:
         _read_collection(database, imported)
     except sqlite3.DatabaseError as exc:
         raise ImportFailed(f"the collection inside {path.name} cannot be read: {exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ImportFailed(f"the collection inside {path.name} is not laid out as Anki lays "
                            f"it out ({type(exc).__name__}: {exc})") from None
-    _take_media(archive, media, imported)
+    _take_media(archive, media, imported, budget)
     return imported
 
 
 def _read_collection(database: Path, imported: Imported) -> None:
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    collection = limits.Collection(database)
     try:
-        row = connection.execute("SELECT models, decks FROM col").fetchone()
+        row = collection.one("SELECT models, decks FROM col")
         if row is None or not row[0]:
             raise ImportFailed("the collection holds no note types in the layout older Anki "
                                "versions use; export with 'Support older Anki versions' ticked")
         models = {str(k): _NoteType.from_anki(v) for k, v in json.loads(row[0]).items()}
         decks = {str(k): v.get("name", "") for k, v in json.loads(row[1] or "{}").items()}
-        used = [decks.get(str(did), "") for (did,) in
-                connection.execute("SELECT DISTINCT did FROM cards ORDER BY did")]
+        used = [decks.get(str(did), "") for (did,) in collection.rows(
+                "SELECT DISTINCT did FROM cards ORDER BY did", limits.MAX_CARDS, "decks")]
         used = [name for name in dict.fromkeys(used) if name]
         if len(used) == 1:
             *parents, imported.title = used[0].split("::")
             imported.parent = "::".join(parents) or None
-        note_decks = dict(connection.execute("SELECT nid, MIN(did) FROM cards GROUP BY nid"))
-        notes = connection.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
+        note_decks = dict(collection.rows("SELECT nid, MIN(did) FROM cards GROUP BY nid",
+                                          limits.MAX_CARDS, "cards"))
+        notes = collection.rows("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id",
+                                limits.MAX_NOTES, "notes")
         for note_id, guid, mid, tags, fields in notes:
             note_type = models.get(str(mid))
-            where = f"note {guid}"
+            where = f"note {limits.shown(guid, 40)}"
+            if len(str(fields or "")) + len(str(tags or "")) > limits.MAX_FIELD_CHARS:
+                imported.problem(f"notes longer than {limits.MAX_FIELD_CHARS:,} characters "
+                                 "were left out", where)
+                continue
             if note_type is None:
                 imported.problem("notes whose note type is missing from the package", where)
                 continue
@@ -380,7 +372,7 @@ def _read_collection(database: Path, imported: Imported) -> None:
                     card["tags"] = card_tags
                 imported.cards.append(card)
     finally:
-        connection.close()
+        collection.close()
 
 
 def _converted(names: list[str], values: dict[str, str]) -> list[Field]:
@@ -474,17 +466,17 @@ def _first_image(sources: list[str], imported: Imported, where: str) -> str | No
     return name
 
 
-def _take_media(archive: zipfile.ZipFile, media: dict[str, str], imported: Imported) -> None:
+def _take_media(archive: zipfile.ZipFile, media: dict[str, str], imported: Imported,
+                budget: limits.UnpackBudget) -> None:
     """Read the bytes of every image a card uses; a card whose image is missing loses it."""
     members = set(archive.namelist())
-    missing = set()
-    for name in list(imported.media):
-        member = media.get(name)
-        if member is None or member not in members:
-            missing.add(name)
-            del imported.media[name]
-        else:
-            imported.media[name] = _read_member(archive, member, MAX_MEDIA_BYTES)
+    missing = {name for name in imported.media if media.get(name) not in members}
+    for name in missing:
+        del imported.media[name]
+    images = limits.UnpackBudget(limits.MAX_IMAGES_BYTES, "the images", parent=budget)
+    images.claim_all(archive, [media[name] for name in imported.media], limits.MAX_IMAGE_BYTES)
+    for name in imported.media:
+        imported.media[name] = images.read(archive, media[name], limits.MAX_IMAGE_BYTES)
     kept = []
     for card in imported.cards:
         if card.get("image") in missing:

@@ -12,13 +12,13 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from omtquiz.decks.format.ids import TAG_RE, slugify  # noqa: F401  (importers use it)
+from omtquiz.decks.format.ids import TAG_RE, slugify
+from omtquiz.interop.import_limits import ImportFailed, UniqueNames
+
+__all__ = ["SOURCE_ID", "ImportFailed", "Imported", "card_id_from", "clean_tags",
+           "escape_markdown", "slugify"]
 
 SOURCE_ID = "imported"
-
-
-class ImportFailed(Exception):
-    """The file cannot be imported at all (not an Anki package, unreadable, nothing in it)."""
 
 
 @dataclass
@@ -69,13 +69,9 @@ def clean_tags(tags: list[str], imported: Imported, where: str) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
-def card_id_from(text: str, taken: set[str]) -> str:
-    """A readable card id from a term: lowercase words joined by hyphens, unique in the deck."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
-    base = "-".join(words)[:60].strip("-") or "card"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
+def card_id_from(text: str, taken: UniqueNames) -> str:
+    """A readable card id from a term: lowercase words joined by hyphens, unique in the deck
+    (`UniqueNames` hands out `x-2`, `x-3`... in linear time however often a term repeats)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text[:1000]).casefold())
+    return taken.claim("-".join(words)[:60].strip("-") or "card")
+

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omtquiz.decks.format.ids import SLUG_RE
+from omtquiz.interop import import_limits as limits
 from omtquiz.interop.anki_import import read_apkg
 from omtquiz.interop.imported import SOURCE_ID, Imported, ImportFailed, slugify
 from omtquiz.interop.table_import import read_table
@@ -56,16 +57,17 @@ def write_import(imported: Imported, output: Path, *, deck_id: str | None = None
                            "single hyphens, e.g. omt-techniques)")
     output.parent.mkdir(parents=True, exist_ok=True)
     media_folder = None
+    safe = limits.safe_names(list(imported.media))  # D:x.png, CON.png, NUL bytes, a/A.png...
     if imported.media:
         media_folder = output.parent / f"{output.stem}-media"
         media_folder.mkdir(exist_ok=True)
         for name, data in imported.media.items():
-            (media_folder / name).write_bytes(data)
+            limits.write_new_file(limits.file_inside(media_folder, safe[name]), data)
     cards = []
     for card in imported.cards:
         card = {**card, "source": SOURCE_ID}
         if "image" in card:
-            card["image"] = f"{media_folder.name}/{card['image']}"
+            card["image"] = f"{media_folder.name}/{safe[card['image']]}"
         cards.append(card)
     deck: dict = {"deck": deck_id, "title": title}
     if imported.parent:

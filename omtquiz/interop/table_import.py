@@ -6,9 +6,9 @@ basic card whose id is made from its term.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
+from omtquiz.interop import import_limits as limits
 from omtquiz.interop.imported import (
     Imported,
     ImportFailed,
@@ -26,30 +26,35 @@ _HEADERS_FRONT = ("term", "front", "question", "word", "prompt")
 _HEADERS_BACK = ("definition", "back", "answer", "meaning", "response")
 
 
-def _rows(text: str, tab: bool, imported: Imported) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every non-empty row."""
+def _rows(text: str, tab: bool, imported: Imported, name: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every non-empty row, each cell and the row count capped."""
+    limits.check_table_text(text, name)
     rows: list[tuple[int, list[str]]] = []
     if not tab:
         try:
             dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
-        start = 1
-        for row in reader:
+        for start, row in limits.csv_rows(text, dialect, name):
             if any(cell.strip() for cell in row):
                 rows.append((start, row))
-            start = reader.line_num + 1
+                limits.check_row_count(len(rows), name)
         return rows
+    joined: dict[int, list[str]] = {}  # row index -> lines that continue its last cell
     for number, line in enumerate(text.splitlines(), 1):
+        limits.check_cell(line, f"{name}:{number}")
         if not line.strip():
             continue
         if "\t" in line or not rows:
             rows.append((number, line.split("\t")))
+            limits.check_row_count(len(rows), name)
         else:  # Quizlet writes a definition's line breaks as they are: this line continues it
-            rows[-1][1][-1] += "\n\n" + line
+            joined.setdefault(len(rows) - 1, [rows[-1][1][-1]]).append(line)
             imported.problem("lines without a tab were joined to the definition above them",
                              f"line {number}")
+    for index, lines in joined.items():  # joined once: += in the loop was quadratic
+        rows[index][1][-1] = "\n\n".join(lines)
+        limits.check_cell(rows[index][1][-1], f"{name}:{rows[index][0]}")
     return rows
 
 
@@ -69,7 +74,7 @@ def read_table(path: Path) -> Imported:
     first = text.split("\n", 1)[0]
     tab = path.suffix.lower() == ".tsv" or (path.suffix.lower() != ".csv" and "\t" in first)
     imported = Imported(title=path.stem, origin=f"{'TSV' if tab else 'CSV'} file {path.name}")
-    rows = _rows(text, tab, imported)
+    rows = _rows(text, tab, imported, path.name)
     if not rows:
         raise ImportFailed(f"{path.name} holds no rows")
     header = [cell.strip().casefold() for cell in rows[0][1]]
@@ -81,9 +86,10 @@ def read_table(path: Path) -> Imported:
         tags_col = next((i for i, n in enumerate(header) if n == "tags"), None)
         for i, name in enumerate(header):
             if i not in (front_col, back_col, tags_col) and name:
-                imported.problem(f"column '{rows[0][1][i].strip()}' was not converted", "")
+                imported.problem(f"column '{limits.shown(rows[0][1][i].strip())}' was not "
+                                 "converted", "")
         rows = rows[1:]
-    taken: set[str] = set()
+    taken = limits.UniqueNames()
     for number, row in rows:
         cells = [cell.strip() for cell in row]
         where = f"line {number}"

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
             self._review_page = ReviewPage(self.context)
             self._review_page.finished.connect(self.show_decks)
             self._review_page.edit_requested.connect(self.edit_card)
+            self._review_page.info_requested.connect(self.card_info)
             self._listen(self._review_page)
             self.stack.addWidget(self._review_page)
         return self._review_page
@@ -158,6 +159,13 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "This card cannot be edited here", str(exc))
             return None
         return self._after_edit(edit)
+
+    def card_info(self, item) -> None:
+        from omtquiz.study.card_info import card_info
+        from omtquiz.ui.dialogs.card_info import CardInfoDialog
+
+        CardInfoDialog.show_for(card_info(self.context.store, self.context.library, item,
+                                          self.context.clock), self)
 
     def undo_card_edit(self) -> None:
         from omtquiz.decks.format.editor import EditError
@@ -316,6 +324,7 @@ class MainWindow(QMainWindow):
         if self._browser is None:
             self._browser = BrowserWindow(self.context, self)
             self._browser.edit_requested.connect(self.edit_card)
+            self._browser.info_requested.connect(self.card_info)
             self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()
@@ -405,7 +414,7 @@ SHORTCUTS = (
         ("1 2 3 4", "Again, Hard, Good, Easy"), ("Ctrl+Z", "Undo the last answer"),
         ("-", "Bury until tomorrow"), ("@", "Suspend"),
         ("Ctrl+1 … Ctrl+4", "Flag red, orange, green, blue"), ("Ctrl+0", "Remove the flag"),
-        ("E", "Edit the card"), ("Esc", "Back to the deck list"))),
+        ("E", "Edit the card"), ("I", "Card info"), ("Esc", "Back to the deck list"))),
     ("Quiz", (
         ("1 2 3 4", "Choose an answer"), ("Enter", "Check a typed answer, then next"),
         ("R / W", "Typed: I was right / I was wrong"), ("Esc", "Back to the deck list"))),
@@ -416,7 +425,8 @@ SHORTCUTS = (
     ("Browse cards (Ctrl+B)", (
         ("Ctrl+F", "Search"), ("Ctrl+J / Ctrl+Shift+J", "Suspend / unsuspend"),
         ("Ctrl+1 … Ctrl+7", "Flag"), ("Ctrl+0", "Remove the flag"),
-        ("E", "Edit the selected card"), ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
+        ("E", "Edit the selected card"), ("Ctrl+Shift+I", "Card info"),
+        ("Ctrl+L", "Show in the deck file"), ("Esc", "Close"))),
     ("Everywhere", (
         ("Ctrl+N", "New deck"), ("Ctrl+Shift+A", "Add a card"),
         ("Ctrl+Alt+Z", "Undo the last card edit"),

@@ -126,3 +126,27 @@ def test_e_in_the_browser_edits_the_selected_card(qtbot, window, monkeypatch):
     browser.table.selectRow(0)
     browser.findChild(QAction, "editCardAction").trigger()
     assert window.context.library.deck("mine").card("a").back == "From the browser"
+
+
+def test_card_info_from_the_review_screen_lists_every_answer(qtbot, window, monkeypatch):
+    from omtquiz.ui.dialogs.card_info import CardInfoDialog, summary_lines
+
+    shown = []
+    monkeypatch.setattr(CardInfoDialog, "show_for",
+                        classmethod(lambda cls, info, parent=None: shown.append(info)))
+    window.study(Scope.deck("mine"))
+    review = window.review_page
+    item = review.session.current()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    window.card_info(item)
+    (info,) = shown
+    assert info.prompt == "What is OMT?" and info.reps == 1 and len(info.answers) == 1
+    assert info.answers[0].rating == 3 and info.answers[0].mode == "review"
+    assert info.retrievability is not None and 0.9 < info.retrievability <= 1.0
+    assert any(line.startswith("Stability: ") for line in summary_lines(info))
+    dialog = CardInfoDialog(info)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Good"
+    qtbot.keyClick(review, Qt.Key.Key_I)  # the key shows the card now on screen
+    assert len(shown) == 2

@@ -32,6 +32,7 @@ class ReviewPage(QWidget):
     finished = Signal()  # the student left the screen (Esc or Back)
     changed = Signal(object)  # the Changes of an answer, an undo, a bury, suspend or flag
     edit_requested = Signal(object)  # E: edit the card shown (its Item)
+    info_requested = Signal(object)  # I: card info of the card shown (its Item)
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -134,6 +135,7 @@ class ReviewPage(QWidget):
         menu.addAction("Remove flag", QKeySequence("Ctrl+0"), lambda: self.flag(0))
         menu.addSeparator()
         self.edit_action = menu.addAction("Edit card", QKeySequence("E"), self.request_edit)
+        self.info_action = menu.addAction("Card info", QKeySequence("I"), self.request_info)
         self.more_button.setMenu(menu)
         for action in menu.actions():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -245,6 +247,11 @@ class ReviewPage(QWidget):
         self.changed.emit(Changes.of_items((item,)))
         self.show_current()
         self.toast.show_message(said)
+
+    def request_info(self) -> None:
+        item = self.session.current() if self.session else None
+        if item is not None:
+            self.info_requested.emit(item)
 
     def request_edit(self) -> None:
         item = self.session.current() if self.session else None

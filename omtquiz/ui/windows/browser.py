@@ -197,6 +197,7 @@ class BrowserWindow(QMainWindow):
 
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
     edit_requested = Signal(object)  # E: edit the selected card (its Item)
+    info_requested = Signal(object)  # Ctrl+Shift+I: card info of the selected card
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -340,6 +341,8 @@ class BrowserWindow(QMainWindow):
         self.flag_menu.addAction(self.unflag_action)
         self.edit_action = action("Edit", "editCardAction", self._edit_selected, "E",
                                   "Edit the selected card")
+        self.info_action = action("Info", "cardInfoAction", self._info_selected,
+                                  "Ctrl+Shift+I", "Card info: its answers and memory state")
         self.locate_action = action("Show in deck file", "showInFileAction", self.show_in_file,
                                     "Ctrl+L", "Show the deck file and line of this card")
         self.reload_action = action("Reload", "browserReloadAction", self.reload,
@@ -412,6 +415,11 @@ class BrowserWindow(QMainWindow):
     def selected_rows(self) -> list[Row]:
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row(n) for n in numbers]
+
+    def _info_selected(self) -> None:
+        items = self.selected_items()
+        if len(items) == 1:
+            self.info_requested.emit(items[0])
 
     def _edit_selected(self) -> None:
         items = self.selected_items()
