@@ -311,3 +311,20 @@ def test_editing_a_versioned_card_in_the_app_keeps_its_versions(tmp_path):
     card = load_deck_file(path).deck.card("appendix")
     assert card.front.startswith("Which spinal level")
     assert [v.answer for v in card.versions] == ["T12", "T9-T12"]
+
+
+def test_a_hostile_number_of_versions_is_refused_at_once(tmp_path):
+    many = "\n".join(f"      - {{source: savarese, answer: T{i}}}" for i in range(5000))
+    result = write(tmp_path, f"""\
+cards:
+  - id: a
+    front: Level of the appendix?
+    versions:
+{many}
+""")
+    assert any("5000 versions; at most 50 sources" in message for _, message in errors(result))
+    assert result.deck.card("a") is None
+    fields = ", ".join(f"s{i}: T{i}" for i in range(60))
+    result = write(tmp_path, RECORDS.replace('level: {savarese: T12, statpearls: "T9-T12"}',
+                                             f"level: {{{fields}}}"))
+    assert any("60 versions; at most 50" in message for _, message in errors(result))

@@ -32,6 +32,7 @@ RULE_TEXT_KEYS = {
 RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
 MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
 RESERVED = ("id", "source", "tags", "accept", "wrong")
+MAX_VERSIONS = 50  # sources that disagree on one answer; more is not a deck but an attack
 GENERATED_DISTRACTORS = 3  # with the answer, the four choices a quiz and an Anki export show
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)\}")
 CLOZE_IN_TEMPLATE = re.compile(r"\{\{c\d+::")
@@ -45,9 +46,9 @@ C0_MESSAGE = "{{c0::...}}: cloze numbers start at 1, as in {{c1::answer}}"
 FieldValue = str | tuple[str, ...]
 
 
-def same_text(a: str, b: str) -> bool:
-    """Two answers an author wrote alike, but for case and spacing."""
-    return _fold(a) == _fold(b)
+def folded(text: str) -> str:
+    """An answer as compared with another an author wrote: case and spacing set aside."""
+    return _fold(text)
 
 
 def preferred_version(versions, preferred: str | None, own_source: str | None):
@@ -220,6 +221,11 @@ def _versioned_fields(reader, record: _Record, labels: dict[str, str],
             continue
         where = f"{record.where}.{name}"
         versions: list[Version] = []
+        if len(value.values) > MAX_VERSIONS:
+            reader.error(value, f"{where}: {len(value.values)} versions; at most "
+                         f"{MAX_VERSIONS} sources can be told apart in a field")
+            continue
+        seen: dict[str, Version] = {}
         for source, node in value.values.items():
             if source not in labels:
                 reader.unknown_source(value.keys[source], where, source, labels)
@@ -228,12 +234,13 @@ def _versioned_fields(reader, record: _Record, labels: dict[str, str],
             if not isinstance(node, yn.Scalar) or node.is_null or not node.value.strip():
                 reader.error(node, f"{where}.{source}: expected text, found {yn.kind_of(node)}")
                 continue
-            same = next((v for v in versions if same_text(v.answer, node.value)), None)
+            same = seen.get(_fold(node.value))
             if same is not None:
                 reader.error(node, f"{where}.{source}: '{node.value}' is the same as the version "
                              f"of '{same.source}': give one source's version once")
                 continue
             versions.append(Version(0, source, labels[source], node.value))
+            seen[_fold(node.value)] = versions[-1]
         if not versions:
             continue
         if len(versions) == 1:

@@ -302,6 +302,11 @@ class _Reader:
                        f"{yn.kind_of(value)}", card_id)
             return []
         out: list[tuple[int, str, str, yn.Map, str]] = []
+        if len(value.items) > facts.MAX_VERSIONS:
+            self.error(value, f"{where}: {len(value.items)} versions; at most "
+                       f"{facts.MAX_VERSIONS} sources can be told apart on a card", card_id)
+            return out
+        seen: dict[str, tuple] = {}  # folded answer -> its version, so a long list stays linear
         for i, entry in enumerate(value.items):
             here = f"{where}[{i}]"
             if not isinstance(entry, yn.Map):
@@ -313,7 +318,7 @@ class _Reader:
             answer = self.text(entry, "answer", here, required=True, card_id=card_id)
             if source is None or answer is None:
                 continue
-            same = next((o for o in out if facts.same_text(o[2], answer)), None)
+            same = seen.get(facts.folded(answer))
             if same is not None:
                 self.error(entry.values["answer"], f"{here}.answer: '{answer}' is the same as "
                            f"the version of '{same[1]}' (line {same[3].line}): give one source's "
@@ -323,6 +328,7 @@ class _Reader:
                            "version of this answer", card_id)
             else:
                 out.append((ord_, source, answer, entry, f"{here}.source"))
+                seen[facts.folded(answer)] = out[-1]
         if len(out) == 1:
             self.warn(value, f"{where}: only one version; versions are for sources that "
                       "disagree (cite a single source with 'source:')", card_id)
@@ -370,7 +376,8 @@ class _Reader:
             written = bodies[0] if bodies else None
         else:
             written = kwargs.get(ANSWER_KEY[card_type])
-        if written is not None and not any(facts.same_text(written, v.answer) for v in mine):
+        if written is not None and facts.folded(written) not in {facts.folded(v.answer)
+                                                                 for v in mine}:
             what = f"deletion c{ord_ + 1}" if card_type == "cloze" else ANSWER_KEY[card_type]
             self.error(node, f"{where}.versions: the {what} '{written}' is none of the "
                        "versions; leave it out or make it one of them", card_id)
@@ -380,8 +387,9 @@ class _Reader:
         else:
             kwargs[ANSWER_KEY[card_type]] = answer
         if card_type == "mcq":
+            sourced = {facts.folded(v.answer) for v in mine}
             for distractor in kwargs.get("distractors", ()):
-                if any(facts.same_text(distractor, v.answer) for v in mine):
+                if facts.folded(distractor) in sourced:
                     self.error(node, f"{where}.versions: distractor '{distractor}' is one source's "
                                "answer: a right answer is never a wrong choice", card_id)
                     return False
