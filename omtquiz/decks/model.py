@@ -2,7 +2,9 @@
 
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
-(ord n-1 for cN, as Anki numbers them). Progress hangs on (deck id, card id, ord), never on text.
+(ord n-1 for cN, as Anki numbers them), a drill (from a deck's `drills:`) one per rule family
+it covers, so the scheduler schedules the skill and each review draws a fresh case. Progress
+hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
@@ -113,6 +115,17 @@ class Version(NamedTuple):
     answer: str
 
 
+@dataclass(frozen=True, slots=True)
+class DrillSpec:
+    """A `drills:` entry: which region, which rule families (one item each), which direction."""
+
+    region: str
+    families: tuple[str, ...]
+    levels: str | None = None
+    direction: str = "findings_to_name"
+    count: int = 20  # cases in an Anki export
+
+
 class Card(NamedTuple):
     """One card as its author wrote it.
 
@@ -154,6 +167,7 @@ class Card(NamedTuple):
         """What a quiz counts as one fact: the record a generated card came from, else the card."""
         kind, name = ("record", self.record) if self.record else ("card", self.id)
         return f"{self.deck_id}/{kind}:{name}"
+    drill: DrillSpec | None = None  # type "drill" only
 
     def cloze_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
@@ -164,6 +178,8 @@ class Card(NamedTuple):
         return CARD_TYPE_INFO.get(self.type) or CARD_TYPE_INFO[CardType.BASIC]
 
     def ords(self) -> tuple[int, ...]:
+        if self.drill is not None:  # one item per rule family
+            return tuple(range(len(self.drill.families)))
         sides = self.info.sides
         if sides is None:
             return tuple(n - 1 for n in self.cloze_numbers())

@@ -146,9 +146,50 @@ def _answer_source(card: Card, ord_: int) -> str:
     return card.answer if card.type == "mcq" else card.back
 
 
-def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> Rendered:
+def drill_case(card: Card, ord_: int = 0, seed: int | None = None,
+               direction: str | None = None):
+    """The case a drill item asks: seeded by the caller (fresh per review), else by its key;
+    `direction` overrides the drill's own (quizzes always ask findings -> name)."""
+    from omtquiz.drills.cases import generate
+    from omtquiz.drills.present import case_seed
+
+    spec = card.drill
+    if seed is None:
+        seed = case_seed(f"{card.deck_id}/{card.id}/{ord_}", 0)
+    family = spec.families[min(max(ord_, 0), len(spec.families) - 1)]
+    return generate(spec.region, seed, [family], spec.levels, direction or spec.direction)
+
+
+def _lines(lines) -> str:
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
+                 direction: str | None = None) -> Rendered:
+    """A drill item: the case's findings (or name) as the question, the rules as explanation."""
+    from omtquiz.drills.present import REGION_TITLES, answer_lines, question_lines, replay_hint
+
+    case = drill_case(card, ord_, seed, direction)
+    title = card.front if direction in (None, card.drill.direction) else \
+        f"Diagnosis drill: {REGION_TITLES[case.region]}"
+    heading = f"<b>{html.escape(title, quote=False)}</b>"  # not the kind: it would tell
+    explanation = f"<i>{html.escape(case.family)}</i>: " + _lines(case.explanation) + \
+        "<br><small>" + html.escape(
+        replay_hint(case, card.drill.levels)) + "</small>"
+    question = heading + "<br>" + _lines(question_lines(case))
+    answer = _lines(answer_lines(case))
+    return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
+                seed: int | None = None) -> Rendered:
     """Question and answer HTML for one item of a card, as a student will see them; where
-    sources disagree, every source's version follows the answer."""
+    sources disagree, every source's version follows the answer.
+
+    A drill item draws its case from `seed` (the review screen passes a fresh one per review).
+    """
+    if card.type == "drill":
+        return render_drill(card, ord_, seed)
     picture = image_html(card, image_src)
     sourced = versions_html(card, ord_)
     if card.type == CardType.CLOZE:
@@ -169,6 +210,15 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None) -> R
     question += picture
     answer += sourced
     return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def text_of_html(fragment: str) -> str:
+    """Rendered HTML (a question as shown) as one line of plain text; a tag parts words, as a
+    line break or a new paragraph does on screen."""
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
 
 
 def plain(text: str) -> str:

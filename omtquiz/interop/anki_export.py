@@ -32,7 +32,15 @@ from urllib.parse import unquote, urlsplit
 import genanki
 
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
-from omtquiz.decks.render import all_versions_html, markdown, plain, sanitize
+from omtquiz.decks.render import (
+    all_versions_html,
+    drill_case,
+    markdown,
+    plain,
+    render_item,
+    sanitize,
+)
+from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
     AnkiCalendar,
@@ -320,6 +328,29 @@ class _NoteBuilder:
         # Every piece is already sanitised and the markup around them is our own.
         return f"<ol>{items}</ol>", answer
 
+    def drill_notes(self, deck: Deck, card: Card) -> list[tuple[str, list[str]]]:
+        """A drill as up to `count` different cases, taken from its kinds in turn, each a basic
+        note with the rules on the back. Cases come from fixed seeds and each note's GUID from
+        its kind and dysfunction, so every export makes the same notes and a re-import updates
+        them in place."""
+        notes = []
+        seen: set[tuple[int, str]] = set()
+        ords = card.ords()
+        for n in range(card.drill.count * 10):
+            if len(seen) >= card.drill.count:
+                break
+            ord_ = ords[n % len(ords)]
+            seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n // len(ords))
+            name = drill_case(card, ord_, seed).diagnosis["name"]
+            if (ord_, name) in seen:  # small kinds (two forward torsions) run out of new cases
+                continue
+            seen.add((ord_, name))
+            rendered = render_item(card, ord_, seed=seed)
+            guid = genanki.guid_for(deck.id, card.id, ord_, name)
+            notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
+                                 self.source(deck, card)]))
+        return notes
+
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
                   self.image(deck, card), self.source(deck, card)]
@@ -414,6 +445,16 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
             used_anki_ids[anki_id] = deck.id
             description = sanitize(markdown(deck.description)) if deck.description else ""
             anki_deck = anki_decks[deck.id] = genanki.Deck(anki_id, _deck_name(deck), description)
+        if card.type == "drill":
+            for guid, fields in builder.drill_notes(deck, card):
+                keys[guid] = (deck, card)
+                anki_deck.add_note(genanki.Note(
+                    model=builder.models["basic"], fields=fields, guid=guid, due=len(keys),
+                    tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
+                notes_by_type["basic"] += 1
+            if on_progress is not None:
+                on_progress(done, total)
+            continue
         guid = note_guid(deck.id, card.id)
         if guid in keys:
             builder.warn(deck, card, "card id used twice in this deck; the second is left out")
@@ -485,6 +526,8 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
                 writer = ProgressWriter(cursor, calendar, now, report)
                 for card_id, guid, ord_, _ in rows:
                     deck, card = keys[guid]
+                    if card.type == "drill":  # a skill's progress is no one generated case's
+                        continue
                     item = Item(deck.id, card.id, ord_)
                     if (record := progress.get(item)) is not None:
                         writer.write(card_id, item, record)

@@ -10,6 +10,10 @@ One quiz or exam never gives an answer away: it holds at most one item of a card
 record, whose generated cards ask one fact many ways), and no question whose stem (or the
 explanation shown after it) holds the answer of another question in it, compared as
 normalised whole words.
+
+A diagnosis drill is asked as a fresh case from the quiz's own seed, findings -> name: its
+wrong choices are the near misses (one component off: the other side, the other position), and
+a typed answer is graded by the rules in any usual notation ("T5 FRlSl" = "T5 F RL SL").
 """
 
 from __future__ import annotations
@@ -28,14 +32,17 @@ from rapidfuzz.distance import Levenshtein
 
 from omtquiz.decks.model import CLOZE_RE, Card, CardType, Deck, Item, Library
 from omtquiz.decks.render import (
-    cloze_source,
+    drill_case,
     markdown,
     normalise,
     plain,
+    render_drill,
     render_item,
+    text_of_html,
     versions_html,
     versions_in_order,
 )
+from omtquiz.drills.cases import grade, near_misses
 
 CHOICES = 4
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
@@ -54,6 +61,7 @@ class Question:
     explanation_html: str = ""
     accepted: tuple[str, ...] = ()  # other answers a typed question takes as right
     versions: tuple[tuple[str, str], ...] = ()  # (source, answer) where sources disagree
+    drill: tuple[str, dict] | None = None  # (region, diagnosis) when a drill case is asked
 
     @property
     def correct_index(self) -> int:
@@ -89,61 +97,6 @@ def accepted_of(card: Card, ord_: int = 0) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(texts) if normalise(t) != answer)
 
 
-def right_answers(card: Card, ord_: int = 0) -> tuple[str, ...]:
-    """Every answer that is right for this item: its own, every version, every accepted one."""
-    return (answer_of(card, ord_), *accepted_of(card, ord_))
-
-
-def stem_of(card: Card, ord_: int = 0) -> str:
-    """The question's words as a student reads them (a cloze with its deletion blanked)."""
-    if card.type == "cloze":
-        return plain(cloze_source(card.text, ord_, reveal=False))
-    if card.type == "mcq":
-        return plain(card.question)
-    return plain(card.back if card.type == "reverse" and ord_ == 1 else card.front)
-
-
-def _words(text: str) -> str:
-    """Normalised text padded with spaces, so ` answer ` finds whole words only."""
-    return f" {normalise(text)} "
-
-
-def shown_of(card: Card, ord_: int = 0) -> str:
-    """What a student reads of a question before the next one: its stem and, once answered,
-    its explanation."""
-    return f"{stem_of(card, ord_)} {plain(card.explanation)}" if card.explanation else (
-        stem_of(card, ord_))
-
-
-class _Asked:
-    """What one quiz has asked so far: the facts (cards, records), what the student read of
-    each question (stem and explanation) and their right answers."""
-
-    def __init__(self) -> None:
-        self.origins: set[str] = set()
-        self.stems: list[str] = []
-        self.answers: set[str] = set()
-
-    def gives_away(self, card: Card, ord_: int) -> bool:
-        """Whether asking this item would repeat a fact or give an answer away, either way."""
-        if card.origin in self.origins:
-            return True
-        stem = _words(shown_of(card, ord_))
-        if any(answer in stem for answer in self.answers):
-            return True
-        mine = self._answers(card, ord_)
-        return any(answer in stem for stem in self.stems for answer in mine)
-
-    def add(self, card: Card, ord_: int) -> None:
-        self.origins.add(card.origin)
-        self.stems.append(_words(shown_of(card, ord_)))
-        self.answers.update(self._answers(card, ord_))
-
-    @staticmethod
-    def _answers(card: Card, ord_: int) -> set[str]:
-        return {w for text in right_answers(card, ord_) if (w := _words(text)).strip()}
-
-
 def prompt_of(card: Card, ord_: int = 0) -> str:
     """The question as the review screen shows it, picture included: some cards ask only
     "what does this image show?"."""
@@ -170,6 +123,54 @@ def _is_yes_no(answer: str) -> bool:
     return first in ("yes", "no")
 
 
+def origin_of(card: Card, item: Item) -> str:
+    """What one quiz asks once: a card, or a record's cards; each kind of a drill (a skill, a
+    fresh case each time) on its own."""
+    return item.key if card.type == "drill" else card.origin
+
+
+def _words(text: str) -> str:
+    """Normalised text padded with spaces, so ` answer ` finds whole words only."""
+    return f" {normalise(text)} "
+
+
+def read_of(card: Card, question: Question) -> str:
+    """What a student reads of a question before the next one: the prompt as shown and, once
+    answered, the explanation (a drill's is its case's rules); not the line of its own sources'
+    versions, which are its own answers."""
+    if card.type == "drill":
+        return f"{text_of_html(question.prompt_html)} {text_of_html(question.explanation_html)}"
+    return f"{text_of_html(question.prompt_html)} {plain(card.explanation)}"
+
+
+class _Asked:
+    """What one quiz has asked so far: the facts (cards, records), what the student read of
+    each question and their right answers."""
+
+    def __init__(self) -> None:
+        self.origins: set[str] = set()
+        self.read: list[str] = []
+        self.answers: set[str] = set()
+
+    def gives_away(self, card: Card, question: Question) -> bool:
+        """Whether this question reads another's answer, or its answer is read in another."""
+        read = _words(read_of(card, question))
+        if any(answer in read for answer in self.answers):
+            return True
+        mine = self._answers(question)
+        return any(answer in text for text in self.read for answer in mine)
+
+    def add(self, card: Card, question: Question) -> None:
+        self.origins.add(origin_of(card, question.item))
+        self.read.append(_words(read_of(card, question)))
+        self.answers.update(self._answers(question))
+
+    @staticmethod
+    def _answers(question: Question) -> set[str]:
+        return {w for text in (question.answer, *question.accepted)
+                if (w := _words(text)).strip()}
+
+
 class QuestionMaker:
     """Builds questions for one library; pools of candidate answers are made once per deck."""
 
@@ -183,7 +184,7 @@ class QuestionMaker:
         if deck.id not in self._pools:
             self._pools[deck.id] = [
                 (card, ord_, answer_of(card, ord_), _stem(card, ord_))
-                for card in deck.cards for ord_ in card.ords()
+                for card in deck.cards if card.drill is None for ord_ in card.ords()
             ]
         return self._pools[deck.id]
 
@@ -227,10 +228,28 @@ class QuestionMaker:
                 chosen.append(text)
         return chosen
 
+    def drill_question(self, card: Card, item: Item, *, typed: bool) -> Question:
+        """A fresh findings -> name case; near-miss names as the wrong choices."""
+        seed = self.rng.randrange(2**32)
+        case = drill_case(card, item.ord, seed, "findings_to_name")
+        rendered = render_drill(card, item.ord, seed, "findings_to_name")
+        answer = case.diagnosis["name"]
+        choices: tuple[str, ...] = ()
+        if not typed:
+            wrong = [d["name"] for d in near_misses(case.region, case.diagnosis, CHOICES - 1,
+                                                    self.rng)]
+            listed = [answer, *wrong]
+            self.rng.shuffle(listed)
+            choices = tuple(listed)
+        return Question(item, rendered.question, answer, choices, rendered.explanation,
+                        drill=(case.region, case.diagnosis))
+
     def multiple_choice(self, item: Item) -> Question | None:
         card = self.library.card(item)
         if card is None:
             return None
+        if card.type == "drill":
+            return self.drill_question(card, item, typed=False)
         answer = answer_of(card, item.ord)
         if not answer:
             return None
@@ -246,6 +265,8 @@ class QuestionMaker:
         card = self.library.card(item)
         if card is None:
             return None
+        if card.type == "drill":
+            return self.drill_question(card, item, typed=True)
         answer = answer_of(card, item.ord)
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right
@@ -264,11 +285,11 @@ class QuestionMaker:
         make = self.typed if typed else self.multiple_choice
         for item in pool:
             card = self.library.card(item)
-            if card is None or asked.gives_away(card, item.ord):
-                continue
+            if card is None or origin_of(card, item) in asked.origins:
+                continue  # one item of a card, one card of a record
             question = make(item)
-            if question is not None:
-                asked.add(card, item.ord)
+            if question is not None and not asked.gives_away(card, question):
+                asked.add(card, question)
                 out.append(question)
                 if limit is not None and len(out) >= limit:
                     break
@@ -389,6 +410,16 @@ def check_typed(given: str, expected: str, accepted: Sequence[str] = ()) -> Type
                        bool(matched) and a == normalise(matched))
 
 
+def check_answer(question: Question, given: str) -> TypedResult:
+    """A typed answer to any question: a drill by its components, anything else as text."""
+    if question.drill is None:
+        return check_typed(given, question.answer, question.accepted)
+    region, diagnosis = question.drill
+    correct = grade(region, diagnosis, given).correct
+    return TypedResult(correct, 100.0 if correct else 0.0, diff_html(given, question.answer),
+                       question.answer if correct else "", correct)
+
+
 def diff_html(given: str, expected: str) -> str:
     """What was typed against what was expected, letter by letter, as safe HTML."""
     out = []
@@ -428,8 +459,7 @@ class Exam:
         if question.choices:
             correct = given == question.answer
         else:
-            correct = given is not None and check_typed(
-                given, question.answer, question.accepted).correct
+            correct = given is not None and check_answer(question, given).correct
         result = ExamAnswer(question, given, correct, duration_ms)
         self.answers[index] = result
         return result
@@ -461,6 +491,8 @@ class Exam:
             card = library.card(question.item)
             keys = [("deck", deck.title if deck else question.item.deck_id)]
             keys += [("tag", tag) for tag in (card.tags if card else ())]
+            if question.drill is not None:  # drills are broken out by region
+                keys.append(("tag", f"drill: {question.drill[0]}"))
             for group, key in keys:
                 by[group][key][0] += right
                 by[group][key][1] += 1

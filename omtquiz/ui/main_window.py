@@ -415,6 +415,9 @@ SHORTCUTS = (
         ("-", "Bury until tomorrow"), ("@", "Suspend"),
         ("Ctrl+1 … Ctrl+4", "Flag red, orange, green, blue"), ("Ctrl+0", "Remove the flag"),
         ("E", "Edit the card"), ("I", "Card info"), ("Esc", "Back to the deck list"))),
+    ("Drill", (
+        ("T5 FRlSl, L on R …", "Type the diagnosis in any usual notation"),
+        ("F L L …", "Or the component keys"), ("Enter", "Check; then rate 1-4"))),
     ("Quiz", (
         ("1 2 3 4", "Choose an answer"), ("Enter", "Check a typed answer, then next"),
         ("R / W", "Typed: I was right / I was wrong"), ("Esc", "Back to the deck list"))),

@@ -13,10 +13,10 @@ def test_every_command_is_registered():
     parser = build_parser()
     (sub,) = [a for a in parser._subparsers._group_actions]
     assert set(sub.choices) == {"validate", "stats", "backup", "restore", "export", "new-deck",
-                                "import"}
+                                "import", "drill"}
     assert [m.__name__ for m in COMMAND_MODULES] == [
         "omtquiz.cli.validate", "omtquiz.cli.progress", "omtquiz.cli.export",
-        "omtquiz.cli.authoring"]
+        "omtquiz.cli.authoring", "omtquiz.cli.drill"]
 
 
 def test_an_unknown_command_is_a_usage_error(capsys):

@@ -46,6 +46,8 @@ def explanation_only(question) -> str:
 
 def fact_of(library: Library, question) -> tuple[str, str]:
     card = library.card(question.item)
+    if card.type == "drill":  # each kind of a drill is a skill asked as a fresh case
+        return card.deck_id, f"drill {question.item.key}"
     # A generated card's id is <record id>--<rule id>: one record, one fact.
     return card.deck_id, (f"record {card.record}" if card.record else f"card {card.id}")
 

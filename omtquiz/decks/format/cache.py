@@ -17,8 +17,8 @@ from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.model import DeckFile
 from omtquiz.gcpause import gc_paused
 
-_FORMAT = f"omtquiz-{__version__}-5"  # -3: ~ and null read as empty; -4: Card.accept
-# -5: Card.versions and Card.record, Source.name
+_FORMAT = f"omtquiz-{__version__}-6"  # -3: ~ and null read as empty; -4: Card.accept; -5: drills
+# -6: Card.versions and Card.record, Source.name
 
 
 class ParseCache:

@@ -121,6 +121,8 @@ def lint_library(library: Library) -> list[Diagnostic]:
     for deck in library.decks:
         shown = display_path(Path(deck.path))
         for card in deck.cards:
+            if card.drill is not None:  # a drill asks generated cases, not its title
+                continue
             found.extend(_card_lints(card, shown))
             asked.append(_as_question(len(asked), card, shown))
     found.extend(_duplicates(asked))

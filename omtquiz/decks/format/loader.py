@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from omtquiz.decks.format import facts
+from omtquiz.decks.format import drills, facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
@@ -39,7 +39,7 @@ FORMAT_VERSION = 1
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
-             "records", "generate", "preferred_source")
+             "records", "generate", "drills", "preferred_source")
 SOURCE_KEYS = ("id", "citation", "url", "name")
 COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept",
                     "versions")
@@ -460,8 +460,9 @@ class _Reader:
         preferred = self.preferred_source(top, sources)
         self.resolve_versions(sources, preferred)
         facts.expand(self, top, sources, preferred)
+        drills.expand(self, top)
         if cards_node is None:
-            if "generate" not in top.keys:  # a deck of generated cards needs no cards: list
+            if not {"generate", "drills"} & set(top.keys):  # generated cards need no cards:
                 self.error(top, "deck: missing 'cards' (a list of cards)")
         elif not isinstance(cards_node, yn.Seq):
             self.error(cards_node, f"cards: expected a list, found {yn.kind_of(cards_node)}")

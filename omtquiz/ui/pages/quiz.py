@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.progress.types import AnswerMode
-from omtquiz.study.quiz import QuestionMaker, check_typed
+from omtquiz.study.quiz import QuestionMaker, check_answer
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
@@ -270,7 +270,7 @@ class QuizPage(QWidget):
         given = self.typed_edit.text().strip()
         if question is None or self.mode != AnswerMode.TYPED or self.answered or not given:
             return
-        result = check_typed(given, question.answer, question.accepted)
+        result = check_answer(question, given)
         self._record(result.correct)
         self._typed_correct = result.correct
         self.typed_edit.setReadOnly(True)

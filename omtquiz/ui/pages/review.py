@@ -1,4 +1,8 @@
-"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo."""
+"""The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo.
+
+A diagnosis drill shows its case as text and as a diagram, takes a typed answer (Enter grades
+it component by component against the rules), then rates like any card.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.decks.render import render_item
+from omtquiz.decks.render import drill_case, render_item
+from omtquiz.drills.cases import grade
+from omtquiz.drills.present import case_seed, mark_lines
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.drill import DrillPanel
 from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
@@ -74,6 +81,12 @@ class ReviewPage(QWidget):
         self.progress.setMaximumHeight(6)
         layout.addWidget(self.progress)
 
+        self.drill_panel = DrillPanel()
+        self.drill_panel.hide()
+        self.drill_panel.answer_edit.submitted.connect(self.check_drill)
+        layout.addWidget(self.drill_panel)
+        self._case = None
+        self._marks = None
         self.view = make_card_view()
         layout.addWidget(self.view, 1)
         self.toast = Toast(self)
@@ -93,7 +106,7 @@ class ReviewPage(QWidget):
         self.show_button.setAccessibleName("Show answer")
         self.show_button.setProperty("primary", True)
         self.show_button.setMinimumWidth(260)
-        self.show_button.clicked.connect(self.reveal)
+        self.show_button.clicked.connect(self._show_clicked)
         show_layout.addStretch(1)
         show_layout.addWidget(self.show_button)
         show_layout.addStretch(1)
@@ -154,8 +167,8 @@ class ReviewPage(QWidget):
         self.session = session
         self.scope_label.setText(title)
         self._total = max(1, session.counts().total)
-        self.show_current()
         self.setFocus()
+        self.show_current()
 
     def show_current(self) -> None:
         style_card_view(self.view)
@@ -163,6 +176,8 @@ class ReviewPage(QWidget):
         self._update_counts()
         self.revealed = False
         if item is None:
+            self._case = None
+            self.drill_panel.hide()
             self._show_done()
             return
         self.done_label.hide()
@@ -170,10 +185,55 @@ class ReviewPage(QWidget):
         self.bottom.show()
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
-        self._rendered = render_item(card, item.ord, image_src=self._image_url(card))
+        seed = case_seed(item.key, self.session.record(item).card.reps) \
+            if card.type == "drill" else None
+        self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         self.view.setHtml(card_document_html(self._rendered.question))
+        self._show_drill(card, item, seed)
         self._show_flag(item)
         self.timer.start()
+
+    def _show_drill(self, card, item, seed) -> None:
+        """The diagram and answer box for a drill item; hidden for any other card."""
+        self._marks = None
+        self.show_button.setText("Show answer   (Space)")
+        self._case = drill_case(card, item.ord, seed) if card.type == "drill" else None
+        self.drill_panel.setVisible(self._case is not None)
+        if self._case is None:
+            return
+        self.drill_panel.show_case(self._case)
+        if self.drill_panel.answer_edit.isVisible():
+            self.drill_panel.answer_edit.setFocus()
+            self.show_button.setText("Check my answer   (Enter)")
+
+    def _show_clicked(self) -> None:
+        if self._case is not None and self.drill_panel.answer_edit.isVisible():
+            self.check_drill()
+        else:
+            self.reveal()
+
+    def check_drill(self) -> None:
+        """Grade the typed diagnosis, then show the answer (empty: just show the answer)."""
+        if self._case is None or self.revealed:
+            return
+        given = self.drill_panel.answer_edit.text().strip()
+        if given:
+            self._marks = grade(self._case.region, self._case.diagnosis, given)
+        self.drill_panel.answer_edit.setReadOnly(True)
+        self.drill_panel.hint.hide()
+        self.reveal()
+        self.setFocus()
+
+    def _marks_html(self) -> str:
+        if self._marks is None:
+            return ""
+        colors = theme.colors(theme.current())
+        rows = "".join(
+            f'<li style="color:{colors["good" if ok else "bad"]}">'
+            f'{"✓" if ok else "✗"} {html.escape(text)}</li>'
+            for ok, text in mark_lines(self._marks))
+        verdict = "Right" if self._marks.correct else "Not quite"
+        return f"<p><b>{verdict}</b></p><ul>{rows}</ul><hr>"
 
     def _show_flag(self, item) -> None:
         """Say "⚑ Flagged red" in the flag's colour; nothing for a card without a flag."""
@@ -203,7 +263,11 @@ class ReviewPage(QWidget):
             if source.url:
                 url = html.escape(source.url, quote=True)
                 citation = f'<a href="{url}">{citation}</a>'
-        self.view.setHtml(card_document_html(self._rendered.answer_side, source=citation,
+        body = self._rendered.answer_side
+        if self._case is not None and self._case.direction == "findings_to_name":
+            # the findings stay on screen in the diagram above; the name is the answer
+            body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
+        self.view.setHtml(card_document_html(body, source=citation,
                                              explanation=self._rendered.explanation))
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
