@@ -104,6 +104,27 @@ def clean(path: Path) -> None:
     assert list(schema.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == []
 
 
+def run_capped(*args: str, seconds: float = 60, memory_mb: int = 1536, cwd: Path | None = None):
+    """Run `python ARGS` under an address-space cap and a time limit: a hang detector.
+
+    Hostile inputs are run this way so that a regression fails (killed, or out of memory)
+    instead of hanging the suite or swapping the machine. The limits are generous bounds, not
+    benchmarks: the fixed code finishes far inside them.
+    """
+    import resource
+    import subprocess
+
+    def limit() -> None:
+        cap = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    try:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                              timeout=seconds, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {seconds:g} s (killed): {' '.join(args)[:200]}")
+
+
 HAS_XVFB = bool(shutil.which("Xvfb") and shutil.which("xwininfo"))
 
 

@@ -38,6 +38,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from omtquiz.cli.validate import printable
     from omtquiz.decks.format.library import load_library
     from omtquiz.interop.anki_export import ExportError, export_apkg
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     print(report.summary())
     return 0
 

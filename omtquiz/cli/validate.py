@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import replace
 
@@ -11,6 +12,26 @@ from omtquiz.cli.common import add_deck_paths, profile_from
 from omtquiz.decks.model import Severity
 
 PRINTED_PER_FILE = 200  # a file with thousands of problems must not bury the others' lines
+
+
+# Control characters (C0 but tab, so a newline too: one problem, one line; DEL; C1 such as the
+# CSI that starts a terminal escape) and the bidirectional overrides that make text read in
+# another order than it runs.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as \\xNN or \\uNNNN.
+
+    A card id or text can hold ESC sequences that retitle the window, rewrite earlier lines or
+    hide the rest of the report; echoed raw, `validate` would run them.
+    """
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 def register(sub, add_common) -> None:
@@ -63,7 +84,8 @@ def _print_capped(diagnostics, cap: int | None) -> None:
         count = shown.get(diagnostic.file, 0)
         shown[diagnostic.file] = count + 1
         if cap is None or count < cap:
-            print(diagnostic)
+            print(printable(str(diagnostic)))
     for file, count in shown.items():
         if cap is not None and count > cap:
-            print(f"{file}: {count - cap} more problem(s) not shown (--all shows every one)")
+            print(f"{printable(file)}: {count - cap} more problem(s) not shown (--all shows every "
+                  "one)")

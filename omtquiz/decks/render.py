@@ -13,9 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import nh3
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from omtquiz.decks.model import CLOZE_RE, Card, CardType
 
@@ -44,7 +42,16 @@ def _local_only(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# nh3 and markdown-it are imported when first used: the loader asks `too_much_markup` of every
+# field, and most fields never need either.
+
+
 def sanitize(fragment: str) -> str:
+    import nh3
+
     return nh3.clean(
         fragment,
         tags=_TAGS,
@@ -58,6 +65,8 @@ def sanitize(fragment: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
@@ -65,11 +74,33 @@ def _markdown() -> MarkdownIt:
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
 
 
+# markdown-it scans ahead from every "[" for its "]" and "(...)": quadratic in a long paragraph
+# full of brackets (100,000 "[" took over a minute). Text beyond these bounds, which no real card
+# comes near, is shown as plain text instead of being formatted.
+MAX_BRACKETS = 64
+MAX_PARAGRAPH_CHARS = 5_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def too_much_markup(text: str) -> str | None:
+    """Why `text`, which has Markdown in it, is shown unformatted; None when it is formatted."""
+    if not _MARKUP.search(text):
+        return None
+    if text.count("[") > MAX_BRACKETS:
+        return f"more than {MAX_BRACKETS} '['"
+    if len(text) > MAX_PARAGRAPH_CHARS and any(
+            len(part) > MAX_PARAGRAPH_CHARS for part in _PARAGRAPH_BREAK.split(text)):
+        return f"a paragraph longer than {MAX_PARAGRAPH_CHARS:,} characters"
+    return None
+
+
 @lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
     if not _MARKUP.search(text):
         return html.escape(text.strip(), quote=False)
+    if too_much_markup(text) is not None:
+        return html.escape(text.strip(), quote=False).replace("\n", "<br>")
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
@@ -81,7 +112,7 @@ def cloze_source(text: str, ord_: int, *, reveal: bool) -> str:
     wanted = ord_ + 1
 
     def sub(match) -> str:
-        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
+        number, body, hint = match.number, match.group(2), match.group(3)
         if number != wanted:
             return body
         if reveal:
@@ -223,6 +254,8 @@ def text_of_html(fragment: str) -> str:
 
 def plain(text: str) -> str:
     """Card text as one line of plain text, for lists, tables and typed-answer matching."""
+    import nh3
+
     stripped = nh3.clean(markdown(CLOZE_RE.sub(lambda m: m.group(2), text)), tags=set())
     return " ".join(html.unescape(stripped).split())
 

@@ -27,10 +27,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import genanki
 
+from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
 from omtquiz.decks.render import (
     all_versions_html,
@@ -48,7 +49,6 @@ from omtquiz.interop.anki_progress import (
     stamp_collection,
     to_utc,
 )
-from omtquiz.resources import assets_dir
 from omtquiz.study.quiz import CHOICES, QuestionMaker
 
 # --- Identity: fixed forever ---------------------------------------------------------------
@@ -230,18 +230,20 @@ class _Media:
     """Files to pack, each once, named after their content so every export names them alike."""
 
     def __init__(self) -> None:
-        self.files: dict[str, Path] = {}
+        self.files: dict[str, tuple[Path, tuple[Path, ...]]] = {}  # name: (file, its roots)
         self._names: dict[Path, str] = {}
 
-    def add(self, path: Path) -> str:
+    def add(self, path: Path, roots: tuple[Path, ...]) -> str:
+        """The packed name of a picture, read now through the resolver (Refused if it is not
+        one any more: a file swapped for a symlink since the deck loaded is never packed)."""
         path = path.resolve()
         name = self._names.get(path)
         if name is None:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+            digest = hashlib.sha256(resolver.read_file(path, roots)).hexdigest()[:24]
             suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", path.suffix.lower()) \
                 else ""
             name = self._names[path] = f"{MEDIA_PREFIX}{digest}{suffix}"
-            self.files.setdefault(name, path)
+            self.files.setdefault(name, (path, roots))
         return name
 
 
@@ -253,7 +255,6 @@ class _NoteBuilder:
         self.media = media
         self.warnings = warnings
         self.maker = QuestionMaker(library)
-        self.roots = (assets_dir().resolve(),)
         self._sources: dict[tuple[str, str | None], str] = {}
         self._shuffler = random.Random()  # reseeded per card: Random() per card costs more
 
@@ -267,7 +268,7 @@ class _NoteBuilder:
     def _local_images(self, deck: Deck, card: Card, fragment: str) -> str:
         if "<img" not in fragment:
             return fragment
-        folder = Path(deck.path).resolve().parent
+        roots = resolver.roots_of(deck.path)
 
         def pack(match: re.Match[str]) -> str:
             src = _SRC_RE.search(match.group(0))
@@ -275,25 +276,24 @@ class _NoteBuilder:
                 self.warn(deck, card, "remote image left out: cards must work offline")
                 return ""
             ref = unquote(html.unescape(src.group(1)))
-            target = (folder / ref).resolve()
-            if urlsplit(ref).scheme or ref.startswith(("/", "\\")) or not target.is_file() \
-                    or not any(target.is_relative_to(r) for r in (folder, *self.roots)):
-                self.warn(deck, card, f"image '{ref}' left out: not a file beside the deck or "
-                          "in assets/")
+            try:
+                name = self.media.add(resolver.local_path(ref, roots[0], roots), roots)
+            except resolver.Refused as exc:
+                self.warn(deck, card, f"image '{ref}' left out: {exc} (only files beside the "
+                          "deck or in assets/)")
                 return ""
-            name = html.escape(self.media.add(target), quote=True)
-            return match.group(0).replace(src.group(0), f' src="{name}"')
+            return match.group(0).replace(src.group(0), f' src="{html.escape(name, quote=True)}"')
 
         return _IMG_RE.sub(pack, fragment)
 
     def image(self, deck: Deck, card: Card) -> str:
         if not card.image:
             return ""
-        path = Path(card.image)
-        if not path.is_file():
-            self.warn(deck, card, f"image '{card.image}' not found; exported without it")
+        try:
+            name = self.media.add(Path(card.image), resolver.roots_of(deck.path))
+        except resolver.Refused as exc:
+            self.warn(deck, card, f"image '{card.image}' {exc}; exported without it")
             return ""
-        name = self.media.add(path)
         return sanitize(f'<img src="{html.escape(name, quote=True)}" alt="">')
 
     def source(self, deck: Deck, card: Card) -> str:
@@ -303,8 +303,9 @@ class _NoteBuilder:
             text = ""
             if source is not None:
                 text = markdown(source.citation)
-                if source.url:
-                    url = html.escape(source.url, quote=True)
+                target = resolver.web_url(source.url)
+                if target is not None:  # any other url is no link: Anki would open it too
+                    url = html.escape(target, quote=True)
                     text = sanitize(text + f' <a href="{url}">{html.escape(source.url)}</a>')
             self._sources[key] = text
         return self._sources[key]
@@ -352,6 +353,19 @@ class _NoteBuilder:
         return notes
 
     def fields(self, deck: Deck, card: Card) -> list[str] | None:
+        """The note's fields, or None (with a warning) when Anki would make no card of it:
+        a side a student is asked from that shows nothing once sanitised."""
+        made = self._fields(deck, card)
+        if made is None:
+            return None
+        asked = (0, 1) if card.type == "reverse" else (0,)
+        if not all(_shows_something(made[i]) for i in asked):
+            self.warn(deck, card, "its question shows nothing once its HTML is made safe; "
+                      "left out (Anki would make no card of it)")
+            return None
+        return made
+
+    def _fields(self, deck: Deck, card: Card) -> list[str] | None:
         extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
                   self.image(deck, card), self.source(deck, card)]
         if card.type in (CardType.BASIC, CardType.REVERSE):
@@ -369,6 +383,13 @@ class _NoteBuilder:
             return [self.html(deck, card, card.question), *made, *extras]
         self.warn(deck, card, f"unknown card type '{card.type}'; left out")
         return None
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _shows_something(fragment: str) -> bool:
+    return "<img" in fragment or bool(html.unescape(_ANY_TAG.sub("", fragment)).strip())
 
 
 def _seed(*parts: str) -> int:
@@ -553,7 +574,12 @@ def _zip(out: Path, db_path: Path, media: _Media) -> None:
             archive.write(db_path, "collection.anki2")
             archive.writestr("media", json.dumps({str(i): n for i, n in enumerate(names)}))
             for index, name in enumerate(names):
-                archive.write(media.files[name], str(index), compress_type=zipfile.ZIP_STORED)
+                path, roots = media.files[name]
+                try:  # read once more through the resolver: never what a swap put there since
+                    data = resolver.read_file(path, roots)
+                except resolver.Refused:
+                    data = b""
+                archive.writestr(str(index), data, compress_type=zipfile.ZIP_STORED)
         os.replace(part, out)
     except BaseException:
         Path(part).unlink(missing_ok=True)

@@ -45,6 +45,9 @@ from omtquiz.decks.render import (
 from omtquiz.drills.cases import grade, near_misses
 
 CHOICES = 4
+# Items a borrowed distractor is chosen among: the whole deck up to this size, a random sample
+# of this many beyond it (8,000 mcqs without distractors took over 5 minutes to export, 5 s now).
+MAX_CANDIDATES = 100
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
 # Their answers complete a whole sentence, so distractors from either read alike.
 _WHOLE_SENTENCE = (CardType.MCQ, CardType.CLOZE)
@@ -70,7 +73,7 @@ class Question:
 
 def _cloze_answer(card: Card, ord_: int) -> str:
     for match in CLOZE_RE.finditer(card.text):
-        if int(match.group(1)) == ord_ + 1:
+        if match.number == ord_ + 1:
             return plain(match.group(2))
     return ""
 
@@ -205,7 +208,10 @@ class QuestionMaker:
         stem = _stem(card, ord_)
         yes_no = _is_yes_no(answer)
         scored = []
-        for other, other_ord, text, other_stem in self._pool(deck) if deck else ():
+        pool = self._pool(deck) if deck else []
+        if len(pool) > MAX_CANDIDATES:  # a fair sample: every card exported from a big deck
+            pool = self.rng.sample(pool, MAX_CANDIDATES)  # would otherwise scan all of it
+        for other, other_ord, text, other_stem in pool:
             if other.id == card.id or not text or text.casefold() in folded:
                 continue
             if len(text) > max(3 * len(answer), 40):

@@ -47,6 +47,11 @@ CASES = {
     "bad-missing-id": OK_HEAD + "  - {front: q, back: a}\n",
     "bad-cloze-without-deletion": OK_HEAD + "  - {id: a, type: cloze, text: none}\n",
     "bad-cloze-numbered-zero": OK_HEAD + "  - {id: a, type: cloze, text: '{{c0::x}} y'}\n",
+    "good-cloze-numbered-500": OK_HEAD + "  - {id: a, type: cloze, text: '{{c500::x}} y'}\n",
+    "bad-cloze-numbered-501": OK_HEAD + "  - {id: a, type: cloze, text: '{{c501::x}} y'}\n",
+    "bad-cloze-numbered-huge": OK_HEAD
+    + "  - {id: a, type: cloze, text: '{{c0099999999999999999999::x}}'}\n",
+    "bad-field-too-long": OK_HEAD + "  - {id: a, front: q, back: " + "x" * 100_001 + "}\n",
     "bad-mcq-missing-answer": OK_HEAD + "  - {id: a, type: mcq, question: q}\n",
     "bad-card-not-mapping": OK_HEAD + "  - just text\n",
     "bad-back-is-list": OK_HEAD + "  - {id: a, front: q, back: [x]}\n",

@@ -3,6 +3,10 @@
 The key is the file's identity (its resolved path, as shown in diagnostics) and the entry holds
 the SHA-256 hash of the bytes it was made from, so an edit, a `touch` or a copy over the file can
 never serve a stale deck. A new omtquiz version ignores old entries.
+
+The pictures a deck shows are not in its bytes, so a hit re-checks each of them (a `git pull`
+may have swapped one for a symlink to `/etc/passwd`); if any is refused now, the file is read
+afresh and the loader reports it as it would on a first load.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.model import DeckFile
 from omtquiz.gcpause import gc_paused
 
-_FORMAT = f"omtquiz-{__version__}-6"  # -3: ~ and null read as empty; -4: Card.accept; -5: drills
-# -6: Card.versions and Card.record, Source.name
+# -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
+# -7: Card.versions and Card.record, Source.name
+_FORMAT = f"omtquiz-{__version__}-7"
 
 
 class ParseCache:
@@ -40,7 +45,7 @@ class ParseCache:
         digest = hashlib.sha256(data).digest()  # SHA-NI makes it the fastest here
         entry = self._entry(path)
         cached = self._read(entry, digest)
-        if cached is not None:
+        if cached is not None and _pictures_still_fine(path, cached):
             return cached
         result = _load(path, data)  # these bytes, not a second read the file may have changed
         self._write(entry, digest, result)
@@ -71,6 +76,21 @@ class ParseCache:
             os.replace(tmp, entry)
         except OSError:
             pass
+
+
+def _pictures_still_fine(path: Path, result: DeckFile) -> bool:
+    """Whether every picture the cached deck shows is still a file the resolver accepts."""
+    if not result.files:
+        return True
+    from omtquiz.decks import resolver
+
+    roots = resolver.roots_of(path)
+    try:
+        for name in result.files:
+            resolver.check_file(Path(name).resolve(), roots)
+    except (resolver.Refused, OSError, ValueError, RuntimeError):
+        return False
+    return True
 
 
 def _load(path: Path, data: bytes | None = None) -> DeckFile:

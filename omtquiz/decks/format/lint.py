@@ -14,7 +14,7 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
@@ -39,8 +39,10 @@ EDGE_CHARS = 12  # ... and its first and last characters
 MAX_BLOCK = 200  # a prefix shared by more questions than this says nothing about duplicates
 
 _MARKUP = re.compile(r"[<\[*_`&{#>\n]|^\s*(?:[-+]|\d+[.)])\s")
-_TAG = re.compile(r"<[^>]*>")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# No bracket of the same kind inside: each "<" or "[" scans only up to the next one, so a field
+# of 100,000 "[" is linear instead of quadratic (over a minute before).
+_TAG = re.compile(r"<[^<>]*>")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _MARK = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|`+|^\s*(?:#+|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
 # Words whose presence changes little; "not", "no", "never" and "except" are not among them.
 _FILLER = frozenset({
@@ -73,7 +75,7 @@ def sentence_count(text: str) -> int:
     """Sentences in plain text, not counting the stops of e.g., et al. or initials."""
     count, last = 0, 0
     for match in _SENTENCE_END.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start())
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.start())
         word = before.group(1).casefold() if before else ""
         at_end = match.end() >= len(text.rstrip())
         if not at_end and (word in _NOT_AN_END or (len(word) == 1 and word.isalpha())):
@@ -208,7 +210,7 @@ def _cloze_cover(card: Card, file: str) -> Iterator[Diagnostic]:
         return
     hidden: dict[int, int] = defaultdict(int)
     for match in CLOZE_RE.finditer(card.text):
-        hidden[int(match.group(1))] += len(plain_text(match.group(2)))
+        hidden[match.number] += len(plain_text(match.group(2)))
     for number, length in sorted(hidden.items()):
         if length > CLOZE_COVER * total:
             yield _warn(file, card, f"deletion c{number} hides {round(100 * length / total)}% "
@@ -346,24 +348,54 @@ def _cloze_conflicts(asked: list[_Asked]) -> list[Diagnostic]:
     return out
 
 
+@dataclass(slots=True)
+class _Earlier:
+    """The cards before this one that ask the very same question, indexed so that finding the
+    first one it repeats never compares it with all of them (8,000 mcqs asking one question
+    with different answers linted in 25 s when it did)."""
+
+    first: int | None = None
+    first_not_mcq: int | None = None
+    by_answer: dict[str, int] = field(default_factory=dict)
+    answers: list[int] = field(default_factory=list)  # first of each answer, up to MAX_BLOCK
+
+    def first_match(self, entry: _Asked, asked: list[_Asked]) -> int | None:
+        """The first earlier card this one repeats: any, unless both are mcqs, which must also
+        give the same answer (or nearly: compared with the first MAX_BLOCK answers only)."""
+        if entry.card.type != "mcq":
+            return self.first
+        found = [i for i in (self.first_not_mcq, self.by_answer.get(entry.answer))
+                 if i is not None]
+        near = next((i for i in self.answers if _same_answer(entry, asked[i])), None)
+        if near is not None:
+            found.append(near)
+        return min(found, default=None)
+
+    def add(self, index: int, entry: _Asked) -> None:
+        if self.first is None:
+            self.first = index
+        if entry.card.type != "mcq":
+            if self.first_not_mcq is None:
+                self.first_not_mcq = index
+        elif entry.answer not in self.by_answer:
+            self.by_answer[entry.answer] = index
+            if len(self.answers) < MAX_BLOCK:
+                self.answers.append(index)
+
+
 def _duplicates(asked: list[_Asked]) -> list[Diagnostic]:
     """Each later card that asks what an earlier one asks, pointing at the first."""
     first_of: dict[int, int] = {}
     conflict_of: dict[int, int] = {}
-    exact: dict[tuple[str, str], list[int]] = defaultdict(list)
+    exact: dict[tuple[str, str], _Earlier] = defaultdict(_Earlier)
     for index, entry in enumerate(asked):
-        if not entry.question:
-            continue
-        earlier = exact[(entry.family, entry.question)]
-        for other in earlier:
-            both_mcq = entry.card.type == CardType.MCQ and asked[other].card.type == CardType.MCQ
-            if _conflict(entry, asked[other]):
-                conflict_of[index] = other
-                break
-            if not both_mcq or _same_answer(entry, asked[other]):
+        if entry.question:
+            earlier = exact[(entry.family, entry.question)]
+            if earlier.first is not None and _conflict(entry, asked[earlier.first]):
+                conflict_of[index] = earlier.first  # the first card asking it says otherwise
+            elif (other := earlier.first_match(entry, asked)) is not None:
                 first_of[index] = other
-                break
-        earlier.append(index)
+            earlier.add(index, entry)
     near_of: dict[int, int] = {}
     compared: set[tuple[int, int]] = set()
     for members in _blocks(asked).values():

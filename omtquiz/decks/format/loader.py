@@ -8,16 +8,18 @@ fixes a typo.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from pathlib import Path
 
 import yaml
 
+from omtquiz.decks import cloze, resolver
 from omtquiz.decks.format import drills, facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
-from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, did_you_mean
+from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, Suggester, did_you_mean, listing
 from omtquiz.decks.model import (
     CARD_TYPE_INFO,
     CARD_TYPES,
@@ -30,12 +32,13 @@ from omtquiz.decks.model import (
     Version,
 )
 from omtquiz.decks.model import Source as SourceModel
+from omtquiz.decks.render import MAX_PARAGRAPH_CHARS, markdown, plain, too_much_markup
 from omtquiz.gcpause import gc_paused
-from omtquiz.resources import assets_dir
 
 INTERNAL_ERROR = "internal error while reading this deck"
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
+MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
@@ -68,6 +71,12 @@ class _Reader:
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
         self.cited_by_versions: set[str] = set()  # sources cited by a card's or record's versions
+        self.budget = yn.Budget()
+        self.roots = resolver.roots_of(path)
+        self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
+        self.file_text = ""  # the file's text, to place problems found inside a field
+        self.starts: list[int] | None = None
+        self.composer_problems: list[tuple[int, int, str]] = []
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -108,6 +117,10 @@ class _Reader:
                 if required:
                     self.error(node, f"{where}.{key}: is empty", card_id)
                 return None
+            if len(node.value) > MAX_FIELD_CHARS:
+                self.error(node, f"{where}.{key}: is {len(node.value):,} characters; a field "
+                           f"holds at most {MAX_FIELD_CHARS:,}", card_id)
+                return None
             return node.value
         self.error(node, f"{where}.{key}: expected text, found {yn.kind_of(node)}", card_id)
         return None
@@ -122,7 +135,10 @@ class _Reader:
             return []
         out = []
         for i, item in enumerate(node.items):
-            if isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
+            if isinstance(item, yn.Scalar) and len(item.value) > MAX_FIELD_CHARS:
+                self.error(item, f"{where}.{key}[{i}]: is {len(item.value):,} characters; a "
+                           f"field holds at most {MAX_FIELD_CHARS:,}", card_id)
+            elif isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
                 out.append((item.value, item))
             else:
                 self.error(item, f"{where}.{key}[{i}]: expected text, found {yn.kind_of(item)}",
@@ -147,7 +163,12 @@ class _Reader:
             else:
                 self.error(node, f"{where}.tags: '{value}' is not a tag (no spaces allowed)",
                            card_id)
-        return tuple(dict.fromkeys(tags))
+        unique = tuple(dict.fromkeys(tags))
+        if len(unique) > yn.MAX_TAGS:  # every card carries the deck's tags as well as its own
+            self.error(mapping.values["tags"], f"{where}.tags: {len(unique):,} tags; at most "
+                       f"{yn.MAX_TAGS} are allowed here", card_id)
+            return unique[:yn.MAX_TAGS]
+        return unique
 
     def unknown_keys(self, mapping: yn.Map, allowed: tuple[str, ...], where: str,
                      card_id: str | None = None, *, other: dict[str, str] | None = None) -> None:
@@ -210,12 +231,20 @@ class _Reader:
         image = self.text(node, "image", where, required=False, card_id=card_id)
         if image is not None:
             kwargs["image"] = self.image(image, node.values["image"], where, card_id)
+        for key in (*required, "explanation", "extra"):
+            if kwargs.get(key):
+                self.html_refs(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+                if key in required:
+                    self.blank_side(kwargs[key], node.values[key], f"{where}.{key}", card_id)
         if card_type == "cloze" and kwargs.get("text"):
             if not CLOZE_RE.search(kwargs["text"]):
                 self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
                            "deletion such as {{c1::answer}}", card_id)
             elif facts.has_c0(kwargs["text"]):
                 self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
+            elif (wrong := cloze.out_of_range(kwargs["text"])) is not None:
+                self.error(node.values["text"], f"{where}.text: {facts.range_message(wrong)}",
+                           card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
         if "accept" in node.keys:
@@ -240,6 +269,7 @@ class _Reader:
             else:
                 seen.add(folded)
                 distractors.append(value)
+                self.html_refs(value, item, f"{where}.distractors", card_id)
         kwargs["distractors"] = tuple(distractors)
         kwargs["_node"] = node
 
@@ -398,18 +428,65 @@ class _Reader:
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:
             target = (self.folder / value).resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
             self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
             return None
-        roots = (self.folder, assets_dir().resolve())
-        if not any(target.is_relative_to(root) for root in roots):
+        if not any(target.is_relative_to(root) for root in self.roots):
             self.error(node, f"{where}.image: '{value}' is outside the deck's folder and assets/",
                        card_id)
-        elif not target.is_file():
-            self.error(node, f"{where}.image: file '{value}' not found", card_id)
-        else:
-            return str(target)
-        return None
+            return None
+        try:
+            resolver.check_file(target, self.roots)
+        except resolver.Refused as exc:
+            message = "not found" if str(exc) == "not found" else f"refused: {exc}"
+            self.error(node, f"{where}.image: file '{value}' {message}", card_id)
+            return None
+        self.files.append(str(target))
+        return str(target)
+
+    def html_refs(self, text: str, node: yn.Node, where: str,
+                  card_id: str | None = None) -> None:
+        """Report every picture or link in `text` the app would refuse, at its own place (and
+        text with so much markup that it is shown unformatted)."""
+        if len(text) <= MAX_PARAGRAPH_CHARS and "<" not in text and "[" not in text \
+                and "]" not in text:
+            return  # no tag, no link or picture, and short: nothing to resolve or to warn of
+        reason = too_much_markup(text)
+        if reason is not None:
+            self.warn(node, f"{where}: shown as plain text, not formatted as Markdown ({reason})",
+                      card_id)
+            return
+        if "<" not in text and "]" not in text:
+            return  # no HTML tag and no Markdown link or image: nothing to resolve
+        for attribute, value in resolver.references(markdown(text)):
+            problem = resolver.problem_with(attribute, value, self.folder, self.roots)
+            if problem is not None:
+                line, column = self.place_of(value, node, len(text))
+                self.report(line, column, f"{where}: {problem}", card_id=card_id)
+            elif attribute == "src":
+                self.files.append(str(resolver.local_path(value, self.folder, self.roots)))
+
+    def place_of(self, needle: str, node: yn.Node, extent: int) -> tuple[int, int]:
+        """Line and column of `needle` within the node's text in the file, else the node's."""
+        if self.starts is None:
+            self.starts = [0, *(i + 1 for i, ch in enumerate(self.file_text) if ch == "\n")]
+        if node.line > len(self.starts):
+            return node.line, node.column
+        begin = self.starts[node.line - 1] + node.column - 1
+        found = self.file_text.find(needle, begin, begin + 2 * extent + 200) if needle else -1
+        if found < 0:
+            return node.line, node.column
+        line = bisect.bisect_right(self.starts, found)
+        return line, found - self.starts[line - 1] + 1
+
+    def blank_side(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
+        """An error for a side that shows nothing once made safe (Anki would make no card)."""
+        if not ("<" in text or "&" in text or "]:" in text or not any(c.isalnum() for c in text)):
+            return
+        if not plain(text) and "<img" not in markdown(text):
+            self.error(node, f"{where}: shows nothing once its HTML is made safe (scripts, "
+                       "styles, comments and unknown tags are removed); write text a student "
+                       "can read", card_id)
 
     def _error_count(self) -> int:
         return sum(1 for d in self.diagnostics if d.is_error)
@@ -432,6 +509,11 @@ class _Reader:
             source_id = self.text(item, "id", where, required=True)
             citation = self.text(item, "citation", where, required=True)
             url = self.text(item, "url", where, required=False)
+            if url is not None and resolver.web_url(url) is None:
+                self.error(item.values["url"], f"{where}.url: '{url[:200]}' is not an http(s) "
+                           "or doi: address; it is shown as text and never opened")
+            if citation is not None:
+                self.html_refs(citation, item.values["citation"], f"{where}.citation")
             if source_id is None or citation is None:
                 continue
             if source_id in found:
@@ -455,6 +537,8 @@ class _Reader:
         title = self.text(top, "title", where, required=True)
         parent = self.text(top, "parent", where, required=False)
         description = self.text(top, "description", where, required=False) or ""
+        if description:
+            self.html_refs(description, top.values["description"], "description")
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
         preferred = self.preferred_source(top, sources)
@@ -492,10 +576,15 @@ class _Reader:
     def check_sources(self, sources: tuple[SourceModel, ...]) -> None:
         known = {s.id for s in sources}
         cited = set(self.cited_by_versions)
+        listed, suggester = None, None
         for value, node, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:
-                self.unknown_source(node, f"{where}.source", value, known, card_id or None)
+                listed = listed or listing(known, "none listed under sources:")
+                suggester = suggester or Suggester(known)
+                hint = suggester.hint(value)
+                self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
+                           f"{listed})", card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
         for source in sources:
             if source.id not in cited:
@@ -508,8 +597,8 @@ class _Reader:
         keep = []
         for kwargs in self.card_kwargs:
             if kwargs["type"] == "mcq" and not kwargs["distractors"]:
-                others = pool - {kwargs["answer"].strip().casefold()}
-                if not others:
+                own = kwargs["answer"].strip().casefold()
+                if len(pool) - (own in pool) == 0:  # no other answer (not a set copy per card)
                     node = kwargs["_node"]
                     self.error(node, f"cards: mcq '{kwargs['id']}' has fewer than 2 choices: "
                                "give it distractors, or add more mcq cards to the deck",
@@ -573,7 +662,10 @@ def _yaml_error_place(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 def _compose(text: str, reader: _Reader) -> Deck | None:
-    composer = yn.Composer(yn.events(text))
+    reader.file_text = text
+    reader.budget.spend(len(text), 1, 1, "the file's own text")
+    composer = yn.Composer(yn.events(text), reader.budget)
+    reader.composer_problems = composer.problems
     composer.next_event()  # StreamStart
     start = composer.next_event()
     if isinstance(start, yn.StreamEndEvent):
@@ -651,6 +743,9 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
         except _TooMany:
             deck = None
         except yn.YamlProblem as exc:
+            reader.diagnostics.extend(  # what the composer noted before it had to stop
+                Diagnostic(reader.shown, line, column, Severity.ERROR, message)
+                for line, column, message in reader.composer_problems[:MAX_DIAGNOSTICS])
             reader.diagnostics.append(Diagnostic(reader.shown, exc.line, exc.column,
                                                  Severity.ERROR, exc.message))
         except yaml.YAMLError as exc:
@@ -666,5 +761,5 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
                 reader.shown, 1, 1, Severity.ERROR,
                 f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this file)"))
     ordered = tuple(sorted(reader.diagnostics, key=lambda d: (d.line, d.column)))
-    return DeckFile(str(path), deck, ordered)
+    return DeckFile(str(path), deck, ordered, tuple(dict.fromkeys(reader.files)))
 

@@ -4,6 +4,11 @@ Why not `yaml.compose`: its node tree for a 100,000-card deck takes about 700 MB
 recursion and alias handling are not bounded. Here the caller takes one card at a time off the
 stream, nesting depth and aliases are capped, and every node keeps its 1-based line and column.
 Only PyYAML's safe event parser is used (the C one where present): no Python object tags.
+
+Aliases are counted twice over: by number, and by the text each one brings (an alias to a
+1 MB scalar brings 1 MB however short it looks), against a `Budget` the loader shares with the
+cards that `records:` and `generate:` make, so no deck expands beyond what a file of the largest
+size read could hold.
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ except AttributeError:  # PyYAML built without libyaml
 
 MAX_DEPTH = 64
 MAX_ALIASES = 10_000
+MAX_PROBLEMS = 200  # as many as the loader reports of a file
+MAX_EXPANDED_CHARS = 64 * 2**20  # the file's own text, plus what aliases and rules add to it
+# A field longer than this is not a flash card; the cap also bounds the work every later step
+# (Markdown, sanitising, cloze scanning, lint) does per field.
+MAX_FIELD_CHARS = 100_000
+# Tags per list (a deck's, a card's, a record's, a rule's): every card holds its deck's tags
+# and its own, so 10,000 deck tags on 100,000 cards would be a billion references.
+MAX_TAGS = 50
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -41,6 +54,39 @@ class YamlProblem(Exception):
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(message)
         self.line, self.column, self.message = line, column, message
+
+
+class Budget:
+    """Characters a deck may hold once expanded; spending past the limit stops the file."""
+
+    __slots__ = ("used", "limit")
+
+    def __init__(self, used: int = 0, limit: int = MAX_EXPANDED_CHARS) -> None:
+        self.used, self.limit = used, limit
+
+    def spend(self, chars: int, line: int, column: int, what: str) -> None:
+        self.used += chars
+        if self.used > self.limit:
+            raise YamlProblem(line, column, f"{what} expand this deck past "
+                              f"{self.limit // 2**20} Mi characters of text: refusing to read "
+                              "it (aliases count the text they bring, generated cards the "
+                              "text they hold)")
+
+
+def size_of(node: Node, memo: dict[int, int]) -> int:
+    """Characters of text in a node, each shared (aliased) part counted every time it appears."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 0  # a node that holds itself adds nothing more
+    if isinstance(node, Scalar):
+        total = len(node.value) + 1
+    elif isinstance(node, Seq):
+        total = 1 + sum(size_of(item, memo) for item in node.items)
+    else:
+        total = 1 + sum(len(key) + size_of(value, memo) for key, value in node.values.items())
+    memo[id(node)] = total
+    return total
 
 
 class Scalar:
@@ -99,11 +145,13 @@ def events(text: str) -> Iterator:
 class Composer:
     """Turns events into nodes; `problems` collects non-fatal ones such as duplicate keys."""
 
-    def __init__(self, stream: Iterator) -> None:
+    def __init__(self, stream: Iterator, budget: Budget | None = None) -> None:
         self._stream = stream
         self._anchors: dict[str, Node] = {}
         self._aliases = 0
-        self.problems: list[tuple[int, int, str]] = []
+        self._sizes: dict[int, int] = {}
+        self.budget = budget or Budget()
+        self.problems: list[tuple[int, int, str]] = []  # at most MAX_PROBLEMS, then it stops
 
     def next_event(self):
         return next(self._stream)
@@ -141,9 +189,11 @@ class Composer:
         if self._aliases > MAX_ALIASES:
             raise YamlProblem(line, column, f"more than {MAX_ALIASES} aliases: refusing to expand")
         try:
-            return self._anchors[event.anchor]
+            node = self._anchors[event.anchor]
         except KeyError:
             raise YamlProblem(line, column, f"alias *{event.anchor} has no anchor") from None
+        self.budget.spend(size_of(node, self._sizes), line, column, "aliases")
+        return node
 
     def compose(self, first) -> Node:
         """The whole node that starts with `first`, consuming events up to its end."""
@@ -177,9 +227,16 @@ class Composer:
                 pending.append(None)
         return root
 
+    def _problem(self, line: int, column: int, message: str) -> None:
+        """Note a problem; past MAX_PROBLEMS stop reading (a file of a million duplicate keys
+        took 20 s and 460 MB per 14 MB before it was ever reported)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise YamlProblem(line, column, f"more than {MAX_PROBLEMS} problems; stopping here")
+        self.problems.append((line, column, message))
+
     def _key(self, node: Node, parent: Map) -> Scalar:
         if not isinstance(node, Scalar):
-            self.problems.append((node.line, node.column, "a mapping key must be plain text"))
+            self._problem(node.line, node.column, "a mapping key must be plain text")
             return Scalar("\0complex", node.line, node.column, False)
         return node
 
@@ -188,10 +245,8 @@ class Composer:
             return
         first = parent.keys.get(key.value)
         if first is not None:
-            self.problems.append(
-                (key.line, key.column,
-                 f"duplicate key '{key.value}' (first given at line {first.line})")
-            )
+            self._problem(key.line, key.column,
+                          f"duplicate key '{key.value}' (first given at line {first.line})")
             return
         parent.keys[key.value] = key
         parent.values[key.value] = value
@@ -204,7 +259,7 @@ def expect(event, kind: type, what: str) -> None:
 
 
 __all__ = [
-    "Composer", "DocumentEndEvent", "DocumentStartEvent", "Map", "MappingEndEvent",
+    "Budget", "Composer", "DocumentEndEvent", "DocumentStartEvent", "Map", "MappingEndEvent",
     "MappingStartEvent", "Node", "Scalar", "Seq", "SequenceEndEvent", "SequenceStartEvent",
     "StreamEndEvent", "YamlProblem", "events", "expect", "kind_of",
 ]

@@ -217,8 +217,9 @@ class CardEditorDialog(QDialog):
         style_card_view(self.preview)
         rendered = render_item(card, card.ords()[0] if card.ords() else 0)
         # Both sides at once: the question as asked, then what the answer shows.
-        self.preview.setHtml(card_document_html(rendered.question + "<hr>" + rendered.answer,
-                                                explanation=rendered.explanation))
+        self.preview.show_html(card_document_html(rendered.question + "<hr>" + rendered.answer,
+                                                  explanation=rendered.explanation),
+                               self.deck_path)
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:

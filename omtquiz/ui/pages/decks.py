@@ -22,6 +22,7 @@ from omtquiz.study.deck_list import DeckList, DeckRow
 from omtquiz.study.queue import Counts
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.card_view import RichLabel
 from omtquiz.ui.widgets.controls import make_button
 
 SCOPE_ROLE = Qt.ItemDataRole.UserRole  # the row's Scope; None for a file that did not load
@@ -78,7 +79,8 @@ class DeckPage(QWidget):
         right = QVBoxLayout()
         right.setSpacing(10)
         # Deck titles, counts and problems are shown as typed: a title such as <b> or
-        # <img src=...> is text, never HTML. Only the description is rendered (Markdown).
+        # <img src=...> is text, never HTML. Only the description is rendered (Markdown), in a
+        # RichLabel that loads no picture (a description has no deck folder to take one from).
         self.title_label = QLabel()
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setProperty("role", "title")
@@ -89,10 +91,10 @@ class DeckPage(QWidget):
         self.summary_label.setWordWrap(True)
         self.summary_label.setProperty("role", "muted")
         self.summary_label.setObjectName("deckSummaryLabel")
-        self.description_label = QLabel()
-        self.description_label.setWordWrap(True)
-        self.description_label.setTextFormat(Qt.TextFormat.RichText)
+        # Not a QLabel: Qt's labels load every <img src> themselves (/dev/zero, UNC shares).
+        self.description_label = RichLabel()
         self.description_label.setObjectName("deckDescriptionLabel")
+        self.description_label.setAccessibleName("Deck description")
         self.problems_label = QLabel()
         self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problems_label.setWordWrap(True)

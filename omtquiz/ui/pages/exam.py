@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,13 @@ from omtquiz.study.quiz import Exam, make_exam
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    CardView,
+    card_document_html,
+    deck_path,
+    make_card_view,
+    style_card_view,
+)
 from omtquiz.ui.widgets.choices import make_choices, show_choices
 from omtquiz.ui.widgets.controls import (
     add_shortcuts,
@@ -214,10 +219,9 @@ class ExamPage(QWidget):
         tables.addStretch(0)  # only what the tables, at their full height, leave over
         missed = QVBoxLayout()
         self.missed_title = self._section("Missed questions", "examMissedSection")
-        self.missed_view = QTextBrowser()
+        self.missed_view = CardView()
         self.missed_view.setObjectName("examMissedView")
         self.missed_view.setAccessibleName("Missed questions and their answers")
-        self.missed_view.setOpenLinks(False)
         self.missed_view.document().setDocumentMargin(12)
         missed.addWidget(self.missed_title)
         missed.addWidget(self.missed_view, 1)
@@ -293,7 +297,8 @@ class ExamPage(QWidget):
         exam = self.exam
         question = exam.questions[self.index]
         style_card_view(self.view)
-        self.view.setHtml(card_document_html(question.prompt_html))
+        self.view.show_html(card_document_html(question.prompt_html),
+                            deck_path(self.context.library, question.item.deck_id))
         show_choices(self.choice_buttons, question.choices)
         given = exam.answers.get(self.index)
         for button in self.choice_buttons:
@@ -437,7 +442,9 @@ class ExamPage(QWidget):
         self.missed_title.setText(f"Missed questions ({len(missed)})" if missed
                                   else "Missed questions")
         self.missed_view.document().setDefaultStyleSheet(theme.card_css(theme.current()))
-        self.missed_view.setHtml(self._missed_html())
+        decks = {question.item.deck_id for question in exam.questions}
+        self.missed_view.show_html(self._missed_html(), *sorted(
+            filter(None, (deck_path(self.context.library, d) for d in decks))))
         self.review_button.setEnabled(bool(missed))
         (self.review_button if missed else self.done_button).setFocus()
 

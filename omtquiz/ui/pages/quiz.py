@@ -21,7 +21,12 @@ from omtquiz.study.quiz import QuestionMaker, check_answer
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    style_card_view,
+)
 from omtquiz.ui.widgets.choices import feedback_html, make_choices, show_choices
 from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label, percent
 
@@ -208,7 +213,8 @@ class QuizPage(QWidget):
         style_card_view(self.view)
         self.pages.setCurrentIndex(0)
         self.answered = False
-        self.view.setHtml(card_document_html(question.prompt_html))
+        self.view.show_html(card_document_html(question.prompt_html),
+                            deck_path(self.context.library, question.item.deck_id))
         self.feedback_label.setText("")
         self.override_button.hide()
         self._entry = None
@@ -260,8 +266,9 @@ class QuizPage(QWidget):
         self.feedback_label.setText(feedback_html(
             correct, "Right." if correct
             else f"Not quite: the right answer is {question.correct_index + 1}, in green."))
-        self.view.setHtml(card_document_html(question.prompt_html,
-                                             explanation=question.explanation_html))
+        self.view.show_html(card_document_html(question.prompt_html,
+                                               explanation=question.explanation_html),
+                            deck_path(self.context.library, question.item.deck_id))
         self.setFocus()
 
     def check_typed(self) -> None:
@@ -293,8 +300,9 @@ class QuizPage(QWidget):
         also = [a for a in question.accepted if a not in sourced]  # versions: in the explanation
         if also:
             answer += "<p>Also right: " + ", ".join(html.escape(a) for a in also) + "</p>"
-        self.view.setHtml(card_document_html(question.prompt_html + "<hr>" + answer,
-                                             explanation=question.explanation_html))
+        self.view.show_html(card_document_html(question.prompt_html + "<hr>" + answer,
+                                               explanation=question.explanation_html),
+                            deck_path(self.context.library, question.item.deck_id))
         self.override_button.setText("I was wrong  (W)" if result.correct
                                      else "I was right  (R)")
         self.override_button.show()

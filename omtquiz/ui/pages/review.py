@@ -28,7 +28,13 @@ from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    source_html,
+    style_card_view,
+)
 from omtquiz.ui.widgets.drill import DrillPanel
 from omtquiz.ui.widgets.toast import Toast
 
@@ -188,7 +194,8 @@ class ReviewPage(QWidget):
         seed = case_seed(item.key, self.session.record(item).card.reps) \
             if card.type == "drill" else None
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
-        self.view.setHtml(card_document_html(self._rendered.question))
+        self.view.show_html(card_document_html(self._rendered.question),
+                            deck_path(self.context.library, item.deck_id))
         self._show_drill(card, item, seed)
         self._show_flag(item)
         self.timer.start()
@@ -256,19 +263,14 @@ class ReviewPage(QWidget):
         item = self.session.current()
         card = self.context.library.card(item)
         deck = self.context.library.deck(item.deck_id)
-        source = deck.source(card.source) if deck else None
-        citation = ""
-        if source is not None:
-            citation = html.escape(source.citation)
-            if source.url:
-                url = html.escape(source.url, quote=True)
-                citation = f'<a href="{url}">{citation}</a>'
+        citation = source_html(deck.source(card.source) if deck else None)
         body = self._rendered.answer_side
         if self._case is not None and self._case.direction == "findings_to_name":
             # the findings stay on screen in the diagram above; the name is the answer
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
-        self.view.setHtml(card_document_html(body, source=citation,
-                                             explanation=self._rendered.explanation))
+        self.view.show_html(card_document_html(body, source=citation,
+                                               explanation=self._rendered.explanation),
+                            deck.path if deck else None)
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
             self.rate_buttons[int(value)].setText(

@@ -42,7 +42,12 @@ from omtquiz.decks.model import Card, CardType, Diagnostic, Library
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    make_card_view,
+    source_html,
+    style_card_view,
+)
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 RELOAD_DELAY_MS = 200
@@ -329,7 +334,7 @@ class AuthoringWindow(QMainWindow):
             self._show_left_out(card_id, problems)
             return
         self._target = _Target(path, card.line)
-        self.preview.setHtml(self.preview_html(path, card))
+        self.preview.show_html(self.preview_html(path, card), path)
 
     # -- the problems table ---------------------------------------------------------------------
     def _fill_diagnostics(self, lints: list[Diagnostic]) -> None:
@@ -416,8 +421,7 @@ class AuthoringWindow(QMainWindow):
             if card.type == CardType.MCQ:
                 parts.append(self._choices_html(maker, item, c))
             parts.append(f"<hr><div>{shown.answer}</div><br>")
-        source = deck.source(card.source) if deck else None
-        citation = html.escape(source.citation) if source else ""
+        citation = source_html(deck.source(card.source) if deck else None)
         return card_document_html("".join(parts), source=citation, explanation=explanation)
 
     @staticmethod

@@ -42,7 +42,12 @@ from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.search import CardIndex, QueryError, Row
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.card_view import (
+    card_document_html,
+    deck_path,
+    make_card_view,
+    style_card_view,
+)
 from omtquiz.ui.widgets.controls import plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
@@ -458,7 +463,8 @@ class BrowserWindow(QMainWindow):
         image = QUrl.fromLocalFile(card.image).toString() if card.image else None
         rendered = render_item(card, row.item.ord, image_src=image)
         body = rendered.answer_side
-        self.preview.setHtml(card_document_html(body, explanation=rendered.explanation))
+        self.preview.show_html(card_document_html(body, explanation=rendered.explanation),
+                               deck_path(self.context.library, card.deck_id))
         self.details_label.setText(self.details(row))
 
     def details(self, row: Row) -> str:
