@@ -137,6 +137,46 @@ def image_html(card: Card, image_src: str | None) -> str:
     return sanitize(f'<div><img src="{html.escape(image_src, quote=True)}" alt=""></div>')
 
 
+def versions_in_order(card: Card, ord_: int) -> list:
+    """The item's sourced versions, the one shown as the answer first."""
+    versions = card.versions_of(ord_)
+    shown = normalise(plain(_answer_source(card, ord_)))
+    return sorted(versions, key=lambda v: normalise(plain(v.answer)) != shown)
+
+
+def versions_text(card: Card, ord_: int = 0) -> str:
+    """"Savarese: T12; StatPearls: T9-T12", or "" when the sources agree."""
+    return "; ".join(f"{v.label}: {plain(v.answer)}" for v in versions_in_order(card, ord_))
+
+
+def versions_html(card: Card, ord_: int = 0) -> str:
+    versions = versions_in_order(card, ord_)
+    if not versions:
+        return ""
+    parts = "; ".join(f"{html.escape(v.label)}: {markdown(v.answer)}" for v in versions)
+    return f'<p class="versions"><b>Sources differ.</b> {parts}</p>'
+
+
+def all_versions_html(card: Card) -> str:
+    """Every item's versions, for a place that shows a whole card at once (an Anki note's
+    back): one line per item, a cloze's named by its deletion when it has several."""
+    ords = sorted({v.ord for v in card.versions})
+    lines = []
+    for ord_ in ords:
+        line = versions_html(card, ord_)
+        if card.type == "cloze" and len(card.cloze_numbers()) > 1:
+            line = line.replace('<p class="versions">', f'<p class="versions">c{ord_ + 1}: ', 1)
+        lines.append(line)
+    return "".join(lines)
+
+
+def _answer_source(card: Card, ord_: int) -> str:
+    if card.type == "cloze":
+        return next((m.group(2) for m in CLOZE_RE.finditer(card.text)
+                     if int(m.group(1)) == ord_ + 1), "")
+    return card.answer if card.type == "mcq" else card.back
+
+
 def drill_case(card: Card, ord_: int = 0, seed: int | None = None,
                direction: str | None = None):
     """The case a drill item asks: seeded by the caller (fresh per review), else by its key;
@@ -174,16 +214,18 @@ def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
 
 def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
                 seed: int | None = None) -> Rendered:
-    """Question and answer HTML for one item of a card, as a student will see them.
+    """Question and answer HTML for one item of a card, as a student will see them; where
+    sources disagree, every source's version follows the answer.
 
     A drill item draws its case from `seed` (the review screen passes a fresh one per review).
     """
     if card.type == "drill":
         return render_drill(card, ord_, seed)
     picture = image_html(card, image_src)
+    sourced = versions_html(card, ord_)
     if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
-        answer = markdown(cloze_source(card.text, ord_, reveal=True)) + picture
+        answer = markdown(cloze_source(card.text, ord_, reveal=True)) + sourced + picture
         if card.extra:
             answer += "<hr>" + markdown(card.extra)
         explanation = markdown(card.explanation) if card.explanation else ""
@@ -197,7 +239,17 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
         question, answer = markdown(card.front), markdown(card.back)
     explanation = markdown(card.explanation) if card.explanation else ""
     question += picture
+    answer += sourced
     return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def text_of_html(fragment: str) -> str:
+    """Rendered HTML (a question as shown) as one line of plain text; a tag parts words, as a
+    line break or a new paragraph does on screen."""
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
 
 
 def plain(text: str) -> str:

@@ -33,7 +33,14 @@ import genanki
 
 from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
-from omtquiz.decks.render import drill_case, markdown, plain, render_item, sanitize
+from omtquiz.decks.render import (
+    all_versions_html,
+    drill_case,
+    markdown,
+    plain,
+    render_item,
+    sanitize,
+)
 from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
@@ -424,8 +431,8 @@ class _NoteBuilder:
         return made
 
     def _fields(self, deck: Deck, card: Card) -> list[str] | None:
-        extras = [self.html(deck, card, card.explanation), self.image(deck, card),
-                  self.source(deck, card)]
+        extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
+                  self.image(deck, card), self.source(deck, card)]
         if card.type in (CardType.BASIC, CardType.REVERSE):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
         if card.type == CardType.CLOZE:

@@ -22,7 +22,8 @@ from omtquiz.decks.model import DeckFile
 from omtquiz.gcpause import gc_paused
 
 # -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
-_FORMAT = f"omtquiz-{__version__}-6"
+# -7: Card.versions and Card.record, Source.name
+_FORMAT = f"omtquiz-{__version__}-7"
 
 
 class ParseCache:

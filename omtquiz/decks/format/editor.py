@@ -194,13 +194,14 @@ def _find(document, path: Path, card_id: str):
 
 def update_card(path: Path, card_id: str, fields: Mapping[str, object]) -> Edit:
     """Change a written card's fields in place (its id stays, so its progress stays); keys the
-    form left empty are removed, comments and the order of the other cards are kept."""
+    form left empty are removed, keys it does not edit (`versions:`) are kept, and so are the
+    comments and the order of the other cards."""
     path = Path(path)
     before, document = _load(path)
     card = _find(document, path, card_id)
     clean = _clean({**fields, "id": card_id})
     for key in list(card.keys()):
-        if key not in clean:
+        if key not in clean and key in FIELD_ORDER:  # what the form does not edit is kept
             del card[key]
     for key in FIELD_ORDER:
         if key in clean:
