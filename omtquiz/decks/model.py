@@ -2,9 +2,10 @@
 
 A *card* is what an author writes; an *item* is what a student is asked. A basic or mcq card is
 one item, a reverse card two (ord 0 forwards, 1 backwards), a cloze card one per deletion
-(ord n-1 for cN, as Anki numbers them), a drill (from a deck's `drills:`) one per rule family
-it covers, so the scheduler schedules the skill and each review draws a fresh case. Progress
-hangs on (deck id, card id, ord), never on text.
+(ord n-1 for cN, as Anki numbers them), an occlusion card one per shape or group of shapes (in
+the order they are first listed), a map (point) card two, and a drill (from a deck's `drills:`)
+one per rule family it covers, so the scheduler schedules the skill and each review draws a
+fresh case. Progress hangs on (deck id, card id, ord), never on text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from omtquiz.decks import cloze
 
 # Not a regular expression any more (that one was cubic); the same finditer/search/sub.
 CLOZE_RE = cloze.CLOZE
+
+OCCLUSION_MODES = ("hide-all-guess-one", "hide-one-guess-one")
+SHAPE_KINDS = ("rect", "ellipse", "polygon")
 
 
 class TextEnum(str, Enum):
@@ -38,6 +42,8 @@ class CardType(TextEnum):
     REVERSE = "reverse"
     CLOZE = "cloze"
     MCQ = "mcq"
+    OCCLUSION = "occlusion"
+    POINT = "point"
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class CardTypeInfo:
     optional: tuple[str, ...]  # the other fields it may have
     prompt: str  # the field an author recognises the card by
     answer: str  # the field that answers it
-    sides: int | None  # items per card; None: one per cloze deletion
+    sides: int | None  # items per card; None: one per cloze deletion or occlusion region
 
 
 CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
@@ -55,6 +61,13 @@ CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
     CardType.CLOZE: CardTypeInfo(("text",), ("extra",), "text", "extra", None),
     CardType.MCQ: CardTypeInfo(("question", "answer"), ("distractors",), "question", "answer",
                                1),
+    # image: and shapes: are required too, read by format/occlusion.py (shapes are not text)
+    CardType.OCCLUSION: CardTypeInfo((), ("front", "extra", "mode", "shapes"), "front", "extra",
+                                     None),
+    # "Point to it" on a map: image:, spot: and label: required, read by format/points.py.
+    # Item 0 shows a marker and asks its name; item 1 names it and asks for a click.
+    CardType.POINT: CardTypeInfo((), ("front", "question", "extra", "label", "spot", "sides",
+                                      "ask"), "front", "answer", 2),
 }
 CARD_TYPES = tuple(kind.value for kind in CardType)
 
@@ -118,6 +131,33 @@ class Version(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Shape:
+    """One region of an occlusion card's image, in image-relative coordinates (0 to 1).
+
+    `coords`: rect (left, top, width, height); ellipse (centre x, centre y, radius x, radius y);
+    polygon (x1, y1, x2, y2, ...). Shapes with the same `group` are asked and revealed together.
+    """
+
+    kind: str
+    coords: tuple[float, ...]
+    label: str
+    group: str | None = None
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom)."""
+        c = self.coords
+        if self.kind == "rect":
+            return c[0], c[1], c[0] + c[2], c[1] + c[3]
+        if self.kind == "ellipse":
+            return c[0] - c[2], c[1] - c[3], c[0] + c[2], c[1] + c[3]
+        xs, ys = c[0::2], c[1::2]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def points(self) -> tuple[tuple[float, float], ...]:
+        return tuple(zip(self.coords[0::2], self.coords[1::2], strict=True))
+
+
+@dataclass(frozen=True, slots=True)
 class DrillSpec:
     """A `drills:` entry: which region, which rule families (one item each), which direction."""
 
@@ -157,6 +197,14 @@ class Card(NamedTuple):
     # deck's preferred source's, or else its own source's, or else the first given).
     versions: tuple[Version, ...] = ()
     record: str | None = None  # the record a generated card was made from
+    shapes: tuple[Shape, ...] = ()  # occlusion: the regions asked
+    mode: str = "hide-all-guess-one"  # occlusion: one of OCCLUSION_MODES
+    # point: the right spot on the map (x, y as fractions of its width and height, and the
+    # radius that counts as on the spot, as a fraction of its width); the label is `answer`
+    spot: tuple[float, ...] = ()
+    both_sides: bool = False  # point: the spot's mirror image (x -> 1 - x) is as right
+    ask: str = "both"  # point: "both", "name" (only what is marked) or "click" (only where)
+    drill: DrillSpec | None = None  # type "drill" only
 
     def versions_of(self, ord_: int) -> tuple[Version, ...]:
         """The sourced versions of item `ord_`'s answer; a reverse card's front has none."""
@@ -169,7 +217,28 @@ class Card(NamedTuple):
         """What a quiz counts as one fact: the record a generated card came from, else the card."""
         kind, name = ("record", self.record) if self.record else ("card", self.id)
         return f"{self.deck_id}/{kind}:{name}"
-    drill: DrillSpec | None = None  # type "drill" only
+
+    def occlusion_groups(self) -> tuple[tuple[int, ...], ...]:
+        """Indexes into `shapes`, one tuple per item: a group's shapes, or a lone shape."""
+        order: dict[object, list[int]] = {}
+        for index, shape in enumerate(self.shapes):
+            order.setdefault(shape.group if shape.group else ("#", index), []).append(index)
+        return tuple(tuple(indexes) for indexes in order.values())
+
+    def spots(self) -> tuple[tuple[float, ...], ...]:
+        """A point card's right spot, and its mirror image when either side is right."""
+        if not self.spot:
+            return ()
+        if self.both_sides and abs(self.spot[0] - 0.5) > self.spot[2]:
+            return (self.spot, (1 - self.spot[0], *self.spot[1:]))
+        return (self.spot,)
+
+    def occlusion_label(self, ord_: int) -> str:
+        """What item `ord_` of an occlusion card asks for: its shapes' labels, once each."""
+        groups = self.occlusion_groups()
+        if not 0 <= ord_ < len(groups):
+            return ""
+        return ", ".join(dict.fromkeys(self.shapes[i].label for i in groups[ord_]))
 
     def cloze_numbers(self) -> tuple[int, ...]:
         """Deletion numbers in Anki's range (1-500); the loader refuses cards with others."""
@@ -184,6 +253,10 @@ class Card(NamedTuple):
         if self.drill is not None:  # one item per rule family
             return tuple(range(len(self.drill.families)))
         sides = self.info.sides
+        if self.type == CardType.OCCLUSION:
+            return tuple(range(len(self.occlusion_groups())))
+        if self.type == CardType.POINT:
+            return {"name": (0,), "click": (1,)}.get(self.ask, (0, 1))
         if sides is None:
             return tuple(n - 1 for n in self.cloze_numbers())
         return tuple(range(sides))
@@ -198,6 +271,8 @@ class Card(NamedTuple):
 
     @property
     def answer_text(self) -> str:
+        if self.type == CardType.OCCLUSION:
+            return "; ".join(self.occlusion_label(o) for o in self.ords())
         return getattr(self, self.info.answer)
 
 

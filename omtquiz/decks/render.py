@@ -241,6 +241,10 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
         explanation = markdown(card.explanation) if card.explanation else ""
         # The revealed sentence replaces the question, picture and all (as Anki's cloze does).
         return Rendered(question + picture, answer, explanation, answer_side=answer)
+    elif card.type == CardType.OCCLUSION:
+        return _occlusion(card, ord_)
+    elif card.type == CardType.POINT:
+        return _point(card, ord_)
     elif card.type == CardType.MCQ:
         question, answer = markdown(card.question), markdown(card.answer)
     elif card.type == CardType.REVERSE and ord_ == 1:
@@ -260,6 +264,28 @@ def text_of_html(fragment: str) -> str:
     """Rendered HTML (a question as shown) as one line of plain text; a tag parts words, as a
     line break or a new paragraph does on screen."""
     return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
+
+
+def _occlusion(card: Card, ord_: int) -> Rendered:
+    """The text around an occlusion item; the picture and its masks are the screen's to draw."""
+    question = markdown(card.front) if card.front else ""
+    answer = f'<span class="cloze">{html.escape(card.occlusion_label(ord_))}</span>'
+    if card.extra:
+        answer += "<hr>" + markdown(card.extra)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    side = f"{question}<hr>{answer}" if question else answer
+    return Rendered(question, answer, explanation, answer_side=side)
+
+
+def _point(card: Card, ord_: int) -> Rendered:
+    """Item 0 asks the name of the marked spot, item 1 asks for a click on the named one; the
+    map, the marker and the grading are the screen's."""
+    question = markdown(card.question if ord_ == 0 else card.front)
+    answer = f'<span class="cloze">{html.escape(card.answer)}</span>'
+    if card.extra:
+        answer += "<br>" + markdown(card.extra)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
 
 
 def plain(text: str) -> str:

@@ -27,12 +27,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import genanki
 
 from omtquiz.decks import resolver
-from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library
+from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library, Shape
+from omtquiz.decks.points import picture_aspect
 from omtquiz.decks.render import (
     all_versions_html,
     drill_case,
@@ -66,10 +68,12 @@ CLOZE_MODEL_ID = 1448783202
 
 
 MCQ_MODEL_ID = 2137949271
+OCCLUSION_MODEL_ID = 1720448193
 
 
 MODEL_IDS = {CardType.BASIC: BASIC_MODEL_ID, CardType.REVERSE: REVERSE_MODEL_ID,
-             CardType.CLOZE: CLOZE_MODEL_ID, CardType.MCQ: MCQ_MODEL_ID}
+             CardType.CLOZE: CLOZE_MODEL_ID, CardType.MCQ: MCQ_MODEL_ID,
+             CardType.OCCLUSION: OCCLUSION_MODEL_ID}
 
 
 NOTE_TYPE_NAMES = {
@@ -77,6 +81,7 @@ NOTE_TYPE_NAMES = {
     CardType.REVERSE: "omtquiz Basic (and reversed card)",
     CardType.CLOZE: "omtquiz Cloze",
     CardType.MCQ: "omtquiz Multiple choice",
+    CardType.OCCLUSION: "omtquiz Image Occlusion",
 }
 
 
@@ -99,8 +104,11 @@ CLOZE_TEMPLATE = "Cloze"
 
 
 MCQ_TEMPLATE = "Multiple choice"
-
-
+# Anki's own Image Occlusion note type: its five fields in its order, each with the tag Anki's
+# image occlusion editor finds it by, and the stock kind that makes Anki treat it as one.
+OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
+OCCLUSION_TEMPLATE = "Image Occlusion"
+IMAGE_OCCLUSION_STOCK_KIND = 6
 MEDIA_PREFIX = "omtquiz-"
 
 
@@ -148,6 +156,11 @@ _CSS = """\
 .nightMode .label, .night_mode .label { color: #b5b5b5; }
 .source { margin-top: 1.5em; font-size: 0.75em; color: #595959; }
 .nightMode .source, .night_mode .source { color: #b5b5b5; }
+#image-occlusion-container { position: relative; display: inline-block; max-width: 100%; }
+#image-occlusion-container img { max-width: 100%; height: auto; }
+#image-occlusion-canvas { position: absolute; top: 0; left: 0; }
+.io-labels .cloze-inactive { display: none; }
+.io-labels .cloze { font-size: 1.2em; }
 """
 
 
@@ -238,7 +251,88 @@ def _note_types() -> dict[str, genanki.Model]:
         CardType.MCQ: genanki.Model(
             MODEL_IDS[CardType.MCQ], NOTE_TYPE_NAMES[CardType.MCQ], fields=fields(MCQ_FIELDS),
             templates=[{"name": MCQ_TEMPLATE, **mcq}], css=_CSS),
+        CardType.OCCLUSION: _occlusion_model(),
     }
+
+
+# The template Anki's Image Occlusion uses, in our words: the masks are drawn by Anki's own
+# reviewer script (anki.imageOcclusion.setup) from the cloze-rendered Occlusion field; the
+# answer adds the asked region's label, kept as cloze deletions of the same numbers in Back
+# Extra so that only the asked one shows.
+_OCCLUSION_Q = """{{#Header}}<div class="prompt">{{Header}}</div>{{/Header}}
+<div style="display: none">{{cloze:Occlusion}}</div>
+<div id="err"></div>
+<div id="image-occlusion-container">
+    {{Image}}
+    <canvas id="image-occlusion-canvas"></canvas>
+</div>
+<script>
+try {
+    anki.imageOcclusion.setup();
+} catch (exc) {
+    document.getElementById("err").innerHTML = `Error loading image occlusion.<br><br>${exc}`;
+}
+</script>
+"""
+_OCCLUSION_A = _OCCLUSION_Q + """<div><button id="toggle">Toggle masks</button></div>
+{{#Back Extra}}<div class="answer">{{cloze:Back Extra}}</div>{{/Back Extra}}
+"""
+
+
+class _StockModel(genanki.Model):
+    """A note type that tells Anki which of its stock kinds it is (genanki cannot say so)."""
+
+    def __init__(self, *args: Any, stock_kind: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stock_kind = stock_kind
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        data = super().to_json(timestamp, deck_id)
+        data["originalStockKind"] = self.stock_kind
+        return data
+
+
+def _occlusion_model() -> genanki.Model:
+    fields = [{"name": name, "tag": tag, "preventDeletion": name != "Comments"}
+              for tag, name in enumerate(OCCLUSION_FIELDS)]
+    return _StockModel(
+        MODEL_IDS[CardType.OCCLUSION], NOTE_TYPE_NAMES[CardType.OCCLUSION], fields=fields,
+        templates=[{"name": OCCLUSION_TEMPLATE, "qfmt": _OCCLUSION_Q, "afmt": _OCCLUSION_A}],
+        css=_CSS, model_type=genanki.Model.CLOZE, stock_kind=IMAGE_OCCLUSION_STOCK_KIND)
+
+
+def _number(value: float) -> str:
+    """As Anki writes a coordinate: at most four decimals, no trailing zeros."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def occlusion_cloze(shape: Shape, number: int, *, hide_all: bool) -> str:
+    """One shape in Anki's syntax, e.g. {{c1::image-occlusion:rect:left=.1:top=.2:...}}."""
+    left, top, _, _ = shape.bounds()
+    props = [("left", left), ("top", top)]
+    c = shape.coords
+    if shape.kind == "rect":
+        props += [("width", c[2]), ("height", c[3])]
+    elif shape.kind == "ellipse":
+        props += [("rx", c[2]), ("ry", c[3])]
+    text = "".join(f":{name}={_number(value)}" for name, value in props)
+    if shape.kind == "polygon":
+        text += ":points=" + " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points())
+    if hide_all:
+        text += ":oi=1"
+    return f"{{{{c{number}::image-occlusion:{shape.kind}{text}}}}}<br>"
+
+
+def occlusion_fields(card: Card) -> tuple[str, str]:
+    """The Occlusion field and the labels (as deletions of the same numbers) of a card."""
+    hide_all = card.mode == "hide-all-guess-one"
+    masks, labels = [], []
+    for number, indexes in enumerate(card.occlusion_groups(), start=1):
+        masks += [occlusion_cloze(card.shapes[i], number, hide_all=hide_all) for i in indexes]
+        label = html.escape(card.occlusion_label(number - 1)).replace("}", "&#125;")
+        labels.append(f"{{{{c{number}::{label}}}}}")
+    return "".join(masks), f'<div class="io-labels">{" ".join(labels)}</div>'
 
 
 def anki_deck_id(deck_id: str) -> int:
@@ -394,6 +488,44 @@ class _NoteBuilder:
         # Every piece is already sanitised and the markup around them is our own.
         return f"<ol>{items}</ol>", answer
 
+    def occlusion(self, deck: Deck, card: Card) -> list[str] | None:
+        """Occlusion, Image, Header, Back Extra, Comments: Anki's Image Occlusion fields."""
+        image = self.image(deck, card)
+        if not image or not card.shapes:
+            self.warn(deck, card, "image occlusion without its image or shapes; left out")
+            return None
+        masks, labels = occlusion_fields(card)
+        extra = labels
+        for text in (card.extra, card.explanation):
+            if text:
+                extra += f'<div class="extra">{self.html(deck, card, text)}</div>'
+        if source := self.source(deck, card):
+            extra += f'<div class="source">Source: {source}</div>'
+        return [masks, image, self.html(deck, card, card.front), extra, ""]
+
+    def point(self, deck: Deck, card: Card) -> list[str] | None:
+        """A "what is marked?" map question as an Image Occlusion note: the spot (and its
+        mirror) covered, the name on the back. Anki cannot take a click, so a card that only
+        asks for one is left out."""
+        if card.ask == "click":
+            self.warn(deck, card, "asks only for a click on the map, which Anki cannot take; "
+                      "left out")
+            return None
+        image = self.image(deck, card)
+        if not image:
+            self.warn(deck, card, "map question without its map; left out")
+            return None
+        aspect = picture_aspect(card.image)
+        masks = "".join(occlusion_cloze(Shape("ellipse", (x, y, r, r / aspect), card.answer),
+                                        1, hide_all=False) for x, y, r in card.spots())
+        extra = f'<div class="io-labels">{{{{c1::{html.escape(card.answer)}}}}}</div>'
+        for text in (card.extra, card.explanation):
+            if text:
+                extra += f'<div class="extra">{self.html(deck, card, text)}</div>'
+        if source := self.source(deck, card):
+            extra += f'<div class="source">Source: {source}</div>'
+        return [masks, image, self.html(deck, card, card.question), extra, ""]
+
     def drill_notes(self, deck: Deck, card: Card) -> list[tuple[str, list[str]]]:
         """A drill as up to `count` different cases, taken from its kinds in turn, each a basic
         note with the rules on the back. Cases come from fixed seeds and each note's GUID from
@@ -440,6 +572,10 @@ class _NoteBuilder:
                 self.warn(deck, card, "cloze without a {{c1::...}} deletion; left out")
                 return None
             return [self.html(deck, card, card.text), self.html(deck, card, card.extra), *extras]
+        if card.type == CardType.OCCLUSION:
+            return self.occlusion(deck, card)
+        if card.type == CardType.POINT:
+            return self.point(deck, card)
         if card.type == CardType.MCQ:
             made = self.choices(deck, card)
             if made is None:
@@ -448,6 +584,11 @@ class _NoteBuilder:
             return [self.html(deck, card, card.question), *made, *extras]
         self.warn(deck, card, f"unknown card type '{card.type}'; left out")
         return None
+
+
+def _note_kind(card: Card) -> str:
+    """The note type a card becomes: a map question is an Image Occlusion note too."""
+    return CardType.OCCLUSION if card.type == CardType.POINT else card.type
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -547,9 +688,9 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
         elif (fields := builder.fields(deck, card)) is not None:
             keys[guid] = (deck, card)
             anki_deck.add_note(genanki.Note(
-                model=builder.models[card.type], fields=fields, guid=guid, due=len(keys),
+                model=builder.models[_note_kind(card)], fields=fields, guid=guid, due=len(keys),
                 tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
-            notes_by_type[card.type] += 1
+            notes_by_type[_note_kind(card)] += 1
         if on_progress is not None:
             on_progress(done, total)
     if not keys:

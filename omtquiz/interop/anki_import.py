@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import sqlite3
 import tempfile
 import zipfile
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -425,9 +426,8 @@ def _note_card(guid: str, note_type: _NoteType, values: dict[str, str], imported
 def _cloze_card(guid: str, note_type: _NoteType, values: dict[str, str], imported: Imported,
                 where: str) -> dict | None:
     text_field = note_type.front[0] if note_type.front else note_type.fields[0]
-    if "occlusion" in text_field.casefold() or "image-occlusion:" in values.get(text_field, ""):
-        imported.problem("image occlusion notes cannot be converted", where)
-        return None
+    if "image-occlusion:" in values.get(note_type.fields[0], ""):
+        return _occlusion_card(guid, note_type, values, imported, where)
     text = convert_field(values.get(text_field, ""))
     extras = _converted([name for name in note_type.back if name != text_field], values)
     _report_dropped([text, *extras], imported, where)
@@ -448,6 +448,97 @@ def _cloze_card(guid: str, note_type: _NoteType, values: dict[str, str], importe
     if image:
         card["image"] = image
     return card
+
+
+_IO_CLOZE = re.compile(
+    r"\{\{c(\d+)::image-occlusion:(rect|ellipse|polygon|text)((?:\\.|[^}])*)\}\}")
+_IO_PROP = re.compile(r":([^=:]+)=((?:\\.|[^:\\])*)")
+_LABELS = re.compile(r'<div class="io-labels">(.*?)</div>', re.S)
+
+
+def _io_shape(kind: str, props: dict[str, float], imported: Imported, where: str) -> dict | None:
+    """One Anki image-occlusion shape as a deck-file shape, or None (reported) if it cannot be."""
+    try:
+        left, top = props["left"], props["top"]
+        if kind == "rect":
+            coords = [left, top, props["width"], props["height"]]
+        elif kind == "ellipse":
+            coords = [left + props["rx"], top + props["ry"], props["rx"], props["ry"]]
+        else:
+            coords = [[float(v) for v in pair.split(",")] for pair in props["points"].split()]
+        flat = [v for c in coords for v in (c if isinstance(c, list) else [c])]
+        if not all(math.isfinite(v) for v in flat):
+            raise ValueError(flat)
+    except (KeyError, ValueError):
+        imported.problem("image occlusion shapes with missing or unreadable coordinates were "
+                         "left out", where)
+        return None
+    if props.get("angle"):
+        imported.problem("rotated image occlusion shapes were imported without their rotation",
+                         where)
+    return {kind: [round(v, 4) if isinstance(v, float) else [round(x, 4) for x in v]
+                   for v in coords]}
+
+
+def _io_labels(back_extra: str) -> tuple[dict[int, str], str]:
+    """The labels an omtquiz export keeps in Back Extra, and the rest of the field."""
+    found = _LABELS.search(back_extra)
+    if not found:
+        return {}, back_extra
+    labels = {int(m.group(1)): convert_field(m.group(2)).text
+              for m in CLOZE_RE.finditer(found.group(1))}
+    return labels, back_extra.replace(found.group(0), "")
+
+
+def _occlusion_card(guid: str, note_type: _NoteType, values: dict[str, str], imported: Imported,
+                    where: str) -> dict | None:
+    """An Anki Image Occlusion note (fields Occlusion, Image, Header, Back Extra, ...)."""
+    names = note_type.fields
+    occlusions, picture = values.get(names[0], ""), convert_field(values.get(names[1], ""))
+    header = convert_field(values.get(names[2], "")) if len(names) > 2 else convert_field("")
+    labels, rest = _io_labels(values.get(names[3], "") if len(names) > 3 else "")
+    extra = convert_field(rest)
+    image = _first_image(picture.images, imported, where)
+    shapes, hide_all, numbers = [], False, Counter()
+    for match in _IO_CLOZE.finditer(occlusions):
+        number, kind = int(match.group(1)), match.group(2)
+        raw = {name: re.sub(r"\\(.)", r"\1", value)
+               for name, value in _IO_PROP.findall(match.group(3))}
+        hide_all |= raw.get("oi") == "1"
+        if kind == "text" or number == 0:
+            imported.problem("text labels drawn on image occlusions were left out", where)
+            continue
+        props: dict = {k: (v if k == "points" else _float(v)) for k, v in raw.items()}
+        shape = _io_shape(kind, props, imported, where)
+        if shape is not None:
+            shape["label"] = labels.get(number) or f"Region {number}"
+            shapes.append((number, shape))
+            numbers[number] += 1
+    if not image or not shapes:
+        imported.problem("image occlusion notes without their image or any shape were left out",
+                         where)
+        return None
+    if any(number not in labels for number, _ in shapes):
+        imported.problem("image occlusion regions have no names in Anki; they were named "
+                         "'Region N': rename them", where)
+    for number, shape in shapes:
+        if numbers[number] > 1:
+            shape["group"] = f"c{number}"
+    card: dict = {"id": guid, "type": "occlusion", "image": image}
+    if header.text:
+        card["front"] = header.text
+    card["mode"] = "hide-all-guess-one" if hide_all else "hide-one-guess-one"
+    if extra.text:
+        card["extra"] = extra.text
+    card["shapes"] = [shape for _, shape in sorted(shapes, key=lambda s: s[0])]
+    return card
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")
 
 
 def _first_image(sources: list[str], imported: Imported, where: str) -> str | None:

@@ -147,10 +147,15 @@ class MainWindow(QMainWindow):
 
     def edit_card(self, item):
         """Edit the card of `item` (E on the review screen and in the browser)."""
-        from omtquiz.ui.dialogs.card_editor import CardEditorDialog, editable_path
+        from omtquiz.ui.dialogs.card_editor import TYPE_FIELDS, CardEditorDialog, editable_path
 
         deck, card = self.context.library.deck(item.deck_id), self.context.library.card(item)
         if deck is None or card is None:
+            return None
+        if card.type not in TYPE_FIELDS:  # shapes and map spots are not fields of the form
+            QMessageBox.information(self, "This card cannot be edited here",
+                                    f"A {card.type} card's picture, shapes and spots are "
+                                    f"edited in its deck file: {deck.path}, line {card.line}.")
             return None
         path = editable_path(self, deck)
         if path is None:

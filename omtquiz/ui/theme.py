@@ -17,11 +17,13 @@ _COLORS = {
         "window": "#f4f5f7", "base": "#ffffff", "alt": "#eef0f3", "text": "#1d2330",
         "muted": "#5c6577", "button": "#ffffff", "border": "#c9ced8", "highlight": ACCENT,
         "good": "#1e8e3e", "bad": "#c5221f", "hard": "#b06000", "cloze": "#1a56c4",
+        "mask": "#c3cad6", "mask_edge": "#7d8799", "asked": "#f2a144", "asked_edge": "#a35a00",
     },
     "dark": {
         "window": "#1f2228", "base": "#272b33", "alt": "#2d323b", "text": "#e6e8ec",
         "muted": "#a2a9b6", "button": "#323843", "border": "#48505e", "highlight": "#4f8cf0",
         "good": "#5cc27a", "bad": "#f07067", "hard": "#f0a94f", "cloze": "#7fb0ff",
+        "mask": "#5a6475", "mask_edge": "#8893a6", "asked": "#e8913a", "asked_edge": "#ffc680",
     },
 }
 

@@ -22,8 +22,8 @@ def test_errors_print_file_line_col_and_exit_one(tmp_path):
     result = run_cli("validate", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "bad.yaml:6:19: error: cards[1].type: 'mcqq' is not one of basic, reverse, cloze, mcq "
-        "(did you mean 'mcq'?)")
+        "bad.yaml:6:19: error: cards[1].type: 'mcqq' is not one of basic, reverse, cloze, mcq, "
+        "occlusion, point (did you mean 'mcq'?)")
     assert "Traceback" not in result.stderr
 
 

@@ -190,7 +190,7 @@ def test_unknown_keys_warn_with_a_suggestion(write_deck):
 def test_a_field_of_another_type_is_named(write_deck):
     path = write_deck(deck("- {id: a, front: q, back: a, question: q?, source: cc-omt}\n"))
     (_, message), = problems(path, Severity.WARNING)
-    assert "'question' belongs to mcq cards" in message
+    assert "'question' belongs to mcq or point cards" in message
 
 
 def test_all_problems_of_a_file_at_once(write_deck):

@@ -149,11 +149,19 @@ def test_completion_offers_what_fits_and_nothing_odd(server, tmp_path):
     assert not {"front", "back", "text", "extra"} & in_mcq
     in_basic = {i["label"] for i in _completion(server, tmp_path, "  - id: a\n    ")}
     assert {"front", "back"} <= in_basic and not {"question", "distractors"} & in_basic
-    assert {"basic card", "reverse card", "cloze card", "mcq card"} <= in_basic  # snippets
+    assert {"basic card", "reverse card", "cloze card", "mcq card", "occlusion card",
+            "point card"} <= in_basic  # snippets
+    assert not {"shapes", "mode", "spot", "label", "sides", "ask"} & in_basic
+    in_occlusion = {i["label"] for i in _completion(
+        server, tmp_path, "  - id: a\n    type: occlusion\n    image: x.svg\n    ")}
+    assert {"shapes", "mode", "extra"} <= in_occlusion and not {"spot", "back"} & in_occlusion
+    in_point = {i["label"] for i in _completion(
+        server, tmp_path, "  - id: a\n    type: point\n    image: x.svg\n    ")}
+    assert {"spot", "label", "sides", "ask"} <= in_point and not {"shapes", "back"} & in_point
     types = _completion(server, tmp_path, "  - id: a\n    type: ")
     docs = {i["label"]: i.get("documentation") for i in types}
-    assert set(docs) == {"basic", "reverse", "cloze", "mcq"}
-    assert len(set(docs.values())) == 4 and all(docs.values())
+    assert set(docs) == {"basic", "reverse", "cloze", "mcq", "occlusion", "point"}
+    assert len(set(docs.values())) == 6 and all(docs.values())
 
 
 def test_misspelt_keys_with_disable_additional_properties(server, tmp_path):

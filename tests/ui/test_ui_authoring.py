@@ -82,8 +82,8 @@ def test_problems_are_listed_at_file_line_col(window, deck_path):
     rows = table_rows(window)
     assert [(where.rsplit(":", 2)[1:], severity) for where, severity, _ in rows] == [
         (["29", "11"], "error")]
-    assert rows[0][2] == ("cards[4].type: 'mcqq' is not one of basic, reverse, cloze, mcq "
-                          "(did you mean 'mcq'?)")
+    assert rows[0][2] == ("cards[4].type: 'mcqq' is not one of basic, reverse, cloze, mcq, "
+                          "occlusion, point (did you mean 'mcq'?)")
     assert window.table.objectName() == "diagnosticsTable"
     assert "4 card(s) · 1 error(s) · 0 warning(s)" in window.summary_label.text()
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from omtquiz.decks import cloze
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import SLUG_RE, Suggester, did_you_mean, listing
+from omtquiz.decks.format.points import point_from_texts
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source, Version
 
 RULE_TEXT_KEYS = {
@@ -30,6 +31,7 @@ RULE_TEXT_KEYS = {
     "reverse": (("front", "back"), ()),
     "cloze": (("text",), ("extra",)),
     "mcq": (("question",), ("answer",)),
+    "point": (("image", "spot", "label"), ("front", "question", "extra", "sides", "ask")),
 }
 RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
 MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
@@ -467,6 +469,9 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                         "(each is true of this record); no card made")
             return None
         kwargs["distractors"] = distractors
+    if rule.type == CardType.POINT and not point_from_texts(reader, record.node, kwargs,
+                                                             record.where):
+        return None
     if card_id in reader.card_ids:
         reader.error(record.node.values["id"], f"{record.where}: rule '{rule.id}' makes card id "
                      f"'{card_id}', already used at line {reader.card_ids[card_id]}")

@@ -20,6 +20,8 @@ from omtquiz.decks.format import drills, facts
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.format.ids import CARD_ID_RE, SLUG_RE, TAG_RE, Suggester, did_you_mean, listing
+from omtquiz.decks.format.occlusion import read_occlusion
+from omtquiz.decks.format.points import read_point
 from omtquiz.decks.model import (
     CARD_TYPE_INFO,
     CARD_TYPES,
@@ -210,8 +212,12 @@ class _Reader:
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         required, optional = TYPE_KEYS[card_type]
-        others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
-                  if k not in required and k not in optional}
+        others: dict[str, str] = {}
+        for other_type, (r, o) in TYPE_KEYS.items():
+            for key in (*r, *o):
+                if key not in required and key not in optional:
+                    known = others.get(key)
+                    others[key] = f"{known} or {other_type}" if known else other_type
         self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
                           other=others)
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
@@ -247,6 +253,10 @@ class _Reader:
                            card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
+        if card_type == "occlusion":
+            read_occlusion(self, node, kwargs, where, card_id)
+        if card_type == "point":
+            read_point(self, node, kwargs, where, card_id)
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)
@@ -427,7 +437,7 @@ class _Reader:
 
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:
-            target = (self.folder / value).resolve()
+            target = resolver.beside_or_shipped(value, self.folder)
         except (OSError, ValueError, RuntimeError):
             self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
             return None
@@ -441,6 +451,11 @@ class _Reader:
             message = "not found" if str(exc) == "not found" else f"refused: {exc}"
             self.error(node, f"{where}.image: file '{value}' {message}", card_id)
             return None
+        if ".." in value.split("/") and target.is_relative_to(self.roots[-1]):
+            shipped = target.relative_to(self.roots[-1]).as_posix()
+            self.warn(node, f"{where}.image: '{value}' reaches the app's assets through '..', "
+                      f"which breaks once the deck is copied elsewhere; write "
+                      f"'assets/{shipped}'", card_id)
         self.files.append(str(target))
         return str(target)
 

@@ -33,9 +33,18 @@ def _text(dumper: yaml.SafeDumper, value: str):
                                    style=style)
 
 
+def _short(item: object) -> bool:
+    """Text without line breaks, a number, or a list of numbers (an occlusion shape's)."""
+    if isinstance(item, (list, tuple)):
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in item)
+    if isinstance(item, (int, float)) and not isinstance(item, bool):
+        return True
+    return isinstance(item, str) and "\n" not in item
+
+
 def _list(dumper: yaml.SafeDumper, value: list):
-    short = all(isinstance(item, str) and "\n" not in item for item in value)
-    inline = short and value and sum(len(item) + 2 for item in value) <= FLOW_LIST_WIDTH
+    short = all(_short(item) for item in value)
+    inline = short and value and sum(len(str(item)) + 2 for item in value) <= FLOW_LIST_WIDTH
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=bool(inline))
 
 

@@ -1,5 +1,9 @@
 """The review screen: question, Space to show the answer, 1-4 to rate, Ctrl+Z to undo.
 
+An occlusion card shows its picture with masks; a "point to it" card its map, where the student
+clicks (or moves a pointer with the arrow keys and presses Enter) and the click is graded by
+its distance from the right spot, which then shows; Space takes the rating the click earned.
+
 A diagnosis drill shows its case as text and as a diagram, takes a typed answer (Enter grades
 it component by component against the rules), then rates like any card.
 """
@@ -11,6 +15,7 @@ import html
 from PySide6.QtCore import QElapsedTimer, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -21,6 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks.occlusion import masks
+from omtquiz.decks.points import MISSED, RIGHT, describe
+from omtquiz.decks.points import grade as grade_click
 from omtquiz.decks.render import drill_case, render_item
 from omtquiz.drills.cases import grade
 from omtquiz.drills.present import case_seed, mark_lines
@@ -36,9 +44,15 @@ from omtquiz.ui.widgets.card_view import (
     style_card_view,
 )
 from omtquiz.ui.widgets.drill import DrillPanel
+from omtquiz.ui.widgets.occlusion import OcclusionView
 from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
+OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
+SIDE_BY_SIDE_ASPECT = 1.3  # a picture this much taller than wide goes beside the text
+CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
+CURSOR_BIG_STEP = 0.05  # with Shift
+VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
 
 
 class ReviewPage(QWidget):
@@ -94,7 +108,19 @@ class ReviewPage(QWidget):
         self._case = None
         self._marks = None
         self.view = make_card_view()
-        layout.addWidget(self.view, 1)
+        # The text and a card's picture: one above the other, or side by side for a tall
+        # picture (a body map) in a wide window, so the picture gets the page's height.
+        self.card_area = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.card_area.setSpacing(12)
+        layout.addLayout(self.card_area, 1)
+        self.card_area.addWidget(self.view, 1)
+        self.picture = OcclusionView()
+        self.picture.hide()
+        self.picture.clicked.connect(self.point_at)
+        self._pointed: tuple[float, float] | None = None
+        self._point_result = None
+        self._suggested = 3
+        self.card_area.addWidget(self.picture, 3)
         self.toast = Toast(self)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
@@ -159,7 +185,13 @@ class ReviewPage(QWidget):
         for action in menu.actions():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
-        for keys, slot in ((("Space", "Return", "Enter"), self._space),
+        steps = (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1))
+        arrows = [((f"{mod}{key}",), lambda dx=dx, dy=dy, size=size: self.nudge(dx * size,
+                                                                               dy * size))
+                  for key, dx, dy in steps
+                  for mod, size in (("", CURSOR_STEP), ("Shift+", CURSOR_BIG_STEP))]
+        for keys, slot in ((("Space",), self._space), (("Return", "Enter"), self._enter),
+                           *arrows,
                            (("1",), lambda: self.rate(1)), (("2",), lambda: self.rate(2)),
                            (("3",), lambda: self.rate(3)), (("4",), lambda: self.rate(4)),
                            (("Escape",), self.finished.emit)):
@@ -181,6 +213,7 @@ class ReviewPage(QWidget):
         item = self.session.current() if self.session else None
         self._update_counts()
         self.revealed = False
+        self._pointed, self._point_result, self._suggested = None, None, 3
         if item is None:
             self._case = None
             self.drill_panel.hide()
@@ -196,6 +229,7 @@ class ReviewPage(QWidget):
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         self.view.show_html(card_document_html(self._rendered.question),
                             deck_path(self.context.library, item.deck_id))
+        self._show_picture(card, item.ord, revealed=False)
         self._show_drill(card, item, seed)
         self._show_flag(item)
         self.timer.start()
@@ -254,7 +288,71 @@ class ReviewPage(QWidget):
         self.flag_label.setStyleSheet(f"color: {color}; font-weight: 600;" if color else "")
 
     def _image_url(self, card) -> str | None:
+        if card.type in ("occlusion", "point"):  # drawn with its masks or marks, not in text
+            return None
         return QUrl.fromLocalFile(card.image).toString() if card.image else None
+
+    def _show_picture(self, card, ord_: int, *, revealed: bool) -> None:
+        """An occlusion card's picture under its text; other cards give the text all room."""
+        if card.type not in ("occlusion", "point"):
+            self.picture.hide()
+            self._text_beside(False)
+            return
+        deck = deck_path(self.context.library, card.deck_id)
+        if card.type == "occlusion":
+            self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed), deck)
+        elif revealed:
+            verdict = self._point_result.verdict if self._point_result else MISSED
+            self.picture.show_answer(card.spots(), self._pointed,
+                                     VERDICT_COLOR.get(verdict, "hard"))
+        else:
+            self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
+                                  accepts_clicks=ord_ == 1, deck_path=deck)
+        beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
+        self._text_beside(beside)
+        if not beside:
+            document = self.view.document()
+            document.setTextWidth(self.view.viewport().width())
+            wanted = document.size().height() + 2 * self.view.frameWidth() + 4
+            self.view.setFixedHeight(int(min(max(wanted, 60),
+                                             self.height() * OCCLUSION_TEXT_SHARE)))
+        self.picture.show()
+
+    def _text_beside(self, beside: bool) -> None:
+        """The text beside the picture (taking the page's height) or above it."""
+        self.card_area.setDirection(QBoxLayout.Direction.LeftToRight if beside
+                                    else QBoxLayout.Direction.TopToBottom)
+        self.card_area.setStretch(0, 1 if beside else 1)
+        self.card_area.setStretch(1, 1 if beside else 3)
+        self.view.setMinimumHeight(0)
+        self.view.setMaximumHeight(16_777_215)
+
+    def _asks_for_a_click(self) -> bool:
+        item = self.session.current() if self.session else None
+        if item is None or self.revealed or item.ord != 1:
+            return False
+        card = self.context.library.card(item)
+        return card is not None and card.type == "point"
+
+    def point_at(self, x: float, y: float) -> None:
+        """The student pointed at (x, y) of the map: grade it and show the right spot."""
+        if not self._asks_for_a_click():
+            return
+        card = self.context.library.card(self.session.current())
+        self._pointed = (x, y)
+        self._point_result = grade_click(card.spots(), x, y, self.picture.aspect())
+        self.reveal()
+
+    def nudge(self, dx: float, dy: float) -> None:
+        """Arrow keys move the map's pointer (the keyboard's way to click)."""
+        if self._asks_for_a_click():
+            self.picture.move_cursor(dx, dy)
+
+    def _enter(self) -> None:
+        if self._asks_for_a_click() and self.picture.cursor is not None:
+            self.point_at(*self.picture.cursor)
+        else:
+            self._space()
 
     def reveal(self) -> None:
         if self.session is None or self.session.current() is None or self.revealed:
@@ -268,20 +366,33 @@ class ReviewPage(QWidget):
         if self._case is not None and self._case.direction == "findings_to_name":
             # the findings stay on screen in the diagram above; the name is the answer
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
+        if card.type == "point" and item.ord == 1:
+            body = self._verdict_html() + body
         self.view.show_html(card_document_html(body, source=citation,
                                                explanation=self._rendered.explanation),
                             deck.path if deck else None)
+        self._show_picture(card, item.ord, revealed=True)
         for value, interval in self.session.intervals().items():
             label = RATINGS[int(value) - 1][0]
             self.rate_buttons[int(value)].setText(
                 f"{label}  ·  {format_interval(interval)}   ({int(value)})")
         self.bottom.setCurrentIndex(1)
 
+    def _verdict_html(self) -> str:
+        """How the click did, and the rating Space will give."""
+        result = self._point_result
+        self._suggested = result.rating if result else 1
+        said = describe(result) if result else "No spot chosen."
+        color = VERDICT_COLOR.get(result.verdict if result else MISSED, "hard")
+        rating = RATINGS[self._suggested - 1][0]
+        return (f'<p style="color:{theme.colors(theme.current())[color]}; font-weight:600">'
+                f"{html.escape(said)} Space rates it {rating}.</p>")
+
     def _space(self) -> None:
         if not self.revealed:
             self.reveal()
         else:
-            self.rate(3)
+            self.rate(self._suggested)
 
     def rate(self, value: int) -> None:
         if not self.revealed or self.session is None or self.session.current() is None:
@@ -354,6 +465,7 @@ class ReviewPage(QWidget):
 
     def _show_done(self) -> None:
         self.view.hide()
+        self.picture.hide()
         self.bottom.hide()
         self.flag_label.setText("")
         nxt = self.context.next_due_text(self.session)

@@ -434,6 +434,10 @@ class AuthoringWindow(QMainWindow):
             return f"Deletion c{ord_ + 1}"
         if card.type == CardType.MCQ:
             return "Multiple choice"
+        if card.type == "occlusion":
+            return f"Covered region {ord_ + 1} of {len(card.ords())}"
+        if card.type == "point":
+            return "What is marked on the map?" if ord_ == 0 else "Where is it? (a click)"
         return "Front → back"
 
     @staticmethod

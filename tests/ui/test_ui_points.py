@@ -1,0 +1,165 @@
+""""Point to it" on the review screen: a click graded by its distance with the right spot
+shown after, the keyboard's pointer (arrow keys, Enter), and the marker of "what is this?"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from test_ui_main import open_window, select_deck  # noqa: F401 (a fixture)
+
+MAP = Path(__file__).resolve().parents[2] / "assets" / "diagrams" / "body-front.svg"
+
+
+def deck(ask: str) -> str:
+    return (
+        "deck: pts\ntitle: Points\nsources: [{id: s, citation: A real book}]\ncards:\n"
+        f"  - {{id: at9, type: point, image: {MAP}, spot: [0.5, 0.469, 0.025], label: AT9, "
+        f"front: Click the AT9 tender point., question: Which tender point is marked?, "
+        f"extra: Just above the umbilicus, ask: {ask}, source: s}}\n")
+
+
+@pytest.fixture
+def review(request, qtbot):
+    def open_(ask: str):
+        win = request.getfixturevalue("open_window")({"pts.yaml": deck(ask)})
+        win.resize(1000, 760)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        select_deck(win, "pts")
+        qtbot.keyClick(win.deck_page.tree, Qt.Key.Key_Return)
+        return win, win.review_page
+
+    return open_
+
+
+def click_at(qtbot, view, x: float, y: float) -> None:
+    rect = view.image_rect()
+    point = QPointF(rect.x() + x * rect.width(), rect.y() + y * rect.height()).toPoint()
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_a_click_on_the_spot_is_right_and_space_rates_it_good(qtbot, review):
+    win, page = review("click")
+    assert page.picture.accepts_clicks and page.picture.marker is None
+    assert "Click the AT9 tender point." in page.view.toPlainText()
+    click_at(qtbot, page.picture, 0.505, 0.47)
+    assert page.revealed
+    text = page.view.toPlainText()
+    assert "Right on the spot." in text and "AT9" in text and "Space rates it Good" in text
+    assert page.picture.answer_spots == ((0.5, 0.469, 0.025),)
+    assert not page.picture.grab().isNull()  # the spot, the click and the line are drawn
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [3]
+
+
+def test_a_far_click_is_a_miss_and_space_rates_it_again(qtbot, review):
+    win, page = review("click")
+    click_at(qtbot, page.picture, 0.5, 0.2)
+    assert "Missed" in page.view.toPlainText()
+    assert page.picture.click == pytest.approx((0.5, 0.2), abs=0.01)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [1]
+
+
+def test_the_keyboard_points_with_arrow_keys_and_enter(qtbot, review):
+    win, page = review("click")
+    qtbot.keyClick(page, Qt.Key.Key_Down)  # the pointer appears, centred
+    assert page.picture.cursor == (0.5, 0.5)
+    qtbot.keyClick(page, Qt.Key.Key_Up)  # one step: 0.01 of the width, 0.0044 of the height
+    assert page.picture.cursor[1] == pytest.approx(0.5 - 0.01 * 400 / 900)
+    for _ in range(6):
+        qtbot.keyClick(page, Qt.Key.Key_Up)
+    assert not page.picture.grab().isNull()  # the pointer is drawn
+    assert not page.revealed
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert page.revealed and "Right on the spot." in page.view.toPlainText()
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [3]
+
+
+def test_shift_arrows_take_big_steps_and_space_alone_gives_up(qtbot, review):
+    win, page = review("click")
+    qtbot.keyClick(page, Qt.Key.Key_Left)
+    qtbot.keyClick(page, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert page.picture.cursor[0] == pytest.approx(0.45)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert page.revealed and "No spot chosen." in page.view.toPlainText()
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert [e.rating for e in win.context.store.entries()] == [1]
+
+
+def test_what_is_this_shows_a_marker_and_no_click_is_taken(qtbot, review):
+    win, page = review("name")
+    assert page.picture.marker == (0.5, 0.469, 0.025)
+    assert not page.picture.accepts_clicks
+    assert "Which tender point is marked?" in page.view.toPlainText()
+    click_at(qtbot, page.picture, 0.5, 0.469)
+    assert not page.revealed
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert "AT9" in page.view.toPlainText() and "Just above the umbilicus" in \
+        page.view.toPlainText()
+
+
+def test_arrow_keys_still_move_the_caret_in_a_text_box_on_the_page(qtbot, review):
+    win, page = review("click")
+    edit = page.drill_panel.answer_edit
+    page.drill_panel.show()
+    edit.show()
+    edit.setFocus()
+    qtbot.keyClicks(edit, "abc")
+    qtbot.keyClick(edit, Qt.Key.Key_Left)
+    assert edit.cursorPosition() == 2
+    assert page.picture.cursor is None
+
+
+def test_a_bundled_map_deck_copied_into_my_decks_shows_its_map_from_the_apps_assets(
+        qtbot, tmp_path):
+    """The bundled map decks name their maps `assets/diagrams/...`: copied anywhere (here a
+    student's decks folder with no assets/ beside it) they load clean and draw the shipped map."""
+    from omtquiz.decks.format.editor import copy_deck
+    from omtquiz.decks.format.loader import load_deck_file
+    from omtquiz.decks.render import render_item
+    from omtquiz.profile import Profile
+    from omtquiz.resources import assets_dir, bundled_decks_dir
+    from omtquiz.ui.widgets.occlusion import OcclusionView
+
+    profile = Profile.open(tmp_path / "my data")
+    for name in ("21-chapman-points.yaml", "22-counterstrain-tender-points.yaml"):
+        copy = copy_deck(bundled_decks_dir() / name, profile.dirs.user_decks,
+                         profile.dirs.schema)
+        assert not (copy.parent / "assets").exists()
+        loaded = load_deck_file(copy)
+        assert loaded.ok and not loaded.diagnostics, loaded.diagnostics[:3]
+        maps = [c for c in loaded.deck.cards if c.type == "point"]
+        assert len(maps) >= 15
+        shipped = (assets_dir() / "diagrams").resolve()
+        assert {Path(c.image).parent for c in maps} == {shipped}
+        card = maps[0]
+        assert card.answer in render_item(card, 1).answer  # "click the ..." names it after
+        view = OcclusionView()
+        qtbot.addWidget(view)
+        view.resize(420, 640)
+        view.show_map(card.image, marker=card.spot, deck_path=str(copy))
+        assert view.picture is not None and view.picture.ok
+        picture = view.grab().toImage()
+        rect = view.image_rect()
+        at = (rect.x() + card.spot[0] * rect.width(), rect.y() + card.spot[1] * rect.height())
+        blank = picture.pixelColor(2, 2)  # the margin, outside the map
+        assert picture.pixelColor(round(at[0]), round(at[1])) != blank  # the marker is drawn
+
+
+def test_a_map_outside_the_decks_folder_and_assets_is_not_drawn(qtbot, tmp_path):
+    from omtquiz.ui.widgets.occlusion import OcclusionView
+
+    elsewhere = tmp_path / "elsewhere" / "map.svg"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(MAP.read_bytes())
+    deck = tmp_path / "decks" / "pts.yaml"
+    view = OcclusionView()
+    qtbot.addWidget(view)
+    view.show_map(str(elsewhere), deck_path=str(deck))
+    assert view.picture is not None and not view.picture.ok  # refused by the resolver
+    view.show_map(str(MAP), deck_path=str(deck))
+    assert view.picture.ok  # the app's own map is fine from any deck
