@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -114,8 +113,12 @@ def _start(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return seen["window"], seen["painted"]
 
 
-def timings(python: str, runs: int, tmp: Path) -> list[tuple[float, float]] | None:
-    """Per warm run (window, deck list) seconds, or None when `python` cannot import aqt."""
+def prepare(python: str, tmp: Path) -> tuple[list[str], dict[str, str]] | None:
+    """The command and environment of one warm Anki start, or None when `python` lacks aqt.
+
+    Writes the base folder and discards one start, so the caller can interleave timed starts
+    of Anki with its own (`_start` each).
+    """
     try:
         if subprocess.run([python, "-c", "import aqt"], capture_output=True).returncode:
             return None
@@ -132,12 +135,9 @@ def timings(python: str, runs: int, tmp: Path) -> list[tuple[float, float]] | No
     subprocess.run([python, "-c", SETUP, str(base)], env=env, capture_output=True, check=True)
     cmd = [python, str(launcher), str(base)]
     _start(cmd, env)  # discarded: first start opens the new collection and warms the caches
-    return [_start(cmd, env) for _ in range(runs)]
+    return cmd, env
 
 
-def measure(python: str, runs: int, tmp: Path) -> tuple[float, float] | None:
-    """Median seconds to (main window shown, deck list painted), or None without aqt."""
-    times = timings(python, runs, tmp)
-    if times is None:
-        return None
-    return (statistics.median(t[0] for t in times), statistics.median(t[1] for t in times))
+def start(prepared: tuple[list[str], dict[str, str]]) -> tuple[float, float]:
+    """One timed warm start: seconds to (main window shown, deck list painted)."""
+    return _start(*prepared)

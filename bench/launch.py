@@ -2,7 +2,7 @@
 
 `bench.run` times start-up with this: the same argument parsing, profile, library and window as
 `python -m omtquiz`, then "painted" and a quit once the deck list (or, with --study, the card)
-has been drawn. The watching lives here, not in the app.
+has been drawn, with its peak memory (VmHWM). The watching lives here, not in the app.
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from omtquiz.cli.main import build_parser
 from omtquiz.ui.app import run
 
 
+def peak_kib() -> int:
+    """This process's own peak resident set (VmHWM), which, unlike `ru_maxrss`, starts afresh
+    at exec instead of carrying over the parent's peak."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 class _ReportFirstPaint(QObject):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint:
@@ -26,6 +36,7 @@ class _ReportFirstPaint(QObject):
 
     def _done(self) -> None:
         print("painted", flush=True)
+        print("hwm", peak_kib(), flush=True)
         QApplication.instance().quit()
 
 

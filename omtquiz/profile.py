@@ -5,10 +5,13 @@ User data goes to the platform's data folder unless `--data-dir` or `OMTQUIZ_DAT
 otherwise, so tests and portable installs never touch a real profile. Decks load from the
 bundled folder, then the profile's own `decks/` folder, then any extra folders, in that order.
 The store is always opened through `open_or_recover`, so every way in gets the same recovery.
+The deck schema is kept at `decks/deck.schema.json` (refreshed at every open), the stable place
+the `$schema` line of every deck the app writes points at.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ import platformdirs
 
 from omtquiz.clock import Clock, SystemClock
 from omtquiz.decks.format.library import load_library
+from omtquiz.decks.format.schema import SCHEMA_NAME, SCHEMA_PATH, install_schema
 from omtquiz.decks.model import Library
 from omtquiz.progress.recovery import open_or_recover
 from omtquiz.progress.store import Store
@@ -45,9 +49,18 @@ class Dirs:
     def backups(self) -> Path:
         return self.data / "backups"
 
+    @property
+    def schema(self) -> Path:
+        """The deck schema decks the app writes point at: the profile's copy, or where it
+        could not be written the one the package ships."""
+        copy = self.user_decks / SCHEMA_NAME
+        return copy if copy.is_file() else SCHEMA_PATH
+
     def ensure(self) -> Dirs:
         for path in (self.data, self.cache, self.user_decks, self.backups):
             path.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # a read-only profile still studies
+            install_schema(self.user_decks)
         return self
 
 

@@ -8,7 +8,8 @@ adds all three because the queue, the statistics and leech detection need them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -42,6 +43,11 @@ class State(IntEnum):
 
 LEECH_ACTIONS = ("suspend", "tag")
 
+# FSRS-6's default weights, as py-fsrs 6 and fsrs-rs both ship them (checked by a test).
+DEFAULT_PARAMETERS: tuple[float, ...] = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
+    1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542)
+
 
 def _minutes(*values: float) -> tuple[timedelta, ...]:
     return tuple(timedelta(minutes=v) for v in values)
@@ -66,9 +72,16 @@ class SchedulerSettings:
     leech_action: str = "suspend"
     day_start_hour: int = 4
     timezone: str | None = None
+    # FSRS's 21 weights fitted to this learner (`fit_parameters`); None: FSRS's defaults.
+    parameters: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         problems = []
+        if self.parameters is not None and (
+                len(self.parameters) != len(DEFAULT_PARAMETERS)
+                or not all(isinstance(w, (int, float)) and math.isfinite(w)
+                           for w in self.parameters)):
+            problems.append(f"parameters must be {len(DEFAULT_PARAMETERS)} finite numbers")
         if not 0 < self.desired_retention < 1:
             problems.append("desired_retention must be between 0 and 1 (exclusive)")
         if self.maximum_interval < 1:
@@ -102,6 +115,8 @@ class SchedulerSettings:
         data = asdict(self)
         for name in ("learning_steps", "relearning_steps"):
             data[name] = [step.total_seconds() for step in getattr(self, name)]
+        if self.parameters is not None:
+            data["parameters"] = list(self.parameters)
         return data
 
     @classmethod
@@ -116,6 +131,8 @@ class SchedulerSettings:
                     s if isinstance(s, timedelta) else timedelta(seconds=float(s))
                     for s in changes[name]
                 )
+        if changes.get("parameters") is not None:
+            changes["parameters"] = tuple(float(w) for w in changes["parameters"])
         return replace(base or cls(), **changes)
 
 
@@ -238,6 +255,7 @@ def _scheduler(settings: SchedulerSettings, fuzz: bool) -> fsrs.Scheduler:
     import fsrs
 
     return fsrs.Scheduler(
+        parameters=settings.parameters or DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,
@@ -293,6 +311,20 @@ def review(state: CardState, rating: Rating, now: datetime,
     return after, ReviewLog(rating=rating, reviewed_at=now, before=state, after=after)
 
 
+def replay(history: Iterable[tuple[datetime, Rating]],
+           settings: SchedulerSettings | None = None) -> list[ReviewLog]:
+    """Answer a fresh item with `history` ((time, rating) pairs, taken in time order).
+
+    How an item's state is rebuilt from a merged history (reviews brought home from Anki among
+    ours): unfuzzed, so the same history always gives the same state.
+    """
+    state, logs = CardState(), []
+    for when, rating in sorted(history, key=lambda pair: as_utc(pair[0])):
+        state, entry = review(state, rating, when, settings, fuzz=False)
+        logs.append(entry)
+    return logs
+
+
 def preview(state: CardState, now: datetime, settings: SchedulerSettings | None = None,
             ) -> dict[Rating, timedelta]:
     """The interval each button would give, for labelling the buttons.
@@ -344,3 +376,154 @@ def format_interval(interval: timedelta) -> str:
         return f"{days / 30:.1f}".removesuffix(".0") + "mo"
     return f"{days / 365:.1f}".removesuffix(".0") + "y"
 
+
+
+# --- Parameters fitted to the learner (fsrs-rs) ----------------------------------------------
+# py-fsrs stays the scheduler: both implement FSRS-6 with the same 21 weights, and py-fsrs
+# already carries our learning steps, fuzz and states. The Rust FSRS (the optimizer Anki runs)
+# only fits and scores weights; it is optional, so a platform without its wheel keeps defaults.
+
+# The newest share of the learner's reviews held out to score old and new weights on.
+HOLDOUT = 0.2
+# Below this many reviews to predict (a second or later day of an item) no fit is tried;
+# fsrs-rs itself keeps the defaults, or fits only the first-day stabilities, on little data.
+MIN_FIT_REVIEWS = 16
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What fitting gave; the figures are scored on the newest reviews, which the weights
+    being judged were not fitted on (a time-series split), so before and after compare fairly."""
+
+    reviews: int
+    parameters: tuple[float, ...] | None = None
+    log_loss_before: float | None = None
+    log_loss_after: float | None = None
+    rmse_before: float | None = None
+    rmse_after: float | None = None
+    applied: bool = False
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reviews": self.reviews,
+                "parameters": list(self.parameters) if self.parameters else None,
+                "log_loss_before": self.log_loss_before, "log_loss_after": self.log_loss_after,
+                "rmse_before": self.rmse_before, "rmse_after": self.rmse_after,
+                "applied": self.applied, "message": self.message}
+
+
+def optimizer_missing() -> str | None:
+    """Why weights cannot be fitted on this machine, or None when they can."""
+    try:
+        import fsrs_rs_python  # noqa: F401
+    except ImportError as exc:
+        return (f"the FSRS optimizer (fsrs-rs-python) is not installed for this platform "
+                f"({exc}); scheduling uses FSRS's default parameters")
+    return None
+
+
+def first_of_each_day(history: Iterable[tuple[int, Rating]]) -> list[tuple[int, Rating]]:
+    """An item's (study day number, rating) answers reduced to the first of each day, as FSRS
+    is fitted: same-day repeats are learning steps, not tests of long-term memory."""
+    kept: list[tuple[int, Rating]] = []
+    for day, rating in sorted(history, key=lambda pair: pair[0]):
+        if not kept or day != kept[-1][0]:
+            kept.append((day, Rating(rating)))
+    return kept
+
+
+def _training_items(histories: Iterable[Sequence[tuple[int, Rating]]]) -> list[tuple[int, Any]]:
+    """(day predicted, FSRSItem) for every review after an item's first day, oldest first."""
+    import fsrs_rs_python as rs
+
+    items = []
+    for history in histories:
+        days = first_of_each_day(history)
+        reviews = [rs.FSRSReview(int(rating), day - days[i - 1][0] if i else 0)
+                   for i, (day, rating) in enumerate(days)]
+        items += [(days[i][0], rs.FSRSItem(reviews[:i + 1])) for i in range(1, len(days))]
+    items.sort(key=lambda pair: pair[0])
+    return items
+
+
+def fit_parameters(histories: Iterable[Sequence[tuple[int, Rating]]],
+                   current: Sequence[float] | None = None) -> FitResult:
+    """Fit FSRS's weights to the learner's answers ((study day number, rating) per item).
+
+    The older 80% of the reviews fit trial weights; the newest 20% score them against the
+    `current` weights. Only when the trial scores a lower log loss and no higher RMSE are the
+    weights fitted on all reviews offered (`applied`); otherwise the current ones stay.
+    """
+    missing = optimizer_missing()
+    items = [] if missing else _training_items(histories)
+    result = FitResult(reviews=len(items))
+    if missing:
+        return replace(result, message=missing)
+    if len(items) < MIN_FIT_REVIEWS:
+        return replace(result, message=f"{len(items)} reviews after an item's first day; "
+                       f"at least {MIN_FIT_REVIEWS} are needed before fitting is tried")
+    import fsrs_rs_python as rs
+
+    split = max(1, min(len(items) - 1, round(len(items) * (1 - HOLDOUT))))
+    train = [item for _, item in items[:split]]
+    test = [item for _, item in items[split:]]
+    current = tuple(current or DEFAULT_PARAMETERS)
+    try:
+        trial = rs.FSRS(current).compute_parameters(train, enable_short_term=False)
+    except ValueError as exc:  # fsrs-rs's own threshold: "NotEnoughData"
+        return replace(result, message=f"fsrs-rs found too little to fit ({exc}); the current "
+                       "parameters stay")
+    before = rs.FSRS(current).evaluate(test)
+    after = rs.FSRS(trial).evaluate(test)
+    result = replace(result, log_loss_before=before.log_loss, log_loss_after=after.log_loss,
+                     rmse_before=before.rmse_bins, rmse_after=after.rmse_bins)
+    if not (after.log_loss < before.log_loss and after.rmse_bins <= before.rmse_bins):
+        return replace(result, message="the fitted parameters did not predict your newest "
+                       "reviews better; the current ones stay")
+    fitted = rs.FSRS(current).compute_parameters([item for _, item in items],
+                                                 enable_short_term=False)
+    return replace(result, parameters=tuple(round(float(w), 4) for w in fitted), applied=True,
+                   message="fitted parameters predict your newest reviews better; applied")
+
+
+# --- Toward an exam date ---------------------------------------------------------------------
+
+def recall_at(state: CardState, when: datetime,
+              parameters: Sequence[float] | None = None) -> float:
+    """FSRS's predicted recall at `when`, computed as py-fsrs computes it (whole days since the
+    last review) without building its objects: forecasts ask it for every item and every day."""
+    if state.is_new or state.stability is None or state.last_review is None:
+        return 0.0
+    return recall_after(max(0, (as_utc(when) - state.last_review).days), state.stability,
+                        parameters)
+
+
+def recall_after(days: int, stability: float, parameters: Sequence[float] | None = None,
+                 ) -> float:
+    """FSRS-6's forgetting curve: recall `days` whole days after a review left `stability`
+    (90% at `stability` days; the curve's shape is weight 20)."""
+    decay = -(parameters or DEFAULT_PARAMETERS)[20]
+    return (1 + (0.9 ** (1 / decay) - 1) * days / stability) ** decay
+
+
+def exam_cap(after: CardState, now: datetime, exam_at: datetime, target: float,
+             settings: SchedulerSettings | None = None) -> datetime | None:
+    """The due date an item needs to reach `target` recall at `exam_at`, or None when its own
+    due date will do.
+
+    An item predicted to hold `target` at the exam without another review keeps its due date,
+    as does one due again before the exam anyway (that review will decide). Otherwise its
+    next review is moved to the latest day that still precedes the exam, the day before it:
+    the review that leaves the highest recall on the day (`Load` may spread such reviews over
+    the days just before). Learning items, and items after the exam, are left alone.
+    """
+    settings = settings or SchedulerSettings()
+    now, exam_at = as_utc(now), as_utc(exam_at)
+    if after.is_new or after.is_learning or after.due is None or exam_at <= now:
+        return None
+    if after.due < exam_at - timedelta(days=1):
+        return None  # seen again before the exam anyway
+    if recall_at(after, exam_at, settings.parameters) >= target:
+        return None
+    cap = exam_at - timedelta(days=1)
+    return cap if now < cap < after.due else None

@@ -148,3 +148,24 @@ def x_windows(display: str) -> str:
     result = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
                             env={**os.environ, "DISPLAY": display}, timeout=10)
     return result.stdout
+
+
+def run_until_window(cmd: list[str], env: dict[str, str], display: str) -> str:
+    """Start `cmd` on `display`, wait (at most 60 s) for its "omtquiz" window, stop it; its
+    stderr. Fails if it exits first or no window appears."""
+    import time
+
+    app = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and app.poll() is None:
+            if '"omtquiz"' in x_windows(display):
+                break
+            time.sleep(0.2)
+        assert app.poll() is None, app.communicate()[1][-2000:]
+        assert '"omtquiz"' in x_windows(display)
+    finally:
+        app.terminate()
+        _, err = app.communicate(timeout=30)
+    return err

@@ -5,6 +5,7 @@ hand where it is built: the statistics log (`hand_log`), a simulated week of stu
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
@@ -174,3 +175,51 @@ def make_context(tmp_path, library: Library, clock: FixedClock, theme_name: str 
     store = Store.open(dirs.database, clock=clock)
     return AppContext(dirs=dirs, library=library, store=store, clock=clock,
                       theme_name=theme_name)
+
+
+def study_in_anki(folder: Path, package: Path, answers: int = 30) -> dict[str, Path]:
+    """What a learner does on the phone, with the real `anki` library: import our `package`
+    with scheduling, add a note of their own, answer up to `answers` cards with Anki's
+    scheduler, export with scheduling as a new-format .apkg ("anki21b"), a legacy one
+    ("anki21") and a .colpkg ("colpkg"); "revlog" is a JSON list of Anki's answers
+    [revlog id, ease, card ord, note guid]."""
+    import json
+
+    from anki.collection import (
+        Collection,
+        ExportAnkiPackageOptions,
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+    )
+
+    where = folder / "anki"
+    where.mkdir()
+    col = Collection(str(where / "collection.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)))
+        deck_names = [d.name for d in col.decks.all_names_and_ids() if "::" in d.name]
+        foreign = col.new_note(col.models.by_name("Basic"))
+        foreign["Front"], foreign["Back"] = "A note made in Anki", "not ours"
+        col.add_note(foreign, col.decks.id_for_name(deck_names[0]))
+        col.decks.select(col.decks.id_for_name(deck_names[0].split("::")[0]))
+        for turn in range(answers):
+            card = col.sched.getCard()
+            if card is None:
+                break
+            col.sched.answerCard(card, (1, 3, 3, 4, 2)[turn % 5])
+        packages = {"anki21b": folder / "phone.apkg", "anki21": folder / "legacy.apkg",
+                    "colpkg": folder / "all.colpkg", "revlog": folder / "revlog.json"}
+        for name, legacy in (("anki21b", False), ("anki21", True)):
+            col.export_anki_package(out_path=str(packages[name]), limit=None,
+                                    options=ExportAnkiPackageOptions(
+                                        with_scheduling=True, with_media=False, legacy=legacy))
+        packages["revlog"].write_text(json.dumps(col.db.all(
+            "SELECT r.id, r.ease, c.ord, n.guid FROM revlog r JOIN cards c ON c.id = r.cid "
+            "JOIN notes n ON n.id = c.nid")))
+        col.export_collection_package(str(packages["colpkg"]), include_media=False,
+                                      legacy=False)  # this closes the collection
+    finally:
+        if col.db is not None:
+            col.close()
+    return packages

@@ -22,5 +22,7 @@ def test_wheel_ships_decks_assets_and_schema(tmp_path):
     assert decks, "the checkout has bundled decks"
     assert {f"omtquiz/_bundled/decks/{name}" for name in decks} <= names
     assert "omtquiz/decks/format/deck.schema.json" in names
+    # the schema the bundled decks' `$schema=deck.schema.json` line names, beside them
+    assert "omtquiz/_bundled/decks/deck.schema.json" in names
     assert any(n.startswith("omtquiz/_bundled/assets/") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)

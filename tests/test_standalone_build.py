@@ -12,12 +12,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import HAS_XVFB, ROOT, x_windows
+from conftest import HAS_XVFB, ROOT, run_until_window
 
 pytestmark = [
     pytest.mark.slow,
@@ -81,19 +80,7 @@ def test_bundle_validates_and_screenshots_headless(bundle, clean_env, tmp_path):
 @pytest.mark.skipif(not HAS_XVFB, reason="needs Xvfb and xwininfo (Debian: xvfb x11-utils)")
 def test_bundle_starts_to_its_window_on_xcb(bundle, clean_env, xserver, tmp_path):
     env = {**clean_env, "DISPLAY": xserver, "QT_QPA_PLATFORM": "xcb"}
-    app = subprocess.Popen([str(bundle / "omtquiz")], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and app.poll() is None:
-            if '"omtquiz"' in x_windows(xserver):
-                break
-            time.sleep(0.2)
-        assert app.poll() is None, app.communicate()[1][-2000:]
-        assert '"omtquiz"' in x_windows(xserver)
-    finally:
-        app.terminate()
-        _, err = app.communicate(timeout=30)
+    err = run_until_window([str(bundle / "omtquiz")], env, xserver)
     assert "could not load the Qt platform plugin" not in err
     assert (tmp_path / "data" / "progress.sqlite3").exists()
     assert files_under(tmp_path / "home") == set()

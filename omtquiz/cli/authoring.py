@@ -56,10 +56,12 @@ def _check(path: Path) -> tuple[int, int, list[str]]:
 
 
 def run_new_deck(args: argparse.Namespace) -> int:
+    from omtquiz.cli.common import profile_from
     from omtquiz.decks.format.writer import NewDeckError, write_new_deck
 
     try:
-        path, deck_id = write_new_deck(Path(args.path), title=args.title, deck_id=args.deck)
+        path, deck_id = write_new_deck(Path(args.path), title=args.title, deck_id=args.deck,
+                                       schema=profile_from(args).dirs.schema)
     except NewDeckError as exc:
         print(f"{'--title/--deck: ' if exc.usage else ''}{exc}", file=sys.stderr)
         return 2 if exc.usage else 1
@@ -72,6 +74,7 @@ def run_new_deck(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from omtquiz.cli.common import profile_from
     from omtquiz.interop.importers import ImportFailed, read_any, write_import
 
     source, output = Path(args.file), Path(args.output)
@@ -84,7 +87,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         imported = read_any(source)
         result = write_import(imported, output, deck_id=args.deck, title=args.title,
-                              overwrite=args.force)
+                              overwrite=args.force, schema=profile_from(args).dirs.schema)
     except ImportFailed as exc:
         print(f"{source}: cannot import: {exc}", file=sys.stderr)
         return 1

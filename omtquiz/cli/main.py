@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from omtquiz import __version__
-from omtquiz.cli import authoring, drill, export, progress, validate
+from omtquiz.cli import authoring, drill, exams, export, optimize, progress, reviews, validate
 from omtquiz.cli.common import add_common, profile_from
 
 # Each module offers register(subparsers); a subcommand's handler is set as its `func` default.
-COMMAND_MODULES = (validate, progress, export, authoring, drill)
+COMMAND_MODULES = (validate, progress, export, authoring, drill, reviews, optimize, exams)
 
 
 def build_parser() -> argparse.ArgumentParser:

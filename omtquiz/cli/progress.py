@@ -50,16 +50,24 @@ def _with_profile(handler: Callable[[argparse.Namespace, Profile], int]):
 
 
 def run_stats(args: argparse.Namespace, profile: Profile) -> int:
+    from omtquiz.study.exam_dates import forecasts
     from omtquiz.study.stats import collect, format_table
 
     library = profile.load_library()
     with open_store(profile) as store:
         report = collect(store, library, profile.clock)
+        ahead = forecasts(store, library, profile.clock.now())
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        data = report.to_dict()
+        data["exam_forecast"] = [f.to_dict() for f in ahead]
+        json.dump(data, sys.stdout, indent=2)
         print()
     else:
         print(format_table(report))
+        for f in ahead:
+            print(f"\n{f.exam.name} on {f.exam.on.isoformat()}: expected recall "
+                  f"{f.expected_recall:.0%} of {f.items} item(s), {f.on_target} at or above "
+                  f"the {f.exam.target:.0%} target")
     return 0
 
 

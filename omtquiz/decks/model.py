@@ -110,6 +110,24 @@ class Source:
     citation: str
     url: str | None = None
     line: int = 0
+    name: str | None = None  # a short name shown beside its version of a fact ("StatPearls")
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Version(NamedTuple):
+    """One source's version of an answer where sources disagree (`versions:` in a deck).
+
+    `ord` is the item it answers (0, or a cloze deletion's cN - 1); `label` is the source's
+    short name, kept here so a card renders its versions without its deck.
+    """
+
+    ord: int
+    source: str
+    label: str
+    answer: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +193,10 @@ class Card(NamedTuple):
     # Other answers a typed quiz takes as right, as (ord, text): ord 0 for a basic, reverse
     # (its back) or mcq card, the deletion's ord (cN - 1) for a cloze.
     accept: tuple[tuple[int, str], ...] = ()
+    # Each source's answer where sources disagree; the card's own answer is one of them (the
+    # deck's preferred source's, or else its own source's, or else the first given).
+    versions: tuple[Version, ...] = ()
+    record: str | None = None  # the record a generated card was made from
     shapes: tuple[Shape, ...] = ()  # occlusion: the regions asked
     mode: str = "hide-all-guess-one"  # occlusion: one of OCCLUSION_MODES
     # point: the right spot on the map (x, y as fractions of its width and height, and the
@@ -182,6 +204,19 @@ class Card(NamedTuple):
     spot: tuple[float, ...] = ()
     both_sides: bool = False  # point: the spot's mirror image (x -> 1 - x) is as right
     ask: str = "both"  # point: "both", "name" (only what is marked) or "click" (only where)
+    drill: DrillSpec | None = None  # type "drill" only
+
+    def versions_of(self, ord_: int) -> tuple[Version, ...]:
+        """The sourced versions of item `ord_`'s answer; a reverse card's front has none."""
+        if self.type == "reverse" and ord_ == 1:
+            return ()
+        return tuple(v for v in self.versions if v.ord == ord_)
+
+    @property
+    def origin(self) -> str:
+        """What a quiz counts as one fact: the record a generated card came from, else the card."""
+        kind, name = ("record", self.record) if self.record else ("card", self.id)
+        return f"{self.deck_id}/{kind}:{name}"
 
     def occlusion_groups(self) -> tuple[tuple[int, ...], ...]:
         """Indexes into `shapes`, one tuple per item: a group's shapes, or a lone shape."""
@@ -204,7 +239,6 @@ class Card(NamedTuple):
         if not 0 <= ord_ < len(groups):
             return ""
         return ", ".join(dict.fromkeys(self.shapes[i].label for i in groups[ord_]))
-    drill: DrillSpec | None = None  # type "drill" only
 
     def cloze_numbers(self) -> tuple[int, ...]:
         """Deletion numbers in Anki's range (1-500); the loader refuses cards with others."""

@@ -71,7 +71,15 @@ def _markdown() -> MarkdownIt:
 
 
 # Text with none of these can hold no Markdown or HTML: escaping it is the whole rendering.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|^\s*(?:\d+[.)]|[-+>=])|^ {4}|://")
+# Split in two because an alternation with `^` is tried at every position of the text; the
+# character scan alone is twice as fast (the export checks every field of every card).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|://")
+_MARKUP_START = re.compile(r"\s*(?:\d+[.)]|[-+>=])| {4}")
+
+# Text with none of these is a single paragraph however CommonMark reads it: one line (no
+# setext heading, fence body or hard break), starting with no block marker (heading, quote,
+# list item, thematic break, fence, HTML block, link reference definition, indented code).
+_BLOCK = re.compile(r"[\n\r]|^(?:\s|[>#<\[|~`=]|[-+*](?:\s|$)|\d+[.)]|([-*_])(?:\s*\1){2})")
 
 
 # markdown-it scans ahead from every "[" for its "]" and "(...)": quadratic in a long paragraph
@@ -97,10 +105,12 @@ def too_much_markup(text: str) -> str | None:
 @lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
-    if not _MARKUP.search(text):
+    if not _MARKUP.search(text) and not _MARKUP_START.match(text):
         return html.escape(text.strip(), quote=False)
     if too_much_markup(text) is not None:
         return html.escape(text.strip(), quote=False).replace("\n", "<br>")
+    if not _BLOCK.search(text):  # one paragraph: its inline rendering, without <p>, is it
+        return sanitize(_markdown().renderInline(text.strip()))
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
@@ -135,6 +145,46 @@ def image_html(card: Card, image_src: str | None) -> str:
     if not card.image or image_src is None:
         return ""
     return sanitize(f'<div><img src="{html.escape(image_src, quote=True)}" alt=""></div>')
+
+
+def versions_in_order(card: Card, ord_: int) -> list:
+    """The item's sourced versions, the one shown as the answer first."""
+    versions = card.versions_of(ord_)
+    shown = normalise(plain(_answer_source(card, ord_)))
+    return sorted(versions, key=lambda v: normalise(plain(v.answer)) != shown)
+
+
+def versions_text(card: Card, ord_: int = 0) -> str:
+    """"Savarese: T12; StatPearls: T9-T12", or "" when the sources agree."""
+    return "; ".join(f"{v.label}: {plain(v.answer)}" for v in versions_in_order(card, ord_))
+
+
+def versions_html(card: Card, ord_: int = 0) -> str:
+    versions = versions_in_order(card, ord_)
+    if not versions:
+        return ""
+    parts = "; ".join(f"{html.escape(v.label)}: {markdown(v.answer)}" for v in versions)
+    return f'<p class="versions"><b>Sources differ.</b> {parts}</p>'
+
+
+def all_versions_html(card: Card) -> str:
+    """Every item's versions, for a place that shows a whole card at once (an Anki note's
+    back): one line per item, a cloze's named by its deletion when it has several."""
+    ords = sorted({v.ord for v in card.versions})
+    lines = []
+    for ord_ in ords:
+        line = versions_html(card, ord_)
+        if card.type == "cloze" and len(card.cloze_numbers()) > 1:
+            line = line.replace('<p class="versions">', f'<p class="versions">c{ord_ + 1}: ', 1)
+        lines.append(line)
+    return "".join(lines)
+
+
+def _answer_source(card: Card, ord_: int) -> str:
+    if card.type == "cloze":
+        return next((m.group(2) for m in CLOZE_RE.finditer(card.text)
+                     if int(m.group(1)) == ord_ + 1), "")
+    return card.answer if card.type == "mcq" else card.back
 
 
 def drill_case(card: Card, ord_: int = 0, seed: int | None = None,
@@ -174,16 +224,18 @@ def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
 
 def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
                 seed: int | None = None) -> Rendered:
-    """Question and answer HTML for one item of a card, as a student will see them.
+    """Question and answer HTML for one item of a card, as a student will see them; where
+    sources disagree, every source's version follows the answer.
 
     A drill item draws its case from `seed` (the review screen passes a fresh one per review).
     """
     if card.type == "drill":
         return render_drill(card, ord_, seed)
     picture = image_html(card, image_src)
+    sourced = versions_html(card, ord_)
     if card.type == CardType.CLOZE:
         question = markdown(cloze_source(card.text, ord_, reveal=False))
-        answer = markdown(cloze_source(card.text, ord_, reveal=True)) + picture
+        answer = markdown(cloze_source(card.text, ord_, reveal=True)) + sourced + picture
         if card.extra:
             answer += "<hr>" + markdown(card.extra)
         explanation = markdown(card.explanation) if card.explanation else ""
@@ -201,7 +253,17 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
         question, answer = markdown(card.front), markdown(card.back)
     explanation = markdown(card.explanation) if card.explanation else ""
     question += picture
+    answer += sourced
     return Rendered(question, answer, explanation, answer_side=question + "<hr>" + answer)
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def text_of_html(fragment: str) -> str:
+    """Rendered HTML (a question as shown) as one line of plain text; a tag parts words, as a
+    line break or a new paragraph does on screen."""
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
 
 
 def _occlusion(card: Card, ord_: int) -> Rendered:

@@ -5,9 +5,10 @@ resolver every reader goes through (the loader's checks, the card views' Qt reso
 Anki export):
 
 - a picture is a relative path to a **regular file** inside the deck's folder or the shared
-  `assets/` folder (symlinks resolved first), at most `MAX_IMAGE_BYTES`; never an absolute path,
-  `..` out of those folders, a device (`/dev/zero`), a UNC or `file://host` share, a drive
-  letter, or anything with a URL scheme;
+  `assets/` folder (symlinks resolved first; `assets/...` not found beside the deck names the
+  app's own shipped file, see `beside_or_shipped`), at most `MAX_IMAGE_BYTES`; never an
+  absolute path, `..` out of those folders, a device (`/dev/zero`), a UNC or `file://host`
+  share, a drive letter, or anything with a URL scheme;
 - a link is opened only when it is `http:` or `https:` (a `doi:` is rewritten to
   https://doi.org/...); anything else (`file:`, `ms-msdt:`, `javascript:`, a relative path) is
   shown as text and never handed to the operating system.
@@ -62,10 +63,36 @@ def local_path(ref: str, folder: Path, roots: tuple[Path, ...]) -> Path:
     if urlsplit(ref).scheme:
         raise Refused("a URL, not a file beside the deck (cards work offline)")
     try:
-        target = (folder / ref).resolve()
+        target = beside_or_shipped(ref, folder)
     except (OSError, ValueError, RuntimeError):
         raise Refused("not a usable file path") from None
     return check_file(target, roots)
+
+
+def beside_or_shipped(ref: str, folder: Path) -> Path:
+    """Where a relative picture path points (resolved, not yet checked): beside the deck; or,
+    when nothing is there and the path begins `assets/`, the same file in the app's own
+    shipped assets folder.
+
+    So a deck names a bundled diagram as `assets/diagrams/body-front.svg` and keeps working
+    wherever it is copied (a student's decks folder, a wheel's `_bundled/`), never through
+    `..`. A deck's own `assets/` folder, where it has one, comes first.
+    """
+    target = (folder / ref).resolve()
+    if target.exists():
+        return target
+    shipped = shipped_asset(ref)
+    return shipped if shipped is not None and shipped.exists() else target
+
+
+def shipped_asset(ref: str) -> Path | None:
+    """The app's own file an `assets/...` path names (resolved), else None."""
+    from omtquiz.resources import assets_dir
+
+    parts = ref.split("/")
+    if len(parts) < 2 or parts[0] != "assets" or any(p in ("", ".", "..") for p in parts[1:]):
+        return None
+    return assets_dir().resolve().joinpath(*parts[1:]).resolve()
 
 
 def check_file(target: Path, roots: tuple[Path, ...]) -> Path:

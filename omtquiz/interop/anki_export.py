@@ -35,7 +35,14 @@ import genanki
 from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library, Shape
 from omtquiz.decks.points import picture_aspect
-from omtquiz.decks.render import drill_case, markdown, plain, render_item, sanitize
+from omtquiz.decks.render import (
+    all_versions_html,
+    drill_case,
+    markdown,
+    plain,
+    render_item,
+    sanitize,
+)
 from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
@@ -114,18 +121,41 @@ _SRC_RE = re.compile(r'\ssrc="([^"]*)"')
 _TAG_BAD = re.compile(r'[\s"\x00-\x1f\x7f]+')
 
 
+# Anki puts `card` (and in night mode `nightMode` and `night_mode`: desktop and AnkiMobile use
+# the first, AnkiDroid the second) on the <body>, so `.card` is the page: it keeps Anki's own
+# body margin, and the content sits in `.omt`, at most 40em wide. Long words and links wrap
+# anywhere, so nothing scrolls sideways on a phone. Night colours keep text and links at 4.5:1
+# or better on the night background (tested numerically from this sheet).
 _CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 20px;
-  line-height: 1.45; text-align: left; color: black; background-color: white;
-  max-width: 40em; margin: 0 auto; }
-.nightMode.card, .night_mode .card { color: #eee; background-color: #222; }
+  line-height: 1.45; text-align: left; color: #111; background-color: white;
+  overflow-wrap: anywhere; word-break: normal; }
+.card.nightMode, .card.night_mode { color: #eee; background-color: #222; }
+.omt { max-width: 40em; margin: 0 auto; padding: 0.25em 0.5em; }
+.omt img { max-width: 100%; height: auto; }
+.omt pre { white-space: pre-wrap; }
+.omt table { display: block; max-width: 100%; overflow-x: auto; }
+.omt a { color: #0645ad; }
+.nightMode .omt a, .night_mode .omt a { color: #8cb4ff; }
 .cloze { font-weight: bold; color: #1a5fb4; }
-.nightMode .cloze { color: #8cb4ff; }
-.image img { max-width: 100%; height: auto; }
-.choices ol { list-style-type: upper-alpha; }
+.nightMode .cloze, .night_mode .cloze { color: #8cb4ff; }
+.choices ol { list-style-type: upper-alpha; padding-left: 1.6em; }
+.choices li { margin: 0.2em 0; }
+.back .choices li.key { font-weight: bold; color: #1b7a34; }
+.back .choices li.key::after { content: " \\2713"; }
+.nightMode .back .choices li.key, .night_mode .back .choices li.key { color: #7fd492; }
 .answer .letter { font-weight: bold; }
-.explanation { margin-top: 1em; }
-.source { margin-top: 1.5em; font-size: 0.75em; color: #666; }
+.extra { margin-top: 0.75em; padding-top: 0.4em; border-top: 1px dashed #999;
+  font-size: 0.9em; color: #444; }
+.nightMode .extra, .night_mode .extra { color: #ccc; border-top-color: #777; }
+.explanation { margin-top: 1em; padding: 0.4em 0.75em; border-left: 4px solid #8a9bb5;
+  background-color: #f1f4f8; font-size: 0.9em; color: #222; }
+.nightMode .explanation, .night_mode .explanation { color: #ddd; background-color: #2e333b;
+  border-left-color: #6d7f99; }
+.label { font-size: 0.8em; font-variant: small-caps; letter-spacing: 0.04em; color: #555; }
+.nightMode .label, .night_mode .label { color: #b5b5b5; }
+.source { margin-top: 1.5em; font-size: 0.75em; color: #595959; }
+.nightMode .source, .night_mode .source { color: #b5b5b5; }
 #image-occlusion-container { position: relative; display: inline-block; max-width: 100%; }
 #image-occlusion-container img { max-width: 100%; height: auto; }
 #image-occlusion-canvas { position: absolute; top: 0; left: 0; }
@@ -134,21 +164,63 @@ _CSS = """\
 """
 
 
+# Shuffles the choices each time the front is shown, where the card can run scripts; the back
+# shows the same order (kept in sessionStorage, or the page itself on Anki desktop) and moves
+# the answer's letter to match. With scripts off the plain order and its letter stand. Fixed
+# text: nothing from a deck is ever put into it, and it loads nothing.
+_SHUFFLE = """<script>
+(function () {
+  function go() {
+    var ol = document.querySelector('.choices ol');
+    if (!ol) return;
+    var items = Array.prototype.slice.call(ol.children);
+    var sig = items.map(function (li) { return li.textContent; }).join('\\u001f');
+    var saved = window.omtquizOrder || null, order, i, j, t;
+    try { saved = JSON.parse(sessionStorage.getItem('omtquizOrder')) || saved; } catch (e) {}
+    if (document.querySelector('.back')) {
+      if (!saved || saved.sig !== sig || saved.order.length !== items.length) return;
+      order = saved.order;
+    } else {
+      order = items.map(function (li, k) { return k; });
+      for (i = order.length - 1; i > 0; i--) {
+        j = Math.floor(Math.random() * (i + 1)); t = order[i]; order[i] = order[j]; order[j] = t;
+      }
+      window.omtquizOrder = {sig: sig, order: order};
+      try { sessionStorage.setItem('omtquizOrder', JSON.stringify(window.omtquizOrder)); }
+      catch (e) {}
+    }
+    order.forEach(function (k) { ol.appendChild(items[k]); });
+    var key = ol.querySelector('li.key'), letter = document.querySelector('.answer .letter');
+    if (key && letter) {
+      letter.textContent = String.fromCharCode(65 + order.indexOf(items.indexOf(key))) + '.';
+    }
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', go);
+  else go();
+})();
+</script>"""
+
+
 _IMAGE = '{{#Image}}<div class="image">{{Image}}</div>{{/Image}}'
 
 
 _BACK_NOTES = (
-    '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
+    '{{#Explanation}}<div class="explanation"><div class="label">Explanation</div>'
+    '{{Explanation}}</div>{{/Explanation}}'
     '{{#Source}}<div class="source">Source: {{Source}}</div>{{/Source}}'
 )
 
 
 def _front_back(prompt: str, answer: str) -> dict[str, str]:
-    return {
-        "qfmt": f'<div class="prompt">{{{{{prompt}}}}}</div>{_IMAGE}',
-        "afmt": f'{{{{FrontSide}}}}<hr id="answer"><div class="answer">{{{{{answer}}}}}</div>'
-        f"{_BACK_NOTES}",
-    }
+    return _sides(f'<div class="prompt">{{{{{prompt}}}}}</div>{_IMAGE}',
+                  f'<div class="answer">{{{{{answer}}}}}</div>{_BACK_NOTES}')
+
+
+def _sides(front: str, back: str) -> dict[str, str]:
+    """A card's two templates: the back repeats the front (marked `.back`), then the answer."""
+    return {"qfmt": f'<div class="omt">{front}</div>',
+            "afmt": f'<div class="back">{{{{FrontSide}}}}</div>'
+                    f'<div class="omt"><hr id="answer">{back}</div>'}
 
 
 def _note_types() -> dict[str, genanki.Model]:
@@ -158,6 +230,10 @@ def _note_types() -> dict[str, genanki.Model]:
         return [{"name": name} for name in names]
 
     cloze_q = f'<div class="prompt">{{{{cloze:Text}}}}</div>{_IMAGE}'
+    cloze = _sides(cloze_q, '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}' + _BACK_NOTES)
+    mcq = _sides(f'<div class="prompt">{{{{Question}}}}</div>{_IMAGE}'
+                 f'<div class="choices">{{{{Choices}}}}</div>{_SHUFFLE}',
+                 '<div class="answer">{{Answer}}</div>' + _BACK_NOTES)
     return {
         CardType.BASIC: genanki.Model(
             MODEL_IDS[CardType.BASIC], NOTE_TYPE_NAMES[CardType.BASIC],
@@ -170,18 +246,11 @@ def _note_types() -> dict[str, genanki.Model]:
                        {"name": REVERSE_TEMPLATE, **_front_back("Back", "Front")}], css=_CSS),
         CardType.CLOZE: genanki.Model(
             MODEL_IDS[CardType.CLOZE], NOTE_TYPE_NAMES[CardType.CLOZE], fields=fields(CLOZE_FIELDS),
-            templates=[{"name": CLOZE_TEMPLATE, "qfmt": cloze_q,
-                        "afmt": cloze_q + '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}'
-                        + _BACK_NOTES}],
+            templates=[{"name": CLOZE_TEMPLATE, **cloze}],
             css=_CSS, model_type=genanki.Model.CLOZE),
         CardType.MCQ: genanki.Model(
             MODEL_IDS[CardType.MCQ], NOTE_TYPE_NAMES[CardType.MCQ], fields=fields(MCQ_FIELDS),
-            templates=[{"name": MCQ_TEMPLATE,
-                        "qfmt": f'<div class="prompt">{{{{Question}}}}</div>{_IMAGE}'
-                        '<div class="choices">{{Choices}}</div>',
-                        "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
-                        + _BACK_NOTES}],
-            css=_CSS),
+            templates=[{"name": MCQ_TEMPLATE, **mcq}], css=_CSS),
         CardType.OCCLUSION: _occlusion_model(),
     }
 
@@ -398,7 +467,7 @@ class _NoteBuilder:
         return self._sources[key]
 
     def choices(self, deck: Deck, card: Card) -> tuple[str, str] | None:
-        """The choices list and the answer line; the same order on every export of the card."""
+        """The choices list and the answer line; the same plain order on every export."""
         options = [(self.html(deck, card, card.answer), True)]
         options += [(self.html(deck, card, d), False) for d in card.distractors]
         if len(options) < 2:
@@ -409,7 +478,10 @@ class _NoteBuilder:
             return None
         self._shuffler.seed(_seed(deck.id, card.id))
         self._shuffler.shuffle(options)
-        items = "".join(f"<li>{text}</li>" for text, _ in options)
+        # The right choice carries class "key": nothing shows it on the front; the back's style
+        # sheet marks it, and the shuffle script finds it to move the answer's letter.
+        items = "".join(f'<li class="key">{text}</li>' if right else f"<li>{text}</li>"
+                        for text, right in options)
         index = next(i for i, (_, right) in enumerate(options) if right)
         letter = chr(ord("A") + index) if index < 26 else str(index + 1)
         answer = f'<span class="letter">{letter}.</span> {options[index][0]}'
@@ -491,8 +563,8 @@ class _NoteBuilder:
         return made
 
     def _fields(self, deck: Deck, card: Card) -> list[str] | None:
-        extras = [self.html(deck, card, card.explanation), self.image(deck, card),
-                  self.source(deck, card)]
+        extras = [self.html(deck, card, card.explanation) + all_versions_html(card),
+                  self.image(deck, card), self.source(deck, card)]
         if card.type in (CardType.BASIC, CardType.REVERSE):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
         if card.type == CardType.CLOZE:

@@ -41,8 +41,12 @@ class ImportResult:
 
 
 def write_import(imported: Imported, output: Path, *, deck_id: str | None = None,
-                 title: str | None = None, overwrite: bool = False) -> ImportResult:
-    """Write the deck (and its pictures, in a folder beside it) as omtquiz deck files."""
+                 title: str | None = None, overwrite: bool = False,
+                 schema: Path | None = None) -> ImportResult:
+    """Write the deck (and its pictures, in a folder beside it) as omtquiz deck files.
+
+    Its `$schema` line names `schema` (the profile's copy; the shipped file if None).
+    """
     from omtquiz.decks.format.writer import deck_yaml, schema_line
 
     if not imported.cards:
@@ -77,7 +81,7 @@ def write_import(imported: Imported, output: Path, *, deck_id: str | None = None
                         "references its cards rest on"}]
     deck["cards"] = cards
     text = deck_yaml(deck, comments=[
-        schema_line(output)[2:],
+        schema_line(output, schema)[2:],
         f"Imported from {imported.origin} by `omtquiz import`. Edit the text freely, but keep",
         "each card's id: students' progress hangs on it. Check with: omtquiz validate --strict",
     ])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from omtquiz.decks.format.lint import lint_library
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.decks.format.schema import repoint_schema_line
 from omtquiz.decks.model import Library
 from omtquiz.interop.importers import ImportFailed, read_any, slugify, write_import
 
@@ -136,8 +137,11 @@ def _inspect_import(source: Path, user_decks: Path) -> Offer:
                  more_problems=max(0, len(problems) - SHOWN_PROBLEMS))
 
 
-def accept(offer: Offer) -> Path:
-    """Write what `offer` describes; returns the deck file written. Never overwrites."""
+def accept(offer: Offer, schema: Path | None = None) -> Path:
+    """Write what `offer` describes; returns the deck file written. Never overwrites.
+
+    The deck's `$schema` line names `schema` (the profile's copy; the shipped file if None).
+    """
     if not offer.can_add:
         raise ValueError(offer.refusal or "this file cannot be added")
     target = offer.target
@@ -145,7 +149,7 @@ def accept(offer: Offer) -> Path:
         target = _free_folder(target.parent.parent, target.parent.name) / target.name
     if offer.kind == "import":
         try:
-            write_import(read_any(offer.source), target, title=offer.title)
+            write_import(read_any(offer.source), target, title=offer.title, schema=schema)
         except ImportFailed:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise
@@ -154,6 +158,7 @@ def accept(offer: Offer) -> Path:
     target.parent.mkdir(parents=True)
     try:
         shutil.copyfile(offer.source, target)
+        repoint_schema_line(target, schema)
         home = offer.source.parent
         for card in deck.cards if deck else ():
             image = Path(card.image) if card.image else None

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from omtquiz.progress.migrations import MIGRATIONS, SCHEMA_VERSION
+from omtquiz.progress.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -96,31 +96,6 @@ def quick_check(conn: sqlite3.Connection) -> list[str]:
     """SQLite's quick_check: an empty list when the file is sound, else what it found."""
     rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
     return [] if rows == ["ok"] else rows
-
-
-def check_file(path: str | os.PathLike[str]) -> str | None:
-    """Why `path` cannot serve as a progress database, or None when it can."""
-    path = Path(path)
-    if not path.is_file():
-        return f"{path} is not a file"
-    try:
-        conn = connect(path, read_only=True)
-        try:
-            problems = quick_check(conn)
-            if problems:
-                return f"{path} is damaged ({problems[0]})"
-            version = user_version(conn)
-            if version > SCHEMA_VERSION:
-                return newer_message(path, version, SCHEMA_VERSION)
-            if version and not conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'card_state'"
-            ).fetchone():
-                return f"{path} is an SQLite database but not an omtquiz progress file"
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return f"{path} cannot be read ({exc})"
-    return None
 
 
 def fsync_file(path: Path) -> None:

@@ -72,8 +72,25 @@ ALTER TABLE review_log ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0;
 """
 
 
+# Reviews brought home from Anki carry a key (`anki:<revlog id>`) so a file imported twice adds
+# each review once; exam dates say which decks and tags an exam covers and the recall aimed at.
+_V4 = """
+ALTER TABLE review_log ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX review_log_source ON review_log (deck_id, card_id, ord, source_key)
+    WHERE source_key IS NOT NULL;
+CREATE TABLE exam_date (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    decks TEXT NOT NULL DEFAULT '[]',
+    tags TEXT NOT NULL DEFAULT '[]',
+    target REAL NOT NULL DEFAULT 0.9 CHECK (target > 0 AND target < 1)
+);
+"""
+
+
 # Append only: a released migration is never edited, or databases that ran it would differ.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

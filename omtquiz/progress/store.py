@@ -20,10 +20,10 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,13 @@ from omtquiz.progress.backups import BACKUP_EVERY, DEFAULT_KEEP, write_backup
 from omtquiz.progress.db import (
     CorruptDatabase,
     StoreError,
-    check_file,
     connect,
     is_corruption,
     migrate,
     quick_check,
     user_version,
 )
+from omtquiz.progress.merge import ReviewMerging
 from omtquiz.progress.migrations import MIGRATIONS
 from omtquiz.progress.queries import StatisticsQueries
 from omtquiz.progress.rows import (
@@ -52,9 +52,11 @@ from omtquiz.progress.rows import (
     row_entry,
     row_record,
 )
+from omtquiz.progress.safefiles import create_database, partial_file
 from omtquiz.progress.types import (
     MODES,
     AnswerMode,
+    ExamDate,
     ExamRecord,
     ItemRecord,
     LogEntry,
@@ -62,6 +64,7 @@ from omtquiz.progress.types import (
     parse_time,
     time_text,
 )
+from omtquiz.progress.vetting import stage
 from omtquiz.scheduling import Rating, SchedulerSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,19 @@ log = logging.getLogger(__name__)
 _SETTING_NAMES = frozenset(f.name for f in fields(SchedulerSettings))
 
 
-class Store(StatisticsQueries):
+def _create(path: Path) -> None:
+    """A new database, made whole under a private name and then published (`safefiles`)."""
+    def initialise(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn, MIGRATIONS, path)
+
+    try:
+        create_database(path, initialise)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot create {path}: {exc}") from exc
+
+
+class Store(StatisticsQueries, ReviewMerging):
     """One open progress database. Not thread-safe: one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,
@@ -109,6 +124,8 @@ class Store(StatisticsQueries):
             raise StoreError(f"cannot create the folder for {path}: {exc}") from exc
         if path.exists() and not path.is_file():
             raise StoreError(f"{path} is not a file")
+        if not path.exists():
+            _create(path)
         try:
             conn = connect(path)
         except sqlite3.Error as exc:
@@ -276,10 +293,25 @@ class Store(StatisticsQueries):
         with self._write() as conn:
             conn.execute(UPSERT, record_row(record))
 
+    def update(self, item: Item, **changes: Any) -> ItemRecord:
+        """Change some fields of an item (flag, suspended, buried_until ...), read and written
+        in one transaction so an answer another process saves meanwhile is not undone."""
+        with self._write() as conn:
+            record = replace(self.get(item), **changes)
+            conn.execute(UPSERT, record_row(record))
+        return record
+
     def record_answer(self, before: ItemRecord, after: ItemRecord, *, rating: Rating,
                       reviewed_at: datetime, duration_ms: int | None, mode: str,
-                      rescheduled: bool = True, overridden: bool = False) -> LogEntry:
-        """Save the item's new state and its log row together; durable when this returns."""
+                      rescheduled: bool = True, overridden: bool = False,
+                      decide: Callable[[ItemRecord], ItemRecord] | None = None) -> LogEntry:
+        """Save the item's new state and its log row together; durable when this returns.
+
+        With `decide` (how the answer turns a record into the next), the item is read again
+        inside the write transaction: when another process (or connection) changed it since
+        `before` was read, the answer is applied to what is stored now, so no update is lost
+        and the log's "before" is the truth. The returned entry holds what was written.
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         mode = AnswerMode(mode).value  # plain text in the row and the entry
@@ -288,6 +320,11 @@ class Store(StatisticsQueries):
         item = after.item
         rating = Rating(rating)
         with self._write() as conn:
+            if decide is not None:
+                stored = self.get(item)
+                if stored != before:
+                    before, after = stored, decide(stored)
+                    rescheduled = after is not stored
             conn.execute(UPSERT, record_row(after))
             cursor = conn.execute(
                 f"INSERT INTO review_log ({', '.join(LOG_COLUMNS[1:])}) "
@@ -330,6 +367,13 @@ class Store(StatisticsQueries):
         return [(Item(deck_id, card_id, ord_), parse_time(at), rating, duration_ms, parse_time(due))
                 for deck_id, card_id, ord_, at, rating, duration_ms, due in rows]
 
+    def schedule_count(self, deck_id: str | None = None) -> int:
+        """How many answers moved the schedule (of one deck's items, or of all)."""
+        sql = "SELECT COUNT(*) FROM review_log WHERE rescheduled = 1"
+        if deck_id is None:
+            return self._tuples(sql)[0][0]
+        return self._tuples(f"{sql} AND deck_id = ?", (deck_id,))[0][0]
+
     def summaries(self, *, since: datetime | None = None,
                   until: datetime | None = None) -> list[LogSummary]:
         where, params = self._log_filter(None, since, until)
@@ -367,8 +411,8 @@ class Store(StatisticsQueries):
         """
         with self._write() as conn:
             row = conn.execute("SELECT * FROM review_log ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return None
+            if row is None or row["source_key"] is not None:
+                return None  # nothing answered here since reviews were brought home
             entry = row_entry(row)
             current = self.get(entry.item)
             restored = replace(current, **{
@@ -458,16 +502,46 @@ class Store(StatisticsQueries):
             for r in rows
         ]
 
+    # Exam dates ahead
+
+    def exam_dates(self) -> list[ExamDate]:
+        """The exam dates set, soonest first."""
+        rows = self._tuples("SELECT id, name, on_date, decks, tags, target FROM exam_date "
+                            "ORDER BY on_date, id")
+        return [ExamDate(name, date.fromisoformat(on), tuple(json.loads(decks)),
+                         tuple(json.loads(tags)), target, id_)
+                for id_, name, on, decks, tags, target in rows]
+
+    def save_exam_date(self, exam: ExamDate) -> int:
+        """Add the exam date (or replace the one with its id); its id."""
+        values = (exam.name, exam.on.isoformat(), json.dumps(list(exam.decks)),
+                  json.dumps(list(exam.tags)), exam.target)
+        with self._write() as conn:
+            if exam.id is None:
+                cursor = conn.execute("INSERT INTO exam_date (name, on_date, decks, tags, "
+                                      "target) VALUES (?, ?, ?, ?, ?)", values)
+                assert cursor.lastrowid is not None
+                return cursor.lastrowid
+            conn.execute("UPDATE exam_date SET name = ?, on_date = ?, decks = ?, tags = ?, "
+                         "target = ? WHERE id = ?", (*values, exam.id))
+            return exam.id
+
+    def delete_exam_date(self, exam_id: int) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM exam_date WHERE id = ?", (exam_id,)).rowcount > 0
+
     # Backups
 
     def backup(self, dest_dir: str | os.PathLike[str] | None = None,
-               keep: int | None = None, *, background: bool = False) -> Path:
+               keep: int | None = None, *, background: bool = False,
+               protect: Collection[Path] = ()) -> Path:
         """Copy the database to `dest_dir/progress-YYYYmmdd-HHMMSS.sqlite3` (UTC) and rotate.
 
-        The copy is written beside its final name and renamed into place, so a crash never
-        leaves a half-written file that looks like a backup. Only the newest `keep` are kept.
-        In the background (while studying) a thread makes the copy, so no answer waits for it;
-        it returns the name the copy will have.
+        The copy is written beside its final name and published under it, so a crash never
+        leaves a half-written file that looks like a backup; a name another process took
+        meanwhile moves the copy a second on. Only the newest `keep` are kept, never the copy
+        just made nor a file in `protect`. In the background (while studying) a thread makes
+        the copy, so no answer waits for it; it returns the name the copy will most likely have.
         """
         folder = Path(dest_dir) if dest_dir is not None else self.backup_dir
         if folder is None:
@@ -491,18 +565,18 @@ class Store(StatisticsQueries):
             self._backup_thread.start()
             return final
         try:
-            write_backup(self._conn, folder, final, keep)
+            return write_backup(self._conn, folder, final, keep, protect=protect,
+                                now=self.clock.now())
         except StoreError:
             self._last_backup, self._dirty = previous, True
             raise
-        return final
 
     def _background_backup(self, folder: Path, final: Path, keep: int) -> None:
         """Copy through a connection of this thread's own: WAL lets it read beside the writer."""
         try:
             source = sqlite3.connect(str(self.path), isolation_level=None)
             try:
-                write_backup(source, folder, final, keep)
+                write_backup(source, folder, final, keep, now=self.clock.now())
             finally:
                 source.close()
         except (StoreError, sqlite3.Error) as exc:
@@ -542,25 +616,35 @@ class Store(StatisticsQueries):
     def restore_from(self, source: str | os.PathLike[str]) -> Path | None:
         """Replace all progress with that of `source`; the current progress is backed up first.
 
-        Returns the safety backup's path (None without a backup folder).
+        `source` is copied into a private file beside the database and that copy checked whole
+        (`vetting`) and migrated before anything else happens, so a refused file changes
+        nothing and the safety backup's rotation cannot take the file being restored (it is
+        protected too). The copy then goes in through SQLite's backup API, one transaction:
+        all of it or, after a crash or an error, none of it, with the WAL and its index kept
+        right for any other process that has the file open. Returns the safety backup's path
+        (None without a backup folder).
         """
         source = Path(source)
-        problem = check_file(source)
-        if problem:
-            raise StoreError(f"cannot restore: {problem}")
-        safety = self.backup() if self.backup_dir is not None and self.has_progress() else None
-        try:
-            src = connect(source, read_only=True)
+        with partial_file(self.path.with_name(self.path.name + ".restore")) as staged:
+            with self._errors():
+                page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+            problem = stage(source, staged, page_size)
+            if problem:
+                raise StoreError(f"cannot restore: {problem}")
+            safety = (self.backup(protect=[source])
+                      if self.backup_dir is not None and self.has_progress() else None)
             try:
-                src.backup(self._conn)
+                src = connect(staged, read_only=True)
+                try:
+                    src.backup(self._conn)
+                finally:
+                    src.close()
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not restore from {source}: {exc}; your progress was "
+                                 "not changed") from exc
             finally:
-                src.close()
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            migrate(self._conn, MIGRATIONS, self.path)
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not restore from {source}: {exc}") from exc
-        finally:
-            self._writes += 1
+                self._writes += 1
         self._dirty = True
         return safety

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from omtquiz.clock import as_utc
@@ -122,6 +122,42 @@ class LogSummary:
     rescheduled: bool
     state_before: State
     state_after: State
+
+
+@dataclass(frozen=True)
+class ExamDate:
+    """An exam ahead (COMLEX Level 1, a school practical): the decks and tags it covers and the
+    recall the learner aims for on that day."""
+
+    name: str
+    on: date
+    decks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    target: float = 0.9
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("an exam date needs a name")
+        if not 0 < self.target < 1:
+            raise ValueError("the target recall must be between 0 and 1 (exclusive)")
+        if not self.decks and not self.tags:
+            raise ValueError("an exam date covers at least one deck or tag")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "on": self.on.isoformat(),
+                "decks": list(self.decks), "tags": list(self.tags), "target": self.target}
+
+
+@dataclass(frozen=True)
+class ImportedReview:
+    """An answer given elsewhere (Anki), to merge into the log; `key` names it for good."""
+
+    item: Item
+    key: str
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int | None = None
 
 
 @dataclass(frozen=True)

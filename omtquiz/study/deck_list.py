@@ -71,8 +71,11 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
     for row in rows:
         if row.scope is not None and row.parent:
             members.setdefault(row.parent, []).append(row.key)
-    parents = {name: capped_counts(store, library, summed, members.get(name, ()), clock)
-               for name, summed in parents.items()}
-    totals = capped_counts(store, library, totals, [r.key for r in rows if r.scope], clock)
+    groups: dict[str | None, tuple[Counts, list[str]]] = {
+        name: (summed, members.get(name, [])) for name, summed in parents.items()}
+    groups[None] = (totals, [r.key for r in rows if r.scope])  # None: the all-decks row
+    capped = capped_counts(store, library, groups, clock)
+    totals = capped.pop(None)
+    parents = {name: counts for name, counts in capped.items() if name is not None}
     tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
     return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])

@@ -148,9 +148,13 @@ class ExamPlan:
                 if d.new and d.recommended is not None and d.recommended > d.limit}
 
     def apply(self, settings: Settings) -> Settings:
-        """The settings with each deck's new-card limit set as the plan says."""
-        for deck_id, (_, limit) in self.changes().items():
+        """The settings with each deck's new-card limit set as the plan says, and the global
+        limit (the one total a session over several decks keeps to) raised to make room."""
+        changes = self.changes()
+        for deck_id, (_, limit) in changes.items():
             settings = settings.with_deck(deck_id, new_per_day=limit)
+        if changes and settings.global_settings.new_per_day < self.recommended_total:
+            settings = settings.with_global(new_per_day=self.recommended_total)
         return settings
 
     def explanation(self) -> str:

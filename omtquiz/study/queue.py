@@ -537,12 +537,16 @@ def settings_and_now(store: Store, clock: Clock | None,
     return settings, (clock or SystemClock()).now()
 
 
-def capped_counts(store: Store, library: Library, summed: Counts, deck_ids: Iterable[str],
-                  clock: Clock | None = None, settings: Settings | None = None) -> Counts:
-    """A parent's or all decks' row on the deck list: its decks' counts summed, kept to the
-    one total a session over them keeps to (`_Queue.total_left`)."""
+def capped_counts(store: Store, library: Library,
+                  groups: dict[str | None, tuple[Counts, list[str]]],
+                  clock: Clock | None = None, settings: Settings | None = None,
+                  ) -> dict[str | None, Counts]:
+    """The deck list's parent and all-decks rows: for each group, its decks' counts summed
+    and kept to the one total a session over them keeps to (`_Queue.total_left`); one queue
+    answers for every group."""
     settings, now = settings_and_now(store, clock, settings)
-    return obtain_queue(store, library, Scope.all(), settings, now).capped(summed, deck_ids)
+    queue = obtain_queue(store, library, Scope.all(), settings, now)
+    return {key: queue.capped(summed, deck_ids) for key, (summed, deck_ids) in groups.items()}
 
 
 def deck_counts(store: Store, library: Library, clock: Clock | None = None,

@@ -3,7 +3,13 @@
 Distractors come from the same deck, from answers of the same kind: a card's own distractors
 first, then answers of cards that share the most tags with it (techniques among techniques,
 contraindications among contraindications) and whose length is close, so length gives nothing
-away. Everything is seeded, so a quiz can be replayed and tested.
+away; never one of the item's right answers (another source's version, an accepted answer).
+Everything is seeded, so a quiz can be replayed and tested.
+
+One quiz or exam never gives an answer away: it holds at most one item of a card (or of a
+record, whose generated cards ask one fact many ways), and no question whose stem (or the
+explanation shown after it) holds the answer of another question in it, compared as
+normalised whole words.
 
 A diagnosis drill is asked as a fresh case from the quiz's own seed, findings -> name: its
 wrong choices are the near misses (one component off: the other side, the other position), and
@@ -32,6 +38,9 @@ from omtquiz.decks.render import (
     plain,
     render_drill,
     render_item,
+    text_of_html,
+    versions_html,
+    versions_in_order,
 )
 from omtquiz.drills.cases import grade, near_misses
 
@@ -54,6 +63,7 @@ class Question:
     choices: tuple[str, ...] = ()
     explanation_html: str = ""
     accepted: tuple[str, ...] = ()  # other answers a typed question takes as right
+    versions: tuple[tuple[str, str], ...] = ()  # (source, answer) where sources disagree
     drill: tuple[str, dict] | None = None  # (region, diagnosis) when a drill case is asked
 
     @property
@@ -80,10 +90,14 @@ def answer_of(card: Card, ord_: int = 0) -> str:
 
 
 def accepted_of(card: Card, ord_: int = 0) -> tuple[str, ...]:
-    """The other answers the deck says are right for this item (its `accept:`)."""
+    """The other answers the deck says are right for this item: the other sources' versions,
+    then its `accept:`."""
     if card.type == "reverse" and ord_ == 1:
-        return ()  # `accept:` lists other backs; the front asked back has none
-    return tuple(plain(text) for at, text in card.accept if at == ord_)
+        return ()  # `accept:` and `versions:` are other backs; the front asked back has none
+    answer = normalise(answer_of(card, ord_))
+    texts = [plain(v.answer) for v in card.versions_of(ord_)]
+    texts += [plain(text) for at, text in card.accept if at == ord_]
+    return tuple(t for t in dict.fromkeys(texts) if normalise(t) != answer)
 
 
 def prompt_of(card: Card, ord_: int = 0) -> str:
@@ -112,6 +126,54 @@ def _is_yes_no(answer: str) -> bool:
     return first in ("yes", "no")
 
 
+def origin_of(card: Card, item: Item) -> str:
+    """What one quiz asks once: a card, or a record's cards; each kind of a drill (a skill, a
+    fresh case each time) on its own."""
+    return item.key if card.type == "drill" else card.origin
+
+
+def _words(text: str) -> str:
+    """Normalised text padded with spaces, so ` answer ` finds whole words only."""
+    return f" {normalise(text)} "
+
+
+def read_of(card: Card, question: Question) -> str:
+    """What a student reads of a question before the next one: the prompt as shown and, once
+    answered, the explanation (a drill's is its case's rules); not the line of its own sources'
+    versions, which are its own answers."""
+    if card.type == "drill":
+        return f"{text_of_html(question.prompt_html)} {text_of_html(question.explanation_html)}"
+    return f"{text_of_html(question.prompt_html)} {plain(card.explanation)}"
+
+
+class _Asked:
+    """What one quiz has asked so far: the facts (cards, records), what the student read of
+    each question and their right answers."""
+
+    def __init__(self) -> None:
+        self.origins: set[str] = set()
+        self.read: list[str] = []
+        self.answers: set[str] = set()
+
+    def gives_away(self, card: Card, question: Question) -> bool:
+        """Whether this question reads another's answer, or its answer is read in another."""
+        read = _words(read_of(card, question))
+        if any(answer in read for answer in self.answers):
+            return True
+        mine = self._answers(question)
+        return any(answer in text for text in self.read for answer in mine)
+
+    def add(self, card: Card, question: Question) -> None:
+        self.origins.add(origin_of(card, question.item))
+        self.read.append(_words(read_of(card, question)))
+        self.answers.update(self._answers(question))
+
+    @staticmethod
+    def _answers(question: Question) -> set[str]:
+        return {w for text in (question.answer, *question.accepted)
+                if (w := _words(text)).strip()}
+
+
 class QuestionMaker:
     """Builds questions for one library; pools of candidate answers are made once per deck."""
 
@@ -130,7 +192,7 @@ class QuestionMaker:
         return self._pools[deck.id]
 
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
-        folded = {answer.casefold()}
+        folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
         if card.type == CardType.MCQ:
             for text in card.distractors:
@@ -202,8 +264,8 @@ class QuestionMaker:
             return None
         choices = [answer, *wrong]
         self.rng.shuffle(choices)
-        explanation = markdown(card.explanation) if card.explanation else ""
-        return Question(item, prompt_of(card, item.ord), answer, tuple(choices), explanation)
+        return Question(item, prompt_of(card, item.ord), answer, tuple(choices),
+                        _explanation(card, item.ord), versions=_versions(card, item.ord))
 
     def typed(self, item: Item) -> Question | None:
         card = self.library.card(item)
@@ -214,24 +276,46 @@ class QuestionMaker:
         answer = answer_of(card, item.ord)
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right
-        explanation = markdown(card.explanation) if card.explanation else ""
-        return Question(item, prompt_of(card, item.ord), answer, (), explanation,
-                        accepted_of(card, item.ord))
+        return Question(item, prompt_of(card, item.ord), answer, (),
+                        _explanation(card, item.ord), accepted_of(card, item.ord),
+                        _versions(card, item.ord))
 
     def questions(self, items: Iterable[Item], *, typed: bool = False,
                   limit: int | None = None) -> list[Question]:
-        """Questions for these items, shuffled; items that cannot be asked are left out."""
+        """Questions for these items, shuffled; items that cannot be asked are left out, and so
+        is an item that would give another's answer away or ask a fact asked already."""
         pool = list(items)
         self.rng.shuffle(pool)
         out = []
+        asked = _Asked()
         make = self.typed if typed else self.multiple_choice
         for item in pool:
+            card = self.library.card(item)
+            if card is None or origin_of(card, item) in asked.origins:
+                continue  # one item of a card, one card of a record
             question = make(item)
-            if question is not None:
+            if question is not None and not asked.gives_away(card, question):
+                asked.add(card, question)
                 out.append(question)
                 if limit is not None and len(out) >= limit:
                     break
         return out
+
+
+def _explanation(card: Card, ord_: int) -> str:
+    """What is shown after answering: every source's version, then the card's explanation."""
+    return versions_html(card, ord_) + (markdown(card.explanation) if card.explanation else "")
+
+
+def _versions(card: Card, ord_: int) -> tuple[tuple[str, str], ...]:
+    return tuple((v.label, plain(v.answer)) for v in versions_in_order(card, ord_))
+
+
+def make_exam(library: Library, items: Iterable[Item], count: int, *, seed: int | None = None,
+              time_limit_s: int | None = None) -> Exam:
+    """An exam of up to `count` multiple-choice questions over these items."""
+    questions = QuestionMaker(library, seed).questions(items, limit=count)
+    return Exam(questions, time_limit_s=time_limit_s)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from omtquiz.clock import Clock, SystemClock, as_utc, day_bounds
 from omtquiz.decks.model import Item
 from omtquiz.progress.store import Store
-from omtquiz.progress.types import AnswerMode, ExamRecord, LogEntry
+from omtquiz.progress.types import AnswerMode, ExamRecord, ItemRecord, LogEntry
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.changes import Changes
+from omtquiz.study.exam_dates import ExamTargets, cap_answer, load_from_rows
 from omtquiz.study.queue import due_today, settings_and_now
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import schedule_answer
@@ -56,31 +57,44 @@ def quiz_introduces_new(store: Store) -> bool:
 def record_quiz_answer(store: Store, item: Item, correct: bool, duration_ms: int | None,
                        mode: str, clock: Clock | None = None,
                        settings: Settings | None = None, *, overridden: bool = False,
-                       introduce_new: bool | None = None) -> LogEntry:
+                       introduce_new: bool | None = None,
+                       targets: ExamTargets | None = None) -> LogEntry:
     """Log a quiz answer and, when the item is due today, reschedule it.
 
     The rating follows `quiz_rating`. An item answered before it is due (or while suspended)
     gets a log row with its rating but keeps its schedule: cramming does not inflate intervals.
     A new item stays new (a quiz is not where a card is learnt, and a 50-question exam must not
     spend a week of new-card allowance) unless `introduce_new`, by default the student's
-    choice stored under QUIZ_INTRODUCES_NEW.
+    choice stored under QUIZ_INTRODUCES_NEW. With exam `targets`, the new due date is capped
+    toward the exam as a review's is.
     """
     settings, now = settings_and_now(store, clock, settings)
     rating = quiz_rating(correct, duration_ms, mode)
-    before = store.get(item)
     glob = settings.global_settings
     _, day_end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     if introduce_new is None:
         introduce_new = quiz_introduces_new(store)
-    if before.card.is_new and not introduce_new:
-        after = before
-    elif due_today(before.card, day_end) and not before.suspended:
-        after = schedule_answer(before, rating, now, settings.for_deck(item.deck_id))
-    else:
-        after = before
+    deck_settings = settings.for_deck(item.deck_id)
+
+    def decide(record: ItemRecord) -> ItemRecord:
+        if record.card.is_new and not introduce_new:
+            return record
+        if not due_today(record.card, day_end) or record.suspended:
+            return record
+        after = schedule_answer(record, rating, now, deck_settings)
+        if targets and item in targets.by_item:
+            load = load_from_rows(store.queue_rows(), deck_settings)
+            load.move(record.card.due, after.card.due)
+            after = cap_answer(after, now, targets, deck_settings, load)
+        return after
+
+    before = store.get(item)
+    after = decide(before)
+    # Read again inside the write: another process may have answered this item meanwhile.
     return store.record_answer(before, after, rating=rating, reviewed_at=now,
                                duration_ms=duration_ms, mode=mode,
-                               rescheduled=after is not before, overridden=overridden)
+                               rescheduled=after is not before, overridden=overridden,
+                               decide=decide)
 
 
 class NotTheLastAnswer(Exception):
@@ -117,7 +131,8 @@ def record_exam(store: Store, *, scope: Scope | str, started_at: datetime,
 
 
 def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
-              clock: Clock | None = None, settings: Settings | None = None) -> Changes:
+              clock: Clock | None = None, settings: Settings | None = None,
+              targets: ExamTargets | None = None) -> Changes:
     """An ended exam's answers, each like a quiz answer, and its result, in one transaction:
     all of it is kept, or (on a write error) none of it."""
     settings, _ = settings_and_now(store, clock, settings)
@@ -125,7 +140,7 @@ def save_exam(store: Store, exam: Exam, scope: Scope, started_at: datetime,
     with store.batch():
         for answer in answered:
             record_quiz_answer(store, answer.question.item, answer.correct, answer.duration_ms,
-                               AnswerMode.EXAM, clock, settings)
+                               AnswerMode.EXAM, clock, settings, targets=targets)
         detail = [
             {"item": q.item.key, "given": a.given if a else None,
              "correct": bool(a and a.correct), "duration_ms": a.duration_ms if a else None}

@@ -71,9 +71,13 @@ def item_question(card: Card, ord_: int) -> str:
 
 
 def item_answer(card: Card, ord_: int) -> str:
+    """The plain answer of one item; where sources differ, every source's version after it,
+    so a search finds the card by any of them."""
     if card.type == CardType.REVERSE and ord_ == 1:
         return quick_plain(card.front)
-    return quick_plain(card.answer_text)
+    answer = quick_plain(card.answer_text)
+    versions = "; ".join(f"{v.label}: {quick_plain(v.answer)}" for v in card.versions_of(ord_))
+    return f"{answer} (sources differ: {versions})".lstrip() if versions else answer
 
 
 def interval(card: CardState) -> timedelta | None:

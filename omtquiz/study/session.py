@@ -24,6 +24,7 @@ from omtquiz.scheduling import (
     preview,
     review,
 )
+from omtquiz.study.exam_dates import ExamTargets, Load, cap_answer, load_from_rows
 from omtquiz.study.queue import (
     NO_ROW,
     Counts,
@@ -85,6 +86,8 @@ class StudySession:
         now = self.clock.now()
         self._records = {}
         self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now)
+        self._exams = ExamTargets.load(self.store.exam_dates(), self.library, self.settings, now)
+        self._load: Load | None = None  # reviews due per day, read when first needed
         self._current = self._pick(now)
 
     @property
@@ -176,25 +179,42 @@ class StudySession:
             raise SessionError("nothing to answer: no card is due now")
         rating = Rating(rating)
         now = self.clock.now()
+        day_end, deck_settings = self._queue.today.end, self.settings.for_deck(item.deck_id)
+
+        def decide(record: ItemRecord) -> ItemRecord:
+            if due_today(record.card, day_end):
+                return self._to_the_date(
+                    record, schedule_answer(record, rating, now, deck_settings), now)
+            return record
+
         before = self.record(item)
-        if due_today(before.card, self._queue.today.end):
-            after = schedule_answer(before, rating, now, self.settings.for_deck(item.deck_id))
-        else:
-            after = before
-        rescheduled = after is not before
+        after = decide(before)
         in_step = self._in_step()
+        # Read again inside the write: another process may have answered this item meanwhile.
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
-                                         rescheduled=rescheduled)
+                                         rescheduled=after is not before, decide=decide)
         key = item
-        self._records[key] = after
-        self._queue.update(key, queue_row(after), (before.card.state, rescheduled, 1))
+        self._records[key] = entry.after
+        self._queue.update(key, queue_row(entry.after),
+                           (entry.before.card.state, entry.rescheduled, 1))
         self._stepped(in_step)
         if self.include_not_due:
             self._extra_done.add(key)
         self._current = self._pick(now)
         self.store.maybe_backup(background=True)
         return entry
+
+    def _to_the_date(self, before: ItemRecord, after: ItemRecord, now: datetime) -> ItemRecord:
+        """The due date capped for an upcoming exam covering the item ("schedule to the
+        date"), spread over the least loaded days; the load follows every answer."""
+        if not self._exams:
+            return after
+        settings = self.settings.for_deck(after.item.deck_id)
+        if self._load is None:
+            self._load = load_from_rows(self.store.queue_rows(), settings)
+        self._load.move(before.card.due, after.card.due)
+        return cap_answer(after, now, self._exams, settings, self._load)
 
     def undo(self) -> LogEntry | None:
         """Take back the newest answer in the store, even one given before a restart.
@@ -231,9 +251,8 @@ class StudySession:
         target = item or self.current()
         if target is None:
             raise SessionError("no card to change")
-        record = replace(self.store.get(target), **changes)
         in_step = self._in_step()
-        self.store.put(record)
+        record = self.store.update(target, **changes)
         key = target
         if key in self._queue.layout.index:
             self._records[key] = record

@@ -93,8 +93,8 @@ class SingleInstance:
 
 def make_app(*, offscreen: bool = False) -> QApplication:
     """The QApplication, named and with its icon (offscreen for screenshots)."""
-    if offscreen:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if offscreen and not os.environ.get("QT_QPA_PLATFORM"):  # unset, or set but empty
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("omtquiz")
     app.setOrganizationName("omtquiz")

@@ -56,6 +56,51 @@ class AppContext:
         self.store.save_settings(settings)
         return Changes(settings=True)
 
+    def import_reviews(self, path: str) -> tuple[str, Changes]:
+        """Reviews made in Anki merged into progress: the report's summary and what changed.
+
+        Raises `ImportFailed` for a file that is not a readable Anki package.
+        """
+        from omtquiz.interop.anki_reviews import import_reviews
+
+        report = import_reviews(path, self.library.decks, self.store)
+        return report.summary(), Changes(
+            items=frozenset(r.item for r in report.reviews), answers=report.added > 0)
+
+    def optimize(self) -> tuple[str, Changes]:
+        """Fit the global FSRS parameters to the learner's reviews now: a summary, and
+        whether settings changed."""
+        from omtquiz.study.optimize import describe, optimize
+
+        report = optimize(self.store, now=self.clock.now())
+        return describe(report.fit), Changes(settings=report.fit.applied)
+
+    def exam_forecasts(self) -> list:
+        """Expected recall on each exam date ahead (`study.exam_dates.ExamForecast`)."""
+        from omtquiz.study.exam_dates import forecasts
+
+        return forecasts(self.store, self.library, self.clock.now())
+
+    def exam_forecast(self, exam):
+        """The forecast for an exam not (necessarily) saved, as the planner previews it."""
+        from omtquiz.study.exam_dates import forecast
+
+        return forecast(exam, self.library, self.store.records(), self.settings,
+                        self.clock.now())
+
+    def save_exam_date(self, exam) -> Changes:
+        """Save an exam date; its new cards are paced (limits raised) to be in by then."""
+        from omtquiz.study.exam_dates import set_exam_date
+
+        set_exam_date(self.store, self.library, exam, self.clock)
+        return Changes(settings=True)
+
+    def needs_refit(self) -> bool:
+        from omtquiz.scheduling import optimizer_missing
+        from omtquiz.study.optimize import needs_refit
+
+        return optimizer_missing() is None and needs_refit(self.store)
+
     def ui_prefs(self) -> dict[str, Any]:
         """Look-and-feel choices (theme, font size); scheduling lives in `settings`."""
         return {"theme": "system", "font_pt": 15, **(self.store.get_value("ui", {}) or {})}
@@ -75,7 +120,8 @@ class AppContext:
     def record_quiz(self, item: Item, correct: bool, duration_ms: int,
                     mode: str) -> tuple[LogEntry, Changes]:
         """A quiz answer goes to the progress store like a review (see `study.recording`)."""
-        entry = record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock)
+        entry = record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock,
+                                   targets=self.exam_targets())
         return entry, Changes.of_items((item,), answers=True)
 
     def override_quiz(self, entry: LogEntry, correct: bool) -> tuple[LogEntry, Changes]:
@@ -89,9 +135,17 @@ class AppContext:
     def set_quiz_introduces_new(self, value: bool) -> None:
         self.store.set_value(QUIZ_INTRODUCES_NEW, bool(value))
 
+    def exam_targets(self):
+        """Which items an exam ahead covers, so quiz answers are scheduled toward it too."""
+        from omtquiz.study.exam_dates import ExamTargets
+
+        return ExamTargets.load(self.store.exam_dates(), self.library, self.settings,
+                                self.clock.now())
+
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""
-        return save_exam(self.store, exam, scope, started_at, self.clock, self.settings)
+        return save_exam(self.store, exam, scope, started_at, self.clock, self.settings,
+                         self.exam_targets())
 
     # -- the deck list ---------------------------------------------------------------------
     def deck_list(self) -> DeckList:

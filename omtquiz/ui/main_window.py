@@ -44,8 +44,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._source = None  # the screen whose change is being relayed
         self.changed.connect(self._on_changes)
+        self._refit = None  # the background re-fit's process, while it runs
         self._build_menus()
         self.refresh()
+        self.maybe_refit()
         self.resize(1000, 680)
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
                      "newDeckAction")
         self._action(file_menu, "&Add deck or import (Anki .apkg, CSV, Quizlet)…", self.add_file,
                      "Ctrl+Shift+O", "addFileAction")
+        self._action(file_menu, "&Import reviews from Anki…", self.import_reviews, None,
+                     "importReviewsAction")
         self._action(file_menu, "&Open deck for authoring…", self.open_authoring, "Ctrl+O",
                      "openAuthoringAction")
         file_menu.addSeparator()
@@ -116,6 +120,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Preferences, "preferencesAction")
         if QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty():
             self.findChild(QAction, "preferencesAction").setShortcut(QKeySequence("Ctrl+,"))
+        self._action(self.tools_menu, "&Optimize FSRS parameters now", self.optimize, None,
+                     "optimizeAction")
         self.tools_menu.addSeparator()
         self._action(self.tools_menu, "&Statistics", self.statistics, "Ctrl+Shift+T",
                      "statisticsAction")
@@ -267,6 +273,7 @@ class MainWindow(QMainWindow):
 
     def show_decks(self) -> None:
         self.refresh()
+        self.maybe_refit()
         self.stack.setCurrentWidget(self.deck_page)
         self.deck_page.tree.setFocus()
 
@@ -401,6 +408,47 @@ class MainWindow(QMainWindow):
         from omtquiz.ui.dialogs.export import ExportDialog
 
         ExportDialog.ask(self.context, self)
+
+    def import_reviews(self, path: str | None = None) -> str | None:
+        """Ask for an Anki package and bring its reviews home; the summary, or None."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from omtquiz.interop.imported import ImportFailed
+        from omtquiz.progress.db import StoreError
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import reviews from Anki", "",
+                "Anki packages (*.apkg *.colpkg);;All files (*)")
+            if not path:
+                return None
+        try:
+            summary, changes = self.context.import_reviews(path)
+        except (ImportFailed, StoreError, OSError) as exc:
+            QMessageBox.warning(self, "Import reviews from Anki", str(exc))
+            return None
+        self.relay(changes)
+        self.statusBar().showMessage(summary, 15000)
+        return summary
+
+    def optimize(self) -> str:
+        """Fit the FSRS parameters to this learner's reviews now, and say how it went."""
+        summary, changes = self.context.optimize()
+        self.relay(changes)
+        self.statusBar().showMessage(summary, 20000)
+        return summary
+
+    def maybe_refit(self):
+        """Re-fit in a process of its own when the answers have doubled since the last fit;
+        the process, or None. Reviews never wait for it."""
+        from omtquiz.study.optimize import refit_in_background
+
+        if self._refit is not None and self._refit.poll() is None:
+            return None
+        if not self.context.needs_refit():
+            return None
+        self._refit = refit_in_background(self.context.dirs.data)
+        return self._refit
 
     def show_shortcuts(self) -> None:
         shortcuts_dialog(self).exec()

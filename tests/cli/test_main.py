@@ -13,10 +13,11 @@ def test_every_command_is_registered():
     parser = build_parser()
     (sub,) = [a for a in parser._subparsers._group_actions]
     assert set(sub.choices) == {"validate", "stats", "backup", "restore", "export", "new-deck",
-                                "import", "drill"}
+                                "import", "drill", "import-reviews", "optimize", "exam-date"}
     assert [m.__name__ for m in COMMAND_MODULES] == [
         "omtquiz.cli.validate", "omtquiz.cli.progress", "omtquiz.cli.export",
-        "omtquiz.cli.authoring", "omtquiz.cli.drill"]
+        "omtquiz.cli.authoring", "omtquiz.cli.drill", "omtquiz.cli.reviews",
+        "omtquiz.cli.optimize", "omtquiz.cli.exams"]
 
 
 def test_an_unknown_command_is_a_usage_error(capsys):

@@ -139,3 +139,51 @@ def test_the_bundled_decks_ask_at_least_60_body_map_questions_placed_by_the_scri
             assert card.ask == fields[f"{prefix}ask"], card.id
         assert {c.id.split("--")[0] for c in points} >= set(expected[deck_id]) - {"x"}
     assert asked >= 60
+
+
+def _map_deck(folder: Path, image: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "maps.yaml"
+    path.write_text(
+        "deck: maps\ntitle: Maps\nsources: [{id: s, citation: A real atlas}]\ncards:\n"
+        f"  - {{id: p, type: point, image: '{image}', spot: [0.5, 0.5, 0.02], label: X, "
+        "source: s}\n")
+    return path
+
+
+def test_assets_paths_name_the_apps_own_maps_from_any_folder(tmp_path):
+    from omtquiz.resources import assets_dir
+
+    loaded = load_deck_file(_map_deck(tmp_path / "anywhere", "assets/diagrams/body-front.svg"))
+    assert loaded.ok and not loaded.diagnostics
+    assert Path(loaded.deck.cards[0].image) == (assets_dir() / "diagrams/body-front.svg").resolve()
+
+
+def test_a_decks_own_assets_folder_comes_first(tmp_path):
+    own = tmp_path / "mine" / "assets" / "diagrams" / "body-front.svg"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(BODY_FRONT.read_bytes())
+    loaded = load_deck_file(_map_deck(tmp_path / "mine", "assets/diagrams/body-front.svg"))
+    assert loaded.ok and Path(loaded.deck.cards[0].image) == own.resolve()
+
+
+@pytest.mark.parametrize("image", ["assets/../../etc/passwd", "assets/diagrams/nothing.svg",
+                                   "assets//etc/passwd"])
+def test_assets_paths_never_leave_the_assets_folder(tmp_path, image):
+    loaded = load_deck_file(_map_deck(tmp_path / "anywhere", image))
+    assert not loaded.ok
+    assert any(".image:" in d.message for d in loaded.diagnostics)
+
+
+def test_reaching_the_assets_through_dotdot_is_warned_of(tmp_path, monkeypatch):
+    assets = tmp_path / "app" / "assets"  # a checkout: decks/ beside assets/
+    (assets / "diagrams").mkdir(parents=True)
+    (assets / "diagrams" / "body-front.svg").write_bytes(BODY_FRONT.read_bytes())
+    monkeypatch.setattr("omtquiz.resources.assets_dir", lambda: assets)
+    loaded = load_deck_file(_map_deck(tmp_path / "app" / "decks",
+                                      "../assets/diagrams/body-front.svg"))
+    assert loaded.ok
+    assert [d.message for d in loaded.diagnostics] == [
+        "cards[0].image: '../assets/diagrams/body-front.svg' reaches the app's assets through "
+        "'..', which breaks once the deck is copied elsewhere; write "
+        "'assets/diagrams/body-front.svg'"]

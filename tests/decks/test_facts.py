@@ -205,7 +205,7 @@ def test_a_deck_of_only_generated_cards_needs_no_cards_list(tmp_path):
      "records[2]: rule 'method' makes card id 'rib-raising--method', already used at line 50"),
     (("    contraindications: [Recent fracture of the area, Severe osteoporosis]\n",
       "    contraindications: {a: b}\n"), 11,
-     "records[0].contraindications: a field holds text or a list of text, found a mapping"),
+     "records[0].contraindications: unknown source 'a'"),
 ])
 def test_mistakes_are_reported_at_their_line(tmp_path, edit, line, message):
     old, new = edit

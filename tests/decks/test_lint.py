@@ -260,3 +260,111 @@ def test_plain_text_and_sentences():
         "Bold link x gone &")
     assert sentence_count("Dr. Still founded it. It grew. e.g. here") == 2
     assert sentence_count("No stop at all") == 1
+
+
+# -- across decks, and facts that differ between sources -------------------------------------
+def test_a_near_duplicate_in_another_deck_is_found_by_validate_strict(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        - id: cri
+          front: What is the rate of the cranial rhythmic impulse?
+          back: 10-14 cycles per minute
+          source: s
+        """, deck="cranial")
+    write(tmp_path, "b.yaml", """\
+        - id: cri-again
+          front: What is the rate of the cranial rythmic impulse?
+          back: 10-14 cycles a minute
+          source: s
+        """, deck="review")
+    hit = only(lints(tmp_path), "nearly the same question as card 'cri'")
+    assert (hit.file, hit.line) == (str(tmp_path / "b.yaml"), 7)
+    strict = run_cli("validate", str(tmp_path), "--strict")
+    assert strict.returncode == 1
+    assert f"{tmp_path / 'b.yaml'}:7:1: error: card 'cri-again': asks nearly" in strict.stdout
+
+
+APPENDIX = """\
+    - id: {id}
+      front: What is the viscerosomatic level of the appendix?
+      {answer}
+      source: s
+    """
+
+
+@pytest.mark.parametrize("front", [
+    "What is the viscerosomatic level of the appendix?",
+    "What is the viscerosomatic level for the appendix?",  # a filler word apart
+])
+def test_two_cards_that_answer_one_question_differently_are_a_conflict(tmp_path, front):
+    write(tmp_path, "a.yaml", APPENDIX.format(id="one", answer="back: T12"), deck="first")
+    write(tmp_path, "b.yaml", APPENDIX.format(id="two", answer="back: T10").replace(
+        "What is the viscerosomatic level of the appendix?", front), deck="second")
+    hit = only(lints(tmp_path), "asks what card 'one'")
+    assert (hit.file, hit.line, hit.card_id) == (str(tmp_path / "b.yaml"), 7, "two")
+    assert "answers 't10' where it answers 't12'" in hit.message
+    assert "give each source's answer with 'versions:'" in hit.message
+
+
+def test_a_conflict_explained_by_versions_is_only_a_duplicate(tmp_path):
+    two_sources = (HEAD.replace("cards:\n", "  - id: t\n    citation: Another table\ncards:\n"))
+    (tmp_path / "a.yaml").write_text(two_sources.format(deck="first") + textwrap.dedent("""\
+        - id: one
+          front: What is the viscerosomatic level of the appendix?
+          source: s
+          versions:
+            - {source: s, answer: T12}
+            - {source: t, answer: T10}
+        """), encoding="utf-8")
+    write(tmp_path, "b.yaml", APPENDIX.format(id="two", answer="back: T10"), deck="second")
+    found = lints(tmp_path)
+    assert not [d for d in found if "asks what card" in d.message]
+    only(found, "asks the same question as card 'one'")  # still asked twice
+
+
+def test_clozes_that_fill_one_blank_differently_are_a_conflict(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        - id: one
+          type: cloze
+          text: "The appendix's viscerosomatic level is {{c1::T12}}."
+          source: s
+        """, deck="first")
+    write(tmp_path, "b.yaml", """\
+        - id: two
+          type: cloze
+          text: "The appendix's viscerosomatic level is {{c1::T10}}."
+          source: s
+        """, deck="second")
+    hit = only(lints(tmp_path), "fills deletion c1 with 't10' where card 'one'")
+    assert (hit.line, hit.card_id) == (7, "two")
+
+
+def test_mcqs_that_call_each_others_answer_wrong_are_a_conflict(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        - id: one
+          type: mcq
+          question: Which level is viscerosomatic for the appendix?
+          answer: T12
+          distractors: [T10, T1-T4]
+          source: s
+        - id: two
+          type: mcq
+          question: Which level is viscerosomatic for the appendix?
+          answer: T10
+          distractors: [T12, T1-T4]
+          source: s
+        """)
+    assert only(lints(tmp_path), "asks what card 'one'").card_id == "two"
+
+
+def test_the_same_words_in_another_order_ask_another_question(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        - id: one
+          front: L5 is neutral, rotated right, sidebent left. Which sacral torsion?
+          back: Left on left
+          source: s
+        - id: two
+          front: L5 is neutral, rotated left, sidebent right. Which sacral torsion?
+          back: Right on right
+          source: s
+        """)
+    assert lints(tmp_path) == []

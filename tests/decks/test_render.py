@@ -30,6 +30,30 @@ def test_markdown_is_sanitised_and_one_paragraph_sits_inline():
     assert "<script" not in markdown("x <script>alert(1)</script>")
 
 
+# Every kind of line the shortcuts must not misread: block markers at the start (list items,
+# headings, quotes, rules, fences, HTML, reference definitions, indented code) beside
+# look-alikes that stay one paragraph, and text with no markup at all.
+_SHORTCUT_CASES = [
+    "**bold** text", "*em* x", "* item", "- item", "+ item", "-x", "+x", "1. one", "1) one",
+    "12.5 kg", "***", "* * *", "___", "_ _ _", "---", "- - -", "# h", "#tag", "## h", "> q",
+    "<div>x</div>", "<b>x</b> y", "[a]: http://x", "[a](b) c", "[a]", "`code` x", "```",
+    "~~~", "~x~", "    code", "\tcode", " lead", "a\\", "=== x", "= x", "|a|b|", "a | b",
+    "x **y** z", "T1-T4 **sympathetic**", "&amp; x", "&copy;", "a <br> b", "5 * 3 = 15",
+    "-1 is *neg*", "__a__ b", "a_b_c", "see https://e.org", "  1. indented item", "plain",
+    "one\ntwo", "- a\n- b", "Rib raising, gently",
+]
+
+
+@pytest.mark.parametrize("text", _SHORTCUT_CASES)
+def test_the_shortcuts_render_as_the_full_commonmark_render_does(text):
+    from omtquiz.decks.render import _markdown
+
+    rendered = _markdown().render(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    assert markdown.__wrapped__(text) == sanitize(rendered)
+
+
 def test_a_cloze_item_blanks_its_own_deletion_and_shows_the_others():
     card = Card("d", "c", "cloze", text="{{c1::Rib raising}} helps {{c2::breathing::what}}",
                 extra="Lymph too")

@@ -28,6 +28,16 @@ CASES = {
     + "  - {id: d, type: mcq, question: q, answer: b, source: s}\n",
     "good-unknown-key-is-a-warning": OK_HEAD + "  - {id: a, front: q, back: a, bakc: x}\n",
     "good-numbers-as-text": OK_HEAD + "  - {id: 1, front: 42, back: yes, source: s}\n",
+    "good-versions": "deck: s\ntitle: T\npreferred_source: p\nsources: [{id: s, citation: C}, "
+    "{id: p, name: P, citation: D}]\ncards:\n"
+    + "  - {id: a, front: q, source: s, versions: [{source: s, answer: T12}, "
+    "{source: p, answer: T9-T12}]}\n"
+    + "  - {id: b, type: cloze, text: '{{c1::T12}} y', source: s, versions: {c1: "
+    "[{source: s, answer: T12}, {source: p, answer: T10}]}}\n"
+    + "  - {id: c, type: mcq, question: q, distractors: [T1], source: s, versions: "
+    "[{source: s, answer: T12}, {source: p, answer: T10}]}\n",
+    "bad-version-without-source": OK_HEAD
+    + "  - {id: a, front: q, source: s, versions: [{answer: T12}, {source: s, answer: T1}]}\n",
     "bad-missing-deck": "title: T\ncards: []\n",
     "bad-missing-title": "deck: a\ncards: []\n",
     "bad-missing-cards": "deck: a\ntitle: T\n",
@@ -78,7 +88,12 @@ def test_schema_and_loader_agree_on_bundled_decks(validator, path):
     assert schema_ok(validator, path) == load_deck_file(path).ok
 
 
-def test_bundled_decks_point_editors_at_the_schema():
+def test_bundled_decks_point_editors_at_the_schema_beside_them():
+    # The same line resolves in a checkout (decks/), in a wheel (omtquiz/_bundled/decks/) and in
+    # a copy put into the profile's decks folder, which keeps its own deck.schema.json.
     for path in find_deck_files([BUNDLED]):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../omtquiz/decks/format/deck.schema.json"
+        assert first == "# yaml-language-server: $schema=deck.schema.json", path.name
+    assert (BUNDLED / "deck.schema.json").read_bytes() == SCHEMA_PATH.read_bytes(), (
+        "decks/deck.schema.json is the shipped schema's copy for the bundled decks: "
+        "cp omtquiz/decks/format/deck.schema.json decks/")

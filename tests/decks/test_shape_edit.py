@@ -210,8 +210,18 @@ def test_pictures_offered_are_the_decks_own_then_assets(deck):
     choices = picture_choices(deck)
     refs = [ref for ref, _ in choices]
     assert refs[:2] == ["parts.svg", "pics/b.png"]
-    assert all(ref.startswith("../") or "/" not in ref or ref.startswith("pics/")
-               for ref in refs)
-    assert any(ref.endswith("assets/diagrams/pelvis.svg") for ref in refs)
+    assert "assets/diagrams/pelvis.svg" in refs  # the app's own, named so wherever it is
+    assert all(ref.startswith(("assets/", "pics/")) or "/" not in ref for ref in refs)
     assert all(path.is_file() for _, path in choices)
     assert image_ref(deck, deck.parent / "pics" / "b.png") == "pics/b.png"
+
+
+def test_a_new_card_on_a_shipped_diagram_names_it_under_assets(deck):
+    ref = dict((str(p), r) for r, p in picture_choices(deck))
+    pelvis = next(r for p, r in ref.items() if p.endswith("pelvis.svg"))
+    add_occlusion_card(deck, pelvis, [Shape("rect", (0.1, 0.1, 0.2, 0.2), "ASIS")],
+                       front="Name it", source="s")
+    assert "    image: assets/diagrams/pelvis.svg\n" in deck.read_text(encoding="utf-8")
+    result = load_deck_file(deck)
+    assert not result.diagnostics  # no "reaches the app's assets through '..'" warning
+    assert result.deck.card("name-it").image.endswith("diagrams/pelvis.svg")

@@ -431,3 +431,35 @@ def test_command_with_progress_carries_the_learners_schedule(tmp_path, write_dec
     assert main(["export", str(tmp_path / "t.yaml"), "-o", str(tmp_path / "o.apkg"),
                  "--with-progress"]) == 0
     assert "1 studied card(s) with 1 review(s)" in capsys.readouterr().out
+
+
+def test_every_sources_version_is_on_the_back_in_anki(tmp_path, collection):
+    from omtquiz.decks.format.loader import load_deck_file
+
+    path = tmp_path / "levels.yaml"
+    path.write_text("""\
+deck: levels
+title: Levels
+sources:
+  - {id: savarese, name: Savarese, citation: OMT Review}
+  - {id: statpearls, name: StatPearls, citation: StatPearls}
+cards:
+  - id: appendix
+    front: What is the viscerosomatic level of the appendix?
+    source: savarese
+    versions: [{source: savarese, answer: T12}, {source: statpearls, answer: T9-T12}]
+  - id: appendix-cloze
+    type: cloze
+    text: "Appendix: {{c1::T12}}; heart: {{c2::T1-T5}}."
+    source: savarese
+    versions: {c1: [{source: savarese, answer: T12}, {source: statpearls, answer: T9-T12}]}
+""", encoding="utf-8")
+    deck = load_deck_file(path).deck
+    export_apkg([deck], tmp_path / "levels.apkg")
+    import_package(collection, tmp_path / "levels.apkg")
+    basic = note_for(collection, "levels", "appendix").cards()[0]
+    assert "T9-T12" not in visible(basic.question())
+    assert "Sources differ. Savarese: T12; StatPearls: T9-T12" in visible(basic.answer())
+    first, second = note_for(collection, "levels", "appendix-cloze").cards()
+    assert "c1: Sources differ. Savarese: T12; StatPearls: T9-T12" in visible(first.answer())
+    assert "T9-T12" not in visible(first.question())

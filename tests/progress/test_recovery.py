@@ -16,10 +16,11 @@ from conftest import ROOT, run_cli
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Library
 from omtquiz.progress.backups import list_backups
-from omtquiz.progress.db import StoreError, check_file
+from omtquiz.progress.db import StoreError
 from omtquiz.progress.migrations import SCHEMA_VERSION
 from omtquiz.progress.recovery import open_or_recover
 from omtquiz.progress.store import Store
+from omtquiz.progress.vetting import check_file
 from omtquiz.scheduling import Rating, Settings
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession

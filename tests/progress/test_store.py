@@ -12,10 +12,11 @@ import pytest
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Item
 from omtquiz.progress.backups import list_backups
-from omtquiz.progress.db import StoreError, check_file, migrate
+from omtquiz.progress.db import StoreError, migrate
 from omtquiz.progress.migrations import MIGRATIONS, SCHEMA_VERSION
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ExamRecord, ItemRecord
+from omtquiz.progress.vetting import check_file
 from omtquiz.scheduling import CardState, Rating, SchedulerSettings, Settings, State, review
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
@@ -80,7 +81,8 @@ def test_a_database_from_a_newer_omtquiz_is_refused_and_left_untouched(tmp_path,
     Store.open(path, clock=clock).close()
     raw(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = path.read_bytes()
-    with pytest.raises(StoreError, match=r"newer omtquiz .*schema 3.*Update omtquiz"):
+    newer = rf"newer omtquiz .*schema {SCHEMA_VERSION + 1}.*Update omtquiz"
+    with pytest.raises(StoreError, match=newer):
         Store.open(path, clock=clock)
     assert path.read_bytes() == before
 

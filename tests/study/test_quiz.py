@@ -71,7 +71,8 @@ def test_same_seed_same_quiz():
     one = QuestionMaker(library(), seed=7).questions(items)
     two = QuestionMaker(library(), seed=7).questions(items)
     assert one == two
-    assert len(one) == len(items)
+    # One item of the cloze card, and HVLA is not asked beside "A contraindication to HVLA?".
+    assert len({q.item.card_id for q in one}) == len(one) in (6, 7)
 
 
 def test_typed_answers_forgive_case_punctuation_and_typos():
@@ -93,7 +94,7 @@ def test_typed_diff_marks_the_difference():
 def test_exam_scores_by_deck_and_tag_and_lists_the_missed():
     lib = library()
     questions = QuestionMaker(lib, seed=2).questions(
-        [Item("t", "hvla"), Item("t", "ci"), Item("t", "m")])
+        [Item("t", "hvla"), Item("t", "cs"), Item("t", "m")])
     exam = Exam(questions, time_limit_s=60)
     exam.answer(0, questions[0].answer)
     exam.answer(1, next(c for c in questions[1].choices if c != questions[1].answer))
@@ -101,7 +102,7 @@ def test_exam_scores_by_deck_and_tag_and_lists_the_missed():
     assert exam.missed() == [questions[1], questions[2]]
     report = exam.breakdown(lib)
     assert report["deck"] == {"Techniques": (1, 3)}
-    assert report["tag"]["hvla"][1] == 2
+    assert report["tag"]["technique"][1] == 2
 
 
 def test_questions_that_open_alike_lend_each_other_distractors():
@@ -146,7 +147,7 @@ def test_question_stems_are_worked_out_once_per_item(monkeypatch):
     lib = library()
     items = [i for c in lib.decks[0].cards for i in c.items()]
     questions = QuestionMaker(lib, seed=1).questions(items)
-    assert len(questions) == len(items)
+    assert len(questions) >= 6  # one item of the cloze; HVLA never beside its contraindications
     assert len(calls) <= 2 * len(items)  # the pool's once each, and each question's own
 
 

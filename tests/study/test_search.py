@@ -198,3 +198,16 @@ def test_a_hundred_thousand_items_are_searched(tmp_path):
     assert len(index) == 100_000
     assert len(index.search("tag:t7 fascia -is:due")) == 1000
     assert len(index.search('"question 9999 about"')) == 1
+
+
+def test_a_search_finds_a_card_by_any_sources_version(tmp_path):
+    from omtquiz.decks.model import Version
+
+    card = Card("levels", "appendix", "basic", front="Viscerosomatic level of the appendix?",
+                back="T12", versions=(Version(0, "sav", "Savarese", "T12"),
+                                      Version(0, "sp", "StatPearls", "T9-T12")))
+    library = Library((DeckFile("l.yaml", Deck("levels", "Levels", "l.yaml", (card,))),))
+    with Store.open(tmp_path / "progress.sqlite3", clock=FixedClock(NOW)) as store:
+        index = CardIndex.build(library, store.records(), NOW, SETTINGS)
+    assert keys(index, "t9-t12") == ["levels/appendix/0"]
+    assert index.rows[0].answer == "T12 (sources differ: Savarese: T12; StatPearls: T9-T12)"

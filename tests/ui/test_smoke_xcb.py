@@ -7,13 +7,11 @@ offscreen platform used by the other tests never loads.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 
 import pytest
 
-from conftest import HAS_XVFB, x_windows
+from conftest import HAS_XVFB, run_until_window
 
 pytestmark = pytest.mark.skipif(
     not HAS_XVFB, reason="needs Xvfb and xwininfo (Debian: xvfb x11-utils); .ci/run installs them"
@@ -23,18 +21,6 @@ pytestmark = pytest.mark.skipif(
 def test_app_shows_its_window_on_xcb(xserver, tmp_path):
     env = {**os.environ, "DISPLAY": xserver, "QT_QPA_PLATFORM": "xcb",
            "OMTQUIZ_DATA_DIR": str(tmp_path / "data")}
-    app = subprocess.Popen([sys.executable, "-m", "omtquiz"], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and app.poll() is None:
-            if '"omtquiz"' in x_windows(xserver):
-                break
-            time.sleep(0.2)
-        assert app.poll() is None, app.communicate()[1][-2000:]
-        assert '"omtquiz"' in x_windows(xserver)
-    finally:
-        app.terminate()
-        _, err = app.communicate(timeout=30)
+    err = run_until_window([sys.executable, "-m", "omtquiz"], env, xserver)
     assert "could not load the Qt platform plugin" not in err
     assert (tmp_path / "data" / "progress.sqlite3").exists()

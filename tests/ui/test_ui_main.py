@@ -407,6 +407,18 @@ def test_bury_suspend_and_undo_say_what_they_did(qtbot, window):
     assert review.toast.text() == "Suspended"
 
 
+@pytest.mark.parametrize("key, modifier", [
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)])
+def test_esc_and_ctrl_w_close_the_authoring_window(qtbot, window, tmp_path, key, modifier):
+    window.open_authoring(str(tmp_path / "decks" / "good.yaml"))
+    (authoring,) = window.authoring_windows
+    authoring.activateWindow()
+    qtbot.waitUntil(authoring.isActiveWindow)
+    qtbot.keyClick(authoring, key, modifier)
+    qtbot.waitUntil(lambda: window.authoring_windows == [], timeout=2000)
+
+
 def test_a_closed_authoring_window_is_freed(qtbot, window, tmp_path):
     window.open_authoring(str(tmp_path / "decks" / "good.yaml"))
     (authoring,) = window.authoring_windows

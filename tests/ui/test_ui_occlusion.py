@@ -3,6 +3,8 @@ per the card's mode, Space uncovering it; checked on the pixels the widget paint
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
@@ -106,10 +108,17 @@ def test_other_cards_hide_the_picture(qtbot, request, tmp_path):
     assert review.session.current() is None or review.picture.isVisible()
 
 
-def test_e_on_an_occlusion_card_says_where_to_edit_it(qtbot, request, tmp_path, monkeypatch):
+def test_e_on_an_occlusion_card_opens_the_shape_editor(qtbot, request, tmp_path, monkeypatch):
+    """The editor itself is driven in tests/ui/test_occlusion_editor.py; here, that E on the
+    review screen reaches it with the card shown, and a cancel changes nothing."""
+    from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+
     win, review = open_occlusion(request, tmp_path, qtbot, "hide-all-guess-one")
-    said = []
-    monkeypatch.setattr("omtquiz.ui.main_window.QMessageBox.information",
-                        lambda parent, title, text: said.append(text))
-    assert win.edit_card(review.session.current()) is None
-    assert len(said) == 1 and "occ.yaml, line 5" in said[0]
+    asked = []
+    monkeypatch.setattr(OcclusionEditorDialog, "ask", classmethod(
+        lambda cls, path, card, parent=None: asked.append((Path(path).resolve(), card.id))))
+    before = (tmp_path / "decks" / "occ.yaml").read_text()
+    qtbot.keyClick(review, Qt.Key.Key_E)
+    assert asked == [((tmp_path / "decks" / "occ.yaml").resolve(), "parts")]
+    assert (tmp_path / "decks" / "occ.yaml").read_text() == before
+    assert win.stack.currentWidget() is review

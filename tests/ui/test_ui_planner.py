@@ -71,3 +71,21 @@ def test_a_scope_remembered_by_an_older_version_is_still_chosen(qtbot, planner_c
     dialog = PlannerDialog(planner_context)
     qtbot.addWidget(dialog)
     assert dialog.scope() == Scope.deck("b")
+
+
+def test_saving_an_exam_date_paces_new_cards_and_shows_the_forecast(qtbot, planner_context):
+    dialog = PlannerDialog(planner_context)
+    qtbot.addWidget(dialog)
+    dialog.set_scope(Scope.deck("b"))
+    dialog.set_exam_day(date(2025, 3, 14))
+    dialog.name_edit.setText("OMM practical")
+    dialog.target_spin.setValue(95)
+    assert dialog.recall_chart.forecast.items == 4
+    assert dialog.recall_chart.subtitle() == "OMM practical, 14 Mar 2025: 0% expected"
+    assert dialog.recall_chart.detail().startswith("0 of 4 items at the 95% target")
+    dialog.save_button.click()
+    (exam,) = planner_context.store.exam_dates()
+    assert (exam.name, exam.on, exam.decks, exam.target) == (
+        "OMM practical", date(2025, 3, 14), ("b",), 0.95)
+    assert planner_context.settings.for_deck("b").new_per_day == 2  # paced: all in by the 12th
+    assert dialog.applied

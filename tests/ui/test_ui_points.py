@@ -112,3 +112,54 @@ def test_arrow_keys_still_move_the_caret_in_a_text_box_on_the_page(qtbot, review
     qtbot.keyClick(edit, Qt.Key.Key_Left)
     assert edit.cursorPosition() == 2
     assert page.picture.cursor is None
+
+
+def test_a_bundled_map_deck_copied_into_my_decks_shows_its_map_from_the_apps_assets(
+        qtbot, tmp_path):
+    """The bundled map decks name their maps `assets/diagrams/...`: copied anywhere (here a
+    student's decks folder with no assets/ beside it) they load clean and draw the shipped map."""
+    from omtquiz.decks.format.editor import copy_deck
+    from omtquiz.decks.format.loader import load_deck_file
+    from omtquiz.decks.render import render_item
+    from omtquiz.profile import Profile
+    from omtquiz.resources import assets_dir, bundled_decks_dir
+    from omtquiz.ui.widgets.occlusion import OcclusionView
+
+    profile = Profile.open(tmp_path / "my data")
+    for name in ("21-chapman-points.yaml", "22-counterstrain-tender-points.yaml"):
+        copy = copy_deck(bundled_decks_dir() / name, profile.dirs.user_decks,
+                         profile.dirs.schema)
+        assert not (copy.parent / "assets").exists()
+        loaded = load_deck_file(copy)
+        assert loaded.ok and not loaded.diagnostics, loaded.diagnostics[:3]
+        maps = [c for c in loaded.deck.cards if c.type == "point"]
+        assert len(maps) >= 15
+        shipped = (assets_dir() / "diagrams").resolve()
+        assert {Path(c.image).parent for c in maps} == {shipped}
+        card = maps[0]
+        assert card.answer in render_item(card, 1).answer  # "click the ..." names it after
+        view = OcclusionView()
+        qtbot.addWidget(view)
+        view.resize(420, 640)
+        view.show_map(card.image, marker=card.spot, deck_path=str(copy))
+        assert view.picture is not None and view.picture.ok
+        picture = view.grab().toImage()
+        rect = view.image_rect()
+        at = (rect.x() + card.spot[0] * rect.width(), rect.y() + card.spot[1] * rect.height())
+        blank = picture.pixelColor(2, 2)  # the margin, outside the map
+        assert picture.pixelColor(round(at[0]), round(at[1])) != blank  # the marker is drawn
+
+
+def test_a_map_outside_the_decks_folder_and_assets_is_not_drawn(qtbot, tmp_path):
+    from omtquiz.ui.widgets.occlusion import OcclusionView
+
+    elsewhere = tmp_path / "elsewhere" / "map.svg"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(MAP.read_bytes())
+    deck = tmp_path / "decks" / "pts.yaml"
+    view = OcclusionView()
+    qtbot.addWidget(view)
+    view.show_map(str(elsewhere), deck_path=str(deck))
+    assert view.picture is not None and not view.picture.ok  # refused by the resolver
+    view.show_map(str(MAP), deck_path=str(deck))
+    assert view.picture.ok  # the app's own map is fine from any deck

@@ -80,3 +80,14 @@ def test_a_second_instance_on_the_same_data_folder_is_refused(qtbot, tmp_path):
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def test_screenshot_works_when_the_platform_variable_is_set_but_empty(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "", "OMTQUIZ_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    shot = tmp_path / "decks.png"
+    made = subprocess.run([sys.executable, "-m", "omtquiz", "--screenshot", str(shot)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr[-2000:]
+    assert shot.stat().st_size > 10_000

@@ -4,7 +4,7 @@ serve all three)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtGui import QColor, QImage
@@ -12,6 +12,7 @@ from test_ui_quiz import unnamed_controls
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Item
+from omtquiz.progress.types import ExamDate
 from omtquiz.ui import theme
 from omtquiz.ui.pages.stats import StatsPage
 from samples import START, make_context, simulate_week, stats_library
@@ -69,10 +70,18 @@ def test_escape_and_back_leave_the_page(qtbot, stats_page):
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_each_chart_renders_to_png_in_both_themes(qapp, stats_page, tmp_path, name):
     theme.apply(qapp, name, 15)
+    exam_day = stats_page.context.clock.now().date() + timedelta(days=30)
+    stats_page.context.store.save_exam_date(ExamDate("Block exam", exam_day, ("tech",),
+                                                     ("safety",)))
     stats_page.refresh()
     written = stats_page.export_charts(tmp_path / name)
     assert [p.name for p in written] == ["reviews-heatmap.png", "due-forecast.png",
-                                         "exam-history.png", "technique-mastery.png"]
+                                         "exam-history.png", "technique-mastery.png",
+                                         "exam-recall.png"]
+    assert stats_page.exam_recall.subtitle().startswith(
+        f"Block exam, {exam_day.day} {exam_day:%b %Y}: ")
+    assert "deck tech" in stats_page.exam_recall.detail()
+    assert "tag safety" in stats_page.exam_recall.detail()
     base = QColor(theme.colors(name)["base"])
     for chart, path in zip(stats_page.charts(), written, strict=True):
         image = QImage(str(path))
@@ -91,8 +100,9 @@ def test_a_fresh_profile_shows_empty_charts_without_errors(qtbot, tmp_path, qapp
     page.show()
     qtbot.waitExposed(page)
     assert page.forecast.is_empty() and page.exam_chart.is_empty()
+    assert page.exam_recall.is_empty()  # no exam date set
     assert not page.study_button.isEnabled()
-    assert len(page.export_charts(tmp_path / "empty")) == 4
+    assert len(page.export_charts(tmp_path / "empty")) == 5
     context.store.close()
 
 

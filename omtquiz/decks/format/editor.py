@@ -22,6 +22,7 @@ from pathlib import Path
 
 from omtquiz.decks.format.ids import slugify
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.decks.format.schema import repoint_schema_line
 from omtquiz.decks.model import OCCLUSION_MODES, SHAPE_KINDS, Shape
 from omtquiz.decks.shape_edit import tidy
 
@@ -195,13 +196,14 @@ def _find(document, path: Path, card_id: str):
 
 def update_card(path: Path, card_id: str, fields: Mapping[str, object]) -> Edit:
     """Change a written card's fields in place (its id stays, so its progress stays); keys the
-    form left empty are removed, comments and the order of the other cards are kept."""
+    form left empty are removed, keys it does not edit (`versions:`) are kept, and so are the
+    comments and the order of the other cards."""
     path = Path(path)
     before, document = _load(path)
     card = _find(document, path, card_id)
     clean = _clean({**fields, "id": card_id})
     for key in list(card.keys()):
-        if key not in clean:
+        if key not in clean and key in FIELD_ORDER:  # what the form does not edit is kept
             del card[key]
     for key in FIELD_ORDER:
         if key in clean:
@@ -389,12 +391,14 @@ def add_occlusion_card(path: Path, image: str, shapes: Sequence[Shape],
     return _check_and_write(path, before, _dump(document), card_id)
 
 
-def copy_deck(source: Path, folder: Path) -> Path:
+def copy_deck(source: Path, folder: Path, schema: Path | None = None) -> Path:
     """Copy a deck file into `folder` as it is (deck id and card ids kept, so progress follows);
-    never over an existing file."""
+    never over an existing file. Only its `$schema` line changes, to name `schema` (the
+    profile's copy; the shipped file if None) from where the copy is."""
     folder.mkdir(parents=True, exist_ok=True)
     target, n = folder / source.name, 2
     while target.exists():
         target, n = folder / f"{source.stem}-{n}{source.suffix}", n + 1
     shutil.copyfile(source, target)
+    repoint_schema_line(target, schema)
     return target

@@ -24,7 +24,7 @@ from omtquiz.decks import cloze
 from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import SLUG_RE, Suggester, did_you_mean, listing
 from omtquiz.decks.format.points import point_from_texts
-from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source
+from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source, Version
 
 RULE_TEXT_KEYS = {
     "basic": (("front", "back"), ()),
@@ -35,12 +35,14 @@ RULE_TEXT_KEYS = {
 }
 RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
 MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
-RESERVED = ("id", "source", "tags")
+RESERVED = ("id", "source", "tags", "accept", "wrong")
+MAX_VERSIONS = 50  # sources that disagree on one answer; more is not a deck but an attack
 GENERATED_DISTRACTORS = 3  # with the answer, the four choices a quiz and an Anki export show
 NEIGHBOURS = 64  # values of other records a generated mcq chooses its distractors among
 MAX_WALK = 1024  # ring steps a card may take looking for choices that are not give-aways
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)\}")
 CLOZE_IN_TEMPLATE = re.compile(r"\{\{c\d+::")
+WHOLE_FIELD_DELETION = re.compile(r"\{\{c(\d+)::\s*\{([A-Za-z_][\w-]*)\}\s*(?:::.*?)?\}\}")
 # A choice this much longer or shorter than the answer gives it away (the lint warns of it too).
 GIVEAWAY_RATIO = 2.5
 GIVEAWAY_CHARS = 20
@@ -57,6 +59,32 @@ def range_message(number: str) -> str:
 FieldValue = str | tuple[str, ...]
 
 
+def folded(text: str) -> str:
+    """An answer as compared with another an author wrote: case and spacing set aside."""
+    return _fold(text)
+
+
+def preferred_version(versions, preferred: str | None, own_source: str | None):
+    """The version shown as the answer: the deck's preferred source's, else the one of the card's
+    (or record's) own source, else the first written."""
+    for wanted in (preferred, own_source):
+        found = next((v for v in versions if wanted is not None and v.source == wanted), None)
+        if found is not None:
+            return found
+    return versions[0]
+
+
+def replace_deletion(text: str, ord_: int, answer: str) -> str:
+    """The cloze text with every deletion c(ord_+1) saying `answer` (its hint kept)."""
+    def sub(match: re.Match) -> str:
+        if int(match.group(1)) != ord_ + 1:
+            return match.group(0)
+        hint = f"::{match.group(3)}" if match.group(3) is not None else ""
+        return f"{{{{c{match.group(1)}::{answer}{hint}}}}}"
+
+    return CLOZE_RE.sub(sub, text)
+
+
 def has_c0(text: str) -> bool:
     """Whether a cloze text numbers a deletion 0 (it would be asked as the item of ord -1)."""
     return any(match.number == 0 for match in CLOZE_RE.finditer(text))
@@ -70,8 +98,19 @@ class _Record:
     fields: dict[str, FieldValue]
     tags: tuple[str, ...] = ()
     source: str | None = None
+    versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # per source
+    accept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other right answers
+    wrong: dict[str, tuple[str, ...]] = field(default_factory=dict)  # wrong choices only
 
     def values(self, name: str) -> tuple[str, ...]:
+        """Everything true of the record's field: its values, every source's version and the
+        answers it accepts."""
+        others = tuple(v.answer for v in self.versions.get(name, ()))
+        return tuple(dict.fromkeys((*self.own(name), *others, *self.accept.get(name, ()))))
+
+    def own(self, name: str) -> tuple[str, ...]:
+        """The field's value as asked (the preferred version), without the other right answers:
+        what the record lends other records as a wrong choice."""
         value = self.fields.get(name)
         if value is None:
             return ()
@@ -97,13 +136,13 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def expand(reader, top: yn.Map, sources: tuple[Source, ...]) -> None:
+def expand(reader, top: yn.Map, sources: tuple[Source, ...], preferred: str | None = None) -> None:
     """Check `records:` and `generate:` and add the cards they make to the reader's cards."""
     records_node, rules_node = top.get("records"), top.get("generate")
     if records_node is None and rules_node is None:
         return
-    known_sources = {s.id for s in sources}
-    records = _records(reader, records_node, known_sources)
+    labels = {s.id: s.label for s in sources}
+    records = _records(reader, records_node, labels, preferred)
     fields = {name for record in records for name in record.fields} | {"id"}
     rules = _rules(reader, rules_node, fields)
     if records and rules_node is None:
@@ -138,7 +177,9 @@ def _mappings(reader, node: yn.Node | None, key: str,
 
 
 # -- records ---------------------------------------------------------------------------------
-def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Record]:
+def _records(reader, node: yn.Node | None, labels: dict[str, str],
+             preferred: str | None) -> list[_Record]:
+    known_sources = set(labels)
     found: dict[str, _Record] = {}
     suggester: Suggester | None = None  # made at the first unknown source, for them all
     for where, item in _mappings(reader, node, "records", "a record must be a mapping of fields"):
@@ -163,6 +204,9 @@ def _records(reader, node: yn.Node | None, known_sources: set[str]) -> list[_Rec
                          f"{suggester.hint(value)} (known: {listed})")
             continue
         record.source = value
+        _versioned_fields(reader, record, labels, preferred)
+        record.accept = _field_lists(reader, record, "accept")
+        record.wrong = _field_lists(reader, record, "wrong")
         found[record_id] = record
     return list(found.values())
 
@@ -179,10 +223,77 @@ def _fields(reader, item: yn.Map, where: str) -> dict[str, FieldValue]:
             items = tuple(v for v, _ in reader.text_list(item, name, where))
             if items:
                 fields[name] = items
+        elif isinstance(value, yn.Map):
+            pass  # one version per source: read by `_versioned_fields`, once sources are known
         else:
-            reader.error(value, f"{where}.{name}: a field holds text or a list of text, found "
-                         f"{yn.kind_of(value)}")
+            reader.error(value, f"{where}.{name}: a field holds text, a list of text or one "
+                         f"version per source, found {yn.kind_of(value)}")
     return fields
+
+
+def _versioned_fields(reader, record: _Record, labels: dict[str, str],
+                      preferred: str | None) -> None:
+    """Fields written `{source-id: value, ...}`: the preferred version is the field's value."""
+    for name, value in record.node.values.items():
+        if name in RESERVED or not isinstance(value, yn.Map):
+            continue
+        where = f"{record.where}.{name}"
+        versions: list[Version] = []
+        if len(value.values) > MAX_VERSIONS:
+            reader.error(value, f"{where}: {len(value.values)} versions; at most "
+                         f"{MAX_VERSIONS} sources can be told apart in a field")
+            continue
+        seen: dict[str, Version] = {}
+        for source, node in value.values.items():
+            if source not in labels:
+                reader.unknown_source(value.keys[source], where, source, labels)
+                continue
+            reader.cited_by_versions.add(source)
+            if not isinstance(node, yn.Scalar) or node.is_null or not node.value.strip():
+                reader.error(node, f"{where}.{source}: expected text, found {yn.kind_of(node)}")
+                continue
+            same = seen.get(_fold(node.value))
+            if same is not None:
+                reader.error(node, f"{where}.{source}: '{node.value}' is the same as the version "
+                             f"of '{same.source}': give one source's version once")
+                continue
+            versions.append(Version(0, source, labels[source], node.value))
+            seen[_fold(node.value)] = versions[-1]
+        if not versions:
+            continue
+        if len(versions) == 1:
+            reader.warn(value, f"{where}: only one version; versions are for sources that "
+                        "disagree (cite a single source with 'source:')")
+        record.fields[name] = preferred_version(versions, preferred, record.source).answer
+        record.versions[name] = tuple(versions)
+
+
+def _field_lists(reader, record: _Record, key: str) -> dict[str, tuple[str, ...]]:
+    """`accept:` or `wrong:`, a mapping from a field's name to a list of text."""
+    node = record.node.get(key)
+    if node is None or (isinstance(node, yn.Scalar) and node.is_null):
+        return {}
+    where = f"{record.where}.{key}"
+    if not isinstance(node, yn.Map):
+        reader.error(node, f"{where}: expected a mapping of field names to lists, such as "
+                     f"{{level: [...]}}, found {yn.kind_of(node)}")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for name in node.values:
+        if name not in record.fields:
+            reader.error(node.keys[name], f"{where}.{name}: the record has no field '{name}'"
+                         f"{did_you_mean(name, record.fields)}")
+            continue
+        values = tuple(v for v, _ in reader.text_list(node, name, where))
+        if key == "wrong":
+            true = {_fold(v) for v in record.values(name)}
+            for text in values:
+                if _fold(text) in true:
+                    reader.error(node.values[name], f"{where}.{name}: '{text}' is true of this "
+                                 "record; a wrong choice must be wrong")
+            values = tuple(v for v in values if _fold(v) not in true)
+        out[name] = values
+    return out
 
 
 # -- rules -----------------------------------------------------------------------------------
@@ -341,10 +452,17 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                     "tags": tuple(dict.fromkeys((*rule.tags, *record.tags))), "_node": record.node}
     if explanation:
         kwargs["explanation"] = explanation
+    asked = _answer_fields(rule)
+    kwargs["record"] = record.id
+    kwargs["versions"] = tuple(v._replace(ord=ord_) for ord_, name in asked.items()
+                               for v in record.versions.get(name, ()))
+    kwargs["accept"] = tuple((ord_, text) for ord_, name in asked.items()
+                             for text in record.accept.get(name, ()))
     if rule.type == CardType.MCQ:
         if rule.answer_from:
             kwargs["answer"] = record.values(rule.answer_from)[0]
-        distractors = _distractors(rule, record, records, card_id, kwargs["answer"])
+        distractors = _distractors(rule, record, records, card_id, kwargs["answer"],
+                                   asked.get(0))
         if rule.distractors_from and not distractors:
             reader.warn(record.node, f"{record.where}: rule '{rule.id}' finds no wrong choice "
                         f"for '{record.id}' in the other records' '{rule.distractors_from}' "
@@ -373,6 +491,22 @@ def giveaway(answer: str, other: str) -> bool:
     return longer - shorter > GIVEAWAY_CHARS and longer > GIVEAWAY_RATIO * max(shorter, 1)
 
 
+def _answer_fields(rule: _Rule) -> dict[int, str]:
+    """The field each item of the rule's cards answers with, where the answer is one field
+    alone (`answer_from`, or a template that is just `{field}`): its versions, accepted
+    answers and wrong choices then belong to that item."""
+    if rule.type == "mcq":
+        if rule.answer_from:
+            return {0: rule.answer_from}
+        whole = PLACEHOLDER.fullmatch(rule.templates.get("answer", "").strip())
+        return {0: whole.group(1)} if whole else {}
+    if rule.type in ("basic", "reverse"):
+        whole = PLACEHOLDER.fullmatch(rule.templates.get("back", "").strip())
+        return {0: whole.group(1)} if whole else {}
+    return {int(m.group(1)) - 1: m.group(2)
+            for m in WHOLE_FIELD_DELETION.finditer(rule.templates.get("text", ""))}
+
+
 def _ring(rule: _Rule, records: list[_Record]) -> list[tuple[bytes, str, str]]:
     """Every value of the rule's `distractors_from` field, once each, on a hash ring.
 
@@ -382,7 +516,7 @@ def _ring(rule: _Rule, records: list[_Record]) -> list[tuple[bytes, str, str]]:
     if rule.ring is None:
         pool: dict[str, str] = {}
         for other in records:
-            for value in other.values(rule.distractors_from or ""):
+            for value in other.own(rule.distractors_from or ""):  # not its synonyms
                 pool.setdefault(_fold(value), value)
         rule.ring = sorted((_digest(folded), folded, value) for folded, value in pool.items())
     return rule.ring
@@ -393,7 +527,7 @@ def _digest(text: str) -> bytes:
 
 
 def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: str,
-                 answer: str) -> tuple[str, ...]:
+                 answer: str, answer_field: str | None = None) -> tuple[str, ...]:
     """Fixed distractors first, then wrong values of the same field from other records.
 
     Nothing true of this record is ever offered: not the answer, nor any of its own values of
@@ -404,13 +538,15 @@ def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: 
     other is found within `MAX_WALK` steps round the ring (all of it, in smaller decks).
     """
     true = {_fold(answer)}
-    for name in (rule.distractors_from, rule.answer_from):
+    for name in (rule.distractors_from, rule.answer_from, answer_field):
         if name:
             true.update(_fold(v) for v in record.values(name))
     chosen: list[str] = []
-    for text in rule.distractors:
+    fixed = [(text, False) for text in record.wrong.get(answer_field or "", ())]
+    fixed += [(text, True) for text in rule.distractors]
+    for text, template in fixed:
         try:
-            value = _fill(text, record)
+            value = _fill(text, record) if template else text
         except (_Missing, _TooLong):
             continue
         if _fold(value) not in true:

@@ -29,6 +29,7 @@ NEAR_QUESTION = 92  # rapidfuzz ratio of two normalised questions to count as "n
 NEAR_ANSWER = 90
 TYPO_WORD = 80  # two words this alike are one word mistyped ...
 MIN_TYPO_WORD = 4  # ... unless they are too short to tell ("eta" and "beta")
+CONFLICT_ANSWER_CHARS = 60  # answers this short that differ are facts that differ
 MIN_NEAR_LENGTH = 12  # shorter questions differ in meaning with one letter ("C1?" / "C2?")
 LONG_ANSWER_CHARS = 300
 LONG_ANSWER_SENTENCES = 3
@@ -102,10 +103,12 @@ class _Asked:
     answer: str
     words: frozenset[str] = frozenset()
     digits: tuple[str, ...] = ()
+    sourced: frozenset[str] = frozenset()  # the answer and every source's version of it
 
     def __post_init__(self) -> None:
         self.words = frozenset(self.question.split())
         self.digits = tuple(_DIGITS.findall(self.question))
+        self.sourced = frozenset({self.answer, *self.sourced})
 
 
 def _warn(file: str, card: Card, message: str) -> Diagnostic:
@@ -125,6 +128,7 @@ def lint_library(library: Library) -> list[Diagnostic]:
             found.extend(_card_lints(card, shown))
             asked.append(_as_question(len(asked), card, shown))
     found.extend(_duplicates(asked))
+    found.extend(_cloze_conflicts(asked))
     return found
 
 
@@ -221,7 +225,38 @@ def _as_question(order: int, card: Card, file: str) -> _Asked:
     question = card.question if card.type == CardType.MCQ else card.front
     answer = card.answer if card.type == CardType.MCQ else card.back
     return _Asked(order, card, file, "qa", normalise(plain_text(question)),
-                  normalise(plain_text(answer)))
+                  normalise(plain_text(answer)), sourced=_versions(card, 0))
+
+
+def _versions(card: Card, ord_: int) -> frozenset[str]:
+    return frozenset(normalise(plain_text(v.answer)) for v in card.versions_of(ord_))
+
+
+def _conflict(a: _Asked, b: _Asked) -> bool:
+    """Whether two cards asking one question give short answers that disagree, and no source
+    version of one is the other's answer: a contradiction `versions:` would explain."""
+    if a.family != "qa" or _same_answer(a, b) or a.sourced & b.sourced:
+        return False
+    words_a, words_b = set(a.answer.split()), set(b.answer.split())
+    if words_a <= words_b or words_b <= words_a:
+        return False  # "four" and "there are four" say one thing
+    if max(len(a.answer), len(b.answer)) > CONFLICT_ANSWER_CHARS:
+        return False  # long answers that differ are told apart in words, not facts
+    if a.card.type == "mcq" and b.card.type == "mcq":
+        # "Which of these is a contraindication?" has many right answers; it is a
+        # contradiction only when one card offers the other's answer as a wrong choice.
+        return (_offers(a.card, b.answer) or _offers(b.card, a.answer))
+    return True
+
+
+def _offers(card: Card, answer: str) -> bool:
+    return any(normalise(plain_text(d)) == answer for d in card.distractors)
+
+
+def _conflict_message(entry: _Asked, other: _Asked) -> str:
+    return (f"asks what card '{other.card.id}' at {other.file}:{other.card.line} asks, but "
+            f"answers '{entry.answer}' where it answers '{other.answer}': if the sources "
+            "differ, give each source's answer with 'versions:' (in one card), else correct one")
 
 
 def _same_answer(a: _Asked, b: _Asked) -> bool:
@@ -269,14 +304,48 @@ def _only_trivial_differences(a: _Asked, b: _Asked) -> bool:
     return True
 
 
-def _near(a: _Asked, b: _Asked) -> bool:
+def _near_question(a: _Asked, b: _Asked) -> bool:
+    """Whether two questions differ only by a typo or a filler word (their answers aside)."""
     if fuzz.ratio(a.question, b.question, score_cutoff=NEAR_QUESTION) == 0:
         return False
     if a.digits != b.digits:
         return False  # "T4" and "T5" are different questions however alike they look
-    if a.family != "cloze" and not _same_answer(a, b):
-        return False
+    if a.words == b.words:
+        # The same words in another order: "rotated right, sidebent left" is not "rotated
+        # left, sidebent right".
+        return _meaningful(a.question) == _meaningful(b.question)
     return _only_trivial_differences(a, b)
+
+
+def _meaningful(question: str) -> list[str]:
+    return [word for word in question.split() if word not in _FILLER]
+
+
+def _cloze_conflicts(asked: list[_Asked]) -> list[Diagnostic]:
+    """Two clozes that blank the same words of the same sentence and fill them differently."""
+    seen: dict[str, tuple[_Asked, str, frozenset[str]]] = {}
+    out = []
+    for entry in asked:
+        card = entry.card
+        if card.type != "cloze":
+            continue
+        for number in card.cloze_numbers():
+            blanked = normalise(plain_text(CLOZE_RE.sub(
+                lambda m, n=number: "___" if int(m.group(1)) == n else m.group(2), card.text)))
+            answer = normalise(" ".join(m.group(2) for m in CLOZE_RE.finditer(card.text)
+                                        if int(m.group(1)) == number))
+            sourced = frozenset({answer, *_versions(card, number - 1)})
+            first = seen.setdefault(blanked, (entry, answer, sourced))
+            if first[0].card is card or first[2] & sourced:
+                continue
+            if fuzz.ratio(first[1], answer) < NEAR_ANSWER:
+                other = first[0]
+                out.append(_warn(entry.file, card, f"fills deletion c{number} with '{answer}' "
+                                 f"where card '{other.card.id}' at {other.file}:"
+                                 f"{other.card.line} fills the same blank with '{first[1]}': if "
+                                 "the sources differ, give each source's answer with "
+                                 "'versions:' (in one card), else correct one"))
+    return out
 
 
 @dataclass(slots=True)
@@ -317,12 +386,14 @@ class _Earlier:
 def _duplicates(asked: list[_Asked]) -> list[Diagnostic]:
     """Each later card that asks what an earlier one asks, pointing at the first."""
     first_of: dict[int, int] = {}
+    conflict_of: dict[int, int] = {}
     exact: dict[tuple[str, str], _Earlier] = defaultdict(_Earlier)
     for index, entry in enumerate(asked):
         if entry.question:
             earlier = exact[(entry.family, entry.question)]
-            other = earlier.first_match(entry, asked)
-            if other is not None:
+            if earlier.first is not None and _conflict(entry, asked[earlier.first]):
+                conflict_of[index] = earlier.first  # the first card asking it says otherwise
+            elif (other := earlier.first_match(entry, asked)) is not None:
                 first_of[index] = other
             earlier.add(index, entry)
     near_of: dict[int, int] = {}
@@ -332,15 +403,23 @@ def _duplicates(asked: list[_Asked]) -> list[Diagnostic]:
             continue  # a word or prefix shared by this many questions says nothing
         for i, left in enumerate(members):
             for right in members[i + 1:]:
-                if right in first_of or (left, right) in compared:
+                if right in first_of or right in conflict_of or (left, right) in compared:
                     continue
                 compared.add((left, right))
-                if asked[left].question != asked[right].question and _near(asked[left],
-                                                                          asked[right]):
+                a, b = asked[left], asked[right]
+                if a.question == b.question or not _near_question(a, b):
+                    continue
+                if a.family == "cloze" or _same_answer(a, b):
                     near_of[right] = min(near_of.get(right, left), left)
+                elif _conflict(b, a):
+                    conflict_of[right] = left
     out = []
-    for index in sorted({*first_of, *near_of}):
+    for index in sorted({*first_of, *near_of, *conflict_of}):
         entry = asked[index]
+        if index in conflict_of and index not in first_of:
+            out.append(_warn(entry.file, entry.card,
+                             _conflict_message(entry, asked[conflict_of[index]])))
+            continue
         if index in first_of:
             other, how = asked[first_of[index]], "the same question as"
         else:

@@ -31,6 +31,7 @@ from omtquiz.decks.model import (
     DeckFile,
     Diagnostic,
     Severity,
+    Version,
 )
 from omtquiz.decks.model import Source as SourceModel
 from omtquiz.decks.render import MAX_PARAGRAPH_CHARS, markdown, plain, too_much_markup
@@ -43,9 +44,14 @@ MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
-             "records", "generate", "drills")
-SOURCE_KEYS = ("id", "citation", "url")
-COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept")
+             "records", "generate", "drills", "preferred_source")
+SOURCE_KEYS = ("id", "citation", "url", "name")
+COMMON_CARD_KEYS = ("id", "type", "tags", "source", "image", "explanation", "accept",
+                    "versions")
+VERSION_KEYS = ("source", "answer")
+# With `versions:` the answer may be left out: the preferred version is the answer.
+ANSWER_KEY = {kind.value: info.answer for kind, info in CARD_TYPE_INFO.items()
+              if kind.value != "cloze"}
 TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
 
 
@@ -66,6 +72,7 @@ class _Reader:
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+        self.cited_by_versions: set[str] = set()  # sources cited by a card's or record's versions
         self.budget = yn.Budget()
         self.roots = resolver.roots_of(path)
         self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
@@ -91,6 +98,13 @@ class _Reader:
 
     def warn(self, node, message: str, card_id: str | None = None) -> None:
         self.report(node.line, node.column, message, severity=Severity.WARNING, card_id=card_id)
+
+    def unknown_source(self, node, where: str, value: str, known, card_id: str | None = None
+                       ) -> None:
+        """`where: unknown source 'X' (did you mean 'Y'?) (known: ...)` at `node`."""
+        listed = ", ".join(sorted(known)) or "none listed under sources:"
+        self.error(node, f"{where}: unknown source '{value}'{did_you_mean(value, known)} "
+                   f"(known: {listed})", card_id)
 
     # -- field readers ---------------------------------------------------------------------
     def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
@@ -206,9 +220,11 @@ class _Reader:
                     others[key] = f"{known} or {other_type}" if known else other_type
         self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
                           other=others)
-        kwargs: dict = {"id": card_id, "type": card_type, "line": node.line}
+        kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
+        versioned = "versions" in node.keys
         for key in required:
-            kwargs[key] = self.text(node, key, where, required=True, card_id=card_id)
+            needed = not (versioned and ANSWER_KEY.get(card_type) == key)
+            kwargs[key] = self.text(node, key, where, required=needed, card_id=card_id)
         for key in ("explanation", "extra") if card_type == "cloze" else ("explanation",):
             value = self.text(node, key, where, required=False, card_id=card_id)
             if value is not None:
@@ -244,6 +260,9 @@ class _Reader:
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)
+        if versioned:
+            kwargs["_versions"] = self.versions(node, card_type, kwargs.get("text") or "",
+                                                where, card_id)
         if self._error_count() == errors_before and card_id is not None:
             self.card_kwargs.append(kwargs)
 
@@ -264,41 +283,161 @@ class _Reader:
         kwargs["distractors"] = tuple(distractors)
         kwargs["_node"] = node
 
+    def per_deletion(self, node: yn.Map, key: str, card_type: str, text: str, where: str,
+                     card_id: str | None, what: str, read) -> list:
+        """`key:` as one list for the card's answer or, on a cloze, `cN: [...]` per deletion
+        (a list will do for a cloze of one deletion). `read(mapping, name, ord, where)` reads
+        the list under `name`; `what` names one entry in messages ("answer", "version")."""
+        value = node.values[key]
+        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
+        if isinstance(value, yn.Map):
+            if card_type != "cloze":
+                self.error(value, f"{where}.{key}: a list of {what}s (only a cloze takes "
+                           "c1: [...], c2: [...])", card_id)
+                return []
+            out = []
+            for name, inner in value.values.items():
+                number = int(name[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", name) else None
+                if number not in numbers:
+                    self.error(inner, f"{where}.{key}.{name}: not a deletion of this cloze "
+                               f"(it has {', '.join(f'c{n}' for n in numbers) or 'none'})",
+                               card_id)
+                    continue
+                out += read(value, name, number - 1, f"{where}.{key}")
+            return out
+        if card_type == "cloze" and len(numbers) != 1:
+            if not (isinstance(value, yn.Scalar) and value.is_null) and not (
+                    isinstance(value, yn.Seq) and not value.items):
+                self.error(value, f"{where}.{key}: this cloze has {len(numbers)} deletions; say "
+                           f"which each {what} is for, as c1: [...], c2: [...]", card_id)
+            return []
+        return read(node, key, numbers[0] - 1 if card_type == "cloze" else 0, where)
+
     def accept(self, node: yn.Map, card_type: str, text: str, where: str,
                card_id: str | None) -> tuple[tuple[int, str], ...]:
         """Other right answers for typed quizzes: a list, or `cN: [...]` per cloze deletion."""
-        value = node.values["accept"]
-        if isinstance(value, yn.Map):
-            if card_type != "cloze":
-                self.error(value, f"{where}.accept: a list of other right answers (only a cloze "
-                           "takes c1: [...], c2: [...])", card_id)
-                return ()
-            numbers = {int(m.group(1)) for m in CLOZE_RE.finditer(text)}
-            out = []
-            for key, inner in value.values.items():
-                number = int(key[1:]) if re.fullmatch(r"c[1-9]\d{0,2}", key) else None
-                if number not in numbers:
-                    self.error(inner, f"{where}.accept.{key}: not a deletion of this cloze "
-                               f"(it has {', '.join(f'c{n}' for n in sorted(numbers)) or 'none'})",
-                               card_id)
-                    continue
-                out += [(number - 1, t) for t, _ in self.text_list(value, key, where + ".accept",
-                                                                   card_id)]
-            return tuple(out)
-        answers = [t for t, _ in self.text_list(node, "accept", where, card_id)]
-        if card_type != "cloze":
-            return tuple((0, t) for t in answers)
-        numbers = sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
-        if len(numbers) != 1:
-            if answers:
-                self.error(value, f"{where}.accept: this cloze has {len(numbers)} deletions; "
-                           "say which each answer is for, as c1: [...], c2: [...]", card_id)
-            return ()
-        return tuple((numbers[0] - 1, t) for t in answers)
+        def read(mapping: yn.Map, key: str, ord_: int, here: str) -> list[tuple[int, str]]:
+            return [(ord_, t) for t, _ in self.text_list(mapping, key, here, card_id)]
+
+        return tuple(self.per_deletion(node, "accept", card_type, text, where, card_id,
+                                       "answer", read))
+
+    def versions(self, node: yn.Map, card_type: str, text: str, where: str,
+                 card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
+        """Each source's answer: a list of {source, answer}, or `cN: [...]` per cloze deletion.
+
+        Returned as (ord, source id, answer, entry node, where); sources are checked in
+        `finish`, when the deck's sources and preferred source are known.
+        """
+        def read(mapping: yn.Map, key: str, ord_: int, here: str) -> list:
+            return self.version_list(mapping.values[key], ord_, f"{here}.{key}", card_id)
+
+        return self.per_deletion(node, "versions", card_type, text, where, card_id,
+                                 "version", read)
+
+    def version_list(self, value: yn.Node, ord_: int, where: str,
+                     card_id: str | None) -> list[tuple[int, str, str, yn.Map, str]]:
+        if not isinstance(value, yn.Seq):
+            self.error(value, f"{where}: expected a list of {{source, answer}}, found "
+                       f"{yn.kind_of(value)}", card_id)
+            return []
+        out: list[tuple[int, str, str, yn.Map, str]] = []
+        if len(value.items) > facts.MAX_VERSIONS:
+            self.error(value, f"{where}: {len(value.items)} versions; at most "
+                       f"{facts.MAX_VERSIONS} sources can be told apart on a card", card_id)
+            return out
+        seen: dict[str, tuple] = {}  # folded answer -> its version, so a long list stays linear
+        for i, entry in enumerate(value.items):
+            here = f"{where}[{i}]"
+            if not isinstance(entry, yn.Map):
+                self.error(entry, f"{here}: a version is a mapping {{source: ID, answer: TEXT}}, "
+                           f"found {yn.kind_of(entry)}", card_id)
+                continue
+            self.unknown_keys(entry, VERSION_KEYS, here, card_id)
+            source = self.text(entry, "source", here, required=True, card_id=card_id)
+            answer = self.text(entry, "answer", here, required=True, card_id=card_id)
+            if source is None or answer is None:
+                continue
+            same = seen.get(facts.folded(answer))
+            if same is not None:
+                self.error(entry.values["answer"], f"{here}.answer: '{answer}' is the same as "
+                           f"the version of '{same[1]}' (line {same[3].line}): give one source's "
+                           "version once, or cite the other source on the card", card_id)
+            elif any(o[1] == source for o in out):
+                self.error(entry.values["source"], f"{here}.source: '{source}' already gives a "
+                           "version of this answer", card_id)
+            else:
+                out.append((ord_, source, answer, entry, f"{here}.source"))
+                seen[facts.folded(answer)] = out[-1]
+        if len(out) == 1:
+            self.warn(value, f"{where}: only one version; versions are for sources that "
+                      "disagree (cite a single source with 'source:')", card_id)
+        return out
+
+    def resolve_versions(self, sources: tuple[SourceModel, ...], preferred: str | None) -> None:
+        """Check every card's versions against the sources and put the preferred one in place."""
+        labels = {s.id: s.label for s in sources}
+        keep = []
+        for kwargs in self.card_kwargs:
+            raw = kwargs.pop("_versions", None)
+            if raw is None or self.resolve_card(kwargs, raw, labels, preferred):
+                keep.append(kwargs)
+        self.card_kwargs = keep
+
+    def resolve_card(self, kwargs: dict, raw: list, labels: dict[str, str],
+                     preferred: str | None) -> bool:
+        card_id = kwargs["id"]
+        ok = True
+        for _, source, _, entry, here in raw:
+            self.cited_by_versions.add(source)
+            if source not in labels:
+                self.unknown_source(entry.values["source"], here, source, labels, card_id)
+                ok = False
+        if not ok:
+            return False
+        versions = tuple(Version(o, s, labels[s], a) for o, s, a, _, _ in raw)
+        kwargs["versions"] = versions
+        for ord_ in sorted({v.ord for v in versions}):
+            mine = [v for v in versions if v.ord == ord_]
+            chosen = facts.preferred_version(mine, preferred, kwargs.get("source"))
+            if not self.place_answer(kwargs, ord_, mine, chosen.answer, raw):
+                return False
+        return True
+
+    def place_answer(self, kwargs: dict, ord_: int, mine: list[Version], answer: str,
+                     raw: list) -> bool:
+        """Put the preferred version where the card keeps its answer; a written answer must be
+        one of the versions."""
+        card_type, card_id, node = kwargs["type"], kwargs["id"], raw[0][3]
+        where = kwargs.get("_where", "cards")
+        if card_type == "cloze":
+            bodies = [m.group(2) for m in CLOZE_RE.finditer(kwargs["text"])
+                      if int(m.group(1)) == ord_ + 1]
+            written = bodies[0] if bodies else None
+        else:
+            written = kwargs.get(ANSWER_KEY[card_type])
+        if written is not None and facts.folded(written) not in {facts.folded(v.answer)
+                                                                 for v in mine}:
+            what = f"deletion c{ord_ + 1}" if card_type == "cloze" else ANSWER_KEY[card_type]
+            self.error(node, f"{where}.versions: the {what} '{written}' is none of the "
+                       "versions; leave it out or make it one of them", card_id)
+            return False
+        if card_type == "cloze":
+            kwargs["text"] = facts.replace_deletion(kwargs["text"], ord_, answer)
+        else:
+            kwargs[ANSWER_KEY[card_type]] = answer
+        if card_type == "mcq":
+            sourced = {facts.folded(v.answer) for v in mine}
+            for distractor in kwargs.get("distractors", ()):
+                if facts.folded(distractor) in sourced:
+                    self.error(node, f"{where}.versions: distractor '{distractor}' is one source's "
+                               "answer: a right answer is never a wrong choice", card_id)
+                    return False
+        return True
 
     def image(self, value: str, node: yn.Scalar, where: str, card_id: str | None) -> str | None:
         try:
-            target = (self.folder / value).resolve()
+            target = resolver.beside_or_shipped(value, self.folder)
         except (OSError, ValueError, RuntimeError):
             self.error(node, f"{where}.image: '{value}' is not a usable file path", card_id)
             return None
@@ -312,6 +451,11 @@ class _Reader:
             message = "not found" if str(exc) == "not found" else f"refused: {exc}"
             self.error(node, f"{where}.image: file '{value}' {message}", card_id)
             return None
+        if ".." in value.split("/") and target.is_relative_to(self.roots[-1]):
+            shipped = target.relative_to(self.roots[-1]).as_posix()
+            self.warn(node, f"{where}.image: '{value}' reaches the app's assets through '..', "
+                      f"which breaks once the deck is copied elsewhere; write "
+                      f"'assets/{shipped}'", card_id)
         self.files.append(str(target))
         return str(target)
 
@@ -390,7 +534,8 @@ class _Reader:
             if source_id in found:
                 self.error(item.values["id"], f"{where}.id: duplicate source id '{source_id}'")
                 continue
-            found[source_id] = SourceModel(source_id, citation, url, item.line)
+            name = self.text(item, "name", where, required=False)
+            found[source_id] = SourceModel(source_id, citation, url, item.line, name)
         return tuple(found.values())
 
     def finish(self, top: yn.Map, cards_node: yn.Node | None) -> Deck | None:
@@ -411,7 +556,9 @@ class _Reader:
             self.html_refs(description, top.values["description"], "description")
         deck_tags = self.tags(top, "top level")
         sources = self.sources(top)
-        facts.expand(self, top, sources)
+        preferred = self.preferred_source(top, sources)
+        self.resolve_versions(sources, preferred)
+        facts.expand(self, top, sources, preferred)
         drills.expand(self, top)
         if cards_node is None:
             if not {"generate", "drills"} & set(top.keys):  # generated cards need no cards:
@@ -425,6 +572,7 @@ class _Reader:
         cards = []
         for kwargs in self.card_kwargs:
             kwargs.pop("_node", None)
+            kwargs.pop("_where", None)
             if deck_tags:
                 kwargs["tags"] = tuple(dict.fromkeys((*deck_tags, *kwargs["tags"])))
             cards.append(Card(deck_id=deck_id, **kwargs))
@@ -432,9 +580,17 @@ class _Reader:
                     sources=sources, parent=parent, description=description, tags=deck_tags,
                     line=top.line)
 
+    def preferred_source(self, top: yn.Map, sources: tuple[SourceModel, ...]) -> str | None:
+        value = self.text(top, "preferred_source", "deck", required=False)
+        known = {s.id for s in sources}
+        if value is not None and value not in known:
+            self.unknown_source(top.values["preferred_source"], "preferred_source", value, known)
+            return None
+        return value
+
     def check_sources(self, sources: tuple[SourceModel, ...]) -> None:
         known = {s.id for s in sources}
-        cited = set()
+        cited = set(self.cited_by_versions)
         listed, suggester = None, None
         for value, node, card_id, where in self.source_refs:
             cited.add(value)

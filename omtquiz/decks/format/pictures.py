@@ -1,8 +1,8 @@
 """The pictures a deck may put on an occlusion card, and how the deck names each one.
 
 Starting a new occlusion card in the authoring window offers these: picture files in the deck's
-folder and in the shared assets/ (the folders the resolver lets a deck read), each with the
-path the deck writes in `image:`, checked by the same resolver the loader uses.
+folder and in the app's shipped assets/ (the folders the resolver lets a deck read), each with
+the path the deck writes in `image:`, checked by the same resolver the loader uses.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from omtquiz.decks import resolver
 from omtquiz.decks.format.occlusion import IMAGE_SUFFIXES
+from omtquiz.resources import assets_dir
 
 MAX_PICTURES = 500
 MAX_DEPTH = 3  # folders below a root that are searched
@@ -19,9 +20,15 @@ MAX_FOLDERS = 200  # and at most this many folders under each root (a deck kept 
 
 
 def image_ref(deck_path: str | os.PathLike[str], picture: str | os.PathLike[str]) -> str:
-    """The `image:` text that names `picture` from the deck at `deck_path`."""
+    """The `image:` text that names `picture` from the deck at `deck_path`: a path from the
+    deck's folder, or `assets/...` for one of the app's shipped pictures (which keeps working
+    wherever the deck is copied; see `resolver.beside_or_shipped`)."""
     folder = Path(deck_path).resolve().parent
-    return Path(os.path.relpath(Path(picture).resolve(), folder)).as_posix()
+    target = Path(picture).resolve()
+    shipped = assets_dir().resolve()
+    if not target.is_relative_to(folder) and target.is_relative_to(shipped):
+        return "assets/" + target.relative_to(shipped).as_posix()
+    return Path(os.path.relpath(target, folder)).as_posix()
 
 
 def picture_choices(deck_path: str | os.PathLike[str]) -> list[tuple[str, Path]]:

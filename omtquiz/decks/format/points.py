@@ -3,7 +3,7 @@ there, from a card written by hand or from a `type: point` rule filled in from a
 
     - id: at9
       type: point
-      image: ../assets/diagrams/body-front.svg
+      image: assets/diagrams/body-front.svg
       spot: [0.5, 0.46, 0.025]    # x, y (fractions of width and height), radius (of width)
       label: AT9
       extra: Three quarters of the way from the xiphoid tip to the umbilicus

@@ -9,13 +9,14 @@ starts after a blank line, and PyYAML quotes whatever would otherwise read as so
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import yaml
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "deck.schema.json"
+from omtquiz.decks.format.schema import SCHEMA_PATH as SCHEMA_PATH  # re-exported
+from omtquiz.decks.format.schema import schema_line
+
 FLOW_LIST_WIDTH = 72  # an inline list longer than this is written one item per line
 
 
@@ -55,23 +56,6 @@ _Dumper.add_representer(tuple, _list)
 def _dump(value: object) -> str:
     return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=1_000_000)
-
-
-def schema_reference(deck_path: Path) -> str:
-    """The shipped schema as a deck at `deck_path` should name it for yaml-language-server.
-
-    Relative inside the project that holds the schema (so a checkout can move), absolute
-    elsewhere (a deck in a home folder points at the installed package).
-    """
-    deck_dir = deck_path.resolve().parent
-    project = SCHEMA_PATH.parents[3]
-    if (project / "pyproject.toml").is_file() and deck_dir.is_relative_to(project):
-        return Path(os.path.relpath(SCHEMA_PATH, deck_dir)).as_posix()
-    return SCHEMA_PATH.as_uri() if os.name == "nt" else str(SCHEMA_PATH)
-
-
-def schema_line(deck_path: Path) -> str:
-    return f"# yaml-language-server: $schema={schema_reference(deck_path)}"
 
 
 def deck_yaml(deck: Mapping[str, object], *, comments: Sequence[str] = ()) -> str:
@@ -156,12 +140,15 @@ cards:
 """
 
 
-def starter_deck(path: Path, *, title: str, deck_id: str) -> str:
-    """A commented deck with one card of each type, valid and lint-free as it stands."""
+def starter_deck(path: Path, *, title: str, deck_id: str, schema: Path | None = None) -> str:
+    """A commented deck with one card of each type, valid and lint-free as it stands.
+
+    Its first line names `schema` (the profile's copy; the shipped file if None).
+    """
     title = " ".join(title.split())
     title_text = _dump(title).split("\n", 1)[0]  # quoted if YAML would misread it
     text = _STARTER
-    for key, value in (("schema", schema_line(path)), ("name", path.name),
+    for key, value in (("schema", schema_line(path, schema)), ("name", path.name),
                        ("deck_id", deck_id), ("title_plain", title), ("title", title_text)):
         text = text.replace(f"<<{key}>>", value)
     return text
@@ -175,7 +162,8 @@ class NewDeckError(ValueError):
         self.usage = usage
 
 
-def write_new_deck(path: Path, *, title: str, deck_id: str | None = None) -> tuple[Path, str]:
+def write_new_deck(path: Path, *, title: str, deck_id: str | None = None,
+                   schema: Path | None = None) -> tuple[Path, str]:
     """Write a commented starter deck at `path` (".yaml" added if missing); never overwrites.
 
     Returns the file written and its deck id. The CLI's `new-deck` and File > New deck both
@@ -195,7 +183,7 @@ def write_new_deck(path: Path, *, title: str, deck_id: str | None = None) -> tup
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as fh:
-            fh.write(starter_deck(path, title=title, deck_id=deck_id))
+            fh.write(starter_deck(path, title=title, deck_id=deck_id, schema=schema))
     except FileExistsError:
         raise NewDeckError(f"{path} exists; a new deck never overwrites a file: choose another "
                            "name") from None

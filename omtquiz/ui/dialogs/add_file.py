@@ -77,7 +77,7 @@ def offer_file(window, path: str | Path) -> Path | None:
     if not AddFileDialog.ask(offer, window) or not offer.can_add:
         return None
     try:
-        written = accept(offer)
+        written = accept(offer, context.dirs.schema)
     except (OSError, ValueError) as exc:
         box = QMessageBox(QMessageBox.Icon.Warning, "Could not add the file",
                           f"{offer.source}: {exc}", parent=window)

@@ -121,6 +121,7 @@ class CardEditorDialog(QDialog):
                 widget.textChanged.connect(self._changed)
             self.inputs[key] = widget
             self.form.addRow(LABELS[key], widget)
+        self._note_versions()
         self.form.addRow("Source", self.source_combo)
         self.type_combo.currentTextChanged.connect(self._show_fields)
 
@@ -158,6 +159,20 @@ class CardEditorDialog(QDialog):
         self._show_fields(self.type_combo.currentText())
 
     # -- the form --------------------------------------------------------------------------
+    def _loaded(self):
+        return self.deck.card(self.card_id) if self.card_id else None
+
+    def _note_versions(self) -> None:
+        """A card whose sources disagree keeps its answers in `versions:`, which the form does
+        not edit: its answer field says so while empty."""
+        loaded = self._loaded()
+        if loaded is None or not loaded.versions:
+            return
+        for key in ("back", "answer"):
+            if key in self.inputs:
+                self.inputs[key].setPlaceholderText(
+                    "Given per source under versions: in the deck file (shown in the preview)")
+
     def _show_fields(self, kind: str) -> None:
         shown = set(TYPE_FIELDS[kind]) | set(COMMON_FIELDS)
         for key, widget in self.inputs.items():
@@ -191,10 +206,14 @@ class CardEditorDialog(QDialog):
 
     def update_preview(self) -> None:
         fields = self.fields()
-        card = Card(self.deck.id, self.card_id or "new", str(fields["type"]),
-                    **{k: v for k, v in fields.items()
-                       if k in ("front", "back", "text", "extra", "question", "answer",
-                                "explanation") and isinstance(v, str)})
+        loaded = self._loaded()
+        texts = {k: v for k, v in fields.items()
+                 if k in ("front", "back", "text", "extra", "question", "answer", "explanation")
+                 and isinstance(v, str)}
+        if loaded is not None and loaded.versions:  # kept as written: the preferred answer
+            texts.update({k: getattr(loaded, k) for k in ("back", "answer") if not texts.get(k)})
+        card = Card(self.deck.id, self.card_id or "new", str(fields["type"]), **texts,
+                    versions=loaded.versions if loaded else ())
         style_card_view(self.preview)
         rendered = render_item(card, card.ords()[0] if card.ords() else 0)
         # Both sides at once: the question as asked, then what the answer shows.
@@ -232,7 +251,7 @@ def editable_path(window, deck) -> str | None:
         return deck.path
     if not ask_copy(window, deck.title):
         return None
-    copy = copy_deck(Path(deck.path), window.context.dirs.user_decks)
+    copy = copy_deck(Path(deck.path), window.context.dirs.user_decks, window.context.dirs.schema)
     window.reload()
     return str(copy)
 

@@ -53,7 +53,8 @@ def new_deck(window) -> Path | None:
     while (folder / f"{name}.yaml").exists():
         name, n = f"{slugify(title)}-{n}", n + 1
     try:
-        path, _ = write_new_deck(folder / f"{name}.yaml", title=title)
+        path, _ = write_new_deck(folder / f"{name}.yaml", title=title,
+                                 schema=window.context.dirs.schema)
     except (NewDeckError, OSError) as exc:
         _plain_box(window, QMessageBox.Icon.Warning, "Could not create the deck", str(exc))
         return None

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.decks import resolver
 from omtquiz.decks.format.editor import Edit, EditError, add_occlusion_card, set_shapes
 from omtquiz.decks.model import OCCLUSION_MODES, Shape
 from omtquiz.ui import theme
@@ -68,7 +69,7 @@ class OcclusionEditorDialog(QDialog):
                             + f" · {self.deck_path.name}")
         self.resize(1100, 720)
 
-        self.canvas = ShapeCanvas(image_path, shapes)
+        self.canvas = ShapeCanvas(image_path, resolver.roots_of(self.deck_path), shapes)
         self.canvas.shapesChanged.connect(self._shapes_changed)
         self.canvas.selectionChanged.connect(self._selection_changed)
         self.canvas.toolChanged.connect(self._tool_changed)

@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
 )
 
 from omtquiz.clock import study_day
+from omtquiz.progress.types import ExamDate
 from omtquiz.study.scope import Scope
+from omtquiz.ui.widgets.charts import ExamRecallChart
 from omtquiz.ui.widgets.controls import set_primary_enabled
 
 DEFAULT_WEEKS = 6
@@ -64,8 +67,21 @@ class PlannerDialog(QDialog):
         self.date_edit.findChild(QLineEdit).setAccessibleName("Exam date")
         self.scope_combo.view().setObjectName("examScopeList")
         self.scope_combo.view().setAccessibleName("Scopes to choose from")
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("examNameEdit")
+        self.name_edit.setAccessibleName("Exam name")
+        self.name_edit.setPlaceholderText("e.g. COMLEX Level 1")
+        self.target_spin = QSpinBox()
+        self.target_spin.setObjectName("examTargetSpin")
+        self.target_spin.setAccessibleName("Target recall on exam day, percent")
+        self.target_spin.setRange(50, 99)
+        self.target_spin.setSuffix(" %")
+        self.target_spin.setValue(90)
+        self.target_spin.findChild(QLineEdit).setAccessibleName("Target recall, percent")
         form.addRow("Exam &date", self.date_edit)
         form.addRow("&Covers", self.scope_combo)
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Target recall", self.target_spin)
         layout.addLayout(form)
 
         recall_row = QHBoxLayout()
@@ -83,6 +99,8 @@ class PlannerDialog(QDialog):
         self.changes_label = self._text_label("planChangesLabel")
         for label in (self.explanation_label, self.advice_label, self.changes_label):
             layout.addWidget(label)
+        self.recall_chart = ExamRecallChart()
+        layout.addWidget(self.recall_chart)
         layout.addStretch(1)
 
         self.buttons = QDialogButtonBox()
@@ -91,6 +109,12 @@ class PlannerDialog(QDialog):
         self.apply_button.setObjectName("applyPlanButton")
         self.apply_button.setAccessibleName("Apply the new-card limits of this plan")
         self.apply_button.clicked.connect(self.apply)
+        self.save_button = self.buttons.addButton("Save exam date",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setObjectName("saveExamDateButton")
+        self.save_button.setAccessibleName("Save this exam date: schedule toward it and pace "
+                                           "its new cards")
+        self.save_button.clicked.connect(self.save_exam_date)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setObjectName("closePlannerButton")
         close.setAccessibleName("Close the planner")
@@ -104,7 +128,9 @@ class PlannerDialog(QDialog):
         self.scope_combo.setCurrentIndex(max(0, index))
         self.date_edit.dateChanged.connect(self.update_plan)
         self.scope_combo.currentIndexChanged.connect(self.update_plan)
-        self.resize(560, 460)
+        self.target_spin.valueChanged.connect(self.update_plan)
+        self.name_edit.textChanged.connect(self.update_plan)
+        self.resize(600, 720)
         self.update_plan()
 
     @classmethod
@@ -159,6 +185,22 @@ class PlannerDialog(QDialog):
         else:
             self.changes_label.setText("")
         set_primary_enabled(self.apply_button, bool(changes))
+        self.recall_chart.set_forecast(self.context.exam_forecast(self.exam_date()))
+
+    def exam_date(self) -> ExamDate:
+        """The exam as set in the dialog (all decks when it covers everything)."""
+        scope = self.scope()
+        decks = tuple(d.id for d in self.context.library.decks) if scope.kind == "all" else ()
+        return ExamDate(self.name_edit.text().strip() or "Exam", self.exam_day(),
+                        decks or ((scope.value,) if scope.kind == "deck" else ()),
+                        (scope.value,) if scope.kind == "tag" else (),
+                        self.target_spin.value() / 100)
+
+    def save_exam_date(self) -> None:
+        """Keep the exam: due dates of its items are capped toward it, new cards paced."""
+        self.context.save_exam_date(self.exam_date())
+        self.applied = True
+        self.update_plan()
 
     def apply(self) -> bool:
         """Save the plan's limits and remember the exam; False when there is nothing to apply."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omtquiz.study.quiz import Exam, QuestionMaker
+from omtquiz.study.quiz import Exam, make_exam
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
@@ -272,9 +272,9 @@ class ExamPage(QWidget):
     def start(self, scope: Scope, count: int, minutes: int) -> None:
         """A new exam of `count` questions; `minutes` 0 means no time limit."""
         self.scope = scope
-        maker = QuestionMaker(self.context.library, self.seed)
-        questions = maker.questions(scope.items(self.context.library), limit=count)
-        self.exam = Exam(questions, time_limit_s=minutes * 60 if minutes > 0 else None)
+        self.exam = make_exam(self.context.library, scope.items(self.context.library), count,
+                              seed=self.seed, time_limit_s=minutes * 60 if minutes > 0 else None)
+        questions = self.exam.questions
         self.index, self.timed_out, self.taken_ms = 0, False, 0
         self.spent_ms = {}
         self.started_at = self.context.clock.now()
@@ -492,10 +492,13 @@ class ExamPage(QWidget):
             given = exam.answers.get(i)
             yours = (f'<span class="wrong">{html.escape(given.given)}</span>'
                      if given is not None and given.given else "<i>not answered</i>")
+            sourced = "; ".join(f"{html.escape(source)}: {html.escape(text)}"
+                                for source, text in question.versions)
             blocks.append(
                 f"{numbered(question.prompt_html, i + 1)}"
                 f'<p style="margin-bottom:20px">Your answer: {yours}<br>'
-                f'Answer: <span class="missing">{html.escape(question.answer)}</span></p>')
+                f'Answer: <span class="missing">{html.escape(question.answer)}</span>'
+                + (f"<br><b>Sources differ.</b> {sourced}" if sourced else "") + "</p>")
         return f'<div style="font-size:{size}pt">' + "".join(blocks) + "</div>"
 
     def review_missed(self) -> None:

@@ -296,9 +296,10 @@ class QuizPage(QWidget):
         if result.matched and result.matched != question.answer:
             answer += f"<p>Taken as: <b>{html.escape(result.matched)}</b></p>"
         answer += f"<p>Answer: <b>{html.escape(question.answer)}</b></p>"
-        if question.accepted:
-            answer += ("<p>Also right: " + ", ".join(html.escape(a) for a in question.accepted)
-                       + "</p>")
+        sourced = {text for _, text in question.versions}
+        also = [a for a in question.accepted if a not in sourced]  # versions: in the explanation
+        if also:
+            answer += "<p>Also right: " + ", ".join(html.escape(a) for a in also) + "</p>"
         self.view.show_html(card_document_html(question.prompt_html + "<hr>" + answer,
                                                explanation=question.explanation_html),
                             deck_path(self.context.library, question.item.deck_id))

@@ -298,15 +298,16 @@ class ReviewPage(QWidget):
             self.picture.hide()
             self._text_beside(False)
             return
+        deck = deck_path(self.context.library, card.deck_id)
         if card.type == "occlusion":
-            self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed))
+            self.picture.show_picture(card.image, masks(card, ord_, revealed=revealed), deck)
         elif revealed:
             verdict = self._point_result.verdict if self._point_result else MISSED
             self.picture.show_answer(card.spots(), self._pointed,
                                      VERDICT_COLOR.get(verdict, "hard"))
         else:
             self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
-                                  accepts_clicks=ord_ == 1)
+                                  accepts_clicks=ord_ == 1, deck_path=deck)
         beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
         self._text_beside(beside)
         if not beside:

@@ -45,6 +45,7 @@ from omtquiz.ui.widgets.charts import (
     RIGHT,
     Chart,
     ExamHistoryChart,
+    ExamRecallChart,
     ForecastChart,
     HeatmapChart,
     MasteryChart,
@@ -179,6 +180,8 @@ class StatsPage(QWidget):
         grid.addWidget(self.exam_chart, 0, 1)
         grid.addWidget(self._retention_box(), 1, 0)
         grid.addWidget(self.mastery, 1, 1, Qt.AlignmentFlag.AlignTop)
+        self.exam_recall = ExamRecallChart()
+        grid.addWidget(self.exam_recall, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -247,7 +250,7 @@ class StatsPage(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def charts(self) -> list[Chart]:
-        return [self.heatmap, self.forecast, self.exam_chart, self.mastery]
+        return [self.heatmap, self.forecast, self.exam_chart, self.mastery, self.exam_recall]
 
     def refresh(self) -> None:
         report = self.context.stats_report()
@@ -264,6 +267,8 @@ class StatsPage(QWidget):
         self.forecast.set_days(report.forecast)
         self.exam_chart.set_exams(report.exams)
         self.mastery.set_rows(report.mastery)
+        ahead = self.context.exam_forecasts()
+        self.exam_recall.set_forecast(ahead[0] if ahead else None)
         self._fill_retention(self.deck_retention, report.retention_by_deck, keep_empty=True)
         self._fill_retention(self.tag_retention, report.retention_by_tag, keep_empty=False)
         self._fill_hardest()

@@ -530,3 +530,80 @@ class ExamHistoryChart(Chart):
                 width = metrics.horizontalAdvance(day) + 6
                 painter.drawText(QRect(round(p.x() - width / 2), plot.bottom() + 4, width,
                                        metrics.height()), CENTER, day)
+
+
+class ExamRecallChart(Chart):
+    """Expected recall of the soonest exam's items for each day until it, with its target:
+    where recall would drift without reviews (studying only raises it)."""
+
+    file_stem = "exam-recall"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Exam day forecast", "examRecallChart", parent)
+        self.forecast = None  # study.exam_dates.ExamForecast
+
+    def set_forecast(self, forecast) -> None:
+        self.forecast = forecast
+        self.changed()
+
+    def subtitle(self) -> str:
+        f = self.forecast
+        if f is None:
+            return ""
+        return (f"{f.exam.name}, {f.exam.on.day} {f.exam.on:%b %Y}: "
+                f"{f.expected_recall:.0%} expected")
+
+    def detail(self) -> str:
+        """What the line under the title says: items at target, and recall per topic."""
+        f = self.forecast
+        topics = " · ".join(f"{t.topic.replace(':', ' ', 1)} {t.expected_recall:.0%}"
+                            for t in f.topics[:6])
+        return (f"{f.on_target} of {f.items} items at the {f.exam.target:.0%} target"
+                + (f" · {topics}" if topics else "") + " · if you did no more reviews")
+
+    def is_empty(self) -> bool:
+        return self.forecast is None or not self.forecast.series
+
+    def empty_text(self) -> str:
+        return ("No exam date ahead: set one (omtquiz exam-date add, or the exam planner) to "
+                "see the recall expected on the day.")
+
+    def draw(self, painter: QPainter, area: QRect, c: dict[str, str]) -> None:
+        f = self.forecast
+        metrics = QFontMetrics(self.font())
+        top = area.top() + 2 * metrics.height() + 4
+        text_area = QRect(area.left(), area.top(), area.width(), 2 * metrics.height())
+        painter.setPen(QColor(c["muted"]))
+        painter.drawText(text_area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                         | Qt.TextFlag.TextWordWrap, self.detail())
+        axis_width = metrics.horizontalAdvance("100%") + 8
+        plot = QRect(area.left() + axis_width, top, area.width() - axis_width - 12,
+                     area.bottom() - top - metrics.height() - 6)
+        for fraction in (0, 0.5, 1):
+            y = round(plot.bottom() - fraction * plot.height())
+            painter.setPen(QPen(QColor(c["border"]), 1, Qt.PenStyle.DotLine))
+            painter.drawLine(plot.left(), y, plot.right(), y)
+            painter.setPen(QColor(c["muted"]))
+            painter.drawText(QRect(area.left(), y - metrics.height() // 2, axis_width - 6,
+                                   metrics.height()), RIGHT, f"{fraction:.0%}")
+        series = f.series
+        step = plot.width() / max(1, len(series) - 1)
+
+        def point(n: int, value: float) -> QPointF:
+            return QPointF(plot.left() + step * n, plot.bottom() - value * plot.height())
+
+        y = round(plot.bottom() - f.exam.target * plot.height())
+        painter.setPen(QPen(QColor(c["muted"]), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(plot.left(), y, plot.right(), y)
+        points = [point(n, value) for n, (_, value) in enumerate(series)]
+        painter.setPen(QPen(QColor(c["highlight"]), 2))
+        for a, b in zip(points, points[1:], strict=False):
+            painter.drawLine(a, b)
+        painter.setPen(QColor(c["muted"]))
+        for n in (0, len(series) - 1):
+            day = series[n][0]
+            label = f"{day.day} {day:%b}"
+            width = metrics.horizontalAdvance(label) + 6
+            x = min(max(plot.left(), round(points[n].x() - width / 2)), plot.right() - width)
+            painter.drawText(QRect(x, plot.bottom() + 4, width, metrics.height()), CENTER,
+                             label)

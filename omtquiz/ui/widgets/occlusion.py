@@ -12,30 +12,40 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from omtquiz.decks import resolver
 from omtquiz.decks.occlusion import ASKED, HIDDEN, REVEALED, Mask
+from omtquiz.resources import assets_dir
 from omtquiz.ui import theme
 
 MARGIN = 8
 
 
 class Picture:
-    """One image file, drawable into any rectangle; an unreadable file draws nothing."""
+    """One image file, drawable into any rectangle; an unreadable file draws nothing.
 
-    def __init__(self, path: str) -> None:
+    The bytes come through the deck resolver (`roots`: the deck's folder and the app's assets),
+    checked again as they are read, as every picture a deck names is.
+    """
+
+    def __init__(self, path: str, roots: tuple[Path, ...]) -> None:
         self.path = path
         self.svg: QSvgRenderer | None = None
         self.image: QImage | None = None
         self._scaled: tuple[QSize, QImage] | None = None
+        try:
+            data = QByteArray(resolver.read_file(Path(path), roots))
+        except resolver.Refused:
+            return
         if Path(path).suffix.lower() == ".svg":
-            renderer = QSvgRenderer(path)
+            renderer = QSvgRenderer(data)
             self.svg = renderer if renderer.isValid() else None
         else:
-            image = QImage(path)
+            image = QImage.fromData(data)
             self.image = None if image.isNull() else image
 
     @property
@@ -104,11 +114,15 @@ class OcclusionView(QWidget):
         self.cursor: tuple[float, float] | None = None  # the keyboard's pointer
         self.accepts_clicks = False
 
-    def show_picture(self, path: str | None, masks: tuple[Mask, ...] = ()) -> None:
+    def show_picture(self, path: str | None, masks: tuple[Mask, ...] = (),
+                     deck_path: str | None = None) -> None:
+        """`path` (a card's checked `image:`) drawn with `masks`; it may come from the folder
+        of the deck at `deck_path` or from the app's assets (None: from there only)."""
         if path is None:
             self.picture = None
         elif self.picture is None or self.picture.path != path:
-            self.picture = Picture(path)
+            roots = resolver.roots_of(deck_path) if deck_path else (assets_dir().resolve(),)
+            self.picture = Picture(path, roots)
         self.masks = masks
         self.marker = self.click = self.cursor = None
         self.answer_spots = ()
@@ -120,9 +134,9 @@ class OcclusionView(QWidget):
         self.update()
 
     def show_map(self, path: str, *, marker: tuple[float, ...] | None = None,
-                 accepts_clicks: bool = False) -> None:
+                 accepts_clicks: bool = False, deck_path: str | None = None) -> None:
         """A map: with a marker to name, or waiting for a click on the named spot."""
-        self.show_picture(path)
+        self.show_picture(path, deck_path=deck_path)
         self.marker = marker
         self.accepts_clicks = accepts_clicks
         self.setAccessibleDescription("Click the named spot, or move the pointer with the "

@@ -13,6 +13,8 @@ pixels into picture fractions and paints.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -39,7 +41,10 @@ class ShapeCanvas(QWidget):
     selectionChanged = Signal(int)  # noqa: N815
     toolChanged = Signal(str)  # noqa: N815
 
-    def __init__(self, image_path: str, shapes=(), parent=None) -> None:
+    def __init__(self, image_path: str, roots: tuple[Path, ...], shapes=(),
+                 parent=None) -> None:
+        """`image_path`: the card's checked picture, read through the resolver from `roots`
+        (the deck's folder and the app's assets, `resolver.roots_of(deck)`)."""
         super().__init__(parent)
         self.setObjectName("shapeCanvas")
         self.setAccessibleName("Picture with the shapes to cover")
@@ -47,7 +52,7 @@ class ShapeCanvas(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
-        self.picture = Picture(image_path)
+        self.picture = Picture(image_path, roots)
         self.shapes: list[Shape] = list(shapes)
         # which shape of the file each one was edited from (None: drawn here), so a save
         # keeps each written shape's own comments and style

@@ -191,6 +191,8 @@ class AuthoringWindow(QMainWindow):
         self._style_preview()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
         QShortcut(QKeySequence("Ctrl+E"), self, self.open_in_editor)
+        for key in ("Escape", "Ctrl+W"):  # close it, as any document window
+            QShortcut(QKeySequence(key), self, self.close)
 
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._changed_on_disk)
