@@ -104,11 +104,16 @@ def changed_lines(before: str, after: str) -> list[str]:
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
-def test_the_button_is_only_for_occlusion_cards(window):
+def test_the_button_and_the_picture_are_only_for_occlusion_cards(window):
     window.select_card("first")
     assert not window.edit_shapes_button.isEnabled()
+    assert not window.shapes.picture_holder.isVisible()
     window.select_card("parts")
     assert window.edit_shapes_button.isEnabled()
+    assert window.shapes.picture_holder.isVisible()
+    shown = window.shapes.canvas
+    assert shown.picture.ok and [s.label for s in shown.shapes] == ["Green circle",
+                                                                    "Blue square"]
 
 
 def test_draw_move_resize_label_save_reload_and_undo(window, qtbot, deck_path):
@@ -172,6 +177,7 @@ def test_draw_move_resize_label_save_reload_and_undo(window, qtbot, deck_path):
         assert comment in after
     assert window.card_list.currentItem().data(256)[1] == "parts"  # reloaded, kept selected
     assert "Top left" in window.preview.toPlainText()
+    assert [s.label for s in window.shapes.canvas.shapes][-1] == "Top left"  # beside it too
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

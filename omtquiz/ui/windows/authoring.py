@@ -175,7 +175,7 @@ class AuthoringWindow(QMainWindow):
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.card_list)
-        upper.addWidget(self.preview)
+        upper.addWidget(self.shapes.preview_column(self.preview))
         upper.setStretchFactor(0, 2)
         upper.setStretchFactor(1, 3)
         upper.setSizes([380, 620])
@@ -351,6 +351,7 @@ class AuthoringWindow(QMainWindow):
     def _card_chosen(self, row: int) -> None:
         self._show_card(row)
         self.edit_shapes_button.setEnabled(self.shapes.can_edit())
+        self.shapes.show_shapes()
 
     def _show_card(self, row: int) -> None:
         key = self._key_at(row) if 0 <= row < self.card_list.count() else None

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from omtquiz.decks import resolver
 from omtquiz.decks.format.editor import Edit, EditError
 from omtquiz.decks.format.pictures import picture_choices
 from omtquiz.decks.model import Card, CardType
 from omtquiz.ui.dialogs.card_editor import is_bundled
 from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
 
 
 class ShapeEditing:
@@ -27,6 +30,42 @@ class ShapeEditing:
         self.window = window
         self.edits: list[Edit] = []
         self.dialog: OcclusionEditorDialog | None = None  # the one open, for tests to drive
+
+    # -- the selected card's shapes, beside its preview -----------------------------------
+    def preview_column(self, preview: QWidget) -> QSplitter:
+        """The card preview with, under it, the picture and shapes of an occlusion card."""
+        self.column = QSplitter(Qt.Orientation.Vertical)
+        self.column.setObjectName("authoringPreviewColumn")
+        self.column.addWidget(preview)
+        self.picture_holder = QWidget()
+        self.picture_holder.setObjectName("authoringShapesPreview")
+        QVBoxLayout(self.picture_holder).setContentsMargins(0, 0, 0, 0)
+        self.column.addWidget(self.picture_holder)
+        self.column.setSizes([300, 300])
+        self.picture_holder.hide()
+        self.canvas: ShapeCanvas | None = None
+        return self.column
+
+    def show_shapes(self) -> None:
+        """Show the selected occlusion card's picture with its numbered shapes (read only)."""
+        chosen = self.selected_card() if self.can_edit() else None
+        layout = self.picture_holder.layout()
+        if self.canvas is not None:
+            layout.removeWidget(self.canvas)
+            self.canvas.deleteLater()
+            self.canvas = None
+        if chosen is None:
+            self.picture_holder.hide()
+            return
+        path, card = chosen
+        self.canvas = ShapeCanvas(card.image, resolver.roots_of(path), card.shapes)
+        self.canvas.setObjectName("authoringShapeCanvas")
+        self.canvas.setMinimumSize(160, 120)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.canvas.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.canvas.setToolTip("Edit shapes… (Ctrl+Shift+E) draws and moves them")
+        layout.addWidget(self.canvas)
+        self.picture_holder.show()
 
     def _writable(self, path: str) -> bool:
         if is_bundled(path):
