@@ -9,6 +9,9 @@ there, from a card written by hand or from a `type: point` rule filled in from a
       extra: Three quarters of the way from the xiphoid tip to the umbilicus
       sides: one                    # or both: the mirror-image spot is right too
       ask: both                     # or name (only "what is marked?"), click (only "where?")
+      follow_up: What position treats it?    # item 2: asked of the marked spot, as a
+      follow_answer: Flexion                 # multiple choice among these:
+      distractors: [Extension, Side-bending away]
 
 A generated card gets the same keys as text (`spot: "{map_spot}"` from a record's
 `map_spot: [0.5, 0.46, 0.025]`) and is checked the same way, its problems reported at the record.
@@ -30,10 +33,11 @@ MAX_RADIUS = 0.25
 
 def read_point(reader, node: yn.Map, kwargs: dict, where: str, card_id: str | None) -> None:
     """Fill `kwargs` with a hand-written point card's texts, label and spot."""
-    for key in ("front", "question", "extra"):
+    for key in ("front", "question", "extra", "follow_up", "follow_answer"):
         value = reader.text(node, key, where, required=False, card_id=card_id)
         if value is not None:
             kwargs[key] = value
+    _read_follow_up(reader, node, kwargs, where, card_id)
     label = reader.text(node, "label", where, required=True, card_id=card_id)
     if label is not None:
         kwargs["answer"] = label.strip()
@@ -92,6 +96,27 @@ def point_from_texts(reader, record_node: yn.Map, kwargs: dict, where: str) -> b
         return False
     _default_prompts(kwargs)
     return True
+
+
+def _read_follow_up(reader, node: yn.Map, kwargs: dict, where: str,
+                    card_id: str | None) -> None:
+    """The follow-up's question, answer and wrong choices: all three, or none of them."""
+    given = [key for key in ("follow_up", "follow_answer") if key in kwargs]
+    if given and len(given) < 2:
+        missing = ({"follow_up", "follow_answer"} - set(given)).pop()
+        reader.error(node, f"{where}: a follow-up needs '{missing}' too", card_id)
+        return
+    if given or "distractors" in node.keys:
+        choices = {"answer": kwargs.get("follow_answer", "")}
+        reader.mcq(node, choices, where, card_id)  # the answer itself or twice: reported
+        kwargs["distractors"] = choices["distractors"]
+        if not given:
+            reader.error(node.values["distractors"], f"{where}.distractors: a point card's "
+                         "distractors are its follow-up's wrong choices; give 'follow_up' and "
+                         "'follow_answer' too", card_id)
+        elif not kwargs["distractors"]:
+            reader.error(node, f"{where}: a follow-up needs 'distractors' (its wrong choices)",
+                         card_id)
 
 
 def _check_image(reader, node: yn.Map, image_node, kwargs: dict, where: str,

@@ -306,7 +306,7 @@ class ReviewPage(QWidget):
             self.picture.show_answer(card.spots(), self._pointed,
                                      VERDICT_COLOR.get(verdict, "hard"))
         else:
-            self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
+            self.picture.show_map(card.image, marker=None if ord_ == 1 else card.spot,
                                   accepts_clicks=ord_ == 1, deck_path=deck)
         beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
         self._text_beside(beside)
