@@ -46,6 +46,7 @@ def test_a_click_on_the_spot_is_right_and_space_rates_it_good(qtbot, review):
     win, page = review("click")
     assert page.picture.accepts_clicks and page.picture.marker is None
     assert "Click the AT9 tender point." in page.view.toPlainText()
+    assert "press an arrow key to show a pointer" in page.view.toPlainText()  # no mouse needed
     click_at(qtbot, page.picture, 0.505, 0.47)
     assert page.revealed
     text = page.view.toPlainText()

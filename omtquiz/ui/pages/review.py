@@ -53,6 +53,9 @@ SIDE_BY_SIDE_ASPECT = 1.3  # a picture this much taller than wide goes beside th
 CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
 CURSOR_BIG_STEP = 0.05  # with Shift
 VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
+# Under a "where is it?" question: how to answer without a mouse (the page is keyboard-first).
+CLICK_HINT = ('<p class="source">Click the spot on the map, or press an arrow key to show a '
+              "pointer, move it (Shift: bigger steps) and press Enter.</p>")
 
 
 class ReviewPage(QWidget):
@@ -227,7 +230,10 @@ class ReviewPage(QWidget):
         seed = case_seed(item.key, self.session.record(item).card.reps) \
             if card.type == "drill" else None
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
-        self.view.show_html(card_document_html(self._rendered.question),
+        question = self._rendered.question
+        if card.type == "point" and item.ord == 1:
+            question += CLICK_HINT
+        self.view.show_html(card_document_html(question),
                             deck_path(self.context.library, item.deck_id))
         self._show_picture(card, item.ord, revealed=False)
         self._show_drill(card, item, seed)
