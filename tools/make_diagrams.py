@@ -299,6 +299,17 @@ def body(view: str) -> str:
     return svg(W, H, parts, f"Body outline, {view} view")
 
 
+def body_pair() -> str:
+    """The front view and the back view side by side (800 x 900), for questions that show a
+    point on one and ask for its partner on the other: a spot (x, y) of the front map is
+    (x / 2, y) here, one of the back map (0.5 + x / 2, y)."""
+    parts = silhouette() + front_landmarks()
+    parts += ['<g transform="translate(400 0)">', *silhouette(), *back_landmarks(), "</g>"]
+    parts.append(f'<line x1="{W}" y1="16" x2="{W}" y2="{H - 16}" stroke="{BONE}" '
+                 'stroke-width="1" stroke-dasharray="4 6"/>')
+    return svg(2 * W, H, parts, "Body outline, front and back views side by side")
+
+
 # -- labelled diagrams: every label is kept with its box, for occlusion cards over it ----------
 class Labelled:
     """A diagram whose labels are remembered with their boxes (in the drawing's units)."""
@@ -538,6 +549,7 @@ LABELLED = {
 DIAGRAMS = {
     "body-front.svg": lambda: body("front"),
     "body-back.svg": lambda: body("back"),
+    "body-front-back.svg": body_pair,
 }
 
 

@@ -132,6 +132,13 @@ def test_the_bundled_decks_ask_at_least_60_body_map_questions_placed_by_the_scri
         for card in points:
             record, rule = card.id.split("--")
             fields = expected[deck_id][record]
+            if rule.startswith("pair-"):  # both views side by side: the partner and the cue
+                want, shown = ("front", "back") if rule == "pair-anterior" else ("back", "front")
+                assert list(card.spot) == fields[f"pair_{want}_spot"], card.id
+                assert list(card.cue) == fields[f"pair_{shown}_spot"], card.id
+                assert card.both_sides == (fields[f"{want}_sides"] == "both"), card.id
+                assert card.axis == (0.25 if want == "front" else 0.75) and card.ask == "click"
+                continue
             prefix = "" if deck_id.startswith("counter") else (
                 "front_" if rule.endswith("anterior") else "back_")
             assert list(card.spot) == fields[f"{prefix}spot"], card.id
@@ -293,3 +300,69 @@ def test_the_bundled_map_decks_ask_treatments_and_chapman_partners_as_follow_ups
             assert "posterior partner" in card.follow_up
         else:
             assert "anterior partner" in card.follow_up
+
+
+def test_a_pair_card_marks_one_point_and_asks_its_partner_on_two_views(tmp_path):
+    path = tmp_path / "pair.yaml"
+    path.write_text(
+        "deck: b\ntitle: B\nsources: [{id: s, citation: C}]\ncards:\n"
+        f"  - {{id: p, type: point, image: {BODY_FRONT}, spot: [0.78, 0.27, 0.01], "
+        "cue: [0.23, 0.3, 0.01], sides: both, axis: 0.75, ask: click, label: Upper lung, "
+        "source: s}\n")
+    loaded = load_deck_file(path)
+    assert loaded.ok and not loaded.diagnostics, loaded.diagnostics
+    (card,) = loaded.deck.cards
+    assert card.cue == (0.23, 0.3, 0.01) and card.ords() == (1,)
+    assert card.spots() == ((0.78, 0.27, 0.01), (0.72, 0.27, 0.01))  # mirrored in its view
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("cue: [0.23, 1.3, 0.01]", "'1.3' is not a number from 0 to 1"),
+    ("cue: [0.23, 0.3, 0.5]", "cue: the radius 0.5 must be more than 0 and at most 0.25"),
+    ("axis: middle", "axis: 'middle' is not a number from 0 to 1"),
+])
+def test_bad_cues_and_axes_are_reported(tmp_path, change, message):
+    key = change.split(":")[0]
+    good = {"cue": "cue: [0.23, 0.3, 0.01]", "axis": "axis: 0.75"}[key]
+    text = ("deck: b\ntitle: B\nsources: [{id: s, citation: C}]\ncards:\n"
+            f"  - {{id: p, type: point, image: {BODY_FRONT}, spot: [0.78, 0.27, 0.01], "
+            "cue: [0.23, 0.3, 0.01], axis: 0.75, label: X, source: s}\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(good, change))
+    errors = [d.message for d in load_deck_file(path).errors]
+    assert any(message in m for m in errors), errors
+
+
+def test_a_pair_rule_fills_in_its_cue_and_axis_and_refuses_a_bad_one(tmp_path):
+    rule = ("generate:\n  - id: pair\n    type: point\n"
+            f"    image: {BODY_FRONT}\n    spot: \"{{back}}\"\n    cue: \"{{front}}\"\n"
+            "    axis: \"0.75\"\n    ask: click\n    label: \"{name}\"\n")
+    head = "deck: b\ntitle: B\nsources: [{id: s, citation: C}]\nrecords:\n"
+    good = tmp_path / "good.yaml"
+    good.write_text(head + "  - {id: a, name: A, back: [0.78, 0.27, 0.01], "
+                    "front: [0.23, 0.3, 0.01], source: s}\n" + rule)
+    loaded = load_deck_file(good)
+    assert loaded.ok, loaded.diagnostics
+    (card,) = loaded.deck.cards
+    assert (card.cue, card.axis) == ((0.23, 0.3, 0.01), 0.75)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(head + "  - {id: a, name: A, back: [0.78, 0.27, 0.01], "
+                   "front: [0.23, 0.3], source: s}\n" + rule)
+    errors = [d.message for d in load_deck_file(bad).errors]
+    assert any("cue '0.23, 0.3' is not three numbers from 0 to 1" in m for m in errors), errors
+
+
+def test_pair_cards_with_one_prompt_are_told_apart_by_their_marks(tmp_path):
+    from omtquiz.decks.format.library import load_library
+    from omtquiz.decks.format.lint import lint_library
+
+    card = (f"  - {{id: ID, type: point, image: {BODY_FRONT}, spot: SPOT, cue: [0.2, 0.3, 0.01],"
+            " ask: click, label: X, front: Click the partner of the blue point., source: s}\n")
+    (tmp_path / "pairs.yaml").write_text(
+        "deck: b\ntitle: B\nsources: [{id: s, citation: C}]\ncards:\n"
+        + card.replace("ID", "a").replace("SPOT", "[0.7, 0.3, 0.01]")
+        + card.replace("ID", "b").replace("SPOT", "[0.7, 0.4, 0.01]")
+        + card.replace("ID", "c").replace("SPOT", "[0.7, 0.3, 0.01]"))
+    found = [(d.card_id, d.message) for d in lint_library(load_library([tmp_path]))]
+    assert [card_id for card_id, _ in found] == ["c"], found  # the same marks: a repeat of a
+    assert "asks the same question as card 'a'" in found[0][1]

@@ -14,8 +14,8 @@ from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = ROOT / "assets" / "diagrams"
-EXPECTED = ("body-front.svg", "body-back.svg", "spine-levels.svg", "vertebra-from-above.svg",
-            "sacrum.svg", "pelvis.svg", "rib-cage.svg")
+EXPECTED = ("body-front.svg", "body-back.svg", "body-front-back.svg", "spine-levels.svg",
+            "vertebra-from-above.svg", "sacrum.svg", "pelvis.svg", "rib-cage.svg")
 
 
 def _script():

@@ -196,3 +196,29 @@ def test_the_follow_up_shows_the_marker_and_lettered_choices_then_the_answer(
     assert page.picture.answer_spots == ((0.5, 0.469, 0.025),)
     qtbot.keyClick(page, Qt.Key.Key_3)
     assert [(e.item.ord, e.rating) for e in win.context.store.entries()] == [(FOLLOW_UP, 3)]
+
+
+def test_a_pair_card_shows_the_given_point_in_blue_before_and_after_the_click(
+        qtbot, open_window):  # noqa: F811 (the fixture)
+    from omtquiz.decks.model import Item
+    from omtquiz.study.scope import Scope
+
+    pair = MAP.with_name("body-front-back.svg")
+    win = open_window({"pair.yaml": (
+        "deck: pair\ntitle: Pair\nsources: [{id: s, citation: A real book}]\ncards:\n"
+        f"  - {{id: lung, type: point, image: {pair}, spot: [0.78, 0.27, 0.01], "
+        "cue: [0.23, 0.3, 0.01], sides: both, axis: 0.75, ask: click, label: Upper lung, "
+        "front: Click the posterior partner of the blue point., source: s}\n")})
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.study(Scope.of_items([Item("pair", "lung", 1)]))
+    page = win.review_page
+    view = page.picture
+    assert view.cue == (0.23, 0.3, 0.01) and view.accepts_clicks and view.marker is None
+    rect = view.image_rect()
+    blue = view.grab().toImage().pixelColor(round(rect.x() + 0.23 * rect.width()),
+                                            round(rect.y() + 0.3 * rect.height()))
+    assert blue.blue() > blue.red() + 60  # the given point is drawn, in blue
+    click_at(qtbot, view, 0.72, 0.27)  # the mirror image, in the back view's own half
+    assert "Right on the spot." in page.view.toPlainText()
+    assert view.cue == (0.23, 0.3, 0.01)  # still shown beside the answer

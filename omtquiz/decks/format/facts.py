@@ -33,7 +33,7 @@ RULE_TEXT_KEYS = {
     "cloze": (("text",), ("extra",)),
     "mcq": (("question",), ("answer",)),
     "point": (("image", "spot", "label"), ("front", "question", "extra", "sides", "ask",
-                                           "follow_up", "follow_answer")),
+                                           "follow_up", "follow_answer", "cue", "axis")),
 }
 # A point rule's follow-up (item 2) is made only for records that have what it names: a record
 # without it still gets its map card, without the follow-up.

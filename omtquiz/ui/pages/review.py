@@ -49,7 +49,7 @@ from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
-SIDE_BY_SIDE_ASPECT = 1.3  # a picture this much taller than wide goes beside the text
+SIDE_BY_SIDE_ASPECT = 1.1  # a picture this much taller than wide goes beside the text
 CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
 CURSOR_BIG_STEP = 0.05  # with Shift
 VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
@@ -313,7 +313,7 @@ class ReviewPage(QWidget):
                                      VERDICT_COLOR.get(verdict, "hard"))
         else:
             self.picture.show_map(card.image, marker=None if ord_ == 1 else card.spot,
-                                  accepts_clicks=ord_ == 1, deck_path=deck)
+                                  accepts_clicks=ord_ == 1, deck_path=deck, cue=card.cue)
         beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
         self._text_beside(beside)
         if not beside:

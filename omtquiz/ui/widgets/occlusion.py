@@ -138,6 +138,7 @@ class OcclusionView(QWidget):
         self.picture: Picture | None = None
         self.masks: tuple[Mask, ...] = ()
         self.marker: tuple[float, ...] | None = None  # a spot shown for "what is this?"
+        self.cue: tuple[float, ...] = ()  # a given spot, blue, shown throughout ("its partner?")
         self.answer_spots: tuple[tuple[float, ...], ...] = ()  # the right spots, after it
         self.click: tuple[float, float] | None = None  # where the student pointed
         self.click_color = "highlight"
@@ -156,6 +157,7 @@ class OcclusionView(QWidget):
             self.picture = Picture(path, roots, night=self._night_for(path))
         self.masks = masks
         self.marker = self.click = self.cursor = None
+        self.cue = ()
         self.answer_spots = ()
         self.accepts_clicks = False
         self.setCursor(Qt.CursorShape.ArrowCursor)
@@ -170,10 +172,12 @@ class OcclusionView(QWidget):
             and is_app_diagram(path)
 
     def show_map(self, path: str, *, marker: tuple[float, ...] | None = None,
-                 accepts_clicks: bool = False, deck_path: str | None = None) -> None:
-        """A map: with a marker to name, or waiting for a click on the named spot."""
+                 accepts_clicks: bool = False, deck_path: str | None = None,
+                 cue: tuple[float, ...] = ()) -> None:
+        """A map: with a marker to name, or waiting for a click on the named spot; `cue` is a
+        given spot drawn in blue (it stays when the answer is shown)."""
         self.show_picture(path, deck_path=deck_path)
-        self.marker = marker
+        self.marker, self.cue = marker, cue
         self.accepts_clicks = accepts_clicks
         self.setAccessibleDescription("Click the named spot, or move the pointer with the "
                                       "arrow keys and press Enter" if accepts_clicks else
@@ -250,7 +254,10 @@ class OcclusionView(QWidget):
         return QPointF(target.x() + x * target.width(), target.y() + y * target.height())
 
     def _paint_map(self, painter: QPainter, target: QRectF, colors: dict[str, str]) -> None:
-        """The marker to name, the right spot, the click and the keyboard pointer."""
+        """The given spot, the marker to name, the right spot, the click and the keyboard
+        pointer."""
+        if self.cue:
+            self._paint_spot(painter, target, self.cue, colors["highlight"], "#ffffff")
         if self.marker is not None:
             self._paint_spot(painter, target, self.marker, colors["asked"], colors["asked_edge"])
         if self.answer_spots and self.click is not None:
