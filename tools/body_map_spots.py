@@ -137,6 +137,13 @@ def _fields(values: tuple[float, float, float, str, str]) -> dict[str, object]:
             "ask": ask}
 
 
+def _pair_spot(values: tuple[float, float, float, str, str], offset: float) -> list[float]:
+    """A spot on body-front-back.svg (800 x 900): the front view on the left, the back view
+    `offset` = 400 units to the right."""
+    x, y, r, _, _ = values
+    return [round((x + offset) / (2 * W), 3), round(y / H, 3), round(r / (2 * W), 3)]
+
+
 def spots() -> dict[str, dict[str, dict[str, object]]]:
     """deck id -> record id -> the fields each record carries (by map)."""
     counterstrain = {rid: {"map": "front", **_fields(v)} for rid, v in _front_points().items()}
@@ -146,6 +153,10 @@ def spots() -> dict[str, dict[str, dict[str, object]]]:
         chapman.setdefault(rid, {}).update({f"front_{k}": f for k, f in _fields(v).items()})
     for rid, v in _chapman_back().items():
         chapman.setdefault(rid, {}).update({f"back_{k}": f for k, f in _fields(v).items()})
+    front = _chapman_front()
+    for rid, back in _chapman_back().items():  # both points on the two-view map
+        chapman[rid]["pair_front_spot"] = _pair_spot(front[rid], 0)
+        chapman[rid]["pair_back_spot"] = _pair_spot(back, W)
     return {"counterstrain-tender-points": counterstrain, "chapman-points": chapman}
 
 

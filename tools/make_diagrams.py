@@ -23,6 +23,7 @@ BONE = "#7b8598"  # bones and landmarks seen through the skin
 SKIN = "#eef1f5"
 BONE_FILL = "#f7f3ea"
 TEXT = "#1d2330"
+LABEL_GREY = "#555e70"  # captions: 6:1 on white
 ACCENT = "#1a56c4"
 FONT = "font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\""
 
@@ -76,6 +77,14 @@ def text(x: float, y: float, words: str, *, size: int = 14, anchor: str = "start
          weight: str = "normal", color: str = TEXT) -> str:
     return (f'<text x="{_f(x)}" y="{_f(y)}" {FONT} font-size="{size}" font-weight="{weight}" '
             f'fill="{color}" text-anchor="{anchor}">{words}</text>')
+
+
+def view_caption(view: str, side: str) -> list[str]:
+    """A body map's view and its sides, top left, big enough to read at card size (the map is
+    shown about 250 pixels wide: 15 units are 9 pixels there)."""
+    return [text(12, 30, view, size=22, weight="bold", color=LABEL_GREY),
+            text(12, 52, side, size=15, color=LABEL_GREY),
+            text(12, 70, "on the left", size=15, color=LABEL_GREY)]
 
 
 def svg(width: int, height: int, body: list[str], title: str) -> str:
@@ -219,8 +228,7 @@ def front_landmarks() -> list[str]:
                         f"{_f(MID + side * 12)},132", stroke=BONE, width=1.2))
     out.append(path("M200,76 L196,96 L204,96", stroke=INK, width=1.3))
     out.append(path("M190,110 q10,5 20,0", stroke=INK, width=1.5))
-    out.append(text(12, 24, "FRONT", size=13, weight="bold", color=BONE))
-    out.append(text(12, 40, "subject's right on the left", size=10, color=BONE))
+    out += view_caption("FRONT", "subject's right")
     return out
 
 
@@ -282,14 +290,24 @@ def back_landmarks() -> list[str]:
     out.append(path(smooth([(180, 512), (220, 512), (214, 566), (200, 584), (186, 566)]),
                     stroke=BONE, width=1.5))
     out.append(path("M196,582 q-14,6 -34,0 M204,582 q14,6 34,0", stroke=INK, width=1.3))
-    out.append(text(12, 24, "BACK", size=13, weight="bold", color=BONE))
-    out.append(text(12, 40, "subject's left on the left", size=10, color=BONE))
+    out += view_caption("BACK", "subject's left")
     return out
 
 
 def body(view: str) -> str:
     parts = silhouette() + (front_landmarks() if view == "front" else back_landmarks())
     return svg(W, H, parts, f"Body outline, {view} view")
+
+
+def body_pair() -> str:
+    """The front view and the back view side by side (800 x 900), for questions that show a
+    point on one and ask for its partner on the other: a spot (x, y) of the front map is
+    (x / 2, y) here, one of the back map (0.5 + x / 2, y)."""
+    parts = silhouette() + front_landmarks()
+    parts += ['<g transform="translate(400 0)">', *silhouette(), *back_landmarks(), "</g>"]
+    parts.append(f'<line x1="{W}" y1="16" x2="{W}" y2="{H - 16}" stroke="{BONE}" '
+                 'stroke-width="1" stroke-dasharray="4 6"/>')
+    return svg(2 * W, H, parts, "Body outline, front and back views side by side")
 
 
 # -- labelled diagrams: every label is kept with its box, for occlusion cards over it ----------
@@ -423,16 +441,16 @@ def sacrum() -> Labelled:
     # oblique axes (patient's left is on our left: we look from behind)
     d.add(path("M200,114 L382,424", stroke=ACCENT, width=2, extra=' stroke-dasharray="9 6"'))
     d.add(path("M440,114 L258,424", stroke="#b06000", width=2, extra=' stroke-dasharray="9 6"'))
-    d.label(24, 76, "Left oblique axis", to=(200, 114), size=13)
-    d.label(616, 76, "Right oblique axis", to=(440, 114), size=13, anchor="end")
-    d.label(24, 200, "Left sacral sulcus", to=(220, 150), size=13)
-    d.label(616, 200, "Right sacral sulcus", to=(420, 150), size=13, anchor="end")
-    d.label(24, 470, "Left ILA", to=(268, 404), size=13)
-    d.label(616, 470, "Right ILA", to=(372, 404), size=13, anchor="end")
-    d.label(320, 40, "Sacral base", to=(320, 104), size=13, anchor="middle")
-    d.label(320, 536, "Coccyx", to=(320, 478), size=13, anchor="middle")
-    d.add(text(320, 20, "seen from behind: the patient's left is on the left", size=11,
-               anchor="middle", color=BONE))
+    d.label(24, 76, "Left oblique axis", to=(200, 114), size=15)
+    d.label(616, 76, "Right oblique axis", to=(440, 114), size=15, anchor="end")
+    d.label(24, 250, "Left sacral sulcus", to=(220, 150), size=15)
+    d.label(616, 250, "Right sacral sulcus", to=(420, 150), size=15, anchor="end")
+    d.label(24, 470, "Left ILA", to=(268, 404), size=15)
+    d.label(616, 470, "Right ILA", to=(372, 404), size=15, anchor="end")
+    d.label(320, 42, "Sacral base", to=(320, 104), size=15, anchor="middle")
+    d.label(320, 540, "Coccyx", to=(320, 478), size=15, anchor="middle")
+    d.add(text(320, 20, "seen from behind: the patient's left is on the left", size=13,
+               anchor="middle", color=LABEL_GREY))
     return d
 
 
@@ -458,23 +476,25 @@ def pelvis() -> Labelled:
             d.add(circle(cx + side * 176, 262, 26, stroke=BONE, width=2))  # acetabulum
         d.add(path(smooth([(cx - 44, 186), (cx + 44, 186), (cx + 30, 270), (cx, 300),
                            (cx - 30, 270)]), fill="#e9e3d5", width=1.8))  # sacrum
-        d.add(text(cx, 470, "FRONT" if view == "front" else "BACK", size=13, weight="bold",
-                   anchor="middle", color=BONE))
+        d.add(text(cx, 488, "FRONT" if view == "front" else "BACK", size=20, weight="bold",
+                   anchor="middle", color=LABEL_GREY))
+    # Label sizes: the drawing is shown about 550 pixels wide beside a card's text, so 20
+    # units are 11 pixels there.
     d.add(path("M250,378 L250,404", stroke=INK, width=2))  # pubic symphysis
-    d.label(250, 440, "Pubic symphysis", to=(250, 404), anchor="middle", size=13)
-    d.label(22, 60, "ASIS", to=(32, 150), size=14)
-    d.label(22, 250, "AIIS", to=(46, 200), size=14)
-    d.label(24, 410, "Pubic tubercle", to=(214, 392), size=13)
-    d.label(476, 410, "Pubic tubercle", to=(286, 392), size=13, anchor="end")
-    d.label(410, 60, "Iliac crest", to=(380, 100), size=13)
-    d.label(620, 60, "PSIS", to=(700, 214), size=14)
-    d.label(880, 60, "PSIS", to=(800, 214), size=14)
+    d.label(250, 452, "Pubic symphysis", to=(250, 404), anchor="middle", size=19)
+    d.label(22, 60, "ASIS", to=(32, 150), size=20)
+    d.label(22, 250, "AIIS", to=(46, 200), size=20)
+    d.label(20, 410, "Pubic tubercle", to=(214, 392), size=19)
+    d.label(480, 410, "Pubic tubercle", to=(286, 392), size=19, anchor="end")
+    d.label(470, 60, "Iliac crest", to=(380, 100), size=19, anchor="end")
+    d.label(620, 60, "PSIS", to=(700, 214), size=20)
+    d.label(880, 60, "PSIS", to=(800, 214), size=20)
     for side in (1, -1):
         d.add(circle(750 + side * 50, 214, 7, stroke=ACCENT, width=2))
-    d.add(text(750, 496, "seen from behind: the patient's left is on the left", size=11,
-               anchor="middle", color=BONE))
-    d.add(text(250, 496, "seen from the front: the patient's right is on the left", size=11,
-               anchor="middle", color=BONE))
+    d.add(text(750, 512, "seen from behind: the patient's left is on the left", size=14,
+               anchor="middle", color=LABEL_GREY))
+    d.add(text(250, 512, "seen from the front: the patient's right is on the left", size=14,
+               anchor="middle", color=LABEL_GREY))
     return d
 
 
@@ -529,6 +549,7 @@ LABELLED = {
 DIAGRAMS = {
     "body-front.svg": lambda: body("front"),
     "body-back.svg": lambda: body("back"),
+    "body-front-back.svg": body_pair,
 }
 
 

@@ -65,11 +65,15 @@ CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
     CardType.OCCLUSION: CardTypeInfo((), ("front", "extra", "mode", "shapes"), "front", "extra",
                                      None),
     # "Point to it" on a map: image:, spot: and label: required, read by format/points.py.
-    # Item 0 shows a marker and asks its name; item 1 names it and asks for a click.
+    # Item 0 shows a marker and asks its name; item 1 names it and asks for a click; item 2,
+    # where the card has a follow-up, shows the marker and asks the follow-up (multiple choice).
     CardType.POINT: CardTypeInfo((), ("front", "question", "extra", "label", "spot", "sides",
-                                      "ask"), "front", "answer", 2),
+                                      "ask", "follow_up", "follow_answer", "distractors", "cue",
+                                      "axis"),
+                                 "front", "answer", 2),
 }
 CARD_TYPES = tuple(kind.value for kind in CardType)
+FOLLOW_UP = 2  # the item of a point card that asks its follow-up question
 
 
 class Severity(TextEnum):
@@ -202,8 +206,14 @@ class Card(NamedTuple):
     # point: the right spot on the map (x, y as fractions of its width and height, and the
     # radius that counts as on the spot, as a fraction of its width); the label is `answer`
     spot: tuple[float, ...] = ()
-    both_sides: bool = False  # point: the spot's mirror image (x -> 1 - x) is as right
+    both_sides: bool = False  # point: the spot's mirror image (across `axis`) is as right
+    axis: float = 0.5  # point: the x a both-sides spot mirrors across (0.25, 0.75: two views)
+    cue: tuple[float, ...] = ()  # point: a given spot marked in every item ("its partner?")
     ask: str = "both"  # point: "both", "name" (only what is marked) or "click" (only where)
+    # point: a question asked of the marked spot once its place is known (item 2), e.g. "what
+    # position treats it?", answered by `follow_answer` among `distractors`
+    follow_up: str = ""
+    follow_answer: str = ""
     drill: DrillSpec | None = None  # type "drill" only
 
     def versions_of(self, ord_: int) -> tuple[Version, ...]:
@@ -229,8 +239,8 @@ class Card(NamedTuple):
         """A point card's right spot, and its mirror image when either side is right."""
         if not self.spot:
             return ()
-        if self.both_sides and abs(self.spot[0] - 0.5) > self.spot[2]:
-            return (self.spot, (1 - self.spot[0], *self.spot[1:]))
+        if self.both_sides and abs(self.spot[0] - self.axis) > self.spot[2]:
+            return (self.spot, (2 * self.axis - self.spot[0], *self.spot[1:]))
         return (self.spot,)
 
     def occlusion_label(self, ord_: int) -> str:
@@ -256,7 +266,8 @@ class Card(NamedTuple):
         if self.type == CardType.OCCLUSION:
             return tuple(range(len(self.occlusion_groups())))
         if self.type == CardType.POINT:
-            return {"name": (0,), "click": (1,)}.get(self.ask, (0, 1))
+            asked = {"name": (0,), "click": (1,)}.get(self.ask, (0, 1))
+            return asked + (FOLLOW_UP,) if self.follow_up and self.follow_answer else asked
         if sides is None:
             return tuple(n - 1 for n in self.cloze_numbers())
         return tuple(range(sides))

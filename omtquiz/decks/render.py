@@ -8,6 +8,7 @@ the lints that find a question asked twice).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from omtquiz.decks.model import CLOZE_RE, Card, CardType
+from omtquiz.decks.model import CLOZE_RE, FOLLOW_UP, Card, CardType
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -278,12 +279,40 @@ def _occlusion(card: Card, ord_: int) -> Rendered:
 
 
 def _point(card: Card, ord_: int) -> Rendered:
-    """Item 0 asks the name of the marked spot, item 1 asks for a click on the named one; the
-    map, the marker and the grading are the screen's."""
+    """Item 0 asks the name of the marked spot, item 1 asks for a click on the named one, item 2
+    its follow-up; the map, the marker and the grading are the screen's."""
+    if ord_ == FOLLOW_UP:
+        return _follow_up(card)
     question = markdown(card.question if ord_ == 0 else card.front)
     answer = f'<span class="cloze">{html.escape(card.answer)}</span>'
     if card.extra:
         answer += "<br>" + markdown(card.extra)
+    explanation = markdown(card.explanation) if card.explanation else ""
+    return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
+
+
+def follow_up_choices(card: Card) -> tuple[tuple[str, ...], int]:
+    """A point card's follow-up choices in their shown order, and the right one's index: one
+    order per card (a hash of its id), the same on every screen and every run."""
+    choices = [card.follow_answer, *card.distractors]
+    key = card.deck_id + "/" + card.id
+    choices.sort(key=lambda text: hashlib.blake2b(f"{key}\0{text}".encode(),
+                                                  digest_size=8).digest())
+    return tuple(choices), choices.index(card.follow_answer)
+
+
+def _follow_up(card: Card) -> Rendered:
+    """The follow-up of a marked spot as a lettered multiple choice; the answer names the spot
+    and the right letter."""
+    choices, right = follow_up_choices(card)
+    items = "".join(f"<p><b>{chr(ord('A') + n)}.</b> {markdown(text)}</p>"
+                    for n, text in enumerate(choices))
+    question = f"<p>{markdown(card.follow_up)}</p>{items}"
+    letter = chr(ord("A") + right)
+    answer = (f'<span class="cloze">{letter}. {markdown(card.follow_answer)}</span>'
+              f'<br>{html.escape(card.answer)}')
+    if card.extra:
+        answer += ": " + markdown(card.extra)
     explanation = markdown(card.explanation) if card.explanation else ""
     return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
 

@@ -519,6 +519,9 @@ class _NoteBuilder:
         masks = "".join(occlusion_cloze(Shape("ellipse", (x, y, r, r / aspect), card.answer),
                                         1, hide_all=False) for x, y, r in card.spots())
         extra = f'<div class="io-labels">{{{{c1::{html.escape(card.answer)}}}}}</div>'
+        if card.follow_up:  # item 2 asks it on our screen; here it comes with the answer
+            extra += (f'<div class="extra"><b>{self.html(deck, card, card.follow_up)}</b> '
+                      f'{self.html(deck, card, card.follow_answer)}</div>')
         for text in (card.extra, card.explanation):
             if text:
                 extra += f'<div class="extra">{self.html(deck, card, text)}</div>'

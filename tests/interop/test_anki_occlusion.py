@@ -12,6 +12,7 @@ from anki.collection import Collection, ExportAnkiPackageOptions
 from test_anki_export import PNG, import_package, visible
 
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.decks.model import CardType
 from omtquiz.interop.anki_export import (
     IMAGE_OCCLUSION_STOCK_KIND,
     NOTE_TYPE_NAMES,
@@ -178,7 +179,8 @@ sources: [{{id: s, citation: A real book}}]
 cards:
   - {{id: al1, type: point, image: {MAP}, spot: [0.38, 0.558, 0.018], label: AL1,
      question: Which tender point is marked?, sides: both, extra: Medial to the ASIS,
-     source: s}}
+     follow_up: What position treats it?, follow_answer: Marked flexion of the hips,
+     distractors: [Extension], source: s}}
   - {{id: heart, type: point, image: {MAP}, spot: [0.54, 0.275, 0.02], label: Heart,
      ask: click, source: s}}
 """
@@ -206,5 +208,30 @@ def test_a_map_question_becomes_an_image_occlusion_note_on_the_same_map(tmp_path
     assert "Which tender point is marked?" in card.question()
     assert re.search(r'<span class="cloze" data-ordinal="1">AL1</span>', card.answer())
     assert "Medial to the ASIS" in card.answer()
+    assert "What position treats it?</b> Marked flexion of the hips" in card.answer()
+    assert "Marked flexion" not in card.question()
     (name,) = collection.media.files_in_str(note.mid, note["Image"])
     assert (Path(collection.media.dir()) / name).read_bytes() == MAP.read_bytes()
+
+
+def test_the_bundled_map_questions_export_as_image_occlusion_notes_anki_renders(
+        tmp_path, collection):
+    """Every map question Anki can ask (all but click-only ones) of the bundled tender point and
+    Chapman decks becomes an Image Occlusion note on its map, with the answer behind its mask."""
+    root = Path(__file__).resolve().parents[2] / "decks"
+    decks = [load_deck_file(root / name).deck for name in
+             ("21-chapman-points.yaml", "22-counterstrain-tender-points.yaml")]
+    points = [(d, c) for d in decks for c in d.cards if c.type == "point"]
+    askable = [(d, c) for d, c in points if c.ask != "click"]
+    assert len(askable) >= 45
+    export_apkg(decks, tmp_path / "maps.apkg")
+    import_package(collection, tmp_path / "maps.apkg")
+    io_type = collection.models.by_name(NOTE_TYPE_NAMES[CardType.OCCLUSION])
+    assert len(collection.find_notes(f"mid:{io_type['id']}")) == len(askable)
+    for deck, card in askable[::7]:
+        (nid,) = collection.db.list("SELECT id FROM notes WHERE guid = ?",
+                                    note_guid(deck.id, card.id))
+        found = collection.get_image_occlusion_note(nid).note
+        assert len(found.occlusions[0].shapes) == len(card.spots())
+        (anki_card,) = collection.get_note(nid).cards()
+        assert card.answer not in anki_card.question() and card.answer in anki_card.answer()

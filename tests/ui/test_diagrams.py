@@ -14,8 +14,8 @@ from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = ROOT / "assets" / "diagrams"
-EXPECTED = ("body-front.svg", "body-back.svg", "spine-levels.svg", "vertebra-from-above.svg",
-            "sacrum.svg", "pelvis.svg", "rib-cage.svg")
+EXPECTED = ("body-front.svg", "body-back.svg", "body-front-back.svg", "spine-levels.svg",
+            "vertebra-from-above.svg", "sacrum.svg", "pelvis.svg", "rib-cage.svg")
 
 
 def _script():
@@ -76,3 +76,38 @@ def test_each_label_box_covers_its_label(qapp, name):
         rect = QRectF(left * image.width(), top * image.height(), width * image.width(),
                       height * image.height())
         assert ink(image, rect) > 5, f"nothing under the box of '{box['label']}' in {name}"
+
+
+def test_every_colour_of_the_diagrams_has_a_night_version():
+    import re
+
+    from omtquiz.ui.widgets.occlusion import NIGHT_COLOURS
+
+    used = {c.lower() for name in EXPECTED
+            for c in re.findall(r"#[0-9a-fA-F]{6}\b", (DIAGRAMS / name).read_text())}
+    assert used <= set(NIGHT_COLOURS), f"add a dark colour for {sorted(used - set(NIGHT_COLOURS))}"
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_a_map_is_drawn_in_the_themes_colours_and_a_decks_own_picture_as_drawn(
+        qtbot, qapp, tmp_path, look):
+    from omtquiz.ui import theme
+    from omtquiz.ui.widgets.occlusion import OcclusionView
+
+    before = theme.current()
+    theme.apply(qapp, look)
+    try:
+        view = OcclusionView()
+        qtbot.addWidget(view)
+        view.resize(300, 600)
+        view.show_map(str(DIAGRAMS / "body-front.svg"))
+        corner = view.image_rect().toRect().topLeft()
+        paper = view.grab().toImage().pixelColor(corner.x() + 3, corner.y() + 300)
+        assert view.picture.night == (look == "dark")
+        assert (paper.lightness() < 80) == (look == "dark"), paper.name()
+        own = tmp_path / "mine.svg"  # a deck's own drawing keeps its colours in either look
+        own.write_bytes((DIAGRAMS / "body-front.svg").read_bytes())
+        view.show_picture(str(own), deck_path=str(tmp_path / "deck.yaml"))
+        assert view.picture.ok and not view.picture.night
+    finally:
+        theme.apply(qapp, before)

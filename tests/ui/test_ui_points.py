@@ -17,7 +17,9 @@ def deck(ask: str) -> str:
         "deck: pts\ntitle: Points\nsources: [{id: s, citation: A real book}]\ncards:\n"
         f"  - {{id: at9, type: point, image: {MAP}, spot: [0.5, 0.469, 0.025], label: AT9, "
         f"front: Click the AT9 tender point., question: Which tender point is marked?, "
-        f"extra: Just above the umbilicus, ask: {ask}, source: s}}\n")
+        f"extra: Just above the umbilicus, ask: {ask}, source: s, "
+        "follow_up: What position treats the tender point marked on the map?, "
+        "follow_answer: Marked flexion, distractors: [Extension, Side-bending away]}\n")
 
 
 @pytest.fixture
@@ -44,6 +46,7 @@ def test_a_click_on_the_spot_is_right_and_space_rates_it_good(qtbot, review):
     win, page = review("click")
     assert page.picture.accepts_clicks and page.picture.marker is None
     assert "Click the AT9 tender point." in page.view.toPlainText()
+    assert "press an arrow key to show a pointer" in page.view.toPlainText()  # no mouse needed
     click_at(qtbot, page.picture, 0.505, 0.47)
     assert page.revealed
     text = page.view.toPlainText()
@@ -163,3 +166,59 @@ def test_a_map_outside_the_decks_folder_and_assets_is_not_drawn(qtbot, tmp_path)
     assert view.picture is not None and not view.picture.ok  # refused by the resolver
     view.show_map(str(MAP), deck_path=str(deck))
     assert view.picture.ok  # the app's own map is fine from any deck
+
+
+def test_the_follow_up_shows_the_marker_and_lettered_choices_then_the_answer(
+        qtbot, open_window):  # noqa: F811 (the fixture)
+    from omtquiz.decks.model import FOLLOW_UP, Item
+    from omtquiz.decks.render import follow_up_choices
+    from omtquiz.study.scope import Scope
+
+    win = open_window({"pts.yaml": deck("both")})
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.study(Scope.of_items([Item("pts", "at9", FOLLOW_UP)]))
+    page = win.review_page
+    assert page.session.current() == Item("pts", "at9", FOLLOW_UP)
+    assert page.picture.marker == (0.5, 0.469, 0.025) and not page.picture.accepts_clicks
+    text = page.view.toPlainText()
+    assert "What position treats the tender point marked on the map?" in text
+    assert "AT9" not in text
+    choices, right = follow_up_choices(win.context.library.card(page.session.current()))
+    for letter, choice in zip("ABC", choices, strict=True):
+        assert f"{letter}. {choice}" in text
+    click_at(qtbot, page.picture, 0.5, 0.469)  # the map takes no click here
+    assert not page.revealed
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    text = page.view.toPlainText()
+    assert page.revealed and "AT9: Just above the umbilicus" in text
+    assert text.count(f"{'ABC'[right]}. Marked flexion") == 2  # the choice, and the answer
+    assert page.picture.answer_spots == ((0.5, 0.469, 0.025),)
+    qtbot.keyClick(page, Qt.Key.Key_3)
+    assert [(e.item.ord, e.rating) for e in win.context.store.entries()] == [(FOLLOW_UP, 3)]
+
+
+def test_a_pair_card_shows_the_given_point_in_blue_before_and_after_the_click(
+        qtbot, open_window):  # noqa: F811 (the fixture)
+    from omtquiz.decks.model import Item
+    from omtquiz.study.scope import Scope
+
+    pair = MAP.with_name("body-front-back.svg")
+    win = open_window({"pair.yaml": (
+        "deck: pair\ntitle: Pair\nsources: [{id: s, citation: A real book}]\ncards:\n"
+        f"  - {{id: lung, type: point, image: {pair}, spot: [0.78, 0.27, 0.01], "
+        "cue: [0.23, 0.3, 0.01], sides: both, axis: 0.75, ask: click, label: Upper lung, "
+        "front: Click the posterior partner of the blue point., source: s}\n")})
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.study(Scope.of_items([Item("pair", "lung", 1)]))
+    page = win.review_page
+    view = page.picture
+    assert view.cue == (0.23, 0.3, 0.01) and view.accepts_clicks and view.marker is None
+    rect = view.image_rect()
+    blue = view.grab().toImage().pixelColor(round(rect.x() + 0.23 * rect.width()),
+                                            round(rect.y() + 0.3 * rect.height()))
+    assert blue.blue() > blue.red() + 60  # the given point is drawn, in blue
+    click_at(qtbot, view, 0.72, 0.27)  # the mirror image, in the back view's own half
+    assert "Right on the spot." in page.view.toPlainText()
+    assert view.cue == (0.23, 0.3, 0.01)  # still shown beside the answer

@@ -15,6 +15,7 @@ through the same checks (duplicate ids, sources, choices) as cards written by ha
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
@@ -31,10 +32,15 @@ RULE_TEXT_KEYS = {
     "reverse": (("front", "back"), ()),
     "cloze": (("text",), ("extra",)),
     "mcq": (("question",), ("answer",)),
-    "point": (("image", "spot", "label"), ("front", "question", "extra", "sides", "ask")),
+    "point": (("image", "spot", "label"), ("front", "question", "extra", "sides", "ask",
+                                           "follow_up", "follow_answer", "cue", "axis")),
 }
+# A point rule's follow-up (item 2) is made only for records that have what it names: a record
+# without it still gets its map card, without the follow-up.
+OPTIONAL_TEMPLATES = ("explanation", "follow_up", "follow_answer")
 RULE_COMMON_KEYS = ("id", "type", "tags", "explanation")
 MCQ_KEYS = ("answer_from", "distractors_from", "distractors")
+POINT_KEYS = ("follow_from", "distractors")
 RESERVED = ("id", "source", "tags", "accept", "wrong")
 MAX_VERSIONS = 50  # sources that disagree on one answer; more is not a deck but an attack
 GENERATED_DISTRACTORS = 3  # with the answer, the four choices a quiz and an Anki export show
@@ -130,6 +136,8 @@ class _Rule:
     distractors: tuple[str, ...] = ()
     uses: tuple[str, ...] = field(default_factory=tuple)
     ring: list[tuple[bytes, str, str]] | None = None  # see _ring
+    follow_from: tuple[str, ...] = ()  # point: the fields a follow-up is answered from
+    by_field: dict[str, _Rule] = field(default_factory=dict)  # point: one per follow_from field
 
 
 def _fold(text: str) -> str:
@@ -323,9 +331,11 @@ def _rules(reader, node: yn.Node | None, fields: set[str]) -> list[_Rule]:
 def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
     item, where = rule.node, rule.where
     required, optional = RULE_TEXT_KEYS[rule.type]
-    mcq_keys = MCQ_KEYS if rule.type == CardType.MCQ else ()
+    mcq_keys = {CardType.MCQ: MCQ_KEYS, CardType.POINT: POINT_KEYS}.get(rule.type, ())
     allowed = RULE_COMMON_KEYS + required + optional + mcq_keys
     reader.unknown_keys(item, allowed, where)
+    if rule.type == CardType.POINT:
+        _follow_up_keys(reader, rule, fields)
     if rule.type == CardType.MCQ:
         for key in ("answer_from", "distractors_from"):
             value = reader.text(item, key, where, required=False)
@@ -361,11 +371,40 @@ def _rule_fields(reader, rule: _Rule, fields: set[str]) -> None:
                 reader.error(item.values[key], f"{where}.{key}: no record has a field "
                              f"'{name}'{did_you_mean(name, fields)} (fields are written "
                              "{like_this})")
-            elif key != "explanation":
+            elif key not in OPTIONAL_TEMPLATES:
                 uses.append(name)
     if rule.answer_from:
         uses.append(rule.answer_from)
     rule.uses = tuple(dict.fromkeys(uses))
+
+
+def _follow_up_keys(reader, rule: _Rule, fields: set[str]) -> None:
+    """A point rule's follow-up: `follow_up` (the question), its answer from `follow_answer`
+    (a template) or `follow_from` (a field, or a list of fields of which each record has one:
+    the answer is its value, the wrong choices other records' values of that same field), and
+    fixed wrong choices in `distractors`."""
+    item, where = rule.node, rule.where
+    node = item.get("follow_from")
+    if node is not None:
+        names = [value for value, _ in reader.text_list(item, "follow_from", where)] \
+            if isinstance(node, yn.Seq) \
+            else [reader.text(item, "follow_from", where, required=False) or ""]
+        for name in names:
+            if name not in fields:
+                reader.error(node, f"{where}.follow_from: no record has a field "
+                             f"'{name}'{did_you_mean(name, fields)}")
+        rule.follow_from = tuple(n for n in names if n)
+    rule.distractors = tuple(v for v, _ in reader.text_list(item, "distractors", where))
+    asks = "follow_up" in item.keys
+    answered = "follow_answer" in item.keys or node is not None
+    if asks != answered:
+        reader.error(item, f"{where}: a follow-up needs both 'follow_up' (the question) and "
+                     "'follow_answer' or 'follow_from' (its answer)")
+    if "follow_answer" in item.keys and node is not None:
+        reader.error(node, f"{where}: give either 'follow_answer' or 'follow_from', not both")
+    if not asks and "distractors" in item.keys:
+        reader.error(item.values["distractors"], f"{where}.distractors: a point rule's "
+                     "distractors are its follow-up's wrong choices; give 'follow_up' too")
 
 
 # -- cards -----------------------------------------------------------------------------------
@@ -422,8 +461,10 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
     card_id = f"{record.id}--{rule.id}"
     try:
         texts = {key: _fill(template, record) for key, template in rule.templates.items()
-                 if key != "explanation"}
+                 if key not in OPTIONAL_TEMPLATES}
         explanation = _fill_optional(rule.templates.get("explanation"), record)
+        if rule.type == CardType.POINT:
+            texts.update(_follow_up(rule, record))
     except _Missing:
         return None
     except _TooLong as exc:
@@ -469,6 +510,14 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
                         "(each is true of this record); no card made")
             return None
         kwargs["distractors"] = distractors
+    if rule.type == CardType.POINT and kwargs.get("follow_up"):
+        asked = _follow_rule(rule, record)
+        kwargs["distractors"] = _distractors(asked, record, records, card_id,
+                                             kwargs["follow_answer"], asked.answer_from)
+        if not kwargs["distractors"]:
+            reader.warn(record.node, f"{record.where}: rule '{rule.id}' finds no wrong choice "
+                        f"for the follow-up of '{record.id}'; its map card has no follow-up")
+            del kwargs["follow_up"], kwargs["follow_answer"]
     if rule.type == CardType.POINT and not point_from_texts(reader, record.node, kwargs,
                                                              record.where):
         return None
@@ -483,6 +532,33 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
         kwargs["source"] = record.source
     reader.card_kwargs.append(kwargs)
     return kwargs
+
+
+def _follow_up(rule: _Rule, record: _Record) -> dict[str, str]:
+    """A point card's follow-up question and answer from `record`, or nothing when the record
+    lacks a field they name."""
+    question = _fill_optional(rule.templates.get("follow_up"), record)
+    if rule.follow_from:
+        asked = _follow_rule(rule, record).answer_from
+        answers = record.values(asked) if asked else ()
+        answer = answers[0] if answers else None
+    else:
+        answer = _fill_optional(rule.templates.get("follow_answer"), record)
+    if not question or not answer:
+        return {}
+    return {"follow_up": question, "follow_answer": answer}
+
+
+def _follow_rule(rule: _Rule, record: _Record) -> _Rule:
+    """The rule as it answers `record`'s follow-up: from the first `follow_from` field the
+    record has, with wrong choices from that field (each field keeps its own ring)."""
+    name = next((n for n in rule.follow_from if n in record.fields), None)
+    if name is None:
+        return rule
+    if name not in rule.by_field:
+        rule.by_field[name] = dataclasses.replace(rule, answer_from=name, distractors_from=name,
+                                                  ring=None, by_field={})
+    return rule.by_field[name]
 
 
 def giveaway(answer: str, other: str) -> bool:

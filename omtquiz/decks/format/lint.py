@@ -222,6 +222,10 @@ def _cloze_cover(card: Card, file: str) -> Iterator[Diagnostic]:
 def _as_question(order: int, card: Card, file: str) -> _Asked:
     if card.type == CardType.CLOZE:
         return _Asked(order, card, file, "cloze", normalise(plain_text(card.text)), "")
+    if card.type == CardType.POINT:  # the marks on the map are part of what is asked
+        marks = " ".join(f"{v:g}" for v in (*card.cue, *card.spot))
+        return _Asked(order, card, file, "point", normalise(plain_text(card.front)) + " " + marks,
+                      normalise(plain_text(card.answer)))
     question = card.question if card.type == CardType.MCQ else card.front
     answer = card.answer if card.type == CardType.MCQ else card.back
     return _Asked(order, card, file, "qa", normalise(plain_text(question)),

@@ -49,10 +49,13 @@ from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
-SIDE_BY_SIDE_ASPECT = 1.3  # a picture this much taller than wide goes beside the text
+SIDE_BY_SIDE_ASPECT = 1.1  # a picture this much taller than wide goes beside the text
 CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
 CURSOR_BIG_STEP = 0.05  # with Shift
 VERDICT_COLOR = {RIGHT: "good", MISSED: "bad"}  # close: "hard"
+# Under a "where is it?" question: how to answer without a mouse (the page is keyboard-first).
+CLICK_HINT = ('<p class="source">Click the spot on the map, or press an arrow key to show a '
+              "pointer, move it (Shift: bigger steps) and press Enter.</p>")
 
 
 class ReviewPage(QWidget):
@@ -227,7 +230,10 @@ class ReviewPage(QWidget):
         seed = case_seed(item.key, self.session.record(item).card.reps) \
             if card.type == "drill" else None
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
-        self.view.show_html(card_document_html(self._rendered.question),
+        question = self._rendered.question
+        if card.type == "point" and item.ord == 1:
+            question += CLICK_HINT
+        self.view.show_html(card_document_html(question),
                             deck_path(self.context.library, item.deck_id))
         self._show_picture(card, item.ord, revealed=False)
         self._show_drill(card, item, seed)
@@ -306,8 +312,8 @@ class ReviewPage(QWidget):
             self.picture.show_answer(card.spots(), self._pointed,
                                      VERDICT_COLOR.get(verdict, "hard"))
         else:
-            self.picture.show_map(card.image, marker=card.spot if ord_ == 0 else None,
-                                  accepts_clicks=ord_ == 1, deck_path=deck)
+            self.picture.show_map(card.image, marker=None if ord_ == 1 else card.spot,
+                                  accepts_clicks=ord_ == 1, deck_path=deck, cue=card.cue)
         beside = self.picture.aspect() >= SIDE_BY_SIDE_ASPECT and self.width() >= 720
         self._text_beside(beside)
         if not beside:

@@ -10,6 +10,7 @@ comes from the core (`omtquiz.decks.occlusion.masks`); this widget only paints t
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
@@ -23,6 +24,34 @@ from omtquiz.resources import assets_dir
 from omtquiz.ui import theme
 
 MARGIN = 8
+# The app's own diagrams (tools/make_diagrams.py) are drawn for paper; in the dark theme their
+# few colours are swapped for these, so a map is not a white block on a dark page. Every colour
+# the drawings use is here (tests/ui/test_diagrams.py checks); other pictures are left as drawn.
+NIGHT_COLOURS = {
+    "#ffffff": "#272b33",  # paper: the dark card colour
+    "#eef1f5": "#363c48",  # skin
+    "#f7f3ea": "#4a4538",  # bone
+    "#e6e0d2": "#5a5344", "#e9e3d5": "#5a5344",  # articular processes, the sacrum
+    "#2b3140": "#d5dae3",  # outlines
+    "#1d2330": "#e6e8ec",  # labels
+    "#7b8598": "#8f98ab",  # bones and landmarks under the skin
+    "#555e70": "#b4bbc8",  # captions
+    "#1a56c4": "#7fa8f5",  # leader lines, axes
+    "#b06000": "#e89a4a",  # the second oblique axis
+}
+_HEX = re.compile(rb"#[0-9a-fA-F]{6}\b")
+
+
+def night_svg(data: bytes) -> bytes:
+    """An app diagram's SVG with its colours swapped for the dark theme's."""
+    def swap(match: re.Match) -> bytes:
+        colour = match.group(0).decode().lower()
+        return NIGHT_COLOURS.get(colour, colour).encode()
+    return _HEX.sub(swap, data)
+
+
+def is_app_diagram(path: str) -> bool:
+    return Path(path).resolve().is_relative_to((assets_dir() / "diagrams").resolve())
 
 
 class Picture:
@@ -32,8 +61,9 @@ class Picture:
     checked again as they are read, as every picture a deck names is.
     """
 
-    def __init__(self, path: str, roots: tuple[Path, ...]) -> None:
+    def __init__(self, path: str, roots: tuple[Path, ...], night: bool = False) -> None:
         self.path = path
+        self.night = night and Path(path).suffix.lower() == ".svg" and is_app_diagram(path)
         self.svg: QSvgRenderer | None = None
         self.image: QImage | None = None
         self._scaled: tuple[QSize, QImage] | None = None
@@ -42,7 +72,7 @@ class Picture:
         except resolver.Refused:
             return
         if Path(path).suffix.lower() == ".svg":
-            renderer = QSvgRenderer(data)
+            renderer = QSvgRenderer(night_svg(data.data()) if self.night else data)
             self.svg = renderer if renderer.isValid() else None
         else:
             image = QImage.fromData(data)
@@ -108,6 +138,7 @@ class OcclusionView(QWidget):
         self.picture: Picture | None = None
         self.masks: tuple[Mask, ...] = ()
         self.marker: tuple[float, ...] | None = None  # a spot shown for "what is this?"
+        self.cue: tuple[float, ...] = ()  # a given spot, blue, shown throughout ("its partner?")
         self.answer_spots: tuple[tuple[float, ...], ...] = ()  # the right spots, after it
         self.click: tuple[float, float] | None = None  # where the student pointed
         self.click_color = "highlight"
@@ -120,11 +151,13 @@ class OcclusionView(QWidget):
         of the deck at `deck_path` or from the app's assets (None: from there only)."""
         if path is None:
             self.picture = None
-        elif self.picture is None or self.picture.path != path:
+        elif self.picture is None or self.picture.path != path \
+                or self.picture.night != self._night_for(path):
             roots = resolver.roots_of(deck_path) if deck_path else (assets_dir().resolve(),)
-            self.picture = Picture(path, roots)
+            self.picture = Picture(path, roots, night=self._night_for(path))
         self.masks = masks
         self.marker = self.click = self.cursor = None
+        self.cue = ()
         self.answer_spots = ()
         self.accepts_clicks = False
         self.setCursor(Qt.CursorShape.ArrowCursor)
@@ -133,11 +166,18 @@ class OcclusionView(QWidget):
                                       "The highlighted region is asked")
         self.update()
 
+    @staticmethod
+    def _night_for(path: str) -> bool:
+        return theme.current() == "dark" and path.lower().endswith(".svg") \
+            and is_app_diagram(path)
+
     def show_map(self, path: str, *, marker: tuple[float, ...] | None = None,
-                 accepts_clicks: bool = False, deck_path: str | None = None) -> None:
-        """A map: with a marker to name, or waiting for a click on the named spot."""
+                 accepts_clicks: bool = False, deck_path: str | None = None,
+                 cue: tuple[float, ...] = ()) -> None:
+        """A map: with a marker to name, or waiting for a click on the named spot; `cue` is a
+        given spot drawn in blue (it stays when the answer is shown)."""
         self.show_picture(path, deck_path=deck_path)
-        self.marker = marker
+        self.marker, self.cue = marker, cue
         self.accepts_clicks = accepts_clicks
         self.setAccessibleDescription("Click the named spot, or move the pointer with the "
                                       "arrow keys and press Enter" if accepts_clicks else
@@ -199,7 +239,8 @@ class OcclusionView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         frame = target.adjusted(-1, -1, 1, 1)
-        painter.fillRect(frame, QColor("#ffffff"))  # pictures are drawn for paper
+        # pictures are drawn for paper; the app's diagrams have a night version (NIGHT_COLOURS)
+        painter.fillRect(frame, QColor(colors["base"] if self.picture.night else "#ffffff"))
         self.picture.draw(painter, target, self.devicePixelRatioF())
         painter.setPen(QPen(QColor(colors["border"]), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -213,7 +254,10 @@ class OcclusionView(QWidget):
         return QPointF(target.x() + x * target.width(), target.y() + y * target.height())
 
     def _paint_map(self, painter: QPainter, target: QRectF, colors: dict[str, str]) -> None:
-        """The marker to name, the right spot, the click and the keyboard pointer."""
+        """The given spot, the marker to name, the right spot, the click and the keyboard
+        pointer."""
+        if self.cue:
+            self._paint_spot(painter, target, self.cue, colors["highlight"], "#ffffff")
         if self.marker is not None:
             self._paint_spot(painter, target, self.marker, colors["asked"], colors["asked_edge"])
         if self.answer_spots and self.click is not None:

@@ -468,7 +468,8 @@ class AuthoringWindow(QMainWindow):
         if card.type == "occlusion":
             return f"Covered region {ord_ + 1} of {len(card.ords())}"
         if card.type == "point":
-            return "What is marked on the map?" if ord_ == 0 else "Where is it? (a click)"
+            return ("What is marked on the map?", "Where is it? (a click)",
+                    "Follow-up of the marked spot")[min(ord_, 2)]
         return "Front → back"
 
     @staticmethod
