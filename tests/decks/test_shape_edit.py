@@ -225,3 +225,15 @@ def test_a_new_card_on_a_shipped_diagram_names_it_under_assets(deck):
     result = load_deck_file(deck)
     assert not result.diagnostics  # no "reaches the app's assets through '..'" warning
     assert result.deck.card("name-it").image.endswith("diagrams/pelvis.svg")
+
+
+def test_labels_yaml_would_misread_are_quoted(deck):
+    import yaml
+
+    labels = ["yes", "ON", "1.5", "null", "#3", "a: b", "T1-T4 (left)"]
+    set_shapes(deck, "parts", [Shape("rect", (0.05 * i, 0.1, 0.04, 0.04), label, "No")
+                               for i, label in enumerate(labels)])
+    assert [s.label for s in loaded(deck).shapes] == labels
+    card = yaml.safe_load(deck.read_text(encoding="utf-8"))["cards"][1]
+    assert [s["label"] for s in card["shapes"]] == labels  # strings to any YAML reader
+    assert {s["group"] for s in card["shapes"]} == {"No"}

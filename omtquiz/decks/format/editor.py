@@ -254,15 +254,26 @@ def _written_coords(node, kind: str) -> tuple[float, ...] | None:
         return None
 
 
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def _label_yaml(text: str):
+    """A label or group as YAML: quoted when a YAML 1.1 reader (PyYAML, editors' schema
+    checks) would take it for a boolean or null, as `label: Yes` would be."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    return SingleQuotedScalarString(text) if text.lower() in _YAML11_WORDS else text
+
+
 def _shape_yaml(shape: Shape):
     """A new shape as one flow mapping, as authors write them: {rect: [...], label: ASIS}."""
     from ruamel.yaml.comments import CommentedMap
 
     node = CommentedMap()
     node[shape.kind] = _coords_yaml(shape)
-    node["label"] = shape.label
+    node["label"] = _label_yaml(shape.label)
     if shape.group:
-        node["group"] = shape.group
+        node["group"] = _label_yaml(shape.group)
     node.fa.set_flow_style()
     return node
 
@@ -279,11 +290,11 @@ def _update_shape(node, shape: Shape) -> None:
         else:
             node.insert(0, shape.kind, _coords_yaml(shape))
     if str(node.get("label", "")) != shape.label:
-        node["label"] = shape.label
+        node["label"] = _label_yaml(shape.label)
     if shape.group is None:
         node.pop("group", None)
     elif str(node.get("group", "")) != shape.group:
-        node["group"] = shape.group
+        node["group"] = _label_yaml(shape.group)
 
 
 def _set_occlusion(card, shapes: Sequence[Shape], mode: str | None, front: str | None,
