@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from omtquiz.clock import Clock, SystemClock, day_start, study_day
 from omtquiz.decks.model import Item, Library
+from omtquiz.numbers import percent_text
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import Settings, retrievability
@@ -165,7 +166,8 @@ class ExamPlan:
         unseen = (f", with the {self.new} card{_s(self.new)} you have not started counted as 0"
                   if self.new else "")
         return (f"If you did no more reviews, FSRS predicts you would recall "
-                f"{self.expected_recall:.0%} of these {self.items} card{_s(self.items)} on {day}: "
+                f"{percent_text(self.expected_recall)} of these {self.items} card{_s(self.items)} "
+                f"on {day}: "
                 f"the average of each card's predicted chance of recall on that day{unseen}.")
 
     def advice(self) -> list[str]:

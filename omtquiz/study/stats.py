@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.decks.model import Card, Deck, Item, Library
+from omtquiz.numbers import percent_text
 from omtquiz.progress.queries import AnswerRow, DeckTally
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import AnswerMode, time_key
@@ -532,7 +533,7 @@ def format_table(report: StatsReport) -> str:
     header = ("deck", "total", "new", "learning", "due", "reviewed", "retention")
     rows = [header]
     for stats in (*report.decks, report.total):
-        retention = "-" if stats.retention_30d is None else f"{stats.retention_30d:.0%}"
+        retention = percent_text(stats.retention_30d, "-")
         rows.append((stats.name, str(stats.total), str(stats.new), str(stats.learning),
                      str(stats.due_today), str(stats.reviewed_today), retention))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -563,7 +564,7 @@ def duration_text(ms: int) -> str:
 def today_sentence(today: TodayStats) -> str:
     if not today.answers:
         return "Today: no answers yet."
-    again = f", Again {today.again_rate:.0%}" if today.again_rate is not None else ""
+    again = f", Again {percent_text(today.again_rate)}" if today.again_rate is not None else ""
     return (f"Today: {today.answers} answer{'s' if today.answers != 1 else ''} on "
             f"{today.cards} card{'s' if today.cards != 1 else ''} in "
             f"{duration_text(today.time_ms)}{again}.")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.clock import study_day
+from omtquiz.numbers import percent_text
 from omtquiz.progress.types import ExamDate
 from omtquiz.study.scope import Scope
 from omtquiz.ui.widgets.charts import ExamRecallChart
@@ -169,7 +170,7 @@ class PlannerDialog(QDialog):
 
     def update_plan(self) -> None:
         self.plan = plan = self.context.exam_plan(self.exam_day(), [self.scope()])
-        self.recall_label.setText(f"{plan.expected_recall:.0%}")
+        self.recall_label.setText(percent_text(plan.expected_recall))
         self.explanation_label.setText(plan.explanation())
         self.advice_label.setText("\n".join(plan.advice()))
         changes = plan.changes()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent
 from omtquiz.study.quiz import Exam, make_exam
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
@@ -44,7 +45,6 @@ from omtquiz.ui.widgets.controls import (
     add_shortcuts,
     make_button,
     make_label,
-    percent,
     plain_tooltip,
     repolish,
 )

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent_text
 from omtquiz.study.stats import (
     Retention,
     StatsReport,
@@ -301,7 +302,7 @@ class StatsPage(QWidget):
                                      tip=h.question))
             table.setItem(n, 1, cell(h.deck))
             table.setItem(n, 2, cell(str(h.lapses), RIGHT))
-            table.setItem(n, 3, cell(f"{h.retrievability:.0%}", RIGHT))
+            table.setItem(n, 3, cell(percent_text(h.retrievability), RIGHT))
         set_primary_enabled(self.study_button, bool(rows))
         fit_rows(table, len(rows))
 

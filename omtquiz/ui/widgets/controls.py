@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -37,11 +36,6 @@ def plain_tooltip(text: str) -> str:
     if not text:
         return ""
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
-
-
-def percent(share: float) -> int:
-    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
-    return math.floor(100 * share + 0.5)
 
 
 def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:

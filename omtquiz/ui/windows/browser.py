@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from omtquiz.decks.model import CardType, Item
 from omtquiz.decks.render import render_item
+from omtquiz.numbers import percent_text
 from omtquiz.scheduling import format_interval
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
@@ -182,7 +183,7 @@ class CardTableModel(QAbstractTableModel):
         if column == 6:
             return str(row.lapses) if row.due is not None else ""
         chance = row.retrievability
-        return "" if chance is None else f"{chance:.0%}"
+        return percent_text(chance, "")
 
     def due_text(self, row: Row) -> str:
         if row.due is None:
