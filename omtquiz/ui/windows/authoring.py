@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from omtquiz.decks.format.files import display_path, find_deck_files
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.lint import lint_library
-from omtquiz.decks.model import Card, CardType, Diagnostic, Library
+from omtquiz.decks.model import Card, CardType, Diagnostic, Library, notes_and_cards
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker
 from omtquiz.ui import theme
@@ -374,8 +374,9 @@ class AuthoringWindow(QMainWindow):
         errors = sum(d.is_error for _, d in self._diagnostics)
         warnings = len(self._diagnostics) - errors
         when = datetime.now().strftime("%H:%M:%S")
-        self.summary_label.setText(f"{len(self._cards)} card(s) · {errors} error(s) · "
-                                   f"{warnings} warning(s) · loaded {when}")
+        size = notes_and_cards(card for _, card in self._cards)
+        self.summary_label.setText(f"{size} · {errors} error(s) · {warnings} warning(s) · "
+                                   f"loaded {when}")
 
     def _diagnostic_chosen(self, row: int) -> None:
         if not 0 <= row < len(self._diagnostics):
