@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -45,6 +45,10 @@ class MainWindow(QMainWindow):
         self._source = None  # the screen whose change is being relayed
         self.changed.connect(self._on_changes)
         self._refit = None  # the background re-fit's process, while it runs
+        self._backup_problem: str | None = None  # the failed backup last reported
+        self._backup_watch = QTimer(self)
+        self._backup_watch.timeout.connect(self.report_backup_problem)
+        self._backup_watch.start(30_000)  # background backups finish out of sight
         self._build_menus()
         self.refresh()
         self.maybe_refit()
@@ -254,6 +258,21 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         self.status_label.setText(self.context.today_text())
+        self.report_backup_problem()
+
+    def report_backup_problem(self) -> str | None:
+        """Say once in the status bar that an automatic backup failed (`Store.backup_error`);
+        the message, or None when there is nothing new to say. A later failure after a
+        backup that worked is said again."""
+        problem = self.context.store.backup_error
+        if problem is None or problem == self._backup_problem:
+            self._backup_problem = problem
+            return None
+        self._backup_problem = problem
+        message = (f"Automatic backup failed: {problem}. Your answers are safe in the progress "
+                   "file; File > Back up progress now tries again.")
+        self.statusBar().showMessage(message, 60_000)
+        return message
 
     def show_decks(self) -> None:
         self.refresh()
