@@ -10,6 +10,7 @@ from omtquiz import __version__
 from omtquiz.study.changes import Changes
 from omtquiz.study.scope import Scope
 from omtquiz.ui.pages.decks import DeckPage
+from omtquiz.ui.widgets.controls import fix_minimum_size
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.refresh()
         self.maybe_refit()
+        fix_minimum_size(self)
         self.resize(1000, 680)
         geometry = self.settings.value("geometry")
         if geometry is not None:

@@ -490,3 +490,28 @@ def test_deck_counts_follow_the_chosen_theme_not_the_desktops(qtbot, qapp, windo
         assert broken.foreground(0).color() == QColor(c["bad"])
     finally:
         theme.apply(qapp, "light")
+
+
+def test_starting_prints_nothing_about_size_hints(qtbot, open_window, qtlog, tmp_path):
+    """Offscreen (as in --screenshot and CI), a top-level window whose layout's minimum changed
+    after it was shown made Qt print "This plugin does not support propagateSizeHints()"."""
+    import os
+    import subprocess
+    import sys
+
+    win = open_window({"good.yaml": GOOD})
+    win.study(Scope.deck("good"))
+    win.statistics()
+    win.browse()
+    win.open_authoring(str(tmp_path / "decks" / "good.yaml"))
+    for window in (win, win._browser, *win.authoring_windows):
+        qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert not [r.message for r in qtlog.records if "propagateSizeHints" in r.message]
+    shot = subprocess.run(
+        [sys.executable, "-m", "omtquiz", "--data-dir", str(tmp_path / "data"), "--screenshot",
+         str(tmp_path / "shot.png"), "--screen", "review"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert shot.returncode == 0, shot.stderr
+    assert "propagateSizeHints" not in shot.stderr + shot.stdout

@@ -27,6 +27,19 @@ def set_primary_enabled(button: QPushButton, enabled: bool) -> None:
     button.style().polish(button)
 
 
+def fix_minimum_size(window: QWidget, width: int = 640, height: int = 480) -> None:
+    """Give a top-level window an explicit minimum size (its layout's, at least `width` x
+    `height`) before it is first shown.
+
+    Without one, every change to the layout's minimum (a page added, a label's text) is handed
+    to the platform window, and plugins that cannot take size hints (offscreen, minimal, VNC)
+    print "This plugin does not support propagateSizeHints()" each time. With both
+    dimensions set explicitly the layout keeps to them, so nothing is handed on.
+    """
+    hint = window.minimumSizeHint()
+    window.setMinimumSize(max(hint.width(), width), max(hint.height(), height))
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed.
 

@@ -48,7 +48,7 @@ from omtquiz.ui.widgets.card_view import (
     source_html,
     style_card_view,
 )
-from omtquiz.ui.widgets.controls import plain_tooltip
+from omtquiz.ui.widgets.controls import fix_minimum_size, plain_tooltip
 
 RELOAD_DELAY_MS = 200
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -200,6 +200,7 @@ class AuthoringWindow(QMainWindow):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(RELOAD_DELAY_MS)
         self.debounce.timeout.connect(self.reload)
+        fix_minimum_size(self)
         self.resize(1100, 760)
         self.reload()
 

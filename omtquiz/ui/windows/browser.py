@@ -49,7 +49,7 @@ from omtquiz.ui.widgets.card_view import (
     make_card_view,
     style_card_view,
 )
-from omtquiz.ui.widgets.controls import plain_tooltip
+from omtquiz.ui.widgets.controls import fix_minimum_size, plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
 NUMERIC = {5, 6, 7}
@@ -305,6 +305,7 @@ class BrowserWindow(QMainWindow):
         self.search_edit.textChanged.connect(lambda _text: self._timer.start())
         self.search_edit.returnPressed.connect(self._search_now)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        fix_minimum_size(self)
         self.resize(1150, 760)
         self.reload()
 
