@@ -166,9 +166,11 @@ class AppContext:
             return f"The next card is due in {round(wait.total_seconds() / 3600)} hours."
         return f"The next card is due in {wait.days} days."
 
-    def today_text(self) -> str:
+    def today_text(self, in_exam: int = 0) -> str:
+        """Today's answers; `in_exam` more are given in an exam not yet saved."""
         done = reviewed_today(self.store, clock=self.clock)
-        return f"Today: {done} answer{'s' if done != 1 else ''}"
+        text = f"Today: {done} answer{'s' if done != 1 else ''}"
+        return text + (f" (+{in_exam} in this exam)" if in_exam else "")
 
     # -- statistics, card browser and exam planner -----------------------------------------
     def stats_report(self) -> StatsReport:

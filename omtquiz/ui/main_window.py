@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
         self._source = None  # the screen whose change is being relayed
+        self._in_exam = 0  # answers given in the exam in progress, saved when it ends
         self.changed.connect(self._on_changes)
         self._refit = None  # the background re-fit's process, while it runs
         self._backup_problem: str | None = None  # the failed backup last reported
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
             browser.show_changes(changes)
 
     def _update_status(self) -> None:
-        self.status_label.setText(self.context.today_text())
+        self.status_label.setText(self.context.today_text(self._in_exam))
         self.report_backup_problem()
 
     def report_backup_problem(self) -> str | None:
@@ -326,9 +327,14 @@ class MainWindow(QMainWindow):
             page = self.pages["exam"] = ExamPage(self.context)
             page.finished.connect(self.show_decks)
             page.review_requested.connect(self._review_missed)
+            page.answered.connect(self._exam_answered)
             self._listen(page)
         self.show_page(page)
         page.start(scope, count, minutes)
+
+    def _exam_answered(self, count: int) -> None:
+        self._in_exam = count
+        self._update_status()
 
     def _review_missed(self, items, title: str = "Missed in the exam") -> None:
         session = self.context.missed_session(items)

@@ -515,3 +515,27 @@ def test_starting_prints_nothing_about_size_hints(qtbot, open_window, qtlog, tmp
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert shot.returncode == 0, shot.stderr
     assert "propagateSizeHints" not in shot.stderr + shot.stdout
+
+
+def test_todays_answers_in_the_status_bar_follow_quizzes_and_exams(qtbot, open_window):
+    win = open_window({"good.yaml": GOOD})
+    assert win.status_label.text() == "Today: 0 answers"
+    win.quiz(Scope.deck("good"), "mcq")
+    win.pages["quiz"].choose(1)
+    assert win.status_label.text() == "Today: 1 answer"
+    win.exam(Scope.deck("good"), 3, 0)
+    exam = win.pages["exam"]
+    total = exam.exam.total
+    assert total >= 2
+    exam.choose(1)
+    assert win.status_label.text() == "Today: 1 answer (+1 in this exam)"
+    exam.choose(2)
+    assert win.status_label.text() == "Today: 1 answer (+2 in this exam)"
+    exam.end()  # saved now: counted for real
+    assert len(win.context.store.entries()) == 3
+    assert win.status_label.text() == "Today: 3 answers"
+    win.exam(Scope.deck("good"), 3, 0)
+    win.pages["exam"].choose(1)
+    assert win.status_label.text() == "Today: 3 answers (+1 in this exam)"
+    win.show_decks()  # leaving drops the exam: nothing of it is kept or counted
+    assert win.status_label.text() == "Today: 3 answers"
