@@ -286,13 +286,17 @@ class StudySession:
 
 
 def next_due(store: Store, library: Library, clock: Clock | None = None,
-             settings: Settings | None = None) -> datetime | None:
-    """When the next loaded, unsuspended item comes due after now; None if none is scheduled.
+             settings: Settings | None = None, scope: Scope | None = None) -> datetime | None:
+    """When the next loaded, unsuspended item (of `scope`, if given) comes due after now, a
+    buried one when it wakes; None if none is scheduled.
 
     (`settings` is accepted for symmetry with the other functions; no setting changes it.)
     """
     now = (clock or SystemClock()).now()
+    wanted = None if scope is None or scope.kind == "all" else set(scope.items(library))
     for item, due in store.upcoming(now):
+        if wanted is not None and item not in wanted:
+            continue
         card = library.card(item)
         if card is not None and item.ord in card.ords():
             return due

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from omtquiz.clock import Clock, SystemClock
+from omtquiz.clock import Clock, SystemClock, day_bounds
 from omtquiz.decks.model import Item, Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
@@ -152,12 +152,23 @@ class AppContext:
         return deck_list(self.store, self.library, self.clock)
 
     def next_due_text(self, session: StudySession | None = None) -> str:
+        """When this session's scope (everything, without one) has a card due next.
+
+        A finished session still holding cards due today holds them by the daily limits (a
+        learning card due soon would be shown already): they come tomorrow, not "in a moment".
+        """
         when = session.next_due() if session is not None else None
+        now = self.clock.now()
         if when is None:
-            when = next_due(self.store, self.library, clock=self.clock)
+            when = next_due(self.store, self.library, clock=self.clock,
+                            scope=session.scope if session is not None else None)
+            glob = self.settings.global_settings
+            if (session is not None and when is not None
+                    and when < day_bounds(now, glob.day_start_hour, glob.tzinfo)[1]):
+                return "Today's limit is reached here: more cards are due tomorrow."
         if when is None:
             return "Nothing else is scheduled yet."
-        wait = when - self.clock.now()
+        wait = when - now
         if wait <= timedelta(minutes=1):
             return "More cards are due in a moment."
         if wait < timedelta(hours=1):
