@@ -285,6 +285,16 @@ class StudySession:
         return self._change(item, card=CardState(reps=old.reps, lapses=old.lapses), leech=False)
 
 
+def due_only(settings: Settings, library: Library) -> Settings:
+    """`settings` for a session of what is due only ("Study all due"): no new cards, in any
+    deck, whatever its own limit; scheduling is unchanged."""
+    settings = settings.with_global(new_per_day=0)
+    for deck in library.decks:
+        if "new_per_day" in settings.deck_overrides.get(deck.id, {}):
+            settings = settings.with_deck(deck.id, new_per_day=0)
+    return settings
+
+
 def next_due(store: Store, library: Library, clock: Clock | None = None,
              settings: Settings | None = None, scope: Scope | None = None) -> datetime | None:
     """When the next loaded, unsuspended item (of `scope`, if given) comes due after now, a

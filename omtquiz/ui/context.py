@@ -29,7 +29,7 @@ from omtquiz.study.recording import (
     save_exam,
 )
 from omtquiz.study.scope import Scope
-from omtquiz.study.session import StudySession, next_due, reviewed_today
+from omtquiz.study.session import StudySession, due_only, next_due, reviewed_today
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens not yet open
     from omtquiz.study.planner import ExamPlan
@@ -111,6 +111,11 @@ class AppContext:
     # -- study, quizzes and exams ----------------------------------------------------------
     def new_session(self, scope: Scope) -> StudySession:
         return StudySession(self.store, self.library, scope, clock=self.clock)
+
+    def due_session(self) -> StudySession:
+        """Every deck's due cards (learning and reviews), no new ones: "Study all due"."""
+        return StudySession(self.store, self.library, Scope.all(), clock=self.clock,
+                            settings=due_only(self.settings, self.library))
 
     def missed_session(self, items: Sequence[Item]) -> StudySession:
         """A review of exactly these items, due or not: the exam's missed questions."""

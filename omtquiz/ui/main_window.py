@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.deck_page)
         self._review_page = None
         self.deck_page.study_requested.connect(self.study)
+        self.deck_page.study_due_requested.connect(self.study_due)
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
         self.deck_page.broken_requested.connect(self.explain_broken)
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Undo last card edit", self.undo_card_edit, "Ctrl+Alt+Z",
                      "undoCardEditAction")
         study_menu = bar.addMenu("&Study")
-        self._action(study_menu, "Study &all due", lambda: self.study(Scope.all()), "Ctrl+Shift+S",
+        self._action(study_menu, "Study &all due", self.study_due, "Ctrl+Shift+S",
                      "studyAllAction")
         self._action(study_menu, "&Decks", self.show_decks, "Ctrl+D", "showDecksAction")
         self._action(study_menu, "&Find deck", self._focus_filter, QKeySequence.StandardKey.Find,
@@ -303,6 +304,19 @@ class MainWindow(QMainWindow):
         session = self.context.new_session(scope)
         self.stack.setCurrentWidget(self.review_page)
         self.review_page.start(session, scope.title(self.context.library))
+
+    def study_due(self) -> bool:
+        """Review what is due in every deck, no new cards; with nothing due, say so and stay
+        on the deck list. Whether a review started."""
+        session = self.context.due_session()
+        if session.current() is None:
+            self.show_decks()
+            self.statusBar().showMessage(
+                "Nothing is due now. " + self.context.next_due_text(session), 10_000)
+            return False
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.start(session, "All due")
+        return True
 
     def quiz(self, scope: Scope | None, mode: str) -> None:
         if scope is None:  # a deck file that did not load: nothing to ask, as in study

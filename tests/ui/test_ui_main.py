@@ -539,3 +539,26 @@ def test_todays_answers_in_the_status_bar_follow_quizzes_and_exams(qtbot, open_w
     assert win.status_label.text() == "Today: 3 answers (+1 in this exam)"
     win.show_decks()  # leaving drops the exam: nothing of it is kept or counted
     assert win.status_label.text() == "Today: 3 answers"
+
+
+def test_study_all_due_studies_due_cards_only(qtbot, open_window):
+    from PySide6.QtGui import QAction
+
+    from omtquiz.scheduling import Rating
+
+    win = open_window({"good.yaml": GOOD})
+    action = win.findChild(QAction, "studyAllAction")
+    action.trigger()  # three new cards, none due
+    assert win.stack.currentWidget() is win.deck_page
+    assert win.statusBar().currentMessage().startswith("Nothing is due now.")
+    assert win.context.store.entries() == []
+    win.study(Scope.deck("good"))
+    win.review_page.session.answer(Rating.AGAIN)  # a: learning, due in a minute
+    win.show_decks()
+    qtbot.mouseClick(win.deck_page.study_all_button, Qt.MouseButton.LeftButton)
+    review = win.review_page
+    assert win.stack.currentWidget() is review
+    assert review.session.current().card_id == "a"
+    assert review.session.counts().new == 0
+    review.session.answer(Rating.EASY)  # graduates: days away
+    assert review.session.current() is None  # b and c are new: not handed out

@@ -34,6 +34,7 @@ class DeckPage(QWidget):
     """Emits the chosen `Scope`, or None for a deck file that did not load."""
 
     study_requested = Signal(object)
+    study_due_requested = Signal()  # every deck's due cards, no new ones
     quiz_requested = Signal(object, str)  # scope, AnswerMode.CHOICES or TYPED
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
     # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
@@ -106,7 +107,7 @@ class DeckPage(QWidget):
         self.study_button.clicked.connect(self._study_selected)
         self.study_all_button = make_button("Study all due", "studyAllButton",
                                             "Study all due cards")
-        self.study_all_button.clicked.connect(lambda: self.study_requested.emit(Scope.all()))
+        self.study_all_button.clicked.connect(self.study_due_requested.emit)
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
