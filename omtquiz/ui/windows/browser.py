@@ -52,6 +52,7 @@ from omtquiz.ui.widgets.card_view import (
 from omtquiz.ui.widgets.controls import fix_minimum_size, plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
+SIZED_TO_CONTENT = (1, 4, 5, 6, 7)  # type, due, interval, lapses, recall
 NUMERIC = {5, 6, 7}
 FLAGS = theme.FLAGS
 FLAG_COLORS = {n: color for n, _, color in FLAGS}
@@ -409,6 +410,7 @@ class BrowserWindow(QMainWindow):
             return -1
         self.error_label.hide()
         self.model.set_rows(rows)
+        self._fit_columns()
         total = len(self.index)
         self.count_label.setText(f"{len(rows):,} of {total:,} cards" if len(rows) != total
                                  else f"{total:,} cards")
@@ -418,6 +420,13 @@ class BrowserWindow(QMainWindow):
             self._show_preview(None)
         self._update_actions()
         return len(rows)
+
+    def _fit_columns(self) -> None:
+        """The short columns as wide as their widest text (a due time, "(…) suspended"), so
+        none is cut off; Qt measures the rows in view and up to 1,000 more, so a hundred
+        thousand rows cost no more than a few. The question takes what is left."""
+        for column in SIZED_TO_CONTENT:
+            self.table.resizeColumnToContents(column)
 
     def selected_rows(self) -> list[Row]:
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
