@@ -181,6 +181,19 @@ class MainWindow(QMainWindow):
         CardInfoDialog.show_for(card_info(self.context.store, self.context.library, item,
                                           self.context.clock), self)
 
+    def copy_to_my_decks(self, path: str):
+        """Copy a bundled deck file into the student's decks (ids kept, so progress follows);
+        the copy is loaded in its place. The copy's path."""
+        from pathlib import Path
+
+        from omtquiz.decks.format.editor import copy_deck
+
+        dirs = self.context.dirs
+        copy = copy_deck(Path(path), dirs.user_decks, dirs.schema)
+        self._reload_in_place()
+        self.statusBar().showMessage(f"Copied to {copy}: edit it there.", 10_000)
+        return copy
+
     def undo_card_edit(self) -> None:
         from omtquiz.decks.format.editor import EditError
 
@@ -373,6 +386,7 @@ class MainWindow(QMainWindow):
             self._browser = BrowserWindow(self.context, self)
             self._browser.edit_requested.connect(self.edit_card)
             self._browser.info_requested.connect(self.card_info)
+            self._browser.copy_requested.connect(self.copy_to_my_decks)
             self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
 from conftest import BUNDLED_DECKS
 from omtquiz.profile import Profile, resolve_dirs
@@ -562,3 +562,40 @@ def test_study_all_due_studies_due_cards_only(qtbot, open_window):
     assert review.session.counts().new == 0
     review.session.answer(Rating.EASY)  # graduates: days away
     assert review.session.current() is None  # b and c are new: not handed out
+
+
+def test_show_in_deck_file_offers_a_copy_of_a_bundled_deck(qtbot, qapp, tmp_path, data_dir,
+                                                          monkeypatch):
+    """A bundled deck lives inside the installed app (site-packages): it is never opened for
+    editing; the location box offers to copy it to my decks, which then loads instead."""
+    import omtquiz.ui.dialogs.card_editor as card_editor
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "good.yaml").write_text(GOOD)
+    monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: bundle)
+    monkeypatch.setattr(card_editor, "bundled_decks_dir", lambda: bundle)
+    context, win = build(Profile.open(data_dir, []), qapp)
+    qtbot.addWidget(win)
+    try:
+        win.browse()
+        browser = win._browser
+        browser.search("deck:good")
+        browser.table.selectRow(0)
+        where = browser.show_in_file()
+        assert where.startswith(str(bundle / "good.yaml"))
+        box = browser.location_box
+        assert "read-only" in box.text()
+        assert box.findChild(QPushButton, "openDeckFileButton") is None
+        copy_button = box.findChild(QPushButton, "copyToMyDecksButton")
+        copy_button.click()
+        copy = context.dirs.user_decks / "good.yaml"
+        assert copy.read_text().endswith(GOOD.split("cards:", 1)[1])
+        assert context.library.deck("good").path == str(copy)
+        assert str(copy) in win.statusBar().currentMessage()
+        browser.search("deck:good")
+        browser.table.selectRow(0)
+        browser.show_in_file()
+        assert browser.location_box.findChild(QPushButton, "openDeckFileButton") is not None
+    finally:
+        context.store.close()

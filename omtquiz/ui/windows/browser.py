@@ -205,6 +205,7 @@ class BrowserWindow(QMainWindow):
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
     edit_requested = Signal(object)  # E: edit the selected card (its Item)
     info_requested = Signal(object)  # Ctrl+Shift+I: card info of the selected card
+    copy_requested = Signal(str)  # copy this bundled (read-only) deck file to my decks
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -546,22 +547,34 @@ class BrowserWindow(QMainWindow):
         return self._act(CardActions.reset, "Reset")
 
     def show_in_file(self) -> str:
-        """Say where the selected card is written; 'Open file' opens the deck file."""
+        """Say where the selected card is written; 'Open file' opens the deck file. A deck
+        that comes with omtquiz is read-only (it lives inside the installed app): it is
+        offered as a copy to the student's decks instead, never opened for editing."""
+        from omtquiz.ui.dialogs.card_editor import is_bundled
+
         rows = self.selected_rows()
         if len(rows) != 1:
             return ""
         where = self.location(rows[0])
-        box = QMessageBox(QMessageBox.Icon.Information, "Show in deck file",
-                          f"This card is written at\n\n{where}", QMessageBox.StandardButton.Close,
-                          self)
+        path = rows[0].path
+        bundled = is_bundled(path)
+        text = (f"This card is in a deck that comes with omtquiz, read-only here:\n\n{where}\n\n"
+                "To change it, copy the deck to your decks: your progress follows the copy."
+                if bundled else f"This card is written at\n\n{where}")
+        box = QMessageBox(QMessageBox.Icon.Information, "Show in deck file", text,
+                          QMessageBox.StandardButton.Close, self)
         box.setObjectName("locationBox")
         box.setTextFormat(Qt.TextFormat.PlainText)  # a file path, as it is
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        open_button = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
-        open_button.setObjectName("openDeckFileButton")
-        path = rows[0].path
-        open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+        if bundled:
+            copy_deck = box.addButton("Copy to my decks", QMessageBox.ButtonRole.AcceptRole)
+            copy_deck.setObjectName("copyToMyDecksButton")
+            copy_deck.clicked.connect(lambda: self.copy_requested.emit(path))
+        else:
+            open_button = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
+            open_button.setObjectName("openDeckFileButton")
+            open_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
         copy_button = box.addButton("Copy", QMessageBox.ButtonRole.ActionRole)
         copy_button.setObjectName("copyLocationButton")
         copy_button.clicked.connect(lambda: QApplication.clipboard().setText(where))
