@@ -1,6 +1,6 @@
 """The deck list as the home screen shows it: one row per deck file, each with the scope it
 studies, today's counts, its problems and description; the sums of each parent's decks; the
-totals; and every tag, most used first.
+totals; and every tag, by name, with its count of cards.
 
 It is worked out here, not in the widget, so the numbers a student sees are the ones the
 queue will give, and a test can check them without Qt.
@@ -40,7 +40,8 @@ class DeckList(NamedTuple):
     rows: list[DeckRow]
     parents: dict[str, Counts]  # a parent's name: the sum of its decks' counts
     totals: Counts
-    tags: list[str]
+    tags: list[str]  # every tag, sorted by name (case aside)
+    tag_counts: dict[str, int] = {}  # a tag: how many cards (items) it has
 
 
 def _add(a: Counts, b: Counts) -> Counts:
@@ -77,5 +78,7 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
     capped = capped_counts(store, library, groups, clock)
     totals = capped.pop(None)
     parents = {name: counts for name, counts in capped.items() if name is not None}
-    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
-    return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])
+    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags
+                   for _ in card.ords())
+    return DeckList(rows, parents, totals, sorted(tags, key=lambda t: (t.casefold(), t)),
+                    dict(tags))

@@ -59,7 +59,8 @@ def test_rows_carry_their_scope_counts_problems_and_description(store, library):
     assert broken.problems == ("decks/broken.yaml:3:5: error: cards[0]: unknown type",)
     assert listed.parents == {"OMT": Counts(new=2, due=1)}
     assert listed.totals == Counts(new=3, due=1)
-    assert listed.tags == ["omt", "head"]
+    assert listed.tags == ["head", "omt"]  # by name
+    assert listed.tag_counts == {"head": 2, "omt": 3}
 
 
 @pytest.mark.parametrize(("scope", "title"), [

@@ -599,3 +599,38 @@ def test_show_in_deck_file_offers_a_copy_of_a_bundled_deck(qtbot, qapp, tmp_path
         assert browser.location_box.findChild(QPushButton, "openDeckFileButton") is not None
     finally:
         context.store.close()
+
+
+TAGGED = """\
+deck: tagged
+title: Tagged
+sources: [{id: s, citation: A real book}]
+cards:
+  - {id: a, front: Q a, back: A a, source: s, tags: [lymphatic, omt]}
+  - {id: b, type: reverse, front: Q b, back: A b, source: s, tags: [Cranial, omt]}
+  - {id: c, front: Q c, back: A c, source: s, tags: [zygote]}
+"""
+
+
+def test_the_tag_chooser_is_sorted_counted_and_filtered_from_the_keyboard(qtbot, open_window):
+    win = open_window({"tagged.yaml": TAGGED})
+    combo = win.deck_page.tag_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Cranial  (2)", "lymphatic  (1)", "omt  (3)", "zygote  (1)"]
+    assert combo.currentText() == ""
+    assert combo.lineEdit().placeholderText() == "Type a tag…"
+    combo.lineEdit().setFocus()
+    qtbot.keyClicks(combo.lineEdit(), "ymph")
+    completer = combo.completer()
+    assert completer.completionCount() == 1
+    assert completer.currentCompletion() == "lymphatic  (1)"
+    with qtbot.waitSignal(win.deck_page.study_requested) as asked:
+        qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    assert asked.args == [Scope.tag("lymphatic")]
+    win.show_decks()
+    combo.setEditText("CRANIAL")  # a tag typed whole, in any case
+    assert win.deck_page.chosen_tag() == "Cranial"
+    combo.setCurrentIndex(2)
+    assert win.deck_page.chosen_tag() == "omt"
+    combo.setEditText("nothing like it")
+    assert win.deck_page.chosen_tag() is None

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -141,9 +142,20 @@ class DeckPage(QWidget):
         exam_row.addWidget(self.exam_button)
 
         tag_row = QHBoxLayout()
+        # Keyboard-first: type part of a tag (the list narrows to tags containing it), Enter
+        # studies the first match; or open the list, sorted by name with each tag's cards.
         self.tag_combo = QComboBox()
         self.tag_combo.setObjectName("tagCombo")
         self.tag_combo.setAccessibleName("Tag to study")
+        self.tag_combo.setEditable(True)
+        self.tag_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.tag_combo.lineEdit().setPlaceholderText("Type a tag…")
+        self.tag_combo.lineEdit().setClearButtonEnabled(True)
+        self.tag_combo.lineEdit().returnPressed.connect(self._study_tag)
+        completer = self.tag_combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.tag_button = make_button("Study tag", "studyTagButton", "Study cards with this tag")
         self.tag_button.clicked.connect(self._study_tag)
         tag_row.addWidget(self.tag_combo, 1)
@@ -208,8 +220,7 @@ class DeckPage(QWidget):
                     total_item.addChild(holder)
             holder.addChild(item)
         self.tree.expandAll()
-        self.tag_combo.clear()
-        self.tag_combo.addItems(decks.tags)
+        self._fill_tags(decks)
         self._select(selected)
         self._apply_filter(self.filter_edit.text())
 
@@ -295,9 +306,36 @@ class DeckPage(QWidget):
             self.tree.setCurrentItem(matches[0])
         self._study_selected()
 
+    def _fill_tags(self, decks: DeckList) -> None:
+        typed = self.tag_combo.currentText()
+        self.tag_combo.clear()
+        for tag in decks.tags:
+            count = decks.tag_counts.get(tag, 0)
+            self.tag_combo.addItem(f"{tag}  ({count})", tag)
+            self.tag_combo.setItemData(self.tag_combo.count() - 1,
+                                       f"{count} card{'s' if count != 1 else ''} tagged {tag}",
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.tag_combo.setCurrentIndex(-1)
+        self.tag_combo.setEditText(typed)
+
+    def chosen_tag(self) -> str | None:
+        """The tag the chooser names: a listed entry, a tag typed whole, or else the first tag
+        (by name) containing what was typed; None when nothing matches."""
+        typed = self.tag_combo.currentText().strip()
+        if not typed:
+            return None
+        index = self.tag_combo.findText(typed)
+        if index >= 0:
+            return self.tag_combo.itemData(index)
+        tags = [self.tag_combo.itemData(i) for i in range(self.tag_combo.count())]
+        needle = typed.casefold()
+        exact = [t for t in tags if t.casefold() == needle]
+        return next(iter(exact or [t for t in tags if needle in t.casefold()]), None)
+
     def _study_tag(self) -> None:
-        if self.tag_combo.currentText():
-            self.study_requested.emit(Scope.tag(self.tag_combo.currentText()))
+        tag = self.chosen_tag()
+        if tag is not None:
+            self.study_requested.emit(Scope.tag(tag))
 
     def _show_selected(self) -> None:
         item = self.tree.currentItem()
