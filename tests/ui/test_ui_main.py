@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QScrollArea
 
 from conftest import BUNDLED_DECKS
 from omtquiz.profile import Profile, resolve_dirs
@@ -634,3 +634,32 @@ def test_the_tag_chooser_is_sorted_counted_and_filtered_from_the_keyboard(qtbot,
     assert win.deck_page.chosen_tag() == "omt"
     combo.setEditText("nothing like it")
     assert win.deck_page.chosen_tag() is None
+
+
+def test_the_deck_screens_buttons_stay_put_whatever_the_description(qtbot, open_window):
+    """A long description scrolls in a box of fixed height; the buttons never move."""
+    long_text = " ".join(["Lymphatic techniques and their indications."] * 80)
+    win = open_window({
+        "short.yaml": GOOD.replace("deck: good", "deck: short").replace(
+            "title: Good deck", "title: Short\ndescription: Two words."),
+        "long.yaml": GOOD.replace("deck: good", "deck: long").replace(
+            "title: Good deck", "title: A long title that wraps over two lines at least, "
+            "surely, on this screen\ndescription: '" + long_text + "'")})
+    page = win.deck_page
+    tops = []
+    for deck_id in ("short", "long", None):
+        if deck_id is None:
+            page.tree.setCurrentItem(page.tree.topLevelItem(0))  # all decks: no description
+        else:
+            select_deck(win, deck_id)
+        qtbot.wait(20)  # let the layout settle
+        tops.append(page.study_button.mapTo(page, page.study_button.rect().topLeft()).y())
+    assert len(set(tops)) == 1, tops
+    select_deck(win, "long")
+    qtbot.wait(20)
+    area = page.findChild(QScrollArea, "deckInfoArea")
+    assert area.verticalScrollBar().maximum() > 0  # the long description scrolls
+    assert "Lymphatic techniques" in page.description_label.text()
+    area.verticalScrollBar().setValue(50)
+    select_deck(win, "short")
+    assert area.verticalScrollBar().value() == 0  # each deck's text from its top

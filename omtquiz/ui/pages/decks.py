@@ -7,10 +7,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -150,6 +152,8 @@ class DeckPage(QWidget):
         self.tag_combo.setEditable(True)
         self.tag_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.tag_combo.lineEdit().setPlaceholderText("Type a tag…")
+        self.tag_combo.lineEdit().setObjectName("tagFilterEdit")
+        self.tag_combo.lineEdit().setAccessibleName("Type a tag to study")
         self.tag_combo.lineEdit().setClearButtonEnabled(True)
         self.tag_combo.lineEdit().returnPressed.connect(self._study_tag)
         completer = self.tag_combo.completer()
@@ -161,10 +165,8 @@ class DeckPage(QWidget):
         tag_row.addWidget(self.tag_combo, 1)
         tag_row.addWidget(self.tag_button)
 
-        right.addWidget(self.title_label)
-        right.addWidget(self.summary_label)
-        right.addWidget(self.description_label)
-        right.addWidget(self.problems_label)
+        self.info_area = self._info_area()
+        right.addWidget(self.info_area)
         right.addSpacing(6)
         right.addWidget(self.study_button)
         right.addWidget(self.study_all_button)
@@ -180,6 +182,31 @@ class DeckPage(QWidget):
         self._problems: dict[str, list[str]] = {}
         self._rows: dict[str, DeckRow] = {}
         self._descriptions: dict[str, str] = {}
+
+    def _info_area(self) -> QScrollArea:
+        """The selected deck's title, counts, description and problems, in a box of fixed
+        height that scrolls: the buttons under it stay put whatever the description's
+        length."""
+        info = QWidget()
+        info.setObjectName("deckInfo")
+        column = QVBoxLayout(info)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.setSpacing(10)
+        for widget in (self.title_label, self.summary_label, self.description_label,
+                       self.problems_label):
+            column.addWidget(widget)
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setObjectName("deckInfoArea")
+        area.setAccessibleName("About the selected deck")
+        area.setWidget(info)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.viewport().setAutoFillBackground(False)
+        info.setAutoFillBackground(False)
+        area.setFixedHeight(12 * self.fontMetrics().lineSpacing())
+        return area
 
     @staticmethod
     def _section(text: str) -> QLabel:
@@ -352,6 +379,7 @@ class DeckPage(QWidget):
         self.problems_label.setText("\n".join(problems[:12]) + (
             f"\n… and {len(problems) - 12} more" if len(problems) > 12 else ""))
         self.problems_label.setVisible(bool(problems))
+        self.info_area.verticalScrollBar().setValue(0)  # each deck's text from its top
 
     def _description_html(self, key: str | None) -> str:
         text = self._descriptions.get(key, "") if key else ""
