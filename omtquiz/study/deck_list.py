@@ -14,6 +14,7 @@ from typing import NamedTuple
 from omtquiz.clock import Clock
 from omtquiz.decks.model import Library
 from omtquiz.progress.store import Store
+from omtquiz.scheduling import Settings
 from omtquiz.study.queue import Counts, capped_counts, deck_counts
 from omtquiz.study.scope import Scope
 
@@ -48,8 +49,11 @@ def _add(a: Counts, b: Counts) -> Counts:
     return Counts(a.new + b.new, a.learning + b.learning, a.due + b.due)
 
 
-def deck_list(store: Store, library: Library, clock: Clock | None = None) -> DeckList:
-    counts = deck_counts(store, library, clock=clock)
+def deck_list(store: Store, library: Library, clock: Clock | None = None,
+              settings: Settings | None = None) -> DeckList:
+    """The home screen's list. Its learning and due counts are the one definition of them:
+    `omtquiz stats` reads them from here too (`study.stats.collect`)."""
+    counts = deck_counts(store, library, clock=clock, settings=settings)
     rows: list[DeckRow] = []
     parents: dict[str, Counts] = {}
     totals = Counts()
@@ -75,7 +79,7 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
     groups: dict[str | None, tuple[Counts, list[str]]] = {
         name: (summed, members.get(name, [])) for name, summed in parents.items()}
     groups[None] = (totals, [r.key for r in rows if r.scope])  # None: the all-decks row
-    capped = capped_counts(store, library, groups, clock)
+    capped = capped_counts(store, library, groups, clock, settings)
     totals = capped.pop(None)
     parents = {name: counts for name, counts in capped.items() if name is not None}
     tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags

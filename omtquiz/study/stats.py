@@ -33,6 +33,8 @@ from omtquiz.progress.queries import AnswerRow, DeckTally
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import AnswerMode, time_key
 from omtquiz.scheduling import Rating, Settings, State, retrievability
+from omtquiz.study.deck_list import deck_list
+from omtquiz.study.queue import Counts
 from omtquiz.study.search import item_question
 
 RETENTION_DAYS = 30  # today and the 29 study days before it
@@ -55,9 +57,10 @@ TOPIC_TAGS = frozenset({*TECHNIQUE_TOPICS, "contraindication", "principles", "fi
 
 @dataclass(frozen=True)
 class DeckStats:
-    """One deck's numbers. `due_today` is what is still to do today (learning cards included);
-    retention is the share of review answers on graduated cards not rated Again over the last
-    30 study days, None when there were none."""
+    """One deck's numbers. `learning` and `due_today` are the deck list's Learn and Due:
+    learning cards due today, and reviews still to do today within the daily limits.
+    Retention is the share of review answers on graduated cards not rated Again over the
+    last 30 study days, None when there were none."""
 
     deck_id: str
     title: str
@@ -259,6 +262,10 @@ class _Tally:
         self.learning += learning
         self.due_today += due_today
 
+    def set_today(self, counts: Counts) -> None:
+        """Learning cards due today and reviews due today, as the deck list counts them."""
+        self.learning, self.due_today = counts.learning, counts.due
+
     def stats(self, deck_id: str, title: str, name: str) -> DeckStats:
         retention = self.retained / self.retention_answers if self.retention_answers else None
         return DeckStats(deck_id=deck_id, title=title, name=name, total=self.total, new=self.new,
@@ -408,6 +415,13 @@ def collect(store: Store, library: Library, clock: Clock | None = None,
     for deck_id, _, suspended, seen, learning, due_today, _ in rows:
         tallies[deck_id].add_rows(suspended, seen, learning, due_today)
         grand.add_rows(suspended, seen, learning, due_today)
+    # Learning and due as the deck list counts them (what today's queue will show, within
+    # the daily limits), from the same code, so the list and `omtquiz stats` always agree.
+    listed = deck_list(store, library, clock, settings)
+    for row in listed.rows:
+        if row.counts is not None and row.key in tallies:
+            tallies[row.key].set_today(row.counts)
+    grand.set_today(listed.totals)
     today_stats, retention, by_deck, by_tag = _answers(
         store.answer_rows(window_start, end), layout, tallies, grand, time_key(start), titles)
 
