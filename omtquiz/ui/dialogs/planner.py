@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.clock import study_day
-from omtquiz.numbers import percent_text
 from omtquiz.progress.types import ExamDate
 from omtquiz.study.scope import Scope
 from omtquiz.ui.widgets.charts import ExamRecallChart
@@ -89,11 +88,12 @@ class PlannerDialog(QDialog):
         self.recall_label = QLabel()
         self.recall_label.setObjectName("expectedRecallLabel")
         self.recall_label.setProperty("role", "big")
-        caption = QLabel("expected recall on exam day\nwith no more reviews")
-        caption.setProperty("role", "muted")
+        self.caption_label = QLabel()
+        self.caption_label.setObjectName("expectedRecallCaption")
+        self.caption_label.setProperty("role", "muted")
         recall_row.addWidget(self.recall_label)
         recall_row.addSpacing(10)
-        recall_row.addWidget(caption, 1)
+        recall_row.addWidget(self.caption_label, 1)
         layout.addLayout(recall_row)
         self.explanation_label = self._text_label("planExplanationLabel", muted=True)
         self.advice_label = self._text_label("planAdviceLabel")
@@ -170,7 +170,9 @@ class PlannerDialog(QDialog):
 
     def update_plan(self) -> None:
         self.plan = plan = self.context.exam_plan(self.exam_day(), [self.scope()])
-        self.recall_label.setText(percent_text(plan.expected_recall))
+        headline, caption = plan.headline()
+        self.recall_label.setText(headline)
+        self.caption_label.setText(caption)
         self.explanation_label.setText(plan.explanation())
         self.advice_label.setText("\n".join(plan.advice()))
         changes = plan.changes()
