@@ -42,6 +42,7 @@ HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 MATURE_DAYS = 21  # Anki's line between young and mature
 HARDEST_LIMIT = 20
+HARDEST_MIN_ANSWERS = 3  # fewer answers say too little about how hard an item is
 RETENTION_WINDOW = timedelta(days=RETENTION_DAYS)
 # The deck convention (docs/decks.md): a technique's tag sits on cards of all three topics.
 # A technique tag has cards on what the technique is and what it is for; contraindications are
@@ -143,6 +144,9 @@ class Retention:
 
 @dataclass(frozen=True)
 class HardItem:
+    """An item the student keeps forgetting: it lapsed, and of its `answers` logged (at least
+    `HARDEST_MIN_ANSWERS`), `failed` were Again. `retrievability` is FSRS's chance now."""
+
     item: Item
     deck: str
     question: str
@@ -150,10 +154,22 @@ class HardItem:
     retrievability: float
     suspended: bool = False
     leech: bool = False
+    answers: int = 0
+    failed: int = 0
+
+    @property
+    def right(self) -> int:
+        return self.answers - self.failed
+
+    @property
+    def recall(self) -> float | None:
+        """The share of its logged answers that were not Again: recall as it really went."""
+        return self.right / self.answers if self.answers else None
 
     def to_dict(self) -> dict[str, object]:
         return {"item": self.item.key, "deck": self.deck, "question": self.question,
-                "lapses": self.lapses, "retrievability": self.retrievability,
+                "lapses": self.lapses, "answers": self.answers, "failed": self.failed,
+                "recall": self.recall, "retrievability": self.retrievability,
                 "suspended": self.suspended, "leech": self.leech}
 
 
@@ -503,21 +519,21 @@ def _answers(rows: list[AnswerRow], layout: _LibraryTally, tallies: dict[str, _T
 
 def _hardest(store: Store, layout: _LibraryTally, loaded: _Loaded, titles: dict[str, str],
              settings: Settings, now: datetime, limit: int) -> tuple[HardItem, ...]:
-    """Most lapses first, then lowest retrievability now.
+    """Items forgotten in review (lapsed) with enough answers logged to judge: most lapses
+    first, then the lowest share of answers right in the log, then the highest difficulty.
 
-    Retrievability falls as the whole days since the last review grow against the stability,
-    so the store picks the list by that ratio and FSRS is asked only about the items on it.
+    A card failed while first being learned has not lapsed, and a card answered once or twice
+    says little: neither is listed, so day one's list is empty rather than noise.
     """
-    scored = [(r, retrievability(r.card, now, settings.for_deck(r.item.deck_id)))
-              for r in store.most_lapsed(now, limit, *loaded)]
-    scored.sort(key=lambda pair: (-pair[0].card.lapses, pair[1], pair[0].item))
     result = []
-    for record, chance in scored:
+    for record, answers, failed in store.struggled(HARDEST_MIN_ANSWERS, limit, *loaded):
         item = record.item
         card = layout.card(item.deck_id, item.card_id)
         assert card is not None  # the store kept to loaded items
+        chance = retrievability(record.card, now, settings.for_deck(item.deck_id))
         result.append(HardItem(item, titles[item.deck_id], item_question(card, item.ord),
-                               record.card.lapses, chance, record.suspended, record.leech))
+                               record.card.lapses, chance, record.suspended, record.leech,
+                               answers, failed))
     return tuple(result)
 
 
