@@ -142,15 +142,17 @@ class StatisticsQueries:
         answers not rated Again, then the highest difficulty, then by item. Each with its
         count of logged answers and of those rated Again."""
         restrict, params = self._restrict(deck_ids, excluded)
-        sql = (f"SELECT {', '.join(ALL_CARD_COLUMNS)}, log.answers, log.failed FROM card_state "
-               "JOIN (SELECT deck_id, card_id, ord, count(*) AS answers, "
-               "sum(rating = 1) AS failed FROM review_log GROUP BY deck_id, card_id, ord) AS log "
-               f"USING (deck_id, card_id, ord) WHERE state != 0 AND lapses > 0 "
-               f"AND log.answers >= ? AND {restrict} "
-               "ORDER BY lapses DESC, CAST(log.answers - log.failed AS REAL) / log.answers, "
+        # Lapsed items are few: their answers are counted one by one through the log's index
+        # on the item, not by grouping the whole log.
+        of_item = ("FROM review_log AS log WHERE log.deck_id = card_state.deck_id "
+                   "AND log.card_id = card_state.card_id AND log.ord = card_state.ord")
+        sql = (f"SELECT {', '.join(ALL_CARD_COLUMNS)}, (SELECT count(*) {of_item}) AS answers, "
+               f"(SELECT count(*) {of_item} AND log.rating = 1) AS failed FROM card_state "
+               f"WHERE state != 0 AND lapses > 0 AND {restrict} AND answers >= ? "
+               "ORDER BY lapses DESC, CAST(answers - failed AS REAL) / answers, "
                "ifnull(difficulty, 0) DESC, deck_id, card_id, ord LIMIT ?")
         return [(row_record(row[:-2]), row[-2], row[-1])
-                for row in self._tuples(sql, [min_answers, *params, max(0, limit)])]
+                for row in self._tuples(sql, [*params, min_answers, max(0, limit)])]
 
     def stage_cards(self, mature_days: int, deck_ids: Collection[str] | None = None,
                     excluded: Collection[Item] = ()) -> list[DeckStages]:
