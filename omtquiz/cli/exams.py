@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 from omtquiz.cli.common import open_store, profile_from, reporting_store_errors
+from omtquiz.numbers import percent_text
 
 
 def register(sub, add_common) -> None:
@@ -76,7 +77,7 @@ def _list(args, profile) -> int:
     for exam in [] if args.json else exams:
         covers = ", ".join([*(f"deck {d}" for d in exam.decks), *(f"tag {t}" for t in exam.tags)])
         print(f"{exam.id}  {exam.on.isoformat()}  {exam.name}  ({covers}; target "
-              f"{exam.target:.0%})")
+              f"{percent_text(exam.target)})")
     return 0
 
 

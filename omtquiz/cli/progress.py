@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from omtquiz.cli.common import open_store, profile_from, reporting_store_errors
+from omtquiz.numbers import percent_text
 from omtquiz.profile import Profile
 
 
@@ -66,8 +67,9 @@ def run_stats(args: argparse.Namespace, profile: Profile) -> int:
         print(format_table(report))
         for f in ahead:
             print(f"\n{f.exam.name} on {f.exam.on.isoformat()}: expected recall "
-                  f"{f.expected_recall:.0%} of {f.items} item(s), {f.on_target} at or above "
-                  f"the {f.exam.target:.0%} target")
+                  f"{percent_text(f.expected_recall)} of {f.items} item(s), "
+                  f"{f.on_target} at or above "
+                  f"the {percent_text(f.exam.target)} target")
     return 0
 
 

@@ -10,6 +10,7 @@ fresh case. Progress hangs on (deck id, card id, ord), never on text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -333,6 +334,15 @@ class Deck:
 
     def items(self) -> list[Item]:
         return [item for card in self.cards for item in card.items()]
+
+
+def notes_and_cards(cards: Iterable[Card]) -> str:
+    """'490 notes, 595 cards': a deck file's entries are notes in Anki's terms, and each gives
+    one card per item (a reverse card two, a cloze one per deletion)."""
+    cards = list(cards)
+    notes, items = len(cards), sum(len(card.ords()) for card in cards)
+    return (f"{notes} note{'' if notes == 1 else 's'}, "
+            f"{items} card{'' if items == 1 else 's'}")
 
 
 @dataclass(frozen=True)

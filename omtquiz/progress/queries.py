@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from omtquiz.clock import as_utc
 from omtquiz.decks.model import Item
 from omtquiz.progress.rows import ALL_CARD_COLUMNS, row_record
 from omtquiz.progress.types import ItemRecord, time_key
@@ -65,8 +64,6 @@ class StatisticsQueries:
 
     KEY_SEP = "\x1f"  # between card id and ord in the item keys `deck_tallies` returns
     _LIST_SEP = "\x1e"
-    _JD_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    _JD_EPOCH_MS = 210_866_760_000_000  # julianday('1970-01-01') in milliseconds
 
     @staticmethod
     def _restrict(deck_ids: Collection[str] | None, excluded: Collection[Item],
@@ -138,42 +135,24 @@ class StatisticsQueries:
             counts[index] = count
         return counts
 
-    def most_lapsed(self, now: datetime, limit: int, deck_ids: Collection[str] | None = None,
-                    excluded: Collection[Item] = ()) -> list[ItemRecord]:
-        """Up to `limit` items that are not new: most lapses first, then the highest whole days
-        since the last review (at `now`) per day of stability (0 without either), then by item.
-
-        SQLite sorts by days counted from its millisecond times, which can pass the true count
-        by one where the span is within milliseconds of whole days, never fall short of it; the
-        true ratios are worked out here, and more rows read until none could have been missed.
-        """
-        now = as_utc(now)
-        now_ms = self._JD_EPOCH_MS + (now - self._JD_EPOCH) // timedelta(milliseconds=1)
+    def struggled(self, min_answers: int, limit: int, deck_ids: Collection[str] | None = None,
+                  excluded: Collection[Item] = ()) -> list[tuple[ItemRecord, int, int]]:
+        """Up to `limit` items that lapsed (forgotten in review at least once) and have at
+        least `min_answers` answers logged: most lapses first, then the lowest share of logged
+        answers not rated Again, then the highest difficulty, then by item. Each with its
+        count of logged answers and of those rated Again."""
         restrict, params = self._restrict(deck_ids, excluded)
-        sql = (f"SELECT {', '.join(ALL_CARD_COLUMNS)}, CASE WHEN last_review IS NULL "
-               "OR ifnull(stability, 0) = 0 THEN 0.0 ELSE max(0, (? - CAST(round("
-               "julianday(last_review) * 86400000) AS INTEGER) + 4) / 86400000) / stability "
-               f"END AS bound FROM card_state WHERE state != 0 AND {restrict} "
-               "ORDER BY lapses DESC, bound DESC, deck_id, card_id, ord LIMIT ?")
-
-        def strain(record: ItemRecord) -> float:
-            card = record.card
-            if card.last_review is None or not card.stability:
-                return 0.0
-            return max(0, (now - card.last_review).days) / card.stability
-
-        limit, extra = max(0, limit), 0
-        while True:
-            rows = self._tuples(sql, [now_ms, *params, limit + extra])
-            scored = [(row_record(row[:-1]), row[-1]) for row in rows]
-            # Each row sorted above its true place may have pushed one out of the list.
-            over = sum(strain(record) < bound for record, bound in scored)
-            if over <= extra or len(rows) < limit + extra:
-                break
-            extra = over
-        records = [record for record, _ in scored]
-        records.sort(key=lambda r: (-r.card.lapses, -strain(r), r.item))
-        return records[:limit]
+        # Lapsed items are few: their answers are counted one by one through the log's index
+        # on the item, not by grouping the whole log.
+        of_item = ("FROM review_log AS log WHERE log.deck_id = card_state.deck_id "
+                   "AND log.card_id = card_state.card_id AND log.ord = card_state.ord")
+        sql = (f"SELECT {', '.join(ALL_CARD_COLUMNS)}, (SELECT count(*) {of_item}) AS answers, "
+               f"(SELECT count(*) {of_item} AND log.rating = 1) AS failed FROM card_state "
+               f"WHERE state != 0 AND lapses > 0 AND {restrict} AND answers >= ? "
+               "ORDER BY lapses DESC, CAST(answers - failed AS REAL) / answers, "
+               "ifnull(difficulty, 0) DESC, deck_id, card_id, ord LIMIT ?")
+        return [(row_record(row[:-2]), row[-2], row[-1])
+                for row in self._tuples(sql, [*params, min_answers, max(0, limit)])]
 
     def stage_cards(self, mature_days: int, deck_ids: Collection[str] | None = None,
                     excluded: Collection[Item] = ()) -> list[DeckStages]:

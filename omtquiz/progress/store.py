@@ -261,7 +261,8 @@ class Store(StatisticsQueries, ReviewMerging):
                             (json.dumps(list(deck_ids)),))
 
     def upcoming(self, after: datetime) -> Iterator[tuple[Item, datetime]]:
-        """Unsuspended items that are not new and fall due after `after`, soonest first.
+        """Unsuspended items that are not new and fall due after `after`, soonest first; a
+        buried item falls due when it wakes, if that is later than its due time.
 
         A generator, so a caller wanting the first one that is still in a deck reads no more.
         """
@@ -270,9 +271,9 @@ class Store(StatisticsQueries, ReviewMerging):
         try:
             with self._errors():
                 cursor.execute(
-                    "SELECT deck_id, card_id, ord, due FROM card_state WHERE suspended = 0 "
-                    "AND state != 0 AND due > ? ORDER BY due, deck_id, card_id, ord",
-                    (time_text(after),))
+                    "SELECT deck_id, card_id, ord, max(due, ifnull(buried_until, due)) AS wake "
+                    "FROM card_state WHERE suspended = 0 AND state != 0 AND wake > ? "
+                    "ORDER BY wake, deck_id, card_id, ord", (time_text(after),))
             while True:
                 with self._errors():
                     row = cursor.fetchone()

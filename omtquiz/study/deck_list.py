@@ -1,6 +1,6 @@
 """The deck list as the home screen shows it: one row per deck file, each with the scope it
 studies, today's counts, its problems and description; the sums of each parent's decks; the
-totals; and every tag, most used first.
+totals; and every tag, by name, with its count of cards.
 
 It is worked out here, not in the widget, so the numbers a student sees are the ones the
 queue will give, and a test can check them without Qt.
@@ -14,6 +14,7 @@ from typing import NamedTuple
 from omtquiz.clock import Clock
 from omtquiz.decks.model import Library
 from omtquiz.progress.store import Store
+from omtquiz.scheduling import Settings
 from omtquiz.study.queue import Counts, capped_counts, deck_counts
 from omtquiz.study.scope import Scope
 
@@ -40,15 +41,19 @@ class DeckList(NamedTuple):
     rows: list[DeckRow]
     parents: dict[str, Counts]  # a parent's name: the sum of its decks' counts
     totals: Counts
-    tags: list[str]
+    tags: list[str]  # every tag, sorted by name (case aside)
+    tag_counts: dict[str, int] = {}  # a tag: how many cards (items) it has
 
 
 def _add(a: Counts, b: Counts) -> Counts:
     return Counts(a.new + b.new, a.learning + b.learning, a.due + b.due)
 
 
-def deck_list(store: Store, library: Library, clock: Clock | None = None) -> DeckList:
-    counts = deck_counts(store, library, clock=clock)
+def deck_list(store: Store, library: Library, clock: Clock | None = None,
+              settings: Settings | None = None) -> DeckList:
+    """The home screen's list. Its learning and due counts are the one definition of them:
+    `omtquiz stats` reads them from here too (`study.stats.collect`)."""
+    counts = deck_counts(store, library, clock=clock, settings=settings)
     rows: list[DeckRow] = []
     parents: dict[str, Counts] = {}
     totals = Counts()
@@ -74,8 +79,10 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None) -> Dec
     groups: dict[str | None, tuple[Counts, list[str]]] = {
         name: (summed, members.get(name, [])) for name, summed in parents.items()}
     groups[None] = (totals, [r.key for r in rows if r.scope])  # None: the all-decks row
-    capped = capped_counts(store, library, groups, clock)
+    capped = capped_counts(store, library, groups, clock, settings)
     totals = capped.pop(None)
     parents = {name: counts for name, counts in capped.items() if name is not None}
-    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags)
-    return DeckList(rows, parents, totals, [tag for tag, _ in tags.most_common()])
+    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags
+                   for _ in card.ords())
+    return DeckList(rows, parents, totals, sorted(tags, key=lambda t: (t.casefold(), t)),
+                    dict(tags))

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from omtquiz.clock import Clock, SystemClock, day_start, study_day
 from omtquiz.decks.model import Item, Library
+from omtquiz.numbers import percent_text
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import Settings, retrievability
@@ -32,6 +33,9 @@ from omtquiz.study.scope import Scope
 
 DEFAULT_MARGIN_DAYS = 7
 HEAVY_NEW_PER_DAY = 100  # beyond this a plan works on paper, not for a person
+# The share of a scope started before its recall forecast is shown as the headline: with most
+# cards never seen (each counted as 0) it only says "you have not started", discouragingly.
+ENOUGH_STARTED = 0.5
 
 
 def introduction_days(card_sizes: Sequence[int], per_day: int, first_day: int | None = None,
@@ -105,6 +109,32 @@ class ExamPlan:
     decks: tuple[DeckPlan, ...]
 
     @property
+    def started(self) -> int:
+        """Unsuspended items in scope that are not new."""
+        return self.items - self.new
+
+    @property
+    def started_recall(self) -> float | None:
+        """The mean predicted recall on exam day of the started items alone."""
+        return self.expected_recall * self.items / self.started if self.started else None
+
+    @property
+    def enough_data(self) -> bool:
+        """Whether enough of the scope is started for its recall forecast to mean much."""
+        return self.items > 0 and self.started >= ENOUGH_STARTED * self.items
+
+    def headline(self) -> tuple[str, str]:
+        """What the planner shows big, and its caption: the expected recall once enough of
+        the scope is started, else how much of it is."""
+        if not self.items:
+            return "–", "no cards to study in this scope"
+        if not self.enough_data:
+            return (f"{self.started} of {self.items}",
+                    "cards started: too few yet\nfor a forecast of exam-day recall")
+        return (percent_text(self.expected_recall),
+                "expected recall on exam day\nwith no more reviews")
+
+    @property
     def days_left(self) -> int:
         """Study days before the exam, today included."""
         return (self.exam_day - self.today).days
@@ -162,10 +192,19 @@ class ExamPlan:
         day = _day_text(self.exam_day)
         if not self.items:
             return f"There are no cards to study in this scope for {day}."
+        if not self.enough_data:
+            seen = (f" Of those, FSRS predicts you would recall "
+                    f"{percent_text(self.started_recall)} on {day} if you did no more reviews."
+                    if self.started_recall is not None else "")
+            return (f"You have started {self.started} of these {self.items} "
+                    f"card{_s(self.items)}.{seen} A forecast for all of them waits until at "
+                    "least half are started (a card never seen counts as 0); until then the "
+                    "plan below is what matters.")
         unseen = (f", with the {self.new} card{_s(self.new)} you have not started counted as 0"
                   if self.new else "")
         return (f"If you did no more reviews, FSRS predicts you would recall "
-                f"{self.expected_recall:.0%} of these {self.items} card{_s(self.items)} on {day}: "
+                f"{percent_text(self.expected_recall)} of these {self.items} card{_s(self.items)} "
+                f"on {day}: "
                 f"the average of each card's predicted chance of recall on that day{unseen}.")
 
     def advice(self) -> list[str]:

@@ -285,14 +285,28 @@ class StudySession:
         return self._change(item, card=CardState(reps=old.reps, lapses=old.lapses), leech=False)
 
 
+def due_only(settings: Settings, library: Library) -> Settings:
+    """`settings` for a session of what is due only ("Study all due"): no new cards, in any
+    deck, whatever its own limit; scheduling is unchanged."""
+    settings = settings.with_global(new_per_day=0)
+    for deck in library.decks:
+        if "new_per_day" in settings.deck_overrides.get(deck.id, {}):
+            settings = settings.with_deck(deck.id, new_per_day=0)
+    return settings
+
+
 def next_due(store: Store, library: Library, clock: Clock | None = None,
-             settings: Settings | None = None) -> datetime | None:
-    """When the next loaded, unsuspended item comes due after now; None if none is scheduled.
+             settings: Settings | None = None, scope: Scope | None = None) -> datetime | None:
+    """When the next loaded, unsuspended item (of `scope`, if given) comes due after now, a
+    buried one when it wakes; None if none is scheduled.
 
     (`settings` is accepted for symmetry with the other functions; no setting changes it.)
     """
     now = (clock or SystemClock()).now()
+    wanted = None if scope is None or scope.kind == "all" else set(scope.items(library))
     for item, due in store.upcoming(now):
+        if wanted is not None and item not in wanted:
+            continue
         card = library.card(item)
         if card is not None and item.ord in card.ords():
             return due

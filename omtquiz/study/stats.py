@@ -28,10 +28,13 @@ from typing import NamedTuple
 
 from omtquiz.clock import Clock, SystemClock, day_bounds, day_start, study_day
 from omtquiz.decks.model import Card, Deck, Item, Library
+from omtquiz.numbers import percent_text
 from omtquiz.progress.queries import AnswerRow, DeckTally
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import AnswerMode, time_key
 from omtquiz.scheduling import Rating, Settings, State, retrievability
+from omtquiz.study.deck_list import deck_list
+from omtquiz.study.queue import Counts
 from omtquiz.study.search import item_question
 
 RETENTION_DAYS = 30  # today and the 29 study days before it
@@ -39,6 +42,7 @@ HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 MATURE_DAYS = 21  # Anki's line between young and mature
 HARDEST_LIMIT = 20
+HARDEST_MIN_ANSWERS = 3  # fewer answers say too little about how hard an item is
 RETENTION_WINDOW = timedelta(days=RETENTION_DAYS)
 # The deck convention (docs/decks.md): a technique's tag sits on cards of all three topics.
 # A technique tag has cards on what the technique is and what it is for; contraindications are
@@ -54,9 +58,10 @@ TOPIC_TAGS = frozenset({*TECHNIQUE_TOPICS, "contraindication", "principles", "fi
 
 @dataclass(frozen=True)
 class DeckStats:
-    """One deck's numbers. `due_today` is what is still to do today (learning cards included);
-    retention is the share of review answers on graduated cards not rated Again over the last
-    30 study days, None when there were none."""
+    """One deck's numbers. `learning` and `due_today` are the deck list's Learn and Due:
+    learning cards due today, and reviews still to do today within the daily limits.
+    Retention is the share of review answers on graduated cards not rated Again over the
+    last 30 study days, None when there were none."""
 
     deck_id: str
     title: str
@@ -139,6 +144,9 @@ class Retention:
 
 @dataclass(frozen=True)
 class HardItem:
+    """An item the student keeps forgetting: it lapsed, and of its `answers` logged (at least
+    `HARDEST_MIN_ANSWERS`), `failed` were Again. `retrievability` is FSRS's chance now."""
+
     item: Item
     deck: str
     question: str
@@ -146,10 +154,22 @@ class HardItem:
     retrievability: float
     suspended: bool = False
     leech: bool = False
+    answers: int = 0
+    failed: int = 0
+
+    @property
+    def right(self) -> int:
+        return self.answers - self.failed
+
+    @property
+    def recall(self) -> float | None:
+        """The share of its logged answers that were not Again: recall as it really went."""
+        return self.right / self.answers if self.answers else None
 
     def to_dict(self) -> dict[str, object]:
         return {"item": self.item.key, "deck": self.deck, "question": self.question,
-                "lapses": self.lapses, "retrievability": self.retrievability,
+                "lapses": self.lapses, "answers": self.answers, "failed": self.failed,
+                "recall": self.recall, "retrievability": self.retrievability,
                 "suspended": self.suspended, "leech": self.leech}
 
 
@@ -257,6 +277,10 @@ class _Tally:
         self.new -= seen
         self.learning += learning
         self.due_today += due_today
+
+    def set_today(self, counts: Counts) -> None:
+        """Learning cards due today and reviews due today, as the deck list counts them."""
+        self.learning, self.due_today = counts.learning, counts.due
 
     def stats(self, deck_id: str, title: str, name: str) -> DeckStats:
         retention = self.retained / self.retention_answers if self.retention_answers else None
@@ -407,6 +431,13 @@ def collect(store: Store, library: Library, clock: Clock | None = None,
     for deck_id, _, suspended, seen, learning, due_today, _ in rows:
         tallies[deck_id].add_rows(suspended, seen, learning, due_today)
         grand.add_rows(suspended, seen, learning, due_today)
+    # Learning and due as the deck list counts them (what today's queue will show, within
+    # the daily limits), from the same code, so the list and `omtquiz stats` always agree.
+    listed = deck_list(store, library, clock, settings)
+    for row in listed.rows:
+        if row.counts is not None and row.key in tallies:
+            tallies[row.key].set_today(row.counts)
+    grand.set_today(listed.totals)
     today_stats, retention, by_deck, by_tag = _answers(
         store.answer_rows(window_start, end), layout, tallies, grand, time_key(start), titles)
 
@@ -488,21 +519,21 @@ def _answers(rows: list[AnswerRow], layout: _LibraryTally, tallies: dict[str, _T
 
 def _hardest(store: Store, layout: _LibraryTally, loaded: _Loaded, titles: dict[str, str],
              settings: Settings, now: datetime, limit: int) -> tuple[HardItem, ...]:
-    """Most lapses first, then lowest retrievability now.
+    """Items forgotten in review (lapsed) with enough answers logged to judge: most lapses
+    first, then the lowest share of answers right in the log, then the highest difficulty.
 
-    Retrievability falls as the whole days since the last review grow against the stability,
-    so the store picks the list by that ratio and FSRS is asked only about the items on it.
+    A card failed while first being learned has not lapsed, and a card answered once or twice
+    says little: neither is listed, so day one's list is empty rather than noise.
     """
-    scored = [(r, retrievability(r.card, now, settings.for_deck(r.item.deck_id)))
-              for r in store.most_lapsed(now, limit, *loaded)]
-    scored.sort(key=lambda pair: (-pair[0].card.lapses, pair[1], pair[0].item))
     result = []
-    for record, chance in scored:
+    for record, answers, failed in store.struggled(HARDEST_MIN_ANSWERS, limit, *loaded):
         item = record.item
         card = layout.card(item.deck_id, item.card_id)
         assert card is not None  # the store kept to loaded items
+        chance = retrievability(record.card, now, settings.for_deck(item.deck_id))
         result.append(HardItem(item, titles[item.deck_id], item_question(card, item.ord),
-                               record.card.lapses, chance, record.suspended, record.leech))
+                               record.card.lapses, chance, record.suspended, record.leech,
+                               answers, failed))
     return tuple(result)
 
 
@@ -532,7 +563,7 @@ def format_table(report: StatsReport) -> str:
     header = ("deck", "total", "new", "learning", "due", "reviewed", "retention")
     rows = [header]
     for stats in (*report.decks, report.total):
-        retention = "-" if stats.retention_30d is None else f"{stats.retention_30d:.0%}"
+        retention = percent_text(stats.retention_30d, "-")
         rows.append((stats.name, str(stats.total), str(stats.new), str(stats.learning),
                      str(stats.due_today), str(stats.reviewed_today), retention))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -563,7 +594,7 @@ def duration_text(ms: int) -> str:
 def today_sentence(today: TodayStats) -> str:
     if not today.answers:
         return "Today: no answers yet."
-    again = f", Again {today.again_rate:.0%}" if today.again_rate is not None else ""
+    again = f", Again {percent_text(today.again_rate)}" if today.again_rate is not None else ""
     return (f"Today: {today.answers} answer{'s' if today.answers != 1 else ''} on "
             f"{today.cards} card{'s' if today.cards != 1 else ''} in "
             f"{duration_text(today.time_ms)}{again}.")

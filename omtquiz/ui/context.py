@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from omtquiz.clock import Clock, SystemClock
+from omtquiz.clock import Clock, SystemClock, day_bounds
 from omtquiz.decks.model import Item, Library
 from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
@@ -29,7 +29,7 @@ from omtquiz.study.recording import (
     save_exam,
 )
 from omtquiz.study.scope import Scope
-from omtquiz.study.session import StudySession, next_due, reviewed_today
+from omtquiz.study.session import StudySession, due_only, next_due, reviewed_today
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens not yet open
     from omtquiz.study.planner import ExamPlan
@@ -112,6 +112,11 @@ class AppContext:
     def new_session(self, scope: Scope) -> StudySession:
         return StudySession(self.store, self.library, scope, clock=self.clock)
 
+    def due_session(self) -> StudySession:
+        """Every deck's due cards (learning and reviews), no new ones: "Study all due"."""
+        return StudySession(self.store, self.library, Scope.all(), clock=self.clock,
+                            settings=due_only(self.settings, self.library))
+
     def missed_session(self, items: Sequence[Item]) -> StudySession:
         """A review of exactly these items, due or not: the exam's missed questions."""
         return StudySession(self.store, self.library, Scope.of_items(items), clock=self.clock,
@@ -152,12 +157,23 @@ class AppContext:
         return deck_list(self.store, self.library, self.clock)
 
     def next_due_text(self, session: StudySession | None = None) -> str:
+        """When this session's scope (everything, without one) has a card due next.
+
+        A finished session still holding cards due today holds them by the daily limits (a
+        learning card due soon would be shown already): they come tomorrow, not "in a moment".
+        """
         when = session.next_due() if session is not None else None
+        now = self.clock.now()
         if when is None:
-            when = next_due(self.store, self.library, clock=self.clock)
+            when = next_due(self.store, self.library, clock=self.clock,
+                            scope=session.scope if session is not None else None)
+            glob = self.settings.global_settings
+            if (session is not None and when is not None
+                    and when < day_bounds(now, glob.day_start_hour, glob.tzinfo)[1]):
+                return "Today's limit is reached here: more cards are due tomorrow."
         if when is None:
             return "Nothing else is scheduled yet."
-        wait = when - self.clock.now()
+        wait = when - now
         if wait <= timedelta(minutes=1):
             return "More cards are due in a moment."
         if wait < timedelta(hours=1):
@@ -166,9 +182,11 @@ class AppContext:
             return f"The next card is due in {round(wait.total_seconds() / 3600)} hours."
         return f"The next card is due in {wait.days} days."
 
-    def today_text(self) -> str:
+    def today_text(self, in_exam: int = 0) -> str:
+        """Today's answers; `in_exam` more are given in an exam not yet saved."""
         done = reviewed_today(self.store, clock=self.clock)
-        return f"Today: {done} answer{'s' if done != 1 else ''}"
+        text = f"Today: {done} answer{'s' if done != 1 else ''}"
+        return text + (f" (+{in_exam} in this exam)" if in_exam else "")
 
     # -- statistics, card browser and exam planner -----------------------------------------
     def stats_report(self) -> StatsReport:

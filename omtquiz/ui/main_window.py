@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -10,6 +10,7 @@ from omtquiz import __version__
 from omtquiz.study.changes import Changes
 from omtquiz.study.scope import Scope
 from omtquiz.ui.pages.decks import DeckPage
+from omtquiz.ui.widgets.controls import fix_minimum_size
 
 
 class MainWindow(QMainWindow):
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.deck_page)
         self._review_page = None
         self.deck_page.study_requested.connect(self.study)
+        self.deck_page.study_due_requested.connect(self.study_due)
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
         self.deck_page.broken_requested.connect(self.explain_broken)
@@ -43,11 +45,17 @@ class MainWindow(QMainWindow):
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
         self._source = None  # the screen whose change is being relayed
+        self._in_exam = 0  # answers given in the exam in progress, saved when it ends
         self.changed.connect(self._on_changes)
         self._refit = None  # the background re-fit's process, while it runs
+        self._backup_problem: str | None = None  # the failed backup last reported
+        self._backup_watch = QTimer(self)
+        self._backup_watch.timeout.connect(self.report_backup_problem)
+        self._backup_watch.start(30_000)  # background backups finish out of sight
         self._build_menus()
         self.refresh()
         self.maybe_refit()
+        fix_minimum_size(self)
         self.resize(1000, 680)
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -110,7 +118,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Undo last card edit", self.undo_card_edit, "Ctrl+Alt+Z",
                      "undoCardEditAction")
         study_menu = bar.addMenu("&Study")
-        self._action(study_menu, "Study &all due", lambda: self.study(Scope.all()), "Ctrl+Shift+S",
+        self._action(study_menu, "Study &all due", self.study_due, "Ctrl+Shift+S",
                      "studyAllAction")
         self._action(study_menu, "&Decks", self.show_decks, "Ctrl+D", "showDecksAction")
         self._action(study_menu, "&Find deck", self._focus_filter, QKeySequence.StandardKey.Find,
@@ -188,6 +196,19 @@ class MainWindow(QMainWindow):
 
         CardInfoDialog.show_for(card_info(self.context.store, self.context.library, item,
                                           self.context.clock), self)
+
+    def copy_to_my_decks(self, path: str):
+        """Copy a bundled deck file into the student's decks (ids kept, so progress follows);
+        the copy is loaded in its place. The copy's path."""
+        from pathlib import Path
+
+        from omtquiz.decks.format.editor import copy_deck
+
+        dirs = self.context.dirs
+        copy = copy_deck(Path(path), dirs.user_decks, dirs.schema)
+        self._reload_in_place()
+        self.statusBar().showMessage(f"Copied to {copy}: edit it there.", 10_000)
+        return copy
 
     def undo_card_edit(self) -> None:
         from omtquiz.decks.format.editor import EditError
@@ -269,7 +290,22 @@ class MainWindow(QMainWindow):
             browser.show_changes(changes)
 
     def _update_status(self) -> None:
-        self.status_label.setText(self.context.today_text())
+        self.status_label.setText(self.context.today_text(self._in_exam))
+        self.report_backup_problem()
+
+    def report_backup_problem(self) -> str | None:
+        """Say once in the status bar that an automatic backup failed (`Store.backup_error`);
+        the message, or None when there is nothing new to say. A later failure after a
+        backup that worked is said again."""
+        problem = self.context.store.backup_error
+        if problem is None or problem == self._backup_problem:
+            self._backup_problem = problem
+            return None
+        self._backup_problem = problem
+        message = (f"Automatic backup failed: {problem}. Your answers are safe in the progress "
+                   "file; File > Back up progress now tries again.")
+        self.statusBar().showMessage(message, 60_000)
+        return message
 
     def show_decks(self) -> None:
         self.refresh()
@@ -298,6 +334,19 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.review_page)
         self.review_page.start(session, scope.title(self.context.library))
 
+    def study_due(self) -> bool:
+        """Review what is due in every deck, no new cards; with nothing due, say so and stay
+        on the deck list. Whether a review started."""
+        session = self.context.due_session()
+        if session.current() is None:
+            self.show_decks()
+            self.statusBar().showMessage(
+                "Nothing is due now. " + self.context.next_due_text(session), 10_000)
+            return False
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.start(session, "All due")
+        return True
+
     def quiz(self, scope: Scope | None, mode: str) -> None:
         if scope is None:  # a deck file that did not load: nothing to ask, as in study
             return
@@ -321,9 +370,14 @@ class MainWindow(QMainWindow):
             page = self.pages["exam"] = ExamPage(self.context)
             page.finished.connect(self.show_decks)
             page.review_requested.connect(self._review_missed)
+            page.answered.connect(self._exam_answered)
             self._listen(page)
         self.show_page(page)
         page.start(scope, count, minutes)
+
+    def _exam_answered(self, count: int) -> None:
+        self._in_exam = count
+        self._update_status()
 
     def _review_missed(self, items, title: str = "Missed in the exam") -> None:
         session = self.context.missed_session(items)
@@ -348,6 +402,7 @@ class MainWindow(QMainWindow):
             self._browser = BrowserWindow(self.context, self)
             self._browser.edit_requested.connect(self.edit_card)
             self._browser.info_requested.connect(self.card_info)
+            self._browser.copy_requested.connect(self.copy_to_my_decks)
             self._listen(self._browser)
         self._browser.show()
         self._browser.raise_()

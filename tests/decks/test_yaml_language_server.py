@@ -174,3 +174,23 @@ def test_misspelt_keys_with_disable_additional_properties(server, tmp_path):
         assert [p["message"] for p in strict.open(probe)] == ["Property bakc is not allowed."]
     finally:
         strict.close()
+
+
+def test_answer_and_answer_from_together_are_flagged_where_validate_flags_them(server,
+                                                                             tmp_path):
+    """Was "Matches multiple schemas" on the rule's first line; now our words, on the line of
+    `answer_from:` that `omtquiz validate` names."""
+    path = tmp_path / "decks" / "both.yaml"
+    path.parent.mkdir(exist_ok=True)
+    schema = ROOT / "omtquiz" / "decks" / "format" / "deck.schema.json"
+    path.write_text(
+        f"# yaml-language-server: $schema={schema.as_uri()}\n"
+        "deck: s\ntitle: T\nsources: [{id: s, citation: C}]\n"
+        "records:\n  - {id: me, name: Muscle energy, contraindications: [Fracture], source: s}\n"
+        "generate:\n  - id: contra\n    type: mcq\n    question: 'Which is against {name}?'\n"
+        "    answer: '{name}'\n    answer_from: contraindications\n", encoding="utf-8")
+    [ours] = [d for d in load_deck_file(path).diagnostics if d.is_error]
+    assert "give either 'answer' or 'answer_from', not both" in ours.message
+    problems = server.open(path)
+    assert [(p["range"]["start"]["line"] + 1, p["message"]) for p in problems] == [
+        (ours.line, "Give either 'answer' or 'answer_from', not both.")]

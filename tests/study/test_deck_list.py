@@ -59,7 +59,8 @@ def test_rows_carry_their_scope_counts_problems_and_description(store, library):
     assert broken.problems == ("decks/broken.yaml:3:5: error: cards[0]: unknown type",)
     assert listed.parents == {"OMT": Counts(new=2, due=1)}
     assert listed.totals == Counts(new=3, due=1)
-    assert listed.tags == ["omt", "head"]
+    assert listed.tags == ["head", "omt"]  # by name
+    assert listed.tag_counts == {"head": 2, "omt": 3}
 
 
 @pytest.mark.parametrize(("scope", "title"), [
@@ -72,3 +73,32 @@ def test_rows_carry_their_scope_counts_problems_and_description(store, library):
 ])
 def test_a_scope_names_itself(library, scope, title):
     assert scope.title(library) == title
+
+
+def test_the_deck_list_and_omtquiz_stats_agree_on_learning_and_due(store, library):
+    """One definition (today's queue, within the limits) for both: a suspended learning card,
+    one due tomorrow, and a review the deck's limit holds back count in neither."""
+    from datetime import timedelta
+
+    from omtquiz.study.stats import collect
+
+    def learning(due, **extra):
+        return ItemRecord(Item(*due[0]), CardState(State.LEARNING, 0, 1.0, 5.0, due[1], NOW, 1,
+                                                   0), **extra)
+
+    store.put(learning((("cranial", "c1"), NOW + timedelta(hours=1))))  # due today
+    store.put(learning((("cranial", "c2"), NOW + timedelta(minutes=5)), suspended=True))
+    store.put(learning((("alone", "a1"), NOW + timedelta(days=1))))  # tomorrow
+    store.put(ItemRecord(Item("lymph", "l1"), CardState(State.REVIEW, None, 5.0, 5.0, NOW, NOW,
+                                                        3, 0)))
+    store.save_settings(store.settings().with_deck("lymph", reviews_per_day=0))
+    clock = FixedClock(NOW)
+    listed = deck_list(store, library, clock)
+    report = collect(store, library, clock)
+    listed_counts = {row.key: (row.counts.learning, row.counts.due)
+                     for row in listed.rows if row.counts is not None}
+    stats_counts = {d.deck_id: (d.learning, d.due_today) for d in report.decks}
+    assert stats_counts == listed_counts == {"cranial": (1, 0), "lymph": (0, 0),
+                                             "alone": (0, 0)}
+    assert (report.total.learning, report.total.due_today) == (listed.totals.learning,
+                                                               listed.totals.due) == (1, 0)

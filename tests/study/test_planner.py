@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from omtquiz.clock import FixedClock
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+from omtquiz.numbers import percent_text
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
 from omtquiz.scheduling import CardState, Rating, Settings, State, retrievability
@@ -79,10 +81,22 @@ def test_expected_recall_is_the_mean_at_the_exam_day_start_with_new_cards_as_zer
     assert len(seen) == 4  # two in review, two introduced today
     expected = sum(retrievability(c, exam_start, SETTINGS.global_settings) for c in seen) / 14
     assert plan.expected_recall == pytest.approx(expected)
+    # 4 of 14 started: the headline says so, not a discouraging low percent (issue 17).
+    assert (plan.started, plan.enough_data) == (4, False)
+    assert plan.started_recall == pytest.approx(expected * 14 / 4)
+    assert plan.headline() == ("4 of 14", "cards started: too few yet\nfor a forecast of "
+                                          "exam-day recall")
     sentence = plan.explanation()
+    assert sentence.startswith("You have started 4 of these 14 cards. Of those, FSRS predicts "
+                               f"you would recall {percent_text(plan.started_recall)} on Fri 14 "
+                               "Mar 2025 if you did no more reviews.")
+    # With half of the scope started, the forecast of all of it is the headline.
+    half = replace(plan, new=7)
+    assert half.enough_data and half.headline()[0] == percent_text(plan.expected_recall)
+    sentence = half.explanation()
     assert sentence.count(". ") == 0 and sentence.endswith(".")
-    assert f"{plan.expected_recall:.0%} of these 14 cards on Fri 14 Mar 2025" in sentence
-    assert "10 cards you have not started counted as 0" in sentence
+    assert f"{percent_text(plan.expected_recall)} of these 14 cards on Fri 14 Mar 2025" in sentence
+    assert "7 cards you have not started counted as 0" in sentence
 
 
 def test_applying_the_plan_raises_the_limits_that_are_too_low(store, clock):

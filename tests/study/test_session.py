@@ -593,3 +593,19 @@ def test_a_day_of_study_is_reported_by_stats_json(tmp_path):
 
     table = run_cli("stats", "--data-dir", str(data_dir), "--decks", str(decks_dir))
     assert table.returncode == 0 and "End to end" in table.stdout
+
+
+def test_a_due_only_session_hands_out_no_new_card_whatever_a_decks_limit(store, clock):
+    from omtquiz.study.session import due_only
+
+    lib = library(deck("d", [basic("d", "a"), basic("d", "b")]), deck("e", [basic("e", "c")]))
+    settings = SETTINGS.with_deck("d", new_per_day=50)
+    store.put(ItemRecord(Item("e", "c"), reviewing(T0 - timedelta(hours=1))))
+    only_due = due_only(settings, lib)
+    assert only_due.for_deck("d").new_per_day == 0 == only_due.global_settings.new_per_day
+    assert only_due.for_deck("d").learning_steps == settings.for_deck("d").learning_steps
+    session = StudySession(store, lib, Scope.all(), clock, only_due)
+    assert session.counts() == Counts(new=0, learning=0, due=1)
+    assert session.current() == Item("e", "c")
+    session.answer(Rating.GOOD)
+    assert session.current() is None

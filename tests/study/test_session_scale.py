@@ -333,9 +333,12 @@ def test_counts_and_next_due_for_the_deck_list(tmp_path):
         assert deck_counts(store, library, clock, SETTINGS) == reference_deck_counts(
             store, library, SETTINGS, T0)
         loaded = {item for deck in library.decks for item in deck.items()}
-        upcoming = [r.card.due for item, r in store.records().items()
-                    if item in loaded and not r.suspended and not r.card.is_new
-                    and r.card.due is not None and r.card.due > T0]
+        # A buried item comes due when it wakes, if that is later than its due time.
+        wakes = [max(r.card.due, r.buried_until or r.card.due)
+                 for item, r in store.records().items()
+                 if item in loaded and not r.suspended and not r.card.is_new
+                 and r.card.due is not None]
+        upcoming = [wake for wake in wakes if wake > T0]
         assert next_due(store, library, clock, SETTINGS) == min(upcoming)
 
 

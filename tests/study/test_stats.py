@@ -16,7 +16,7 @@ from omtquiz.clock import FixedClock, day_start
 from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import ItemRecord
-from omtquiz.scheduling import CardState, State, retrievability
+from omtquiz.scheduling import CardState, Rating, State, retrievability
 from omtquiz.study.recording import record_exam
 from omtquiz.study.scope import Scope
 from omtquiz.study.stats import (
@@ -32,6 +32,7 @@ from samples import (
     NOW,
     SETTINGS,
     TODAY,
+    answer,
     at,
     graduated,
     hand_log,
@@ -151,28 +152,48 @@ def test_forecast_buckets_due_cards_by_study_day_for_thirty_days(store, clock):
         TODAY: 2, date(2025, 3, 11): 1, date(2025, 3, 12): 1, date(2025, 4, 8): 1}
 
 
-def test_hardest_are_most_lapses_then_lowest_retrievability(store, clock):
+def test_hardest_are_lapsed_cards_by_lapses_then_recall_in_the_log(store, clock):
+    """Forgotten in review, with at least three answers logged: most lapses first, then the
+    lowest share right. A card failed while first learned, or answered twice, is not listed
+    (on day one the list is empty, not "0 lapses, recall 100%")."""
     lib = stats_library()
+    store.save_settings(SETTINGS)
+
+    def review(key: str, when: str, rating: Rating, lapses: int) -> None:
+        answer(store, lib, clock, when, key, rating, 4000,
+               graduated(at(when) - timedelta(hours=1), at(when) - timedelta(days=10), lapses))
+
+    for key, day, rating, lapses in [
+            ("tech/cs1", 1, Rating.AGAIN, 2), ("tech/cs1", 2, Rating.GOOD, 3),
+            ("tech/cs1", 3, Rating.AGAIN, 3),  # 4 lapses; 1 of 3 right
+            ("tech/me2", 1, Rating.AGAIN, 0), ("tech/me2", 2, Rating.GOOD, 1),
+            ("tech/me2", 3, Rating.GOOD, 1),  # 1 lapse; 2 of 3 right
+            ("tech/me1", 1, Rating.AGAIN, 0), ("tech/me1", 2, Rating.GOOD, 1),
+            ("tech/me1", 3, Rating.GOOD, 1), ("tech/me1", 4, Rating.GOOD, 1),  # 3 of 4 right
+            ("tech/me3", 1, Rating.AGAIN, 0), ("tech/me3", 2, Rating.GOOD, 1)]:  # 2 answers
+        review(key, f"2025-03-0{day}T10:00", rating, lapses)
+    for minute, rating in enumerate([Rating.AGAIN, Rating.AGAIN, Rating.GOOD]):
+        answer(store, lib, clock, f"2025-03-09T10:0{minute}", "safe/sf1", rating, 4000)  # new
     clock.set(NOW)
-    states = {
-        "tech/me1": CardState(State.REVIEW, None, 30.0, 5.0, NOW, NOW - timedelta(days=2), 9, 1),
-        "tech/me2": CardState(State.REVIEW, None, 2.0, 8.0, NOW, NOW - timedelta(days=9), 9, 1),
-        "tech/cs1": CardState(State.RELEARNING, 0, 1.0, 9.0, NOW, NOW - timedelta(days=1), 12,
-                              4),
-        "safe/sf1": CardState(State.REVIEW, None, 40.0, 3.0, NOW, NOW - timedelta(days=1), 3, 0),
-    }
-    for key, state in states.items():
-        store.put(ItemRecord(item(key), state, leech=key == "tech/cs1"))
     hardest = collect(store, lib, clock).hardest
-    assert [h.item.key for h in hardest] == ["tech/cs1/0", "tech/me2/0", "tech/me1/0",
-                                             "safe/sf1/0"]
-    assert [h.lapses for h in hardest] == [4, 1, 1, 0]
-    assert hardest[0].leech and hardest[0].question == "Front of cs1"
-    assert hardest[1].retrievability == pytest.approx(
-        retrievability(states["tech/me2"], NOW, SETTINGS.global_settings))
-    assert hardest[1].retrievability < hardest[2].retrievability
+    assert [h.item.key for h in hardest] == ["tech/cs1/0", "tech/me2/0", "tech/me1/0"]
+    assert [(h.lapses, h.right, h.answers) for h in hardest] == [(4, 1, 3), (1, 2, 3), (1, 3, 4)]
+    assert hardest[0].recall == pytest.approx(1 / 3) and hardest[0].question == "Front of cs1"
+    assert hardest[1].retrievability == pytest.approx(retrievability(
+        store.get(item("tech/me2")).card, NOW, SETTINGS.global_settings))
+    assert hardest[0].to_dict()["failed"] == 2
     assert [h.item.key for h in collect(store, lib, clock, hardest_limit=2).hardest] == [
         "tech/cs1/0", "tech/me2/0"]
+    assert store.get(item("safe/sf1")).card.lapses == 0  # failed while learned: not listed
+
+
+def test_on_day_one_nothing_is_hardest(store, clock):
+    lib = stats_library()
+    store.save_settings(SETTINGS)
+    for minute, rating in enumerate([Rating.AGAIN, Rating.AGAIN, Rating.AGAIN, Rating.GOOD]):
+        answer(store, lib, clock, f"2025-03-10T10:0{minute}", "tech/me1", rating, 4000)
+    clock.set(NOW)
+    assert collect(store, lib, clock).hardest == ()
 
 
 def test_mastery_counts_each_techniques_items_by_stage(store, clock):

@@ -23,4 +23,5 @@ def test_app_shows_its_window_on_xcb(xserver, tmp_path):
            "OMTQUIZ_DATA_DIR": str(tmp_path / "data")}
     err = run_until_window([sys.executable, "-m", "omtquiz"], env, xserver)
     assert "could not load the Qt platform plugin" not in err
+    assert "propagateSizeHints" not in err  # issue 17: printed at every start before
     assert (tmp_path / "data" / "progress.sqlite3").exists()

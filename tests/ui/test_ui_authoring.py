@@ -85,7 +85,7 @@ def test_problems_are_listed_at_file_line_col(window, deck_path):
     assert rows[0][2] == ("cards[4].type: 'mcqq' is not one of basic, reverse, cloze, mcq, "
                           "occlusion, point (did you mean 'mcq'?)")
     assert window.table.objectName() == "diagnosticsTable"
-    assert "4 card(s) · 1 error(s) · 0 warning(s)" in window.summary_label.text()
+    assert "4 notes, 6 cards · 1 error(s) · 0 warning(s)" in window.summary_label.text()
 
 
 def test_preview_shows_every_item_of_each_card_type(window):
@@ -149,7 +149,7 @@ def test_reloads_after_write_and_rename_and_keeps_watching(window, deck_path, qt
     qtbot.waitUntil(lambda: "It pumps, fixed." in preview(window), timeout=5000)
     assert table_rows(window) == [("No problems: this passes `omtquiz validate --strict`.",
                                    "", "")]
-    assert "5 card(s) · 0 error(s) · 0 warning(s)" in window.summary_label.text()
+    assert "5 notes, 7 cards · 0 error(s) · 0 warning(s)" in window.summary_label.text()
 
 
 def test_open_in_editor_passes_the_line(window, deck_path, qtbot, tmp_path, monkeypatch):

@@ -141,3 +141,20 @@ def test_the_browser_works_at_a_hundred_thousand_items(qtbot, tmp_path, qapp):
 
 
 # The exam planner
+
+
+def test_the_short_columns_fit_their_text(browser, logged_context):
+    """The Due column was 96 px: "2025-03-10 04:25" and "(…) suspended" were cut off."""
+    browser.search("")
+    browser.search("tag:muscle-energy")
+    browser.select_all()
+    browser.suspend_selected()
+    browser.search("")
+    metrics = browser.table.fontMetrics()
+    header = browser.table.horizontalHeader()
+    texts = {column: [browser.model.text(browser.model.row(n), column)
+                      for n in range(browser.model.rowCount())] for column in (1, 4, 5, 6, 7)}
+    assert any(text.endswith(") suspended") for text in texts[4])
+    for column, column_texts in texts.items():
+        widest = max(metrics.horizontalAdvance(text) for text in column_texts)
+        assert header.sectionSize(column) >= widest + 8, (column, max(column_texts, key=len))

@@ -253,3 +253,19 @@ def test_hiding_the_page_drops_an_exam_in_progress(qtbot, page, context, clock):
     clock.advance(minutes=2)
     qtbot.wait(3 * TICK_MS)
     assert context.store.entries() == [] and context.store.exams() == []
+
+
+def test_the_report_and_the_statistics_round_a_score_alike(qtbot, page, context):
+    """5 of 8 is 62.5%: the report and the statistics' exam chart both say 63% (half up)."""
+    from omtquiz.ui.pages.stats import StatsPage
+
+    page.start(Scope.all(), 8, 0)
+    for right in [True, True, False, True, True, False, True, False]:
+        qtbot.keyClick(page, key_for(current(page), right))
+    page.end()
+    assert page.score_label.text() == "5 / 8 · 63%"
+    stats = StatsPage(context)
+    qtbot.addWidget(stats)
+    stats.refresh()
+    assert [e.score for e in stats.exam_chart.exams] == [5 / 8]
+    assert "last 63%" in stats.exam_chart.subtitle()

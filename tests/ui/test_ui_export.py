@@ -34,6 +34,8 @@ def test_export_dialog_writes_a_package_anki_imports(qtbot, tmp_path, data_dir):
                          clock=SystemClock())
     dialog = ExportDialog(context)
     qtbot.addWidget(dialog)
+    # Two entries, three cards in Anki (the cloze has two deletions): the list says both.
+    assert dialog.deck_list.item(0).text() == "OMT::Export me  (2 notes, 3 cards)"
     dialog.deck_list.item(1).setCheckState(Qt.CheckState.Unchecked)
     out = tmp_path / "out.apkg"
     dialog.path_edit.setText(str(out))

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QScrollArea
 
 from conftest import BUNDLED_DECKS
 from omtquiz.profile import Profile, resolve_dirs
@@ -490,3 +490,176 @@ def test_deck_counts_follow_the_chosen_theme_not_the_desktops(qtbot, qapp, windo
         assert broken.foreground(0).color() == QColor(c["bad"])
     finally:
         theme.apply(qapp, "light")
+
+
+def test_starting_prints_nothing_about_size_hints(qtbot, open_window, qtlog, tmp_path):
+    """Offscreen (as in --screenshot and CI), a top-level window whose layout's minimum changed
+    after it was shown made Qt print "This plugin does not support propagateSizeHints()"."""
+    import os
+    import subprocess
+    import sys
+
+    win = open_window({"good.yaml": GOOD})
+    win.study(Scope.deck("good"))
+    win.statistics()
+    win.browse()
+    win.open_authoring(str(tmp_path / "decks" / "good.yaml"))
+    for window in (win, win._browser, *win.authoring_windows):
+        qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert not [r.message for r in qtlog.records if "propagateSizeHints" in r.message]
+    shot = subprocess.run(
+        [sys.executable, "-m", "omtquiz", "--data-dir", str(tmp_path / "data"), "--screenshot",
+         str(tmp_path / "shot.png"), "--screen", "review"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert shot.returncode == 0, shot.stderr
+    assert "propagateSizeHints" not in shot.stderr + shot.stdout
+
+
+def test_todays_answers_in_the_status_bar_follow_quizzes_and_exams(qtbot, open_window):
+    win = open_window({"good.yaml": GOOD})
+    assert win.status_label.text() == "Today: 0 answers"
+    win.quiz(Scope.deck("good"), "mcq")
+    win.pages["quiz"].choose(1)
+    assert win.status_label.text() == "Today: 1 answer"
+    win.exam(Scope.deck("good"), 3, 0)
+    exam = win.pages["exam"]
+    total = exam.exam.total
+    assert total >= 2
+    exam.choose(1)
+    assert win.status_label.text() == "Today: 1 answer (+1 in this exam)"
+    exam.choose(2)
+    assert win.status_label.text() == "Today: 1 answer (+2 in this exam)"
+    exam.end()  # saved now: counted for real
+    assert len(win.context.store.entries()) == 3
+    assert win.status_label.text() == "Today: 3 answers"
+    win.exam(Scope.deck("good"), 3, 0)
+    win.pages["exam"].choose(1)
+    assert win.status_label.text() == "Today: 3 answers (+1 in this exam)"
+    win.show_decks()  # leaving drops the exam: nothing of it is kept or counted
+    assert win.status_label.text() == "Today: 3 answers"
+
+
+def test_study_all_due_studies_due_cards_only(qtbot, open_window):
+    from PySide6.QtGui import QAction
+
+    from omtquiz.scheduling import Rating
+
+    win = open_window({"good.yaml": GOOD})
+    action = win.findChild(QAction, "studyAllAction")
+    action.trigger()  # three new cards, none due
+    assert win.stack.currentWidget() is win.deck_page
+    assert win.statusBar().currentMessage().startswith("Nothing is due now.")
+    assert win.context.store.entries() == []
+    win.study(Scope.deck("good"))
+    win.review_page.session.answer(Rating.AGAIN)  # a: learning, due in a minute
+    win.show_decks()
+    qtbot.mouseClick(win.deck_page.study_all_button, Qt.MouseButton.LeftButton)
+    review = win.review_page
+    assert win.stack.currentWidget() is review
+    assert review.session.current().card_id == "a"
+    assert review.session.counts().new == 0
+    review.session.answer(Rating.EASY)  # graduates: days away
+    assert review.session.current() is None  # b and c are new: not handed out
+
+
+def test_show_in_deck_file_offers_a_copy_of_a_bundled_deck(qtbot, qapp, tmp_path, data_dir,
+                                                          monkeypatch):
+    """A bundled deck lives inside the installed app (site-packages): it is never opened for
+    editing; the location box offers to copy it to my decks, which then loads instead."""
+    import omtquiz.ui.dialogs.card_editor as card_editor
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "good.yaml").write_text(GOOD)
+    monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: bundle)
+    monkeypatch.setattr(card_editor, "bundled_decks_dir", lambda: bundle)
+    context, win = build(Profile.open(data_dir, []), qapp)
+    qtbot.addWidget(win)
+    try:
+        win.browse()
+        browser = win._browser
+        browser.search("deck:good")
+        browser.table.selectRow(0)
+        where = browser.show_in_file()
+        assert where.startswith(str(bundle / "good.yaml"))
+        box = browser.location_box
+        assert "read-only" in box.text()
+        assert box.findChild(QPushButton, "openDeckFileButton") is None
+        copy_button = box.findChild(QPushButton, "copyToMyDecksButton")
+        copy_button.click()
+        copy = context.dirs.user_decks / "good.yaml"
+        assert copy.read_text().endswith(GOOD.split("cards:", 1)[1])
+        assert context.library.deck("good").path == str(copy)
+        assert str(copy) in win.statusBar().currentMessage()
+        browser.search("deck:good")
+        browser.table.selectRow(0)
+        browser.show_in_file()
+        assert browser.location_box.findChild(QPushButton, "openDeckFileButton") is not None
+    finally:
+        context.store.close()
+
+
+TAGGED = """\
+deck: tagged
+title: Tagged
+sources: [{id: s, citation: A real book}]
+cards:
+  - {id: a, front: Q a, back: A a, source: s, tags: [lymphatic, omt]}
+  - {id: b, type: reverse, front: Q b, back: A b, source: s, tags: [Cranial, omt]}
+  - {id: c, front: Q c, back: A c, source: s, tags: [zygote]}
+"""
+
+
+def test_the_tag_chooser_is_sorted_counted_and_filtered_from_the_keyboard(qtbot, open_window):
+    win = open_window({"tagged.yaml": TAGGED})
+    combo = win.deck_page.tag_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Cranial  (2)", "lymphatic  (1)", "omt  (3)", "zygote  (1)"]
+    assert combo.currentText() == ""
+    assert combo.lineEdit().placeholderText() == "Type a tag…"
+    combo.lineEdit().setFocus()
+    qtbot.keyClicks(combo.lineEdit(), "ymph")
+    completer = combo.completer()
+    assert completer.completionCount() == 1
+    assert completer.currentCompletion() == "lymphatic  (1)"
+    with qtbot.waitSignal(win.deck_page.study_requested) as asked:
+        qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    assert asked.args == [Scope.tag("lymphatic")]
+    win.show_decks()
+    combo.setEditText("CRANIAL")  # a tag typed whole, in any case
+    assert win.deck_page.chosen_tag() == "Cranial"
+    combo.setCurrentIndex(2)
+    assert win.deck_page.chosen_tag() == "omt"
+    combo.setEditText("nothing like it")
+    assert win.deck_page.chosen_tag() is None
+
+
+def test_the_deck_screens_buttons_stay_put_whatever_the_description(qtbot, open_window):
+    """A long description scrolls in a box of fixed height; the buttons never move."""
+    long_text = " ".join(["Lymphatic techniques and their indications."] * 80)
+    win = open_window({
+        "short.yaml": GOOD.replace("deck: good", "deck: short").replace(
+            "title: Good deck", "title: Short\ndescription: Two words."),
+        "long.yaml": GOOD.replace("deck: good", "deck: long").replace(
+            "title: Good deck", "title: A long title that wraps over two lines at least, "
+            "surely, on this screen\ndescription: '" + long_text + "'")})
+    page = win.deck_page
+    tops = []
+    for deck_id in ("short", "long", None):
+        if deck_id is None:
+            page.tree.setCurrentItem(page.tree.topLevelItem(0))  # all decks: no description
+        else:
+            select_deck(win, deck_id)
+        qtbot.wait(20)  # let the layout settle
+        tops.append(page.study_button.mapTo(page, page.study_button.rect().topLeft()).y())
+    assert len(set(tops)) == 1, tops
+    select_deck(win, "long")
+    qtbot.wait(20)
+    area = page.findChild(QScrollArea, "deckInfoArea")
+    assert area.verticalScrollBar().maximum() > 0  # the long description scrolls
+    assert "Lymphatic techniques" in page.description_label.text()
+    area.verticalScrollBar().setValue(50)
+    select_deck(win, "short")
+    assert area.verticalScrollBar().value() == 0  # each deck's text from its top

@@ -34,8 +34,10 @@ def test_the_planner_shows_the_plan_and_applies_it(qtbot, planner_context):
     dialog.set_exam_day(date(2025, 3, 14))
     # Deck b alone: four new items; at 1 a day the cloze card's three deletions and the basic
     # card take four days; the deadline (Wed 12th) leaves three, so 2 a day.
-    assert dialog.recall_label.text() == "0%"
-    assert "4 cards on Fri 14 Mar 2025" in dialog.explanation_label.text()
+    # Nothing started yet: not a giant "0%", but how much is started (issue 17).
+    assert dialog.recall_label.text() == "0 of 4"
+    assert dialog.caption_label.text().startswith("cards started: too few yet")
+    assert dialog.explanation_label.text().startswith("You have started 0 of these 4 cards.")
     assert "you need at least 2 new cards a day." in dialog.advice_label.text()
     assert "Deck B: 1 → 2 a day" in dialog.changes_label.text()
     assert dialog.apply_button.isEnabled()

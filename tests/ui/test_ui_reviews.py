@@ -36,3 +36,51 @@ def test_a_file_that_is_not_an_anki_package_is_refused_with_a_message(qtbot, ope
     (tmp_path / "notes.apkg").write_text("hello")
     assert win.import_reviews(str(tmp_path / "notes.apkg")) is None
     assert shown and "cannot open notes.apkg as an Anki package" in shown[0]
+
+
+def test_more_cards_in_a_moment_only_when_this_scope_has_one(tmp_path, qapp):
+    """The done screen's line: a buried card and another deck's learning card, both due in a
+    minute, are not "due in a moment" for this deck; cards held by the daily limit come
+    tomorrow."""
+    from datetime import datetime, timedelta, timezone
+
+    from omtquiz.clock import FixedClock
+    from omtquiz.decks.model import Card, Deck, DeckFile, Item, Library
+    from omtquiz.progress.types import ItemRecord
+    from omtquiz.scheduling import CardState, Rating, Settings, State
+    from omtquiz.study.scope import Scope
+    from samples import make_context
+
+    now = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
+    clock = FixedClock(now)
+
+    def one(deck_id: str) -> Deck:
+        return Deck(deck_id, deck_id, f"{deck_id}.yaml",
+                    (Card(deck_id, "a", "basic", front="Q?", back="A"),))
+
+    context = make_context(tmp_path, Library((DeckFile("x.yaml", one("x")),
+                                              DeckFile("y.yaml", one("y")))), clock)
+    store = context.store
+    try:
+        store.save_settings(Settings().with_global(fuzz=False, timezone="UTC"))
+        soon = CardState(State.LEARNING, 0, 1.0, 5.0, now + timedelta(seconds=30), now, 1, 0)
+        store.put(ItemRecord(Item("y", "a"), soon))  # another deck's learning card
+        session = context.new_session(Scope.deck("x"))
+        session.answer(Rating.AGAIN)  # x/a: learning, due in a minute
+        session.bury()  # ... buried until tomorrow
+        assert session.current() is None
+        assert context.next_due_text(session) == "The next card is due in 14 hours."
+        # Everything, with nothing buried: y/a is due in a moment for the all-decks scope.
+        clock.set(now + timedelta(seconds=20))
+        assert context.next_due_text(None) == "More cards are due in a moment."
+        # A review due later today that the daily limit holds back comes tomorrow.
+        limited = Settings().with_global(fuzz=False, timezone="UTC", reviews_per_day=0)
+        store.save_settings(limited)
+        store.put(ItemRecord(Item("y", "a"), CardState(
+            State.REVIEW, None, 6.0, 5.0, now + timedelta(hours=3), now - timedelta(days=6), 3, 0)))
+        held = context.new_session(Scope.deck("y"))
+        assert held.current() is None
+        assert context.next_due_text(held) == ("Today's limit is reached here: more cards are "
+                                               "due tomorrow.")
+    finally:
+        store.close()

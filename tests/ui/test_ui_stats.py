@@ -50,12 +50,16 @@ def test_the_page_shows_the_hand_counted_numbers(stats_page):
 
 def test_study_these_asks_for_the_hardest_cards(qtbot, stats_page):
     page = stats_page
-    assert page.hardest_table.rowCount() == len(page.report.hardest) > 0
-    # cs1 lapsed three times in all; me1 and me2 once.
-    assert page.hardest_table.item(0, 0).text() == "Front of cs1"
+    assert page.hardest_table.rowCount() == len(page.report.hardest) == 1
+    # me2 lapsed twice and has three answers logged, one of them Again; cs1 lapsed three
+    # times but has one answer logged, too few to judge; the rest never lapsed.
+    assert [page.hardest_table.item(0, c).text() for c in range(4)] == [
+        "Front of me2", "OMT::Techniques", "2", "2 of 3"]
+    assert "67% of your answers right" in page.hardest_table.item(0, 3).toolTip()
+    assert page.hardest_table.isVisibleTo(page) and not page.hardest_empty.isVisibleTo(page)
     with qtbot.waitSignal(page.study_items_requested) as signal:
         page.study_button.click()
-    assert signal.args[0][0] == Item("tech", "cs1")
+    assert signal.args[0][0] == Item("tech", "me2")
     assert signal.args[0] == page.hardest_items()
 
 
@@ -102,6 +106,8 @@ def test_a_fresh_profile_shows_empty_charts_without_errors(qtbot, tmp_path, qapp
     assert page.forecast.is_empty() and page.exam_chart.is_empty()
     assert page.exam_recall.is_empty()  # no exam date set
     assert not page.study_button.isEnabled()
+    assert page.hardest_empty.isVisible() and not page.hardest_table.isVisible()
+    assert page.hardest_empty.text().startswith("Nothing hard yet")
     assert len(page.export_charts(tmp_path / "empty")) == 5
     context.store.close()
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from omtquiz.numbers import percent_text
 from omtquiz.scheduling import format_interval
 from omtquiz.study.card_info import CardInfo
 
@@ -26,7 +27,7 @@ def _when(value) -> str:
 
 
 def summary_lines(info: CardInfo) -> list[str]:
-    recall = "-" if info.retrievability is None else f"{info.retrievability:.0%}"
+    recall = percent_text(info.retrievability, "-")
     lines = [
         f"Deck: {info.deck_title}",
         f"State: {info.state.name.lower()}" + (" (suspended)" if info.suspended else ""),

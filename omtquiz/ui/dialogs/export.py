@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from omtquiz.decks.model import notes_and_cards
 from omtquiz.interop import anki_export
 
 
@@ -62,7 +63,7 @@ class ExportDialog(QDialog):
         self.deck_list.setObjectName("exportDeckList")
         self.deck_list.setAccessibleName("Decks to export")
         for deck in context.library.decks:
-            item = QListWidgetItem(f"{deck.full_name}  ({len(deck.cards)} cards)")
+            item = QListWidgetItem(f"{deck.full_name}  ({notes_and_cards(deck.cards)})")
             item.setData(Qt.ItemDataRole.UserRole, deck.id)
             item.setCheckState(Qt.CheckState.Checked)
             self.deck_list.addItem(item)

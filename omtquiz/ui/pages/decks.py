@@ -6,10 +6,13 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,6 +37,7 @@ class DeckPage(QWidget):
     """Emits the chosen `Scope`, or None for a deck file that did not load."""
 
     study_requested = Signal(object)
+    study_due_requested = Signal()  # every deck's due cards, no new ones
     quiz_requested = Signal(object, str)  # scope, AnswerMode.CHOICES or TYPED
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
     # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
@@ -106,7 +110,7 @@ class DeckPage(QWidget):
         self.study_button.clicked.connect(self._study_selected)
         self.study_all_button = make_button("Study all due", "studyAllButton",
                                             "Study all due cards")
-        self.study_all_button.clicked.connect(lambda: self.study_requested.emit(Scope.all()))
+        self.study_all_button.clicked.connect(self.study_due_requested.emit)
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
@@ -140,18 +144,29 @@ class DeckPage(QWidget):
         exam_row.addWidget(self.exam_button)
 
         tag_row = QHBoxLayout()
+        # Keyboard-first: type part of a tag (the list narrows to tags containing it), Enter
+        # studies the first match; or open the list, sorted by name with each tag's cards.
         self.tag_combo = QComboBox()
         self.tag_combo.setObjectName("tagCombo")
         self.tag_combo.setAccessibleName("Tag to study")
+        self.tag_combo.setEditable(True)
+        self.tag_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.tag_combo.lineEdit().setPlaceholderText("Type a tag…")
+        self.tag_combo.lineEdit().setObjectName("tagFilterEdit")
+        self.tag_combo.lineEdit().setAccessibleName("Type a tag to study")
+        self.tag_combo.lineEdit().setClearButtonEnabled(True)
+        self.tag_combo.lineEdit().returnPressed.connect(self._study_tag)
+        completer = self.tag_combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.tag_button = make_button("Study tag", "studyTagButton", "Study cards with this tag")
         self.tag_button.clicked.connect(self._study_tag)
         tag_row.addWidget(self.tag_combo, 1)
         tag_row.addWidget(self.tag_button)
 
-        right.addWidget(self.title_label)
-        right.addWidget(self.summary_label)
-        right.addWidget(self.description_label)
-        right.addWidget(self.problems_label)
+        self.info_area = self._info_area()
+        right.addWidget(self.info_area)
         right.addSpacing(6)
         right.addWidget(self.study_button)
         right.addWidget(self.study_all_button)
@@ -167,6 +182,31 @@ class DeckPage(QWidget):
         self._problems: dict[str, list[str]] = {}
         self._rows: dict[str, DeckRow] = {}
         self._descriptions: dict[str, str] = {}
+
+    def _info_area(self) -> QScrollArea:
+        """The selected deck's title, counts, description and problems, in a box of fixed
+        height that scrolls: the buttons under it stay put whatever the description's
+        length."""
+        info = QWidget()
+        info.setObjectName("deckInfo")
+        column = QVBoxLayout(info)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.setSpacing(10)
+        for widget in (self.title_label, self.summary_label, self.description_label,
+                       self.problems_label):
+            column.addWidget(widget)
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setObjectName("deckInfoArea")
+        area.setAccessibleName("About the selected deck")
+        area.setWidget(info)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.viewport().setAutoFillBackground(False)
+        info.setAutoFillBackground(False)
+        area.setFixedHeight(12 * self.fontMetrics().lineSpacing())
+        return area
 
     @staticmethod
     def _section(text: str) -> QLabel:
@@ -207,8 +247,7 @@ class DeckPage(QWidget):
                     total_item.addChild(holder)
             holder.addChild(item)
         self.tree.expandAll()
-        self.tag_combo.clear()
-        self.tag_combo.addItems(decks.tags)
+        self._fill_tags(decks)
         self._select(selected)
         self._apply_filter(self.filter_edit.text())
 
@@ -294,9 +333,36 @@ class DeckPage(QWidget):
             self.tree.setCurrentItem(matches[0])
         self._study_selected()
 
+    def _fill_tags(self, decks: DeckList) -> None:
+        typed = self.tag_combo.currentText()
+        self.tag_combo.clear()
+        for tag in decks.tags:
+            count = decks.tag_counts.get(tag, 0)
+            self.tag_combo.addItem(f"{tag}  ({count})", tag)
+            self.tag_combo.setItemData(self.tag_combo.count() - 1,
+                                       f"{count} card{'s' if count != 1 else ''} tagged {tag}",
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.tag_combo.setCurrentIndex(-1)
+        self.tag_combo.setEditText(typed)
+
+    def chosen_tag(self) -> str | None:
+        """The tag the chooser names: a listed entry, a tag typed whole, or else the first tag
+        (by name) containing what was typed; None when nothing matches."""
+        typed = self.tag_combo.currentText().strip()
+        if not typed:
+            return None
+        index = self.tag_combo.findText(typed)
+        if index >= 0:
+            return self.tag_combo.itemData(index)
+        tags = [self.tag_combo.itemData(i) for i in range(self.tag_combo.count())]
+        needle = typed.casefold()
+        exact = [t for t in tags if t.casefold() == needle]
+        return next(iter(exact or [t for t in tags if needle in t.casefold()]), None)
+
     def _study_tag(self) -> None:
-        if self.tag_combo.currentText():
-            self.study_requested.emit(Scope.tag(self.tag_combo.currentText()))
+        tag = self.chosen_tag()
+        if tag is not None:
+            self.study_requested.emit(Scope.tag(tag))
 
     def _show_selected(self) -> None:
         item = self.tree.currentItem()
@@ -313,6 +379,7 @@ class DeckPage(QWidget):
         self.problems_label.setText("\n".join(problems[:12]) + (
             f"\n… and {len(problems) - 12} more" if len(problems) > 12 else ""))
         self.problems_label.setVisible(bool(problems))
+        self.info_area.verticalScrollBar().setValue(0)  # each deck's text from its top
 
     def _description_html(self, key: str | None) -> str:
         text = self._descriptions.get(key, "") if key else ""

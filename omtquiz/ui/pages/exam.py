@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent
 from omtquiz.study.quiz import Exam, make_exam
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.study.scope import Scope
@@ -44,7 +45,6 @@ from omtquiz.ui.widgets.controls import (
     add_shortcuts,
     make_button,
     make_label,
-    percent,
     plain_tooltip,
     repolish,
 )
@@ -79,6 +79,9 @@ class ExamPage(QWidget):
     finished = Signal()  # back to the decks
     review_requested = Signal(list)  # the missed questions' items
     changed = Signal(object)  # the Changes of the saved exam
+    # Questions answered so far in the exam in progress (0 when none is): they are saved only
+    # when it ends, so the status bar adds them to today's count meanwhile.
+    answered = Signal(int)
 
     def __init__(self, context, parent=None, *, seed: int | None = None) -> None:
         super().__init__(parent)
@@ -278,6 +281,7 @@ class ExamPage(QWidget):
         self.index, self.timed_out, self.taken_ms = 0, False, 0
         self.spent_ms = {}
         self.started_at = self.context.clock.now()
+        self.answered.emit(0)
         title = scope.title(self.context.library)
         self.scope_label.setText(f"Exam · {title}")
         if not questions:
@@ -340,6 +344,7 @@ class ExamPage(QWidget):
         self._leave_question()
         spent = min(self.spent_ms.get(self.index, 0), MAX_ANSWER_MS)
         self.exam.answer(self.index, question.choices[number - 1], spent)
+        self.answered.emit(len(self.exam.answers))
         if self.index < self.exam.total - 1:
             self.go(self.index + 1)
         else:
@@ -367,6 +372,7 @@ class ExamPage(QWidget):
         """Give up the exam in progress: nothing of it is recorded."""
         self.ticker.stop()
         self.exam = None
+        self.answered.emit(0)
 
     def hideEvent(self, event) -> None:
         """Another screen took this one's place (a menu or shortcut, not Esc): the exam in
@@ -417,6 +423,7 @@ class ExamPage(QWidget):
         self.ticker.stop()
         self._leave_question()
         self.taken_ms = self._elapsed_ms() if taken_ms is None else taken_ms
+        self.answered.emit(0)  # saved now: counted in today's answers
         self.changed.emit(self.context.save_exam(self.exam, self.scope, self.started_at))
         self._show_report()
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent
 from omtquiz.progress.types import AnswerMode
 from omtquiz.study.quiz import QuestionMaker, check_answer
 from omtquiz.study.recording import MAX_ANSWER_MS
@@ -28,7 +29,7 @@ from omtquiz.ui.widgets.card_view import (
     style_card_view,
 )
 from omtquiz.ui.widgets.choices import feedback_html, make_choices, show_choices
-from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label, percent
+from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label
 
 QUIZ_LENGTH = 20
 TYPED_HINT = "Enter checks, Enter again for the next · Esc back"

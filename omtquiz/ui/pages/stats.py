@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent_text
 from omtquiz.study.stats import (
+    HARDEST_MIN_ANSWERS,
     Retention,
     StatsReport,
     duration_text,
@@ -232,7 +234,8 @@ class StatsPage(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        label = QLabel("<b>Hardest cards</b> — most lapses, then lowest chance of recall now")
+        label = QLabel("<b>Hardest cards</b> — forgotten most often, then fewest answers right"
+                       f" (cards answered {HARDEST_MIN_ANSWERS} times or more)")
         label.setWordWrap(True)
         self.study_button = self._button("Study these", "studyHardestButton",
                                          "Study the hardest cards", self.study_hardest)
@@ -240,12 +243,19 @@ class StatsPage(QWidget):
         row.addWidget(self.study_button)
         layout.addLayout(row)
         self.hardest_table = make_table("hardestTable", "Hardest cards",
-                                        ["Card", "Deck", "Lapses", "Recall now"])
+                                        ["Card", "Deck", "Forgotten", "Right"])
         self.hardest_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         deck_column = self.hardest_table.horizontalHeader()
         deck_column.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         deck_column.resizeSection(1, 260)
         layout.addWidget(self.hardest_table)
+        self.hardest_empty = QLabel("Nothing hard yet: a card you forget after learning it "
+                                    "shows here once you have answered it "
+                                    f"{HARDEST_MIN_ANSWERS} times.")
+        self.hardest_empty.setObjectName("hardestEmptyLabel")
+        self.hardest_empty.setProperty("role", "muted")
+        self.hardest_empty.setWordWrap(True)
+        layout.addWidget(self.hardest_empty)
         return box
 
     # -- data ------------------------------------------------------------------------------
@@ -300,9 +310,15 @@ class StatsPage(QWidget):
             table.setItem(n, 0, cell(note + h.question, color=muted if h.suspended else None,
                                      tip=h.question))
             table.setItem(n, 1, cell(h.deck))
-            table.setItem(n, 2, cell(str(h.lapses), RIGHT))
-            table.setItem(n, 3, cell(f"{h.retrievability:.0%}", RIGHT))
+            table.setItem(n, 2, cell(str(h.lapses), RIGHT,
+                                     tip=f"Forgotten in review {h.lapses} time(s)"))
+            table.setItem(n, 3, cell(f"{h.right} of {h.answers}", RIGHT,
+                                     tip=f"{percent_text(h.recall)} of your answers right; "
+                                         f"FSRS's chance of recall now: "
+                                         f"{percent_text(h.retrievability)}"))
         set_primary_enabled(self.study_button, bool(rows))
+        table.setVisible(bool(rows))
+        self.hardest_empty.setVisible(not rows)
         fit_rows(table, len(rows))
 
     # -- actions ---------------------------------------------------------------------------

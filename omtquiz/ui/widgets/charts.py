@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omtquiz.numbers import percent_text
 from omtquiz.study.stats import (
     DayCount,
     ExamPoint,
@@ -61,7 +62,7 @@ def day_text(day: date) -> str:
 
 def share_text(value: float | None) -> str:
     """A share as a whole percentage; a dash when there is none."""
-    return "–" if value is None else f"{value:.0%}"
+    return percent_text(value)
 
 
 class Chart(QWidget):
@@ -480,7 +481,7 @@ class ExamHistoryChart(Chart):
             return ""
         best = max(e.score for e in self.exams)
         return (f"{len(self.exams)} exam{'s' if len(self.exams) != 1 else ''} · last "
-                f"{self.exams[-1].score:.0%} · best {best:.0%}")
+                f"{percent_text(self.exams[-1].score)} · best {percent_text(best)}")
 
     def is_empty(self) -> bool:
         return not self.exams
@@ -500,7 +501,7 @@ class ExamHistoryChart(Chart):
             if fraction in (0, 0.5, 1):
                 painter.setPen(QColor(c["muted"]))
                 painter.drawText(QRect(area.left(), y - metrics.height() // 2, axis_width - 6,
-                                       metrics.height()), RIGHT, f"{fraction:.0%}")
+                                       metrics.height()), RIGHT, percent_text(fraction))
         count = len(self.exams)
         slot = plot.width() / count
 
@@ -519,7 +520,7 @@ class ExamHistoryChart(Chart):
             painter.drawEllipse(p, 5, 5)
             if n % every == 0 or n == count - 1:
                 painter.setPen(QColor(c["text"]))
-                label = f"{e.score:.0%}"
+                label = percent_text(e.score)
                 width = metrics.horizontalAdvance(label) + 6
                 above = p.y() - metrics.height() - 6 >= area.top()
                 y = round(p.y() - metrics.height() - 6) if above else round(p.y() + 7)
@@ -551,14 +552,14 @@ class ExamRecallChart(Chart):
         if f is None:
             return ""
         return (f"{f.exam.name}, {f.exam.on.day} {f.exam.on:%b %Y}: "
-                f"{f.expected_recall:.0%} expected")
+                f"{percent_text(f.expected_recall)} expected")
 
     def detail(self) -> str:
         """What the line under the title says: items at target, and recall per topic."""
         f = self.forecast
-        topics = " · ".join(f"{t.topic.replace(':', ' ', 1)} {t.expected_recall:.0%}"
+        topics = " · ".join(f"{t.topic.replace(':', ' ', 1)} {percent_text(t.expected_recall)}"
                             for t in f.topics[:6])
-        return (f"{f.on_target} of {f.items} items at the {f.exam.target:.0%} target"
+        return (f"{f.on_target} of {f.items} items at the {percent_text(f.exam.target)} target"
                 + (f" · {topics}" if topics else "") + " · if you did no more reviews")
 
     def is_empty(self) -> bool:
@@ -585,7 +586,7 @@ class ExamRecallChart(Chart):
             painter.drawLine(plot.left(), y, plot.right(), y)
             painter.setPen(QColor(c["muted"]))
             painter.drawText(QRect(area.left(), y - metrics.height() // 2, axis_width - 6,
-                                   metrics.height()), RIGHT, f"{fraction:.0%}")
+                                   metrics.height()), RIGHT, percent_text(fraction))
         series = f.series
         step = plot.width() / max(1, len(series) - 1)
 

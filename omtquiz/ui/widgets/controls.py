@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,6 +27,19 @@ def set_primary_enabled(button: QPushButton, enabled: bool) -> None:
     button.style().polish(button)
 
 
+def fix_minimum_size(window: QWidget, width: int = 640, height: int = 480) -> None:
+    """Give a top-level window an explicit minimum size (its layout's, at least `width` x
+    `height`) before it is first shown.
+
+    Without one, every change to the layout's minimum (a page added, a label's text) is handed
+    to the platform window, and plugins that cannot take size hints (offscreen, minimal, VNC)
+    print "This plugin does not support propagateSizeHints()" each time. With both
+    dimensions set explicitly the layout keeps to them, so nothing is handed on.
+    """
+    hint = window.minimumSizeHint()
+    window.setMinimumSize(max(hint.width(), width), max(hint.height(), height))
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed.
 
@@ -37,11 +49,6 @@ def plain_tooltip(text: str) -> str:
     if not text:
         return ""
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
-
-
-def percent(share: float) -> int:
-    """Half up, as a student rounds: 5 of 8 is 63%, not Python's banker's 62%."""
-    return math.floor(100 * share + 0.5)
 
 
 def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from omtquiz.decks.format.files import display_path, find_deck_files
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.lint import lint_library
-from omtquiz.decks.model import Card, CardType, Diagnostic, Library
+from omtquiz.decks.model import Card, CardType, Diagnostic, Library, notes_and_cards
 from omtquiz.decks.render import plain, render_item
 from omtquiz.study.quiz import QuestionMaker
 from omtquiz.ui import theme
@@ -48,7 +48,7 @@ from omtquiz.ui.widgets.card_view import (
     source_html,
     style_card_view,
 )
-from omtquiz.ui.widgets.controls import plain_tooltip
+from omtquiz.ui.widgets.controls import fix_minimum_size, plain_tooltip
 
 RELOAD_DELAY_MS = 200
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -201,6 +201,7 @@ class AuthoringWindow(QMainWindow):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(RELOAD_DELAY_MS)
         self.debounce.timeout.connect(self.reload)
+        fix_minimum_size(self)
         self.resize(1100, 760)
         self.reload()
 
@@ -405,8 +406,9 @@ class AuthoringWindow(QMainWindow):
         errors = sum(d.is_error for _, d in self._diagnostics)
         warnings = len(self._diagnostics) - errors
         when = datetime.now().strftime("%H:%M:%S")
-        self.summary_label.setText(f"{len(self._cards)} card(s) · {errors} error(s) · "
-                                   f"{warnings} warning(s) · loaded {when}")
+        size = notes_and_cards(card for _, card in self._cards)
+        self.summary_label.setText(f"{size} · {errors} error(s) · {warnings} warning(s) · "
+                                   f"loaded {when}")
 
     def _diagnostic_chosen(self, row: int) -> None:
         if not 0 <= row < len(self._diagnostics):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from omtquiz.decks.model import CardType, Item
 from omtquiz.decks.render import render_item
+from omtquiz.numbers import percent_text
 from omtquiz.scheduling import format_interval
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
@@ -48,9 +49,10 @@ from omtquiz.ui.widgets.card_view import (
     make_card_view,
     style_card_view,
 )
-from omtquiz.ui.widgets.controls import plain_tooltip
+from omtquiz.ui.widgets.controls import fix_minimum_size, plain_tooltip
 
 COLUMNS = ("Deck", "Type", "Question", "Tags", "Due", "Interval", "Lapses", "Recall")
+SIZED_TO_CONTENT = (1, 4, 5, 6, 7)  # type, due, interval, lapses, recall
 NUMERIC = {5, 6, 7}
 FLAGS = theme.FLAGS
 FLAG_COLORS = {n: color for n, _, color in FLAGS}
@@ -182,7 +184,7 @@ class CardTableModel(QAbstractTableModel):
         if column == 6:
             return str(row.lapses) if row.due is not None else ""
         chance = row.retrievability
-        return "" if chance is None else f"{chance:.0%}"
+        return percent_text(chance, "")
 
     def due_text(self, row: Row) -> str:
         if row.due is None:
@@ -203,6 +205,7 @@ class BrowserWindow(QMainWindow):
     changed = Signal(object)  # the Changes an action made: counts elsewhere are stale
     edit_requested = Signal(object)  # E: edit the selected card (its Item)
     info_requested = Signal(object)  # Ctrl+Shift+I: card info of the selected card
+    copy_requested = Signal(str)  # copy this bundled (read-only) deck file to my decks
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(parent)
@@ -304,6 +307,7 @@ class BrowserWindow(QMainWindow):
         self.search_edit.textChanged.connect(lambda _text: self._timer.start())
         self.search_edit.returnPressed.connect(self._search_now)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        fix_minimum_size(self)
         self.resize(1150, 760)
         self.reload()
 
@@ -407,6 +411,7 @@ class BrowserWindow(QMainWindow):
             return -1
         self.error_label.hide()
         self.model.set_rows(rows)
+        self._fit_columns()
         total = len(self.index)
         self.count_label.setText(f"{len(rows):,} of {total:,} cards" if len(rows) != total
                                  else f"{total:,} cards")
@@ -416,6 +421,13 @@ class BrowserWindow(QMainWindow):
             self._show_preview(None)
         self._update_actions()
         return len(rows)
+
+    def _fit_columns(self) -> None:
+        """The short columns as wide as their widest text (a due time, "(…) suspended"), so
+        none is cut off; Qt measures the rows in view and up to 1,000 more, so a hundred
+        thousand rows cost no more than a few. The question takes what is left."""
+        for column in SIZED_TO_CONTENT:
+            self.table.resizeColumnToContents(column)
 
     def selected_rows(self) -> list[Row]:
         numbers = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -535,22 +547,34 @@ class BrowserWindow(QMainWindow):
         return self._act(CardActions.reset, "Reset")
 
     def show_in_file(self) -> str:
-        """Say where the selected card is written; 'Open file' opens the deck file."""
+        """Say where the selected card is written; 'Open file' opens the deck file. A deck
+        that comes with omtquiz is read-only (it lives inside the installed app): it is
+        offered as a copy to the student's decks instead, never opened for editing."""
+        from omtquiz.ui.dialogs.card_editor import is_bundled
+
         rows = self.selected_rows()
         if len(rows) != 1:
             return ""
         where = self.location(rows[0])
-        box = QMessageBox(QMessageBox.Icon.Information, "Show in deck file",
-                          f"This card is written at\n\n{where}", QMessageBox.StandardButton.Close,
-                          self)
+        path = rows[0].path
+        bundled = is_bundled(path)
+        text = (f"This card is in a deck that comes with omtquiz, read-only here:\n\n{where}\n\n"
+                "To change it, copy the deck to your decks: your progress follows the copy."
+                if bundled else f"This card is written at\n\n{where}")
+        box = QMessageBox(QMessageBox.Icon.Information, "Show in deck file", text,
+                          QMessageBox.StandardButton.Close, self)
         box.setObjectName("locationBox")
         box.setTextFormat(Qt.TextFormat.PlainText)  # a file path, as it is
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        open_button = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
-        open_button.setObjectName("openDeckFileButton")
-        path = rows[0].path
-        open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+        if bundled:
+            copy_deck = box.addButton("Copy to my decks", QMessageBox.ButtonRole.AcceptRole)
+            copy_deck.setObjectName("copyToMyDecksButton")
+            copy_deck.clicked.connect(lambda: self.copy_requested.emit(path))
+        else:
+            open_button = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
+            open_button.setObjectName("openDeckFileButton")
+            open_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
         copy_button = box.addButton("Copy", QMessageBox.ButtonRole.ActionRole)
         copy_button.setObjectName("copyLocationButton")
         copy_button.clicked.connect(lambda: QApplication.clipboard().setText(where))
