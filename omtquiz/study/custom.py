@@ -419,3 +419,12 @@ class CustomSession:
         if not self.reschedule:
             return said + " Nothing was rescheduled."
         return said + " Every other card kept its schedule."
+
+
+def tags_in(library: Library, scope: Scope) -> list[tuple[str, int]]:
+    """The tags of the scope's cards with how many cards carry each, by name: the tag chooser."""
+    counts: dict[str, int] = {}
+    for card in scope.cards(library) if scope.kind != "items" else ():
+        for tag in card.tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts.items(), key=lambda pair: (pair[0].casefold(), pair[0]))

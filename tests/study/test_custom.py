@@ -297,3 +297,10 @@ def test_a_damaged_extension_costs_only_the_extension(seeded, lib, clock):
     assert deck_counts(seeded, lib, clock)["a"].new == 2
     extend_limits(seeded, lib, Scope.deck("a"), new=1, clock=clock)
     assert seeded.limit_extensions("2025-03-03") == ({"a": 1}, {})
+
+
+def test_the_tag_chooser_lists_the_scopes_tags_by_name_with_counts(lib):
+    from omtquiz.study.custom import tags_in
+
+    assert tags_in(lib, Scope.all()) == [("spine", 2), ("spine::lumbar", 1)]
+    assert tags_in(lib, Scope.deck("b")) == [("spine::lumbar", 1)]

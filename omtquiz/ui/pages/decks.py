@@ -36,6 +36,7 @@ class DeckPage(QWidget):
     study_requested = Signal(object)
     quiz_requested = Signal(object, str)  # scope, AnswerMode.CHOICES or TYPED
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
+    custom_requested = Signal(object)  # scope: the Custom study dialog for it (C)
     # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
     broken_requested = Signal(str, list)
 
@@ -107,6 +108,9 @@ class DeckPage(QWidget):
         self.study_all_button = make_button("Study all due", "studyAllButton",
                                             "Study all due cards")
         self.study_all_button.clicked.connect(lambda: self.study_requested.emit(Scope.all()))
+        self.custom_button = make_button("Custom study…  (C)", "customStudyButton",
+                                         "Custom study")
+        self.custom_button.clicked.connect(self.request_custom)
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
@@ -155,6 +159,7 @@ class DeckPage(QWidget):
         right.addSpacing(6)
         right.addWidget(self.study_button)
         right.addWidget(self.study_all_button)
+        right.addWidget(self.custom_button)
         right.addSpacing(10)
         right.addWidget(self._section("Quiz"))
         right.addLayout(quiz_row)
@@ -255,6 +260,10 @@ class DeckPage(QWidget):
 
     def _study_selected(self) -> None:
         self._request(self.study_requested)
+
+    def request_custom(self) -> None:
+        """Custom study of the selection (C, or the button): more new cards, review ahead ..."""
+        self._request(self.custom_requested)
 
     def _request(self, signal, *args) -> None:
         """Emit a study, quiz or exam request for the selection; for a deck file that did not
