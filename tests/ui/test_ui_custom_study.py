@@ -163,3 +163,21 @@ def test_nothing_matching_cannot_be_started(qtbot, window, context):
     assert not dialog.start_button.isEnabled()
     dialog.accept()
     assert dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_typing_c_in_the_deck_filter_types_it(qtbot, window):
+    opened = []
+
+    def close_if_open():  # runs once: inside exec if C opened the dialog, else afterwards
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, CustomStudyDialog):
+            opened.append(dialog)
+            dialog.reject()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.deck_page.filter_edit.setFocus()
+    QTimer.singleShot(0, close_if_open)
+    qtbot.keyClicks(window.deck_page.filter_edit, "c")
+    qtbot.wait(10)
+    assert window.deck_page.filter_edit.text() == "c" and not opened
