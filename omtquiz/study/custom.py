@@ -12,6 +12,7 @@ each answer written before it returns. An item not chosen is never written.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -152,10 +153,24 @@ def _due_before(row: QueueRow, moment: datetime) -> bool:
     return row[1] is None or row[1] < time_key(moment)
 
 
+# The last scope's items: the dialog counts matches again at each keystroke, and listing a
+# large library's items costs more than reading their rows.
+_LAST_ITEMS: list[tuple[weakref.ref[Library], Scope, list[Item]]] = []
+
+
+def _scope_items(library: Library, scope: Scope) -> list[Item]:
+    for ref, known, items in _LAST_ITEMS:
+        if ref() is library and known == scope:
+            return items
+    items = scope.items(library)
+    _LAST_ITEMS[:] = [(weakref.ref(library), scope, items)]
+    return items
+
+
 def _available(store: Store, library: Library, scope: Scope,
                now: datetime) -> list[tuple[Item, QueueRow]]:
     """The scope's items with their queue rows, in scope order, less the suspended and buried."""
-    items = scope.items(library)
+    items = _scope_items(library, scope)
     stored = {row[:3]: row[3:] for row in store.queue_rows({item.deck_id for item in items})}
     now_key = time_key(now)
     return [(item, row) for item in items
@@ -179,10 +194,9 @@ def choose(store: Store, library: Library, spec: CustomStudy, clock: Clock | Non
     if kind is CustomKind.PREVIEW:
         return [item for item, row in rows if row[0] == State.NEW][:spec.amount]
     if kind is CustomKind.AHEAD:
-        until = time_key(end + timedelta(days=spec.amount))
+        since, until = time_key(end), time_key(end + timedelta(days=spec.amount))
         ahead = [(row[1], item) for item, row in rows
-                 if row[0] == State.REVIEW and row[1] is not None and time_key(end) <= row[1]
-                 < until]
+                 if row[0] == State.REVIEW and row[1] is not None and since <= row[1] < until]
         return [item for _, item in sorted(ahead)][:spec.limit]
     if kind is CustomKind.FORGOTTEN:
         forgotten = set(store.items_rated(Rating.AGAIN, start - timedelta(days=spec.amount - 1)))
