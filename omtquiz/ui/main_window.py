@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.deck_page.tree.setFocus()
 
     def show_page(self, page) -> None:
+        self.custom_label.hide()  # a quiz, an exam or the statistics: no custom session shown
         if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)

@@ -181,3 +181,16 @@ def test_typing_c_in_the_deck_filter_types_it(qtbot, window):
     qtbot.keyClicks(window.deck_page.filter_edit, "c")
     qtbot.wait(10)
     assert window.deck_page.filter_edit.text() == "c" and not opened
+
+
+def test_the_status_bar_says_custom_only_while_its_session_is_shown(qtbot, window, context):
+    from omtquiz.study.custom import CustomStudy
+
+    spec = CustomStudy(CustomKind.AHEAD, Scope.deck("spine"), amount=3)
+    window._review(context.custom_session(spec), "custom", custom=True)
+    assert window.custom_label.isVisible()
+    window.statistics()
+    assert not window.custom_label.isVisible()
+    window.study(Scope.deck("spine"))
+    assert window.review_page.session.__class__.__name__ == "StudySession"
+    assert not window.custom_label.isVisible()
