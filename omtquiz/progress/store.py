@@ -20,7 +20,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
@@ -71,6 +71,18 @@ log = logging.getLogger(__name__)
 
 
 _SETTING_NAMES = frozenset(f.name for f in fields(SchedulerSettings))
+
+# The settings key of today's extra daily allowances (custom study's "more new cards today"),
+# and the key in it of a session over several decks (a parent, a tag, all decks).
+LIMIT_EXTENSIONS = "limit_extensions"
+EVERY_DECK = "*"
+
+
+def _counts(value: Any) -> dict[str, int]:
+    """A stored {key: count} as it should be; anything else in it is left out."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def _create(path: Path) -> None:
@@ -425,6 +437,15 @@ class Store(StatisticsQueries, ReviewMerging):
             conn.execute(UPSERT, record_row(restored))
         return entry
 
+    def items_rated(self, rating: Rating, since: datetime) -> list[Item]:
+        """Items given `rating` at or after `since` (custom study's forgotten cards: rated
+        Again), each once, most recently rated first."""
+        rows = self._tuples(
+            "SELECT deck_id, card_id, ord, MAX(reviewed_at) AS last FROM review_log "
+            "WHERE rating = ? AND reviewed_at >= ? GROUP BY deck_id, card_id, ord "
+            "ORDER BY last DESC, deck_id, card_id, ord", (int(rating), time_text(since)))
+        return [Item(deck_id, card_id, ord_) for deck_id, card_id, ord_, _ in rows]
+
     # Settings
 
     def get_value(self, key: str, default: Any = None) -> Any:
@@ -439,6 +460,30 @@ class Store(StatisticsQueries, ReviewMerging):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
+
+    def limit_extensions(self, day: str) -> tuple[dict[str, int], dict[str, int]]:
+        """The extra new cards and reviews custom study allowed on study day `day` (its ISO
+        date), per deck id and, under EVERY_DECK, for a session over several decks: what "more
+        new cards today" stored. Another day's are not today's: empty then."""
+        stored = self.get_value(LIMIT_EXTENSIONS)
+        if not isinstance(stored, dict) or stored.get("day") != day:
+            return {}, {}
+        return _counts(stored.get("new")), _counts(stored.get("reviews"))
+
+    def extend_limits(self, day: str, new: Mapping[str, int] | None = None,
+                      reviews: Mapping[str, int] | None = None) -> None:
+        """Add to study day `day`'s extra allowances (read and written in one transaction); an
+        earlier day's are dropped, so an extension lasts the day it was given."""
+        with self._write() as conn:
+            extra_new, extra_reviews = self.limit_extensions(day)
+            for extra, more in ((extra_new, new or {}), (extra_reviews, reviews or {})):
+                for key, amount in more.items():
+                    extra[key] = max(0, extra.get(key, 0) + int(amount))
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (LIMIT_EXTENSIONS, json.dumps({"day": day, "new": extra_new,
+                                               "reviews": extra_reviews})))
 
     def settings(self) -> Settings:
         """Global scheduler settings (key `global`) and deck overrides (keys `deck:<id>`).

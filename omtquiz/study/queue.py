@@ -9,7 +9,8 @@ gives back exactly what the answer took.
 Daily limits apply per deck, each deck with its own settings (the global settings updated with
 the deck's overrides); studying a tag or everything draws on the same per-deck allowances, so
 the numbers on the deck list always add up. The study day itself (its start hour and time
-zone) comes from the global settings.
+zone) comes from the global settings. Custom study may raise a day's limits
+(`Store.limit_extensions`, read with the day's log).
 
 A student may have 100,000 items, and every pause between cards is felt, so the queue is not
 worked out again for each card: it is built once a study day from a few columns of every row
@@ -34,9 +35,9 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any, NamedTuple
 
-from omtquiz.clock import Clock, SystemClock, day_bounds
+from omtquiz.clock import Clock, SystemClock, day_bounds, study_day
 from omtquiz.decks.model import Card, Library
-from omtquiz.progress.store import Store
+from omtquiz.progress.store import EVERY_DECK, Store
 from omtquiz.progress.types import ItemKey, QueueRow, time_key
 from omtquiz.scheduling import (
     CardState,
@@ -108,6 +109,10 @@ class _Today:
     reviews_done: Counter[str] = field(default_factory=Counter)
     # For each card answered today, how many of today's log rows each of its ords has.
     shown: dict[tuple[str, str], Counter[int]] = field(default_factory=dict)
+    # Today's extra allowances from custom study ("more new cards today"): per deck id and,
+    # under EVERY_DECK, for a session over several decks (`Store.limit_extensions`).
+    extra_new: dict[str, int] = field(default_factory=dict)
+    extra_reviews: dict[str, int] = field(default_factory=dict)
 
     def add(self, key: ItemKey, state_before: State, rescheduled: bool, rows: int = 1) -> None:
         """Count `rows` more log rows for the item (fewer with a negative number, for undo)."""
@@ -128,13 +133,16 @@ class _Today:
 
     def copy(self) -> _Today:
         return _Today(self.start, self.end, self.new_done.copy(), self.reviews_done.copy(),
-                      {card: ords.copy() for card, ords in self.shown.items()})
+                      {card: ords.copy() for card, ords in self.shown.items()},
+                      self.extra_new, self.extra_reviews)
 
 
 def _load_today(store: Store, settings: Settings, now: datetime) -> _Today:
     glob = settings.global_settings
     start, end = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     today = _Today(start, end)
+    day = study_day(now, glob.day_start_hour, glob.tzinfo).isoformat()
+    today.extra_new, today.extra_reviews = store.limit_extensions(day)
     for row in store.summaries(since=start, until=end):
         today.add(row.item, row.state_before, row.rescheduled)
     return today
@@ -226,8 +234,9 @@ class _DeckQueue:
 
     def left(self, today: _Today, deck_id: str) -> tuple[int, int]:
         """Reviews and new items the deck may still show today."""
-        return (self.review_limit - today.reviews_done[deck_id],
-                self.new_limit - today.new_done[deck_id])
+        return (self.review_limit + today.extra_reviews.get(deck_id, 0)
+                - today.reviews_done[deck_id],
+                self.new_limit + today.extra_new.get(deck_id, 0) - today.new_done[deck_id])
 
     def _held(self, card: tuple[str, str], reviews_left: int) -> bool:
         """Whether the card's new item waits because its review is shown today."""
@@ -420,9 +429,11 @@ class _Queue:
         ids = list(self.decks if deck_ids is None else deck_ids)
         if len(ids) <= 1:
             return None
-        glob = self.settings.global_settings
-        return (glob.reviews_per_day - sum(self.today.reviews_done[d] for d in ids),
-                glob.new_per_day - sum(self.today.new_done[d] for d in ids))
+        glob, today = self.settings.global_settings, self.today
+        return (glob.reviews_per_day + today.extra_reviews.get(EVERY_DECK, 0)
+                - sum(today.reviews_done[d] for d in ids),
+                glob.new_per_day + today.extra_new.get(EVERY_DECK, 0)
+                - sum(today.new_done[d] for d in ids))
 
     def next_key(self, now: datetime) -> ItemKey | None:
         """Learning items due now, then reviews, then new items, then, rather than stop, a

@@ -20,6 +20,16 @@ from omtquiz.progress.types import LogEntry
 from omtquiz.scheduling import Settings
 from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
+from omtquiz.study.custom import (
+    CustomKind,
+    CustomSession,
+    CustomStudy,
+    LimitSummary,
+    choose,
+    extend_limits,
+    limit_summary,
+    tags_in,
+)
 from omtquiz.study.deck_list import DeckList, deck_list
 from omtquiz.study.recording import (
     QUIZ_INTRODUCES_NEW,
@@ -121,6 +131,27 @@ class AppContext:
         """A review of exactly these items, due or not: the exam's missed questions."""
         return StudySession(self.store, self.library, Scope.of_items(items), clock=self.clock,
                             include_not_due=True)
+
+    # -- custom study (study.custom) -------------------------------------------------------
+    def custom_session(self, spec: CustomStudy) -> CustomSession:
+        """A session of exactly the cards `spec` chooses; no other card is touched."""
+        return CustomSession.start(self.store, self.library, spec, self.clock)
+
+    def custom_matches(self, spec: CustomStudy) -> int:
+        """How many cards the session `spec` asks for would study now."""
+        return len(choose(self.store, self.library, spec, self.clock))
+
+    def extend_limits(self, spec: CustomStudy) -> Changes:
+        """Today's new-card or review limit of the spec's scope raised by its amount."""
+        more = {"new": spec.amount} if spec.kind is CustomKind.MORE_NEW else {
+            "reviews": spec.amount}
+        return extend_limits(self.store, self.library, spec.scope, clock=self.clock, **more)
+
+    def limit_summary(self, scope: Scope) -> LimitSummary:
+        return limit_summary(self.store, self.library, scope, self.clock)
+
+    def custom_tags(self, scope: Scope) -> list[tuple[str, int]]:
+        return tags_in(self.library, scope)
 
     def record_quiz(self, item: Item, correct: bool, duration_ms: int,
                     mode: str) -> tuple[LogEntry, Changes]:

@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.deck_page.quiz_requested.connect(self.quiz)
         self.deck_page.exam_requested.connect(self.exam)
         self.deck_page.broken_requested.connect(self.explain_broken)
+        self.deck_page.custom_requested.connect(self.custom_study)
         self.pages: dict[str, object] = {}
         self.authoring_windows: list = []
         self._edits: list = []  # card edits of this session, newest last (Ctrl+Alt+Z)
@@ -44,6 +45,13 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("todayLabel")
         self.statusBar().addPermanentWidget(self.status_label)
+        # Says so while a custom study session is on the review screen.
+        self.custom_label = QLabel("Custom study session: other cards keep their schedule")
+        self.custom_label.setObjectName("customStudyStatus")
+        self.custom_label.setProperty("role", "muted")
+        self.custom_label.setContentsMargins(12, 0, 0, 0)
+        self.custom_label.hide()
+        self.statusBar().addPermanentWidget(self.custom_label)
         self._source = None  # the screen whose change is being relayed
         self._in_exam = 0  # answers given in the exam in progress, saved when it ends
         self.changed.connect(self._on_changes)
@@ -121,6 +129,12 @@ class MainWindow(QMainWindow):
         self._action(study_menu, "Study &all due", self.study_due, "Ctrl+Shift+S",
                      "studyAllAction")
         self._action(study_menu, "&Decks", self.show_decks, "Ctrl+D", "showDecksAction")
+        # C as on Anki's deck overview: only while the deck list has the focus (typing a C
+        # into the filter still types it).
+        custom = self._action(study_menu, "&Custom study…", self.deck_page.request_custom, "C",
+                              "customStudyAction")
+        custom.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.deck_page.addAction(custom)
         self._action(study_menu, "&Find deck", self._focus_filter, QKeySequence.StandardKey.Find,
                      "findDeckAction")
         self.tools_menu = bar.addMenu("&Tools")
@@ -308,12 +322,14 @@ class MainWindow(QMainWindow):
         return message
 
     def show_decks(self) -> None:
+        self.custom_label.hide()
         self.refresh()
         self.maybe_refit()
         self.stack.setCurrentWidget(self.deck_page)
         self.deck_page.tree.setFocus()
 
     def show_page(self, page) -> None:
+        self.custom_label.hide()  # a quiz, an exam or the statistics: no custom session shown
         if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
@@ -331,8 +347,33 @@ class MainWindow(QMainWindow):
         if scope is None:
             return
         session = self.context.new_session(scope)
+        self._review(session, scope.title(self.context.library))
+
+    def _review(self, session, title: str, custom: bool = False) -> None:
+        self.custom_label.setVisible(custom)
         self.stack.setCurrentWidget(self.review_page)
-        self.review_page.start(session, scope.title(self.context.library))
+        self.review_page.start(session, title)
+
+    def custom_study(self, scope: Scope | None):
+        """Anki's custom study for a scope: a limit raised for today and study, or a session
+        of chosen cards that leaves every other card's schedule alone. The spec, or None."""
+        from omtquiz.ui.dialogs.custom_study import CustomStudyDialog
+
+        if scope is None:
+            return None
+        spec = CustomStudyDialog.ask(self.context, scope, self)
+        if spec is None:
+            return None
+        if spec.is_limit:
+            self.relay(self.context.extend_limits(spec))
+            self.study(scope)
+            self.statusBar().showMessage(
+                spec.title(self.context.library).replace("Custom study: ", "Raised for today: "),
+                8000)
+            return spec
+        session = self.context.custom_session(spec)
+        self._review(session, session.title, custom=True)
+        return spec
 
     def study_due(self) -> bool:
         """Review what is due in every deck, no new cards; with nothing due, say so and stay
@@ -380,9 +421,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _review_missed(self, items, title: str = "Missed in the exam") -> None:
-        session = self.context.missed_session(items)
-        self.stack.setCurrentWidget(self.review_page)
-        self.review_page.start(session, title)
+        self._review(self.context.missed_session(items), title)
 
     def statistics(self) -> None:
         from omtquiz.ui.pages.stats import StatsPage
@@ -526,6 +565,7 @@ SHORTCUTS = (
     ("Decks", (
         ("Enter", "Study the selected deck"), ("Ctrl+F", "Filter decks (Enter studies the "
                                                   "first match, Down enters the list)"),
+        ("C", "Custom study: more new cards, review ahead, forgotten, by tag"),
         ("Ctrl+Shift+S", "Study all due"), ("Ctrl+D", "Back to the deck list"),
         ("F5", "Reload decks"))),
     ("Review", (

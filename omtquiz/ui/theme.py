@@ -111,6 +111,11 @@ def stylesheet(name: str, font_pt: int) -> str:
     QLineEdit {{ padding: 5px 6px; border: 1px solid {c['border']}; border-radius: 5px;
                  background: {c['base']}; }}
     QLineEdit:focus {{ border-color: {c['highlight']}; }}
+    QRadioButton::indicator {{ width: 12px; height: 12px; border-radius: 8px;
+                               border: 2px solid {c['muted']}; background: {c['button']}; }}
+    QRadioButton::indicator:checked {{ border: 4px solid {c['highlight']}; width: 8px;
+                                       height: 8px; background: {c['button']}; }}
+    QRadioButton:focus {{ color: {c['highlight']}; }}
     QTreeView::item, QTableView::item {{ padding: 4px 2px; }}
     QLineEdit#typedAnswerEdit {{ font-size: {font_pt}pt; padding: 8px; }}
     QProgressBar {{ border: none; background: {c['alt']}; height: 6px; border-radius: 3px; }}

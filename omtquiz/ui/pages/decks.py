@@ -40,6 +40,7 @@ class DeckPage(QWidget):
     study_due_requested = Signal()  # every deck's due cards, no new ones
     quiz_requested = Signal(object, str)  # scope, AnswerMode.CHOICES or TYPED
     exam_requested = Signal(object, int, int)  # scope, questions, minutes (0: untimed)
+    custom_requested = Signal(object)  # scope: the Custom study dialog for it (C)
     # Study, a quiz or an exam asked of a deck file that did not load: its path and problems.
     broken_requested = Signal(str, list)
 
@@ -111,6 +112,9 @@ class DeckPage(QWidget):
         self.study_all_button = make_button("Study all due", "studyAllButton",
                                             "Study all due cards")
         self.study_all_button.clicked.connect(self.study_due_requested.emit)
+        self.custom_button = make_button("Custom study…  (C)", "customStudyButton",
+                                         "Custom study")
+        self.custom_button.clicked.connect(self.request_custom)
 
         quiz_row = QHBoxLayout()
         self.mcq_button = make_button("Multiple choice", "mcqQuizButton", "Multiple choice quiz")
@@ -170,6 +174,7 @@ class DeckPage(QWidget):
         right.addSpacing(6)
         right.addWidget(self.study_button)
         right.addWidget(self.study_all_button)
+        right.addWidget(self.custom_button)
         right.addSpacing(10)
         right.addWidget(self._section("Quiz"))
         right.addLayout(quiz_row)
@@ -294,6 +299,10 @@ class DeckPage(QWidget):
 
     def _study_selected(self) -> None:
         self._request(self.study_requested)
+
+    def request_custom(self) -> None:
+        """Custom study of the selection (C, or the button): more new cards, review ahead ..."""
+        self._request(self.custom_requested)
 
     def _request(self, signal, *args) -> None:
         """Emit a study, quiz or exam request for the selection; for a deck file that did not

@@ -34,6 +34,7 @@ from omtquiz.drills.cases import grade
 from omtquiz.drills.present import case_seed, mark_lines
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
+from omtquiz.study.custom import CustomSession
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.card_view import (
@@ -378,10 +379,12 @@ class ReviewPage(QWidget):
                                                explanation=self._rendered.explanation),
                             deck.path if deck else None)
         self._show_picture(card, item.ord, revealed=True)
-        for value, interval in self.session.intervals().items():
-            label = RATINGS[int(value) - 1][0]
-            self.rate_buttons[int(value)].setText(
-                f"{label}  ·  {format_interval(interval)}   ({int(value)})")
+        intervals = self.session.intervals()  # none when answers reschedule nothing
+        for label, _, value in RATINGS:
+            interval = intervals.get(value)
+            self.rate_buttons[value].setText(
+                f"{label}  ·  {format_interval(interval)}   ({value})" if interval is not None
+                else f"{label}   ({value})")
         self.bottom.setCurrentIndex(1)
 
     def _verdict_html(self) -> str:
@@ -474,6 +477,16 @@ class ReviewPage(QWidget):
         self.picture.hide()
         self.bottom.hide()
         self.flag_label.setText("")
+        if isinstance(self.session, CustomSession):
+            when = self.session.next_due()
+            later = ("" if when is None else
+                     f"<p>{html.escape(self.context.next_due_text(self.session))}</p>")
+            self.done_label.setText(
+                "<p style='font-size:20pt; font-weight:600'>Custom study done.</p>"
+                f"<p>{html.escape(self.session.finished_text())}</p>{later}"
+                "<p>Press Esc to go back to your decks.</p>")
+            self.done_label.show()
+            return
         nxt = self.context.next_due_text(self.session)
         self.done_label.setText(
             "<p style='font-size:20pt; font-weight:600'>All done for now.</p>"
