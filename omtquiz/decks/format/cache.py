@@ -22,8 +22,8 @@ from omtquiz.decks.model import DeckFile
 from omtquiz.gcpause import gc_paused
 
 # -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
-# -7: Card.versions and Card.record, Source.name
-_FORMAT = f"omtquiz-{__version__}-7"
+# -7: Card.versions and Card.record, Source.name; -8: DrillSpec.points (counterstrain drills)
+_FORMAT = f"omtquiz-{__version__}-8"
 
 
 class ParseCache:

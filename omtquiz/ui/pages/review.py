@@ -268,6 +268,8 @@ class ReviewPage(QWidget):
         if self._case is not None and self._case.direction == "findings_to_name":
             # the findings stay on screen in the diagram above; the name is the answer
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
+        elif self._marks is not None:  # a typed set-up (counterstrain): marks, then the answer
+            body = self._marks_html() + body
         self.view.show_html(card_document_html(body, source=citation,
                                                explanation=self._rendered.explanation),
                             deck.path if deck else None)
