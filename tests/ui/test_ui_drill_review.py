@@ -225,6 +225,7 @@ def test_a_counterstrain_set_up_is_typed_graded_per_component_rated_and_undone(
         assert edit.isVisible() and edit.hasFocus()
         asked = review.view.toPlainText()
         assert case.diagnosis["location"] in asked and "(F ST RA)" not in asked
+        win.grab().save(str(tmp_path / "counterstrain-question.png"))
         right = {"AC7": "F ST RA", "PC3": "E SA RA"}[case.diagnosis["point"]]
         wrong = right.replace("S", "X").replace("XT", "SA").replace("XA", "ST")
         qtbot.keyClicks(edit, wrong)
