@@ -171,6 +171,8 @@ class DrillSpec:
     levels: str | None = None
     direction: str = "findings_to_name"
     count: int = 20  # cases in an Anki export
+    # counterstrain only: the deck's tender point records, read by omtquiz.drills.counterstrain
+    points: tuple = ()
 
 
 class Card(NamedTuple):

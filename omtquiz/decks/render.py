@@ -199,7 +199,8 @@ def drill_case(card: Card, ord_: int = 0, seed: int | None = None,
     if seed is None:
         seed = case_seed(f"{card.deck_id}/{card.id}/{ord_}", 0)
     family = spec.families[min(max(ord_, 0), len(spec.families) - 1)]
-    return generate(spec.region, seed, [family], spec.levels, direction or spec.direction)
+    return generate(spec.region, seed, [family], spec.levels, direction or spec.direction,
+                    points=spec.points)
 
 
 def _lines(lines) -> str:

@@ -3,7 +3,8 @@
 Per region (spine T1-L5, cervical, sacrum, innominate, pubic, rib) a forward model (dysfunction ->
 what an examiner finds) and an inverse (findings -> dysfunction) written from the rules, case
 generation in both directions from a seed, grading of typed answers component by component, and
-the muscle energy set-up. Everything here returns values (`Answer`, `Refusal`), never raises on
+the muscle energy set-up; counterstrain set-ups from tender point records handed in by the deck
+layer (`counterstrain.py`). Everything here returns values (`Answer`, `Refusal`), never raises on
 bad findings. The package imports nothing else from omtquiz, so reshaping the app cannot break
 it; docs/drills.md cites every rule.
 """

@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from omtquiz.drills import REGIONS, muscle_energy, region
+from omtquiz.drills import REGIONS, counterstrain, muscle_energy, region
 from omtquiz.drills.common import Refusal
 from omtquiz.drills.notation import (
     parse_innominate,
@@ -105,7 +105,11 @@ def pool(region_name: str, families: Sequence[str] | None = None,
 
 def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
              levels: str | Sequence[str] | None = None,
-             direction: str = "findings_to_name") -> Case | Refusal:
+             direction: str = "findings_to_name",
+             points: Sequence[counterstrain.TenderPoint] = ()) -> Case | Refusal:
+    """A seeded case; a counterstrain case is drawn from `points` (the deck's records)."""
+    if region_name == counterstrain.REGION:
+        return counterstrain_case(points, seed, families, direction)
     chosen = region(region_name)
     if isinstance(chosen, Refusal):
         return chosen
@@ -137,6 +141,26 @@ def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
         steps = (plan.rule, *steps)
     return Case(region_name, seed, direction, family, diagnosis, forward.value, tuple(steps),
                 plan.to_dict() if plan else None)
+
+
+def counterstrain_case(points: Sequence[counterstrain.TenderPoint], seed: int,
+                       families: Sequence[str] | None = None,
+                       direction: str = "name_to_setup") -> Case | Refusal:
+    """A tender point -> its position of ease (the only direction counterstrain has)."""
+    if direction != "name_to_setup":
+        return Refusal(f"counterstrain drills ask name_to_setup only, not {direction}",
+                       ("direction",), usage=True)
+    unknown = [f for f in families or () if f not in counterstrain.FAMILIES]
+    if unknown:
+        return Refusal(f"unknown counterstrain kind(s) {', '.join(unknown)}; known: "
+                       f"{', '.join(counterstrain.FAMILIES)}", ("kinds",), usage=True)
+    point = counterstrain.pick(points, seed, families)
+    if isinstance(point, Refusal):
+        return point
+    return Case(counterstrain.REGION, seed, direction, point.family,
+                counterstrain.diagnosis(point), {"point": point.name,
+                                                 "location": point.location},
+                counterstrain.explanation(point), counterstrain.setup(point))
 
 
 _SAME_PLACE = ("levels", "ribs")
@@ -183,6 +207,8 @@ class Grade:
 
 def components(region_name: str, diagnosis: Mapping) -> tuple[str, ...]:
     """The parts of an answer that are graded for this dysfunction."""
+    if region_name == counterstrain.REGION:
+        return tuple(c for c in counterstrain.COMPONENTS if diagnosis.get(c) is not None)
     if region_name in ("spine", "cervical"):
         if diagnosis["levels"] == "AA":
             return ("rotation",)
@@ -209,6 +235,8 @@ def _same(component: str, expected, given) -> bool:
 
 def grade(region_name: str, diagnosis: Mapping, answer: str | Mapping) -> Grade:
     """Mark each component of `answer` (typed notation or a dict) against `diagnosis`."""
+    if region_name == counterstrain.REGION:
+        return _grade_counterstrain(diagnosis, answer)
     given = answer
     if isinstance(answer, str):
         given = PARSERS[region_name](answer)
@@ -223,3 +251,13 @@ def grade(region_name: str, diagnosis: Mapping, answer: str | Mapping) -> Grade:
             marks.append(Mark(extra, diagnosis[extra], given[extra],
                               _same(extra, diagnosis[extra], given[extra])))
     return Grade(tuple(marks))
+
+
+def _grade_counterstrain(diagnosis: Mapping, answer: str | Mapping) -> Grade:
+    """Each component the closest sourced version states: F/E, sidebending, rotation."""
+    given = counterstrain.parse_answer(answer) if isinstance(answer, str) else answer
+    first = {c: diagnosis[c] for c in components(counterstrain.REGION, diagnosis)}
+    if isinstance(given, Refusal):
+        return Grade(tuple(Mark(c, v, None, False) for c, v in first.items()), given.message)
+    version = counterstrain.closest(diagnosis.get("versions") or [first], given)
+    return Grade(tuple(Mark(c, v, given.get(c), given.get(c) == v) for c, v in version.items()))

@@ -6,6 +6,9 @@
   omtquiz drill case REGION [--seed N] [--kinds ...]      a seeded case, replayable
   omtquiz drill grade REGION --diagnosis JSON --answer T  mark a typed answer per component
 
+REGION `counterstrain` (setup, case, grade) reads its tender points from the decks' records: the
+app's CLI passes a loader (`tender_points`), so this module stays free of the deck layer.
+
 Exit 0 on an answer, 1 when findings contradict each other or fit no dysfunction, 2 on a usage
 error (bad JSON, unknown key or value). `register` hooks this into the app's CLI; `main(argv)`
 runs it alone (tests, scripts).
@@ -16,28 +19,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from omtquiz.drills import REGIONS, findings, setup, solve
+from omtquiz.drills import REGIONS, counterstrain, findings, setup, solve
 from omtquiz.drills.common import Refusal
 
 USAGE, CONTRADICTION = 2, 1
+# args -> the tender points of the loaded decks (or a Refusal); given by the app's CLI
+PointsLoader = Callable[[argparse.Namespace], "Sequence[counterstrain.TenderPoint] | Refusal"]
 
 
-def register(sub, add_common=None) -> None:
+def register(sub, add_common=None, tender_points: PointsLoader | None = None) -> None:
     parser = sub.add_parser(
         "drill", help="diagnosis drills: solve findings, state findings, set-ups, cases",
         description="Osteopathic diagnosis by the rules. Exit 0 with an answer, 1 when the "
         "findings contradict each other or fit no dysfunction, 2 on a usage error.")
     if add_common:
         add_common(parser)
-    configure(parser)
+    configure(parser, tender_points)
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
+def configure(parser: argparse.ArgumentParser, tender_points: PointsLoader | None = None) -> None:
+    parser.set_defaults(tender_points=tender_points)
     actions = parser.add_subparsers(dest="drill_action", metavar="ACTION", required=True)
-    regions = list(REGIONS)
+    regions = [*REGIONS, counterstrain.REGION]
 
     def action(name: str, help_text: str, key: str | None) -> argparse.ArgumentParser:
         one = actions.add_parser(name, help=help_text, description=help_text)
@@ -47,13 +53,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
             one.add_argument(f"--{key}", required=True, metavar="JSON",
                              help="a JSON object (or @FILE, or - for stdin)")
         one.add_argument("--json", action="store_true", help="print JSON")
-        one.set_defaults(func=run, drill_key=key)
+        one.set_defaults(func=run, drill_key=key, tender_points=tender_points)
         return one
 
     action("solve", "findings -> the named dysfunction, with its rules", "findings")
     action("findings", "a dysfunction (components or 'name') -> what an examiner finds",
            "diagnosis")
-    action("setup", "a dysfunction -> its muscle energy set-up", "diagnosis")
+    action("setup", "a dysfunction -> its muscle energy set-up; counterstrain: a tender point "
+           "({\"point\": \"AC7\"}) -> its position of ease", "diagnosis")
     case = action("case", "a seeded case (the same seed gives the same case)", None)
     case.add_argument("--seed", type=int, default=0)
     case.add_argument("--kinds", nargs="*", default=None, metavar="KIND",
@@ -108,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(payload, Refusal):
             return _fail(payload, args.json)
     action = args.drill_action
+    if args.region == counterstrain.REGION:
+        return _counterstrain(args, payload)
     if action == "case":
         return _case(args)
     if action == "grade":
@@ -150,8 +159,11 @@ def _grade(args: argparse.Namespace, payload: dict) -> int:
     canonical = REGIONS[args.region].render(payload)
     if isinstance(canonical, Refusal):
         return _fail(canonical, args.json)
-    result = grade(args.region, canonical, args.answer)
-    if args.json:
+    return _print_grade(grade(args.region, canonical, args.answer), args.json)
+
+
+def _print_grade(result, as_json: bool) -> int:
+    if as_json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         if result.unread:
@@ -163,9 +175,65 @@ def _grade(args: argparse.Namespace, payload: dict) -> int:
     return 0 if result.correct else CONTRADICTION
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _counterstrain(args: argparse.Namespace, payload: dict | None) -> int:
+    """setup / case / grade for a tender point, from the decks' records."""
+    from omtquiz.drills.cases import counterstrain_case, grade
+
+    if args.drill_action not in ("setup", "case", "grade"):
+        return _fail(Refusal(f"counterstrain has set-ups only: use `drill setup counterstrain "
+                             f"--diagnosis '{{\"point\": \"AC7\"}}'`, not "
+                             f"{args.drill_action}", ("region",), usage=True), args.json)
+    loader = getattr(args, "tender_points", None)
+    points = loader(args) if loader else Refusal(
+        "counterstrain reads its tender points from the decks; run it as `omtquiz drill`",
+        ("region",), usage=True)
+    if isinstance(points, Refusal):
+        return _fail(points, args.json)
+    if args.drill_action == "case":
+        case = counterstrain_case(points, args.seed, args.kinds, "name_to_setup")
+        if isinstance(case, Refusal):
+            return _fail(case, args.json)
+        if args.json:
+            print(json.dumps(case.to_dict(), indent=2))
+        else:
+            print(f"counterstrain case, seed {case.seed} ({case.family}): tender point "
+                  f"{case.diagnosis['point']} - {case.diagnosis['location']}")
+            _print_answer(f"answer: {case.setup['position'][0]}", case.explanation)
+        return 0
+    problem = _point_keys(payload)
+    point = problem or counterstrain.find(points, payload["point"])
+    if isinstance(point, Refusal):
+        return _fail(point, args.json)
+    if args.drill_action == "grade":
+        result = grade(counterstrain.REGION, counterstrain.diagnosis(point), args.answer)
+        return _print_grade(result, args.json)
+    out = {**counterstrain.diagnosis(point), **counterstrain.setup(point),
+           "explanation": list(counterstrain.explanation(point))}
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        _print_answer(f"{point.name}: {point.position.text}", out["explanation"],
+                      [f"then: {out['effort']}"])
+    return 0
+
+
+def _point_keys(payload: dict) -> Refusal | None:
+    unknown = sorted(set(payload) - {"point", "name"})
+    if unknown:
+        return Refusal(f"unknown counterstrain diagnosis key(s): {', '.join(unknown)}; known: "
+                       "point", tuple(unknown), usage=True)
+    if "name" in payload and "point" not in payload:
+        payload["point"] = payload["name"]
+    if not isinstance(payload.get("point"), str):
+        return Refusal("missing counterstrain diagnosis key: point (e.g. \"AC7\")",
+                       ("point",), usage=True)
+    return None
+
+
+def main(argv: Sequence[str] | None = None,
+         tender_points: PointsLoader | None = None) -> int:
     parser = argparse.ArgumentParser(prog="omtquiz drill", description=__doc__.splitlines()[0])
-    configure(parser)
+    configure(parser, tender_points)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

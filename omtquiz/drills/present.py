@@ -33,7 +33,9 @@ VALUES = {
 }
 REGION_TITLES = {"spine": "thoracic and lumbar segments", "cervical": "cervical segments",
                  "sacrum": "the sacrum", "innominate": "the innominates", "pubic": "the pubis",
-                 "rib": "the ribs"}
+                 "rib": "the ribs", "counterstrain": "counterstrain tender points"}
+COUNTERSTRAIN_QUESTION = ("What is its counterstrain position of ease: flexion or extension, "
+                          "and sidebending and rotation toward or away from the point?")
 QUESTIONS = {
     "findings_to_name": "Name the somatic dysfunction.",
     "name_to_findings": "What does the examiner find?",
@@ -59,6 +61,9 @@ def asked_name(case: Case) -> str:
 
 
 def question_lines(case: Case) -> list[str]:
+    if case.region == "counterstrain":
+        return [f"Tender point: {case.diagnosis['point']} ({case.diagnosis['view']})",
+                f"Location: {case.diagnosis['location']}", COUNTERSTRAIN_QUESTION]
     if case.direction == "findings_to_name":
         return [*finding_lines(case.findings), QUESTIONS[case.direction]]
     return [f"Diagnosis: {asked_name(case)}", QUESTIONS[case.direction]]
@@ -68,6 +73,9 @@ def answer_lines(case: Case) -> list[str]:
     """The answer, then the rules that decide it."""
     if case.direction == "name_to_findings":
         return finding_lines(case.findings)
+    if case.region == "counterstrain" and case.setup:
+        return [*(f"Position of ease: {p}" for p in case.setup["position"]),
+                f"Then: {case.setup['effort']}"]
     if case.direction == "name_to_setup" and case.setup:
         return [*(f"Position: {p}" for p in case.setup["position"]),
                 f"Patient: {case.setup['effort']}"]
@@ -80,13 +88,16 @@ def replay_hint(case: Case, levels: str | None = None) -> str:
             f"--kinds '{case.family}'{where} --direction {case.direction}")
 
 
+MARK_NAMES = {"flexion": "flexion/extension"}  # counterstrain's F/E component
+
+
 def mark_lines(result) -> list[tuple[bool, str]]:
     """A graded answer, component by component: (right?, "rotation: L (you: R)")."""
     if result.unread:
         return [(False, f"not read: {result.unread}")]
     out = []
     for mark in result.marks:
-        name = mark.component.replace("_", " ")
+        name = MARK_NAMES.get(mark.component, mark.component.replace("_", " "))
         if mark.correct:
             out.append((True, f"{name}: {mark.expected}"))
         else:

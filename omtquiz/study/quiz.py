@@ -42,6 +42,7 @@ from omtquiz.decks.render import (
     versions_html,
     versions_in_order,
 )
+from omtquiz.drills import counterstrain
 from omtquiz.drills.cases import grade, near_misses
 
 CHOICES = 4
@@ -235,15 +236,20 @@ class QuestionMaker:
         return chosen
 
     def drill_question(self, card: Card, item: Item, *, typed: bool) -> Question:
-        """A fresh findings -> name case; near-miss names as the wrong choices."""
+        """A fresh findings -> name case, near-miss names as the wrong choices; a counterstrain
+        drill asks a tender point's position, other points' positions as the wrong choices."""
         seed = self.rng.randrange(2**32)
-        case = drill_case(card, item.ord, seed, "findings_to_name")
-        rendered = render_drill(card, item.ord, seed, "findings_to_name")
-        answer = case.diagnosis["name"]
+        positions = card.drill.region == counterstrain.REGION  # tender point -> position
+        direction = None if positions else "findings_to_name"
+        case = drill_case(card, item.ord, seed, direction)
+        rendered = render_drill(card, item.ord, seed, direction)
+        answer = case.setup["position"][0] if positions else case.diagnosis["name"]
         choices: tuple[str, ...] = ()
         if not typed:
-            wrong = [d["name"] for d in near_misses(case.region, case.diagnosis, CHOICES - 1,
-                                                    self.rng)]
+            wrong = counterstrain.wrong_choices(
+                case.diagnosis, card.drill.points, CHOICES - 1, self.rng) if positions else \
+                [d["name"] for d in near_misses(case.region, case.diagnosis, CHOICES - 1,
+                                                self.rng)]
             listed = [answer, *wrong]
             self.rng.shuffle(listed)
             choices = tuple(listed)

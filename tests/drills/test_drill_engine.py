@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -380,3 +382,25 @@ def test_generating_never_raises(region_name, seed, levels, kinds, direction):
         assert case.usage and case.message
     else:
         assert solve(region_name, case.findings).value == case.diagnosis
+
+
+@pytest.mark.parametrize(("found", "keys"), [
+    ({"levels": "OA", "translation_free": "left", "free_in": "extension"},
+     {"levels", "type", "position", "rotation", "sidebending", "name", "coupling"}),
+    ({"levels": "C4", "translation_free": "right", "free_in": "flexion"},
+     {"levels", "type", "position", "rotation", "sidebending", "name", "coupling"}),
+    ({"levels": "AA", "rotation_free": "right"}, {"levels", "rotation", "name"}),
+])
+def test_cervical_json_has_every_key_the_issue_names(capsys, found, keys):
+    """`omtquiz drill solve cervical --json`: the spine keys (type null: Fryette's types are
+    stated for T1-L5; coupling says same/opposite), and AA rotation only."""
+    from omtquiz.drills.command import main
+
+    assert main(["solve", "cervical", "--findings", json.dumps(found), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert keys <= set(out) and out["levels"] == found["levels"]
+    if found["levels"] == "AA":
+        assert not {"position", "sidebending", "type"} & set(out)
+    else:
+        assert out["type"] is None and out["position"] in ("F", "E")
+        assert out["coupling"] == ("opposite" if found["levels"] == "OA" else "same")

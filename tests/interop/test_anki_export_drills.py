@@ -60,3 +60,20 @@ def test_drills_export_as_cases_that_update_in_place(tmp_path, write_deck, colle
     assert {collection.get_note(nid).guid for nid in collection.find_notes("")} == guids
     assert {collection.get_note(n).guid: collection.get_note(n)["Front"]
             for n in collection.find_notes("")} == fronts
+
+
+def test_the_counterstrain_drill_exports_its_tender_points_as_cases(tmp_path, collection):
+    from omtquiz.resources import bundled_decks_dir
+
+    deck = load_deck_file(bundled_decks_dir() / "22-counterstrain-tender-points.yaml").deck
+    drill = deck.card("counterstrain-positions")
+    report = export_apkg([deck], tmp_path / "cs.apkg")
+    import_package(collection, tmp_path / "cs.apkg")
+    notes = [collection.get_note(nid) for nid in collection.find_notes("")]
+    cases = [n for n in notes if "Front" in n and "position of ease" in n["Front"]]
+    # 20 by default, taken from the four regions in turn, no point twice
+    assert len(cases) == drill.drill.count == 20
+    assert len({n["Front"] for n in cases}) == 20 and report.notes >= 20
+    for note in cases:
+        assert "Position of ease:" in note["Back"]
+        assert "by the rule" in note["Explanation"] and "source:" in note["Explanation"]

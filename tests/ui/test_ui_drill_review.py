@@ -186,3 +186,61 @@ def test_a_name_to_setup_drill_keeps_its_question_when_revealed(qtbot, qapp, tmp
             in shown
     finally:
         context.store.close()
+
+
+COUNTERSTRAIN = """\
+deck: cs
+title: Counterstrain
+sources: [{id: s, citation: A real book}]
+records:
+  - {id: ac7, name: AC7, view: anterior, location: Posterosuperior clavicle,
+     cer_treatment: "Flexion, sidebending toward, rotation away (F ST RA)",
+     exception: Sidebent toward the point, source: s}
+  - {id: pc3, name: PC3, view: posterior, location: Articular pillar of C3,
+     cer_treatment: "Extension, sidebending away, rotation away (E SA RA)", source: s}
+generate:
+  - {id: where, type: basic, front: "Where is {name}?", back: "{location}"}
+drills:
+  - {id: positions, region: counterstrain, source: s}
+"""
+
+
+def test_a_counterstrain_set_up_is_typed_graded_per_component_rated_and_undone(
+        qtbot, qapp, tmp_path, data_dir, monkeypatch):
+    context, win = open_app(qtbot, qapp, tmp_path, data_dir, monkeypatch, COUNTERSTRAIN,
+                            (1000, 760))
+    try:
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        review = open_review(qtbot, win, "cs")
+        for _ in range(4):  # the records' own cards may come first: rate them out of the way
+            if review._case is not None or review.session.current() is None:
+                break
+            review.reveal()
+            review.rate(4)
+        assert review._case is not None, review.session.current()
+        case, item = review._case, review.session.current()
+        assert case.region == "counterstrain" and not review.drill_panel.diagram.isVisible()
+        edit = review.drill_panel.answer_edit
+        assert edit.isVisible() and edit.hasFocus()
+        asked = review.view.toPlainText()
+        assert case.diagnosis["location"] in asked and "(F ST RA)" not in asked
+        win.grab().save(str(tmp_path / "counterstrain-question.png"))
+        right = {"AC7": "F ST RA", "PC3": "E SA RA"}[case.diagnosis["point"]]
+        wrong = right.replace("S", "X").replace("XT", "SA").replace("XA", "ST")
+        qtbot.keyClicks(edit, wrong)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        shown = review.view.toPlainText()
+        assert "Not quite" in shown and "✓ flexion/extension: " in shown
+        assert "✗ sidebending" in shown
+        assert "✓ rotation" in shown and "Position of ease:" in shown and "by the rule" in shown
+        win.grab().save(str(tmp_path / "counterstrain.png"))
+        qtbot.keyClick(review, Qt.Key.Key_1)
+        assert review.session.record(item).card.reps == 1
+        review.undo()
+        assert review._case == case and review.view.toPlainText() == asked
+        qtbot.keyClicks(review.drill_panel.answer_edit, right)
+        qtbot.keyClick(review.drill_panel.answer_edit, Qt.Key.Key_Return)
+        assert review._marks.correct and "Right" in review.view.toPlainText()
+    finally:
+        context.store.close()

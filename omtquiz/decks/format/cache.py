@@ -23,8 +23,8 @@ from omtquiz.gcpause import gc_paused
 
 # -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
 # -7: Card.versions and Card.record, Source.name; -8: shapes and spots; -9: follow-ups;
-# -10: cues and axes
-_FORMAT = f"omtquiz-{__version__}-10"
+# -10: cues and axes; -11: DrillSpec.points (counterstrain drills)
+_FORMAT = f"omtquiz-{__version__}-11"
 
 
 class ParseCache:

@@ -151,6 +151,7 @@ def expand(reader, top: yn.Map, sources: tuple[Source, ...], preferred: str | No
         return
     labels = {s.id: s.label for s in sources}
     records = _records(reader, records_node, labels, preferred)
+    reader.fact_records = records  # a drills: entry may read them (counterstrain set-ups)
     fields = {name for record in records for name in record.fields} | {"id"}
     rules = _rules(reader, rules_node, fields)
     if records and rules_node is None:

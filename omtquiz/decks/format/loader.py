@@ -72,6 +72,7 @@ class _Reader:
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
         self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+        self.fact_records: list = []  # the records: read by facts.expand, for drills.expand
         self.cited_by_versions: set[str] = set()  # sources cited by a card's or record's versions
         self.budget = yn.Budget()
         self.roots = resolver.roots_of(path)
@@ -559,7 +560,7 @@ class _Reader:
         preferred = self.preferred_source(top, sources)
         self.resolve_versions(sources, preferred)
         facts.expand(self, top, sources, preferred)
-        drills.expand(self, top)
+        drills.expand(self, top, sources)
         if cards_node is None:
             if not {"generate", "drills"} & set(top.keys):  # generated cards need no cards:
                 self.error(top, "deck: missing 'cards' (a list of cards)")

@@ -373,8 +373,10 @@ class ReviewPage(QWidget):
         if self._case is not None and self._case.direction == "findings_to_name":
             # the findings stay on screen in the diagram above; the name is the answer
             body = self._marks_html() + f"<b>{self._rendered.answer}</b>"
-        if card.type == "point" and item.ord == 1:
+        elif card.type == "point" and item.ord == 1:
             body = self._verdict_html() + body
+        elif self._marks is not None:  # a typed set-up (counterstrain): marks, then the answer
+            body = self._marks_html() + body
         self.view.show_html(card_document_html(body, source=citation,
                                                explanation=self._rendered.explanation),
                             deck.path if deck else None)

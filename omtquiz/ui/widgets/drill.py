@@ -27,7 +27,11 @@ HINTS = {
     "pubic": "Type the diagnosis (left superior pubic shear); Enter to check",
     "rib": "Type inhaled or exhaled, the key rib and, if exhaled, its muscle (exhaled, key rib "
            "3, pectoralis minor); Enter to check",
+    "counterstrain": "Type F or E, then sidebending toward or away (ST/SA) and rotation toward "
+                     "or away (RT/RA) from the point, e.g. F SA RA; Enter to check",
 }
+# set-up drills answered by typing, graded per component (the others are shown, then rated)
+TYPED_SETUPS = {"counterstrain": "Your position of ease"}
 
 
 class AnswerEdit(QLineEdit):
@@ -74,12 +78,12 @@ class DrillPanel(QWidget):
     def show_case(self, case) -> None:
         self.diagram.set_case(case.region, case.findings if case.direction ==
                               "findings_to_name" else None)
-        asks_name = case.direction == "findings_to_name"
-        self.answer_edit.setVisible(asks_name)
-        self.hint.setVisible(asks_name)
+        typed = case.direction == "findings_to_name" or case.region in TYPED_SETUPS
+        self.answer_edit.setVisible(typed)
+        self.hint.setVisible(typed)
         self.answer_edit.clear()
         self.answer_edit.setReadOnly(False)
-        self.answer_edit.setPlaceholderText("Your diagnosis")
+        self.answer_edit.setPlaceholderText(TYPED_SETUPS.get(case.region, "Your diagnosis"))
         self.hint.setText(HINTS.get(case.region, ""))
 
 
