@@ -89,8 +89,33 @@ CREATE TABLE exam_date (
 """
 
 
+# The items of the library last studied (`registry`), so SQL tells the rows of loaded items
+# from the rest without Python listing 100,000 keys; `unregistered` keeps the rest (rows of items
+# no longer in their deck, or of decks not loaded), noted as they are written. Until a library is
+# registered, every row is unregistered. Two covering indexes serve the counts: per deck by
+# state (and due today), and by due date (the forecast).
+_V5 = """
+CREATE TABLE item (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (deck_id, card_id, ord)
+) WITHOUT ROWID;
+CREATE TABLE unregistered (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    PRIMARY KEY (deck_id, card_id, ord)
+) WITHOUT ROWID;
+INSERT INTO unregistered (deck_id, card_id, ord) SELECT deck_id, card_id, ord FROM card_state;
+CREATE INDEX card_state_tally ON card_state (deck_id, state, suspended, due, buried_until);
+CREATE INDEX card_state_due ON card_state (due, state, suspended, deck_id);
+"""
+
+
 # Append only: a released migration is never edited, or databases that ran it would differ.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
