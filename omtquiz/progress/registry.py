@@ -41,18 +41,33 @@ _NOTE_UNREGISTERED = (
     "WHERE NOT EXISTS (SELECT 1 FROM item WHERE deck_id = ?1 AND card_id = ?2 AND ord = ?3)")
 
 
+_SEEN = "UPDATE item SET seen = ? WHERE deck_id = ? AND card_id = ? AND ord = ? AND seen != ?"
+
+# Whether a row makes its item other than plainly new (kept in `item.seen`).
+SEEN_SQL = "(state != 0 OR suspended != 0 OR buried_until IS NOT NULL)"
+
+
 def write_item(conn: sqlite3.Connection, record: ItemRecord) -> None:
-    """Write an item's row (every write of one comes here), noting it when not registered."""
+    """Write an item's row (every write of one comes here), noting it when not registered and
+    keeping its registered item's `seen` mark."""
     conn.execute(UPSERT, record_row(record))
     item = record.item
-    conn.execute(_NOTE_UNREGISTERED, (item.deck_id, item.card_id, item.ord))
+    key = (item.deck_id, item.card_id, item.ord)
+    conn.execute(_NOTE_UNREGISTERED, key)
+    seen = int(not record.card.is_new or record.suspended or record.buried_until is not None)
+    conn.execute(_SEEN, (seen, *key, seen))
 
 
 def _feed(digest: Any, texts: list[str]) -> None:
-    """Texts into the digest unambiguously: their count, each one's length, then all of them."""
+    """Texts into the digest unambiguously: their count, then all of them between NULs, or,
+    when a text holds a NUL itself, each one's length before all of them."""
     digest.update(len(texts).to_bytes(8, "little"))
-    digest.update(array("q", map(len, texts)).tobytes())
-    digest.update("".join(texts).encode("utf-8", "surrogatepass"))
+    joined = "\0".join(texts)
+    if joined.count("\0") == max(len(texts) - 1, 0):
+        digest.update(b"j")
+    else:
+        digest.update(b"l" + array("q", map(len, texts)).tobytes())
+    digest.update(joined.encode("utf-8", "surrogatepass"))
 
 
 _DECK_ID, _ID, _TYPE, _DRILL = (attrgetter(name) for name in ("deck_id", "id", "type", "drill"))
@@ -94,13 +109,15 @@ def library_digest(library: Library) -> str:
     return digest
 
 
-def library_items(library: Library) -> Iterator[tuple[str, str, int, int]]:
-    """(deck_id, card_id, ord, position) of every item, in library order."""
+def library_items(library: Library) -> Iterator[tuple[str, str, int, int, int]]:
+    """(deck_id, card_id, ord, position, several) of every item, in library order."""
     pos = 0
     for deck in library.decks:
         for card in deck.cards:
-            for ord_ in card.ords():
-                yield card.deck_id, card.id, ord_, pos
+            ords = card.ords()
+            several = int(len(ords) > 1)
+            for ord_ in ords:
+                yield card.deck_id, card.id, ord_, pos, several
                 pos += 1
 
 
@@ -122,25 +139,34 @@ class ItemRegistry:
             return False
         conn = self._conn
         with self._errors():
+            if conn.in_transaction:  # inside a batch of writes: part of it
+                self._rewrite(library, digest)
+                return True
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("DELETE FROM item")
-                conn.executemany("INSERT OR IGNORE INTO item (deck_id, card_id, ord, pos) "
-                                 "VALUES (?, ?, ?, ?)", library_items(library))
-                conn.execute("DELETE FROM unregistered")
-                conn.execute(
-                    "INSERT INTO unregistered (deck_id, card_id, ord) "
-                    "SELECT deck_id, card_id, ord FROM card_state AS s WHERE NOT EXISTS "
-                    "(SELECT 1 FROM item AS i WHERE i.deck_id = s.deck_id "
-                    "AND i.card_id = s.card_id AND i.ord = s.ord)")
-                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                             "DO UPDATE SET value = excluded.value", (REGISTRY_KEY, digest))
+                self._rewrite(library, digest)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
         return True
+
+    def _rewrite(self, library: Library, digest: str) -> None:
+        conn = self._conn
+        conn.execute("DELETE FROM item")
+        conn.executemany("INSERT OR IGNORE INTO item (deck_id, card_id, ord, pos, several) "
+                         "VALUES (?, ?, ?, ?, ?)", library_items(library))
+        conn.execute(f"UPDATE item SET seen = 1 WHERE EXISTS (SELECT 1 FROM card_state AS s "
+                     "WHERE s.deck_id = item.deck_id AND s.card_id = item.card_id "
+                     f"AND s.ord = item.ord AND {SEEN_SQL})")
+        conn.execute("DELETE FROM unregistered")
+        conn.execute("INSERT INTO unregistered (deck_id, card_id, ord) "
+                     "SELECT deck_id, card_id, ord FROM card_state AS s WHERE NOT EXISTS "
+                     "(SELECT 1 FROM item AS i WHERE i.deck_id = s.deck_id "
+                     "AND i.card_id = s.card_id AND i.ord = s.ord)")
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                     "DO UPDATE SET value = excluded.value", (REGISTRY_KEY, digest))
 
     def registered_counts(self) -> dict[str, int]:
         """Registered items per deck."""

@@ -42,6 +42,7 @@ from omtquiz.progress.db import (
 from omtquiz.progress.merge import ReviewMerging
 from omtquiz.progress.migrations import MIGRATIONS
 from omtquiz.progress.queries import StatisticsQueries
+from omtquiz.progress.queue_sql import QueueQueries
 from omtquiz.progress.registry import ItemRegistry, write_item
 from omtquiz.progress.rows import (
     LOG_COLUMNS,
@@ -84,7 +85,7 @@ def _create(path: Path) -> None:
         raise StoreError(f"cannot create {path}: {exc}") from exc
 
 
-class Store(StatisticsQueries, ReviewMerging, ItemRegistry):
+class Store(StatisticsQueries, ReviewMerging, ItemRegistry, QueueQueries):
     """One open progress database. Not thread-safe: one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,

@@ -96,7 +96,7 @@ class StudySession:
 
     def record(self, item: Item) -> ItemRecord:
         key = item
-        if key not in self._queue.layout.index:
+        if not self._queue.holds(key):
             return self.store.get(item)
         record = self._records.get(key)
         if record is None:
@@ -190,6 +190,7 @@ class StudySession:
         before = self.record(item)
         after = decide(before)
         in_step = self._in_step()
+        self._queue.note(item)
         # Read again inside the write: another process may have answered this item meanwhile.
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
@@ -225,12 +226,15 @@ class StudySession:
         now = self.clock.now()
         self._roll_day(now)
         in_step = self._in_step()
+        last = self.store.last_entry() if in_step else None
+        if last is not None:
+            self._queue.note(last.item)
         entry = self.store.undo_last()
         if entry is None:
             return None
         key = entry.item
         self._extra_done.discard(key)
-        in_scope = key in self._queue.layout.index
+        in_scope = self._queue.holds(key)
         if in_step and in_scope:
             restored = self._records[key] = self.store.get(entry.item)
             today = self._queue.today
@@ -252,9 +256,10 @@ class StudySession:
         if target is None:
             raise SessionError("no card to change")
         in_step = self._in_step()
+        self._queue.note(target)
         record = self.store.update(target, **changes)
         key = target
-        if key in self._queue.layout.index:
+        if self._queue.holds(key):
             self._records[key] = record
             self._queue.update(key, queue_row(record))
         self._stepped(in_step)
