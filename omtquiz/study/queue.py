@@ -363,9 +363,13 @@ class _Queue:
                 entry = (row[1] or "", key)
                 review = entry if review is None or entry < review else review
             else:
-                place = (self.layout.index[key], key)
+                place = (self._position(key), key)
                 new = place if new is None or place < new else new
         return learning, review, new, asleep
+
+    def _position(self, key: ItemKey) -> int:
+        """The item's place in the scope, which orders new items."""
+        return self.layout.index[key]
 
     def _place(self, group: tuple[ItemKey, ...], deck: _DeckQueue, insert: bool = True) -> None:
         learning, review, new, asleep = self._entries(group)
@@ -747,28 +751,8 @@ class _WindowQueue(_Queue):
     def holds(self, key: ItemKey) -> bool:
         return self.layout.holds(key)
 
-    def _entries(self, group: tuple[ItemKey, ...]) -> tuple[
-            list[tuple[str, ItemKey]], tuple[str, ItemKey] | None,
-            tuple[int, ItemKey] | None, list[tuple[str, ItemKey]]]:
-        learning, asleep = [], []
-        review: tuple[str, ItemKey] | None = None
-        new: tuple[int, ItemKey] | None = None
-        for key in group:
-            row = self.rows.get(key, NO_ROW)
-            kind = _place_of(row, self.at, self.end)
-            if kind == _LEARNING:
-                learning.append((row[1] or "", key))
-            elif kind == _ASLEEP:
-                asleep.append((row[3] or "", key))
-            elif kind == _SKIP or self.today.sibling_shown(key):
-                continue
-            elif kind == _REVIEW:
-                entry = (row[1] or "", key)
-                review = entry if review is None or entry < review else review
-            else:
-                place = (self.pos[key], key)
-                new = place if new is None or place < new else new
-        return learning, review, new, asleep
+    def _position(self, key: ItemKey) -> int:
+        return self.pos[key]  # the registry's place in the library: the same order
 
     def _place(self, group: tuple[ItemKey, ...], deck: _DeckQueue, insert: bool = True) -> None:
         assert isinstance(deck, _WindowDeck)

@@ -371,3 +371,34 @@ def test_learning_due_after_the_study_day_is_neither_counted_nor_announced(tmp_p
         assert session.counts().learning == 0
         assert session.next_due() is None
         assert_agrees(session, "only tomorrow's learning left")
+
+
+def test_answers_bury_and_undo_move_the_windowed_queue_without_reading_it_again(
+        tmp_path, monkeypatch, window):
+    """The session lets the queue read a card's rows before the store changes it, so a change
+    costs a few rows, not a new build (which would still be right, only slow)."""
+    clock = FixedClock(T0)
+    library = make_library(random.Random(11), cards_per_deck=30)
+    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as store:
+        seed_store(store, library, random.Random(11), T0)
+        session = StudySession(store, library, Scope.all(), clock, SETTINGS)
+        builds = []
+        real = _WindowQueue.build.__func__
+
+        def counting(cls, *args):
+            builds.append(args)
+            return real(cls, *args)
+
+        monkeypatch.setattr(_WindowQueue, "build", classmethod(counting))
+        for step in range(12):
+            if session.current() is None:
+                break
+            session.answer(Rating.GOOD, 2000)
+            if step % 4 == 1:
+                session.undo()
+            elif step % 4 == 2:
+                session.bury()
+            assert_agrees(session, f"step {step}")
+        assert session._queue.special  # the changed cards are held here
+        # Only the fresh sessions `assert_agrees` builds (on an equal library, not the same).
+        assert builds and all(args[1] is not library for args in builds)
