@@ -1,17 +1,20 @@
 """The library's items, registered in the progress database, so SQL knows which rows are loaded.
 
-Statistics count only the items of the decks loaded (a card removed from its deck drops out).
-Telling those rows from the rest used to mean listing 100,000 item keys in Python and matching
-every row against them, about 110 ms at that size. Instead the store keeps the items of the last
-library it was given (table `item`, in library order) and, beside them, the rows that are not of
-those items (table `unregistered`): rewritten whole when the library changes, and added to as
-rows are written (`note_unregistered`, called by every write of an item's row). Reading which
-rows to leave out is then a lookup of a few rows, however large the collection.
+Statistics count only the items of the decks loaded (a card removed from its deck drops out),
+and today's queue finds new items without reading every row. Telling loaded rows from the rest
+used to mean listing 100,000 item keys in Python and matching every row against them, about
+110 ms at that size. Instead the store keeps the items of the last library it was given (table
+`item`: each item's place in the library, whether a row makes it other than plainly new, whether
+its card has other items) and, beside them, the rows that are not of those items (table
+`unregistered`): written again for the decks that changed, and kept as rows are written
+(`write_item`, which every write of an item's row goes through). Reading which rows to leave
+out is then a lookup of a few rows, however large the collection.
 
-Whether the library changed is known from a digest of its item keys (`library_digest`, a few
-milliseconds for 100,000 cards, kept per library object), stored beside the items: the same
-digest means the same keys in the same order, so nothing is written. Two processes with
-different libraries on one file each register theirs in turn; each is right for its own reads.
+Whether the library changed is known from a digest of each deck's item keys (`library_digest`,
+15-20 ms for 100,000 cards, kept per library object), stored beside the items: a deck with the
+same digest at the same rank is left alone. Two processes with different libraries on one file
+each register theirs when they build a queue or statistics; a queue built before the other's
+registration may read the other's new items until it is built again.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from hashlib import blake2b
 from operator import attrgetter
 from typing import Any
 
-from omtquiz.decks.model import CARD_TYPE_INFO, Item, Library
+from omtquiz.decks.model import CARD_TYPE_INFO, Deck, Item, Library
 from omtquiz.progress.rows import UPSERT, record_row
 from omtquiz.progress.types import ItemRecord
 
@@ -73,33 +76,45 @@ def _feed(digest: Any, texts: list[str]) -> None:
 _DECK_ID, _ID, _TYPE, _DRILL = (attrgetter(name) for name in ("deck_id", "id", "type", "drill"))
 
 
-def _compute_digest(library: Library) -> str:
-    """Per deck: its id (or each card's deck id where they differ), the card ids, and the item
-    numbers of each card: by its type where that fixes them, else listed (clozes, drills)."""
+def _deck_digest(deck: Deck) -> tuple[str, bool]:
+    """The digest of a deck's item keys: its id (or each card's deck id where they differ),
+    the card ids, and the item numbers of each card: by its type where that fixes them, else
+    listed (clozes, drills). And whether every card carries the deck's id."""
     digest = blake2b(digest_size=20)
+    cards = deck.cards
+    own = set(map(_DECK_ID, cards)) <= {deck.id}
+    _feed(digest, [deck.id] if own else list(map(_DECK_ID, cards)))
+    _feed(digest, list(map(_ID, cards)))
+    types = list(map(_TYPE, cards))
+    kinds = sorted(set(types))
+    _feed(digest, kinds)
+    index = {kind: n for n, kind in enumerate(kinds)}
+    digest.update(array("q", map(index.__getitem__, types)).tobytes())
+    listed = [n for n, card in enumerate(cards) if card.type not in _FIXED_ORDS
+              or card.drill is not None] if set(kinds) - _FIXED_ORDS.keys() or any(
+                  map(_DRILL, cards)) else []
+    digest.update(array("q", listed).tobytes())
+    _feed(digest, [",".join(map(str, cards[n].ords())) for n in listed])
+    return digest.hexdigest(), own
+
+
+def _compute_digest(library: Library) -> str:
+    """Each deck's id and digest, in library order, as JSON; `whole` when the registry can only
+    be rewritten whole (a deck id used twice, or cards carrying another deck's id)."""
+    decks, whole = [], False
     for deck in library.decks:
-        cards = deck.cards
-        owners = set(map(_DECK_ID, cards))
-        _feed(digest, [deck.id] if owners <= {deck.id} else list(map(_DECK_ID, cards)))
-        _feed(digest, list(map(_ID, cards)))
-        types = list(map(_TYPE, cards))
-        kinds = sorted(set(types))
-        _feed(digest, kinds)
-        index = {kind: n for n, kind in enumerate(kinds)}
-        digest.update(array("q", map(index.__getitem__, types)).tobytes())
-        listed = [n for n, card in enumerate(cards) if card.type not in _FIXED_ORDS
-                  or card.drill is not None] if set(kinds) - _FIXED_ORDS.keys() or any(
-                      map(_DRILL, cards)) else []
-        digest.update(array("q", listed).tobytes())
-        _feed(digest, [",".join(map(str, cards[n].ords())) for n in listed])
-    return digest.hexdigest()
+        digest, own = _deck_digest(deck)
+        decks.append([deck.id, digest])
+        whole = whole or not own
+    whole = whole or len({deck_id for deck_id, _ in decks}) != len(decks)
+    return json.dumps({"decks": decks, "whole": whole}, separators=(",", ":"))
 
 
 _digests: list[tuple[weakref.ref[Library], str]] = []
 
 
 def library_digest(library: Library) -> str:
-    """A digest of the library's item keys in library order, kept while the library lives."""
+    """The library's digest (`_compute_digest`), kept while the library lives."""
     for ref, digest in _digests:
         if ref() is library:
             return digest
@@ -109,16 +124,36 @@ def library_digest(library: Library) -> str:
     return digest
 
 
-def library_items(library: Library) -> Iterator[tuple[str, str, int, int, int]]:
-    """(deck_id, card_id, ord, position, several) of every item, in library order."""
-    pos = 0
-    for deck in library.decks:
+def library_items(library: Library, only: Collection[str] | None = None,
+                  ) -> Iterator[tuple[str, str, int, int, int]]:
+    """(deck_id, card_id, ord, position, several) of every item (of the decks `only`), in
+    library order: the position is the deck's rank in the library, then the item's place in
+    its deck, so one deck's items can be written again without moving the others."""
+    for rank, deck in enumerate(library.decks):
+        if only is not None and deck.id not in only:
+            continue
+        pos = rank << 32
         for card in deck.cards:
             ords = card.ords()
             several = int(len(ords) > 1)
             for ord_ in ords:
                 yield card.deck_id, card.id, ord_, pos, several
                 pos += 1
+
+
+def _changed_decks(stored: str | None, digest: str) -> list[str] | None:
+    """The decks whose items must be written again to go from `stored` to `digest`: those
+    added, removed, changed or moved to another rank; None for all of them."""
+    try:
+        old, new = json.loads(stored or ""), json.loads(digest)
+        before = {deck_id: (rank, value) for rank, (deck_id, value) in enumerate(old["decks"])}
+        if old["whole"] or new["whole"] or len(before) != len(old["decks"]):
+            return None
+    except (ValueError, TypeError, KeyError):
+        return None
+    after = {deck_id: (rank, value) for rank, (deck_id, value) in enumerate(new["decks"])}
+    return sorted({deck_id for deck_id in before.keys() | after.keys()
+                   if before.get(deck_id) != after.get(deck_id)})
 
 
 class ItemRegistry:
@@ -132,19 +167,21 @@ class ItemRegistry:
 
     def register_library(self, library: Library) -> bool:
         """Make the library's items the registered ones, unless they already are; True when
-        the registry was rewritten. Not a change of progress: `state_token` stays."""
+        the registry was written. Only the decks that changed are written again. Not a change
+        of progress: `state_token` stays."""
         digest = library_digest(library)
         stored = self._tuples("SELECT value FROM settings WHERE key = ?", (REGISTRY_KEY,))
         if stored and stored[0][0] == digest:
             return False
+        decks = _changed_decks(stored[0][0] if stored else None, digest)
         conn = self._conn
         with self._errors():
             if conn.in_transaction:  # inside a batch of writes: part of it
-                self._rewrite(library, digest)
+                self._rewrite(library, digest, decks)
                 return True
             conn.execute("BEGIN IMMEDIATE")
             try:
-                self._rewrite(library, digest)
+                self._rewrite(library, digest, decks)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -152,19 +189,25 @@ class ItemRegistry:
                 raise
         return True
 
-    def _rewrite(self, library: Library, digest: str) -> None:
+    def _rewrite(self, library: Library, digest: str, decks: list[str] | None) -> None:
+        """The items of `decks` (None: all) written again, with the rows not of them."""
         conn = self._conn
-        conn.execute("DELETE FROM item")
+        where, params = "", ()
+        if decks is not None:
+            where, params = "WHERE deck_id IN (SELECT value FROM json_each(?))", (
+                json.dumps(decks),)
+        conn.execute(f"DELETE FROM item {where}", params)
         conn.executemany("INSERT OR IGNORE INTO item (deck_id, card_id, ord, pos, several) "
-                         "VALUES (?, ?, ?, ?, ?)", library_items(library))
+                         "VALUES (?, ?, ?, ?, ?)", library_items(library, decks))
+        also = where.replace("WHERE", "AND")
         conn.execute(f"UPDATE item SET seen = 1 WHERE EXISTS (SELECT 1 FROM card_state AS s "
                      "WHERE s.deck_id = item.deck_id AND s.card_id = item.card_id "
-                     f"AND s.ord = item.ord AND {SEEN_SQL})")
-        conn.execute("DELETE FROM unregistered")
+                     f"AND s.ord = item.ord AND {SEEN_SQL}) {also}", params)
+        conn.execute(f"DELETE FROM unregistered {where}", params)
         conn.execute("INSERT INTO unregistered (deck_id, card_id, ord) "
                      "SELECT deck_id, card_id, ord FROM card_state AS s WHERE NOT EXISTS "
                      "(SELECT 1 FROM item AS i WHERE i.deck_id = s.deck_id "
-                     "AND i.card_id = s.card_id AND i.ord = s.ord)")
+                     f"AND i.card_id = s.card_id AND i.ord = s.ord) {also}", params)
         conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
                      "DO UPDATE SET value = excluded.value", (REGISTRY_KEY, digest))
 

@@ -29,11 +29,11 @@ def library_of(decks: dict[str, list[Card]]) -> Library:
                          for deck_id, cards in decks.items()))
 
 
-def random_cards(rng: random.Random, deck_id: str, count: int) -> list[Card]:
+def random_cards(rng: random.Random, deck_id: str, count: int, prefix: str = "") -> list[Card]:
     cards = []
     for n in range(count):
         kind = rng.choice(["basic", "reverse", "cloze", "mcq"])
-        card_id = f"{deck_id}{n}"
+        card_id = f"{deck_id}{prefix}{n}"
         if kind == "cloze":
             text = " ".join(f"{{{{c{k}::w}}}}" for k in rng.sample(range(1, 6), rng.randint(1, 3)))
             cards.append(Card(deck_id, card_id, kind, text=text))
@@ -142,3 +142,46 @@ def test_statistics_count_only_loaded_items_as_the_library_changes(tmp_path):
                    for d in report.decks}
             assert got == plain_totals(store, library, T0 - timedelta(hours=10))
             assert report.total.total == sum(t[0] for t in got.values())
+
+
+def registry_state(store: Store) -> tuple[list[tuple], list[tuple]]:
+    items = store._tuples("SELECT deck_id, card_id, ord, seen, several FROM item ORDER BY pos")
+    return items, store._tuples("SELECT * FROM unregistered ORDER BY 1, 2, 3")
+
+
+def expected_state(store: Store, library: Library) -> tuple[list[tuple], list[tuple]]:
+    """The registry worked out from scratch, in Python, from the library and every row."""
+    records = store.records()
+    items, keys = [], set()
+    for deck in library.decks:
+        for card in deck.cards:
+            for item in card.items():
+                record = records.get(item)
+                seen = record is not None and (not record.card.is_new or record.suspended
+                                               or record.buried_until is not None)
+                items.append((*item, int(seen), int(len(card.ords()) > 1)))
+                keys.add(item)
+    return items, sorted(tuple(item) for item in records if item not in keys)
+
+
+def test_only_changed_decks_are_written_again_and_the_registry_matches_a_rewrite(tmp_path):
+    rng = random.Random(9)
+    clock = FixedClock(T0)
+    pool = {deck_id: random_cards(rng, deck_id, 15) for deck_id in "abcdef"}
+    with Store.open(tmp_path / "p.sqlite3", clock=clock) as store:
+        for step in range(25):
+            chosen = rng.sample(sorted(pool), rng.randint(1, 5))  # decks come, go, reorder
+            if rng.random() < 0.5:
+                deck_id = rng.choice(sorted(pool))  # a deck edited: cards gone or added
+                pool[deck_id] = (rng.sample(pool[deck_id], len(pool[deck_id]) - 2)
+                                 + random_cards(rng, deck_id, 2, prefix=f"s{step}-"))
+            library = library_of({deck_id: pool[deck_id] for deck_id in chosen})
+            everything = [item for cards in pool.values() for card in cards
+                          for item in card.items()]
+            for item in rng.sample(everything, 6):
+                store.put(ItemRecord(item, CardState(rng.choice(list(State))),
+                                     suspended=rng.random() < 0.2))
+            store.register_library(library)
+            assert registry_state(store) == expected_state(store, library), step
+            items = [row[:3] for row in registry_state(store)[0]]
+            assert items == [tuple(i) for deck in library.decks for i in deck.items()]
