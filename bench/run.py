@@ -441,7 +441,7 @@ def scheduling(sizes: list[int], answers: int, runs: int, tmp: Path) -> list[Row
             "<= 0.050 s"),
         Row(f"statistics, {big} cards, again", samples[big, "queue:stats_again"], None, "s",
             "-"),
-        Row(f"registering a changed library, {big} cards", samples[big, "register:register"],
+        Row(f"registering the library anew, {big} cards", samples[big, "register:register"],
             None, "s", "-"),
         Row("answer to next card painted, whole window, p50", p50, None, "s", "-"),
         Row("answer to next card painted, whole window, p99", p99, None, "s", "<= 0.008 s"),
