@@ -161,14 +161,15 @@ class ItemRegistry:
 
     _conn: sqlite3.Connection
     _errors: Callable[[], AbstractContextManager[None]]
+    _writes: int  # `Store.state_token`'s count of writes through this connection
 
     def _tuples(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
     def register_library(self, library: Library) -> bool:
         """Make the library's items the registered ones, unless they already are; True when
-        the registry was written. Only the decks that changed are written again. Not a change
-        of progress: `state_token` stays."""
+        the registry was written. Only the decks that changed are written again. A write moves
+        `state_token` on: what was read through the old registry (a queue) no longer holds."""
         digest = library_digest(library)
         stored = self._tuples("SELECT value FROM settings WHERE key = ?", (REGISTRY_KEY,))
         if stored and stored[0][0] == digest:
@@ -176,6 +177,7 @@ class ItemRegistry:
         decks = _changed_decks(stored[0][0] if stored else None, digest)
         conn = self._conn
         with self._errors():
+            self._writes += 1
             if conn.in_transaction:  # inside a batch of writes: part of it
                 self._rewrite(library, digest, decks)
                 return True

@@ -402,3 +402,21 @@ def test_answers_bury_and_undo_move_the_windowed_queue_without_reading_it_again(
         assert session._queue.special  # the changed cards are held here
         # Only the fresh sessions `assert_agrees` builds (on an equal library, not the same).
         assert builds and all(args[1] is not library for args in builds)
+
+
+def test_a_session_goes_on_right_after_another_library_was_registered(tmp_path, window):
+    """A deck edited and reloaded while a session on the old library is open: the new library's
+    registration moves the store's token on, so the old session reads itself again rather than
+    trust rows read through the new registry (where its current card is gone)."""
+    clock = FixedClock(T0)
+    cards = tuple(Card("a", f"a{n}", "basic", front="q", back="a") for n in range(5))
+    library = Library((DeckFile("a.yaml", Deck("a", "A", "a.yaml", cards)),))
+    edited = Library((DeckFile("a.yaml", Deck("a", "A", "a.yaml", cards[1:])),))
+    with Store.open(tmp_path / "progress.sqlite3", clock=clock) as store:
+        session = StudySession(store, library, Scope.deck("a"), clock, SETTINGS)
+        assert session.current() == Item("a", "a0")
+        assert deck_counts(store, edited, clock, SETTINGS)["a"] == Counts(new=4)
+        session.answer(Rating.GOOD, 2000)  # a0, which the registry no longer holds
+        assert_agrees(session, "after the answer")
+        session.undo()
+        assert_agrees(session, "after undo")
