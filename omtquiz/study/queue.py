@@ -12,10 +12,13 @@ the numbers on the deck list always add up. The study day itself (its start hour
 zone) comes from the global settings.
 
 A student may have 100,000 items, and every pause between cards is felt, so the queue is not
-worked out again for each card: it is built once a study day from a few columns of every row
-and then moved along with each answer, bury, suspend or undo (`_Queue`), and a session opened
-on a store that has not changed since starts from a copy of the last queue built. The tests
-in tests/study/test_session_scale.py hold it to exactly what a rebuild from scratch gives.
+worked out again for each card: it is built once a study day and then moved along with each
+answer, bury, suspend or undo, and a session opened on a store that has not changed since
+starts from a copy of the last queue built. A scope of whole decks (everything, a deck, a tree)
+is read the way Anki reads it (`_WindowQueue`): each list a window at a time from the store's
+indexes, its length counted in SQL, so the first build of the day reads a few hundred rows; a
+tag or a list of items reads a few columns of every row (`_Queue`). The tests in
+tests/study/test_session_scale.py hold both to exactly what a rebuild from scratch gives.
 
 It is long because the queue engine is one piece: the per-deck lists, the day's log and the
 cache of recent queues only make sense together.
@@ -489,11 +492,18 @@ class _Queue:
         """Every item in today's queue (learning items due later too); O(items), so only for
         going over an exam's missed questions."""
         keys: set[ItemKey] = set()
+        reviews: list[tuple[str, ItemKey]] = []
+        new: list[tuple[int, ItemKey]] = []
         for deck_id, deck in self.decks.items():
             reviews_left, new_left = deck.left(self.today, deck_id)
             keys.update(key for _, key in deck.learning)
-            keys.update(key for _, key in deck.reviews[:max(reviews_left, 0)])
-            keys.update(key for _, key in deck.chosen_new(reviews_left, new_left))
+            reviews += deck.reviews[:max(reviews_left, 0)]
+            new += deck.chosen_new(reviews_left, new_left)
+        total = self.total_left()
+        if total is not None:  # several decks keep to one total, first come first served
+            reviews, new = sorted(reviews)[:max(total[0], 0)], sorted(new)[:max(total[1], 0)]
+        keys.update(key for _, key in reviews)
+        keys.update(key for _, key in new)
         return keys
 
 
@@ -852,14 +862,16 @@ def remember_queue(queue: _Queue) -> None:
 
 
 def obtain_queue(store: Store, library: Library, scope: Scope, settings: Settings,
-                 now: datetime) -> _Queue:
-    """Today's queue for the scope: a copy of a remembered one still in step, or a new one."""
+                 now: datetime, *, whole: bool = False) -> _Queue:
+    """Today's queue for the scope: a copy of a remembered one still in step, or a new one.
+    `whole`: one that holds every row of the scope (`_Queue.rows`), never a windowed one."""
     glob = settings.global_settings
     start, _ = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     token, now_key = store.state_token(), time_key(now)
+    windows = not whole and windowed(scope, library)
     layout = None
     for queue in reversed(_RECENT):
-        if not queue.serves(store, library, scope):
+        if not queue.serves(store, library, scope) or isinstance(queue, _WindowQueue) != windows:
             continue
         layout = queue.layout
         if (queue.token == token and queue.settings == settings
@@ -867,7 +879,7 @@ def obtain_queue(store: Store, library: Library, scope: Scope, settings: Setting
             clone = queue.copy()
             clone.advance(now)
             return clone
-    if windowed(scope, library):
+    if windows:
         queue = _WindowQueue.build(store, library, scope, settings,
                                    layout or _DeckLayout(scope, library), now)
     else:

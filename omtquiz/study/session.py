@@ -85,7 +85,9 @@ class StudySession:
         """Reread progress from the store and choose the current item afresh."""
         now = self.clock.now()
         self._records = {}
-        self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now)
+        # Going over everything not due asks every row (suspended?): a whole queue holds them.
+        self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now,
+                                   whole=self.include_not_due)
         self._exams = ExamTargets.load(self.store.exam_dates(), self.library, self.settings, now)
         self._load: Load | None = None  # reviews due per day, read when first needed
         self._current = self._pick(now)
