@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from omtquiz.decks.model import Item
-from omtquiz.progress.rows import LOG_COLUMNS, UPSERT, record_row
+from omtquiz.progress.registry import write_item
+from omtquiz.progress.rows import LOG_COLUMNS
 from omtquiz.progress.types import ImportedReview, ItemRecord, parse_time, time_text
 from omtquiz.scheduling import Rating, replay
 
@@ -90,7 +91,7 @@ class ReviewMerging:
         first_seen = min(current.first_seen, first) if current.first_seen else first
         current = replace(current, first_seen=first_seen)
         # The item's row first: the log's rows refer to it.
-        conn.execute(UPSERT, record_row(replace(current, card=logs[-1].after)))
+        write_item(conn, replace(current, card=logs[-1].after))
         for (_, _, (kind, what)), log in zip(history, logs, strict=True):
             before = replace(current, card=log.before)
             after = replace(current, card=log.after)

@@ -89,8 +89,43 @@ CREATE TABLE exam_date (
 """
 
 
+# The items of the library last studied (`registry`), so SQL tells the rows of loaded items
+# from the rest and finds new items without Python listing 100,000 keys: each item's place in
+# the library (`pos`), whether its row makes it other than plainly new (`seen`: not new,
+# suspended or ever buried) and whether its card has other items (`several`). `unregistered`
+# keeps the rows of items not registered (no longer in their deck, or of decks not loaded),
+# noted as they are written. Until a library is registered, every row is unregistered. The
+# covering indexes serve counts per deck by state and due, windows of the day's lists in due
+# order (`ORDER BY due LIMIT n`), the forecast by due date, and the few buried rows.
+_V5 = """
+CREATE TABLE item (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0,
+    several INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (deck_id, card_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX item_new ON item (deck_id, seen, pos, several);
+CREATE INDEX item_several ON item (deck_id, several);
+CREATE TABLE unregistered (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    PRIMARY KEY (deck_id, card_id, ord)
+) WITHOUT ROWID;
+INSERT INTO unregistered (deck_id, card_id, ord) SELECT deck_id, card_id, ord FROM card_state;
+CREATE INDEX card_state_tally
+    ON card_state (deck_id, state, suspended, due, card_id, ord, buried_until);
+CREATE INDEX card_state_due ON card_state (due, state, suspended, deck_id);
+CREATE INDEX card_state_buried ON card_state (deck_id, buried_until)
+    WHERE buried_until IS NOT NULL;
+"""
+
+
 # Append only: a released migration is never edited, or databases that ran it would differ.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from omtquiz.decks.model import Item
@@ -20,7 +21,7 @@ from omtquiz.progress.types import ItemRecord, time_key
 
 class DeckTally(NamedTuple):
     """One deck's rows: how many, suspended, not new, learning, due today and neither
-    suspended nor buried; and each row's item key (card_id + KEY_SEP + ord)."""
+    suspended nor buried."""
 
     deck_id: str
     rows: int
@@ -28,7 +29,6 @@ class DeckTally(NamedTuple):
     seen: int
     learning: int
     due: int
-    keys: list[str]
 
 
 class DeckStages(NamedTuple):
@@ -67,8 +67,9 @@ class StatisticsQueries:
 
     @staticmethod
     def _restrict(deck_ids: Collection[str] | None, excluded: Collection[Item],
-                  ) -> tuple[str, list[Any]]:
-        """An SQL condition on deck_id, card_id and ord for `deck_ids` less `excluded`."""
+                  keep: bool = False) -> tuple[str, list[Any]]:
+        """An SQL condition on deck_id, card_id and ord for `deck_ids` less `excluded` (or,
+        with `keep`, only `excluded`)."""
         clauses, params = ["1"], []
         if deck_ids is not None:
             # Unary plus: a scan beats the primary key index when most rows match.
@@ -78,62 +79,60 @@ class StatisticsQueries:
             # One text per item, as SQLite searches row values in a list one by one; the deck
             # id's length keeps it unambiguous. SQL's length() counts characters, as len() does.
             clauses.append("length(deck_id) || ':' || deck_id || card_id || char(31) || ord "
-                           "NOT IN (SELECT value FROM json_each(?))")
+                           f"{'' if keep else 'NOT '}IN (SELECT value FROM json_each(?))")
             params.append(json.dumps([f"{len(i.deck_id)}:{i.deck_id}{i.card_id}\x1f{i.ord}"
                                       for i in excluded]))
         return " AND ".join(clauses), params
-
-    @staticmethod
-    def _bisect(column: str, bounds: list[str]) -> tuple[str, list[str]]:
-        """SQL for how many of the sorted `bounds` are <= `column`, as a binary search."""
-        def between(lo: int, hi: int) -> str:
-            if lo == hi:
-                return str(lo)
-            mid = (lo + hi + 1) // 2
-            params.append(bounds[mid - 1])
-            return f"CASE WHEN {column} < ? THEN {between(lo, mid - 1)} ELSE {between(mid, hi)} END"
-
-        params: list[str] = []
-        return between(0, len(bounds)), params
 
     def deck_tallies(self, now: datetime, day_end: datetime,
                      deck_ids: Collection[str] | None = None, excluded: Collection[Item] = (),
                      ) -> list[DeckTally]:
         """Per deck with rows, its tally: due means before `day_end`, and buried means at
-        `now`."""
-        restrict, params = self._restrict(deck_ids, excluded)
-        rows = self._tuples(
-            "SELECT deck_id, count(*), sum(suspended), sum(state != 0), sum(state IN (1, 3)), "
-            "ifnull(sum(state != 0 AND suspended = 0 AND due < ? "
-            "AND (buried_until IS NULL OR buried_until <= ?)), 0), "
-            f"group_concat(card_id || char(31) || ord, char(30)) FROM card_state WHERE {restrict} "
-            "GROUP BY deck_id", [time_key(day_end), time_key(now), *params])
-        result = []
-        for deck_id, count, suspended, seen, learning, due, joined in rows:
-            keys = joined.split(self._LIST_SEP)
-            if len(keys) != count:  # a card id holding the separator: read them one by one
-                keys = [f"{card_id}{self.KEY_SEP}{ord_}" for card_id, ord_ in self._tuples(
-                    f"SELECT card_id, ord FROM card_state WHERE deck_id = ? AND {restrict}",
-                    [deck_id, *params])]
-            result.append(DeckTally(deck_id, count, suspended, seen, learning, due, keys))
-        return result
+        `now`. Counted from the covering index `card_state_tally`; the rows of `excluded`
+        (few) are counted apart and taken off."""
+        restrict, params = self._restrict(deck_ids, ())
+        counts = self._tally(restrict, params, time_key(now), time_key(day_end))
+        if excluded:
+            chosen, chosen_params = self._restrict(None, excluded, keep=True)
+            for deck_id, less in self._tally(f"{restrict} AND {chosen}",
+                                             [*params, *chosen_params], time_key(now),
+                                             time_key(day_end)).items():
+                counts[deck_id] = [a - b for a, b in zip(counts[deck_id], less, strict=True)]
+        return [DeckTally(deck_id, *values) for deck_id, values in counts.items() if values[0]]
+
+    def _tally(self, restrict: str, params: list[Any], now: str, end: str,
+               ) -> dict[str, list[int]]:
+        """deck_id: [rows, suspended, seen, learning, due] of the rows `restrict` keeps."""
+        counts: dict[str, list[int]] = {}
+        for deck_id, state, suspended, count in self._tuples(
+                "SELECT deck_id, state, suspended, count(*) FROM card_state "
+                f"WHERE {restrict} GROUP BY deck_id, state, suspended", params):
+            tally = counts.setdefault(deck_id, [0, 0, 0, 0, 0])
+            tally[0] += count
+            tally[1] += count if suspended else 0
+            tally[2] += count if state != 0 else 0
+            tally[3] += count if state in (1, 3) else 0
+        for deck_id, due in self._tuples(
+                "SELECT deck_id, count(*) FROM card_state WHERE state != 0 AND suspended = 0 "
+                "AND due < ? AND (buried_until IS NULL OR buried_until <= ?) "
+                f"AND {restrict} GROUP BY deck_id", [end, now, *params]):
+            counts[deck_id][4] += due
+        return counts
 
     def due_counts(self, bounds: list[datetime], deck_ids: Collection[str] | None = None,
                    excluded: Collection[Item] = ()) -> list[int]:
         """Unsuspended items that are not new, counted by how many of the sorted `bounds` their
-        due time has reached; those due at the last bound or later are not counted."""
+        due time has reached; those due at the last bound or later are not counted. One range
+        count per bound, on the index `card_state_due`."""
         if not bounds:
             return []
-        keys = [time_key(bound) for bound in bounds]
-        bucket, bucket_params = self._bisect("due", keys[:-1])
         restrict, params = self._restrict(deck_ids, excluded)
-        counts = [0] * len(bounds)
-        for index, count in self._tuples(
-                f"SELECT {bucket} AS bucket, count(*) FROM card_state WHERE state != 0 "
-                f"AND suspended = 0 AND due < ? AND {restrict} GROUP BY bucket",
-                [*bucket_params, keys[-1], *params]):
-            counts[index] = count
-        return counts
+        spans = [["", time_key(bounds[0])]]
+        spans += [[time_key(lo), time_key(hi)] for lo, hi in pairwise(bounds)]
+        return [count for (count,) in self._tuples(
+            "SELECT (SELECT count(*) FROM card_state WHERE due >= json_extract(value, '$[0]') "
+            "AND due < json_extract(value, '$[1]') AND state != 0 AND suspended = 0 "
+            f"AND {restrict}) FROM json_each(?) ORDER BY key", [*params, json.dumps(spans)])]
 
     def struggled(self, min_answers: int, limit: int, deck_ids: Collection[str] | None = None,
                   excluded: Collection[Item] = ()) -> list[tuple[ItemRecord, int, int]]:

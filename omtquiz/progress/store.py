@@ -42,13 +42,13 @@ from omtquiz.progress.db import (
 from omtquiz.progress.merge import ReviewMerging
 from omtquiz.progress.migrations import MIGRATIONS
 from omtquiz.progress.queries import StatisticsQueries
+from omtquiz.progress.queue_sql import QueueQueries
+from omtquiz.progress.registry import ItemRegistry, write_item
 from omtquiz.progress.rows import (
     LOG_COLUMNS,
     RATINGS,
     SELECT_CARDS,
     STATES,
-    UPSERT,
-    record_row,
     row_entry,
     row_record,
 )
@@ -97,7 +97,7 @@ def _create(path: Path) -> None:
         raise StoreError(f"cannot create {path}: {exc}") from exc
 
 
-class Store(StatisticsQueries, ReviewMerging):
+class Store(StatisticsQueries, ReviewMerging, ItemRegistry, QueueQueries):
     """One open progress database. Not thread-safe: one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, clock: Clock,
@@ -304,14 +304,14 @@ class Store(StatisticsQueries, ReviewMerging):
 
     def put(self, record: ItemRecord) -> None:
         with self._write() as conn:
-            conn.execute(UPSERT, record_row(record))
+            write_item(conn, record)
 
     def update(self, item: Item, **changes: Any) -> ItemRecord:
         """Change some fields of an item (flag, suspended, buried_until ...), read and written
         in one transaction so an answer another process saves meanwhile is not undone."""
         with self._write() as conn:
             record = replace(self.get(item), **changes)
-            conn.execute(UPSERT, record_row(record))
+            write_item(conn, record)
         return record
 
     def record_answer(self, before: ItemRecord, after: ItemRecord, *, rating: Rating,
@@ -338,7 +338,7 @@ class Store(StatisticsQueries, ReviewMerging):
                 if stored != before:
                     before, after = stored, decide(stored)
                     rescheduled = after is not stored
-            conn.execute(UPSERT, record_row(after))
+            write_item(conn, after)
             cursor = conn.execute(
                 f"INSERT INTO review_log ({', '.join(LOG_COLUMNS[1:])}) "
                 f"VALUES ({', '.join('?' for _ in LOG_COLUMNS[1:])})",
@@ -434,7 +434,7 @@ class Store(StatisticsQueries, ReviewMerging):
                 if getattr(entry.before, f.name) != getattr(entry.after, f.name)
             })
             conn.execute("DELETE FROM review_log WHERE id = ?", (entry.id,))
-            conn.execute(UPSERT, record_row(restored))
+            write_item(conn, restored)
         return entry
 
     def items_rated(self, rating: Rating, since: datetime) -> list[Item]:

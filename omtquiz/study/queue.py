@@ -13,10 +13,13 @@ zone) comes from the global settings. Custom study may raise a day's limits
 (`Store.limit_extensions`, read with the day's log).
 
 A student may have 100,000 items, and every pause between cards is felt, so the queue is not
-worked out again for each card: it is built once a study day from a few columns of every row
-and then moved along with each answer, bury, suspend or undo (`_Queue`), and a session opened
-on a store that has not changed since starts from a copy of the last queue built. The tests
-in tests/study/test_session_scale.py hold it to exactly what a rebuild from scratch gives.
+worked out again for each card: it is built once a study day and then moved along with each
+answer, bury, suspend or undo, and a session opened on a store that has not changed since
+starts from a copy of the last queue built. A scope of whole decks (everything, a deck, a tree)
+is read the way Anki reads it (`_WindowQueue`): each list a window at a time from the store's
+indexes, its length counted in SQL, so the first build of the day reads a few hundred rows; a
+tag or a list of items reads a few columns of every row (`_Queue`). The tests in
+tests/study/test_session_scale.py hold both to exactly what a rebuild from scratch gives.
 
 It is long because the queue engine is one piece: the per-deck lists, the day's log and the
 cache of recent queues only make sense together.
@@ -334,6 +337,13 @@ class _Queue:
     def serves(self, store: Store, library: Library, scope: Scope) -> bool:
         return self._store() is store and self._library() is library and self.scope == scope
 
+    def holds(self, key: ItemKey) -> bool:
+        """Whether the item is in the queue's scope."""
+        return key in self.layout.index
+
+    def note(self, key: ItemKey) -> None:
+        """Called before the store changes the item: this queue holds every row already."""
+
     def copy(self) -> _Queue:
         clone = copy.copy(self)
         clone.today = self.today.copy()
@@ -365,9 +375,13 @@ class _Queue:
                 entry = (row[1] or "", key)
                 review = entry if review is None or entry < review else review
             else:
-                place = (self.layout.index[key], key)
+                place = (self._position(key), key)
                 new = place if new is None or place < new else new
         return learning, review, new, asleep
+
+    def _position(self, key: ItemKey) -> int:
+        """The item's place in the scope, which orders new items."""
+        return self.layout.index[key]
 
     def _place(self, group: tuple[ItemKey, ...], deck: _DeckQueue, insert: bool = True) -> None:
         learning, review, new, asleep = self._entries(group)
@@ -489,12 +503,351 @@ class _Queue:
         """Every item in today's queue (learning items due later too); O(items), so only for
         going over an exam's missed questions."""
         keys: set[ItemKey] = set()
+        reviews: list[tuple[str, ItemKey]] = []
+        new: list[tuple[int, ItemKey]] = []
         for deck_id, deck in self.decks.items():
             reviews_left, new_left = deck.left(self.today, deck_id)
             keys.update(key for _, key in deck.learning)
-            keys.update(key for _, key in deck.reviews[:max(reviews_left, 0)])
-            keys.update(key for _, key in deck.chosen_new(reviews_left, new_left))
+            reviews += deck.reviews[:max(reviews_left, 0)]
+            new += deck.chosen_new(reviews_left, new_left)
+        total = self.total_left()
+        if total is not None:  # several decks keep to one total, first come first served
+            reviews, new = sorted(reviews)[:max(total[0], 0)], sorted(new)[:max(total[1], 0)]
+        keys.update(key for _, key in reviews)
+        keys.update(key for _, key in new)
         return keys
+
+
+_WINDOW = 256  # rows read at a time from each of a deck's lists (tests make it tiny)
+_NOTHING: tuple[()] = ()  # a list's bound before its first window: every entry lies past it
+_LISTS = ("learning", "reviews", "new")
+
+
+class _DeckLayout(_Layout):
+    """A scope of whole decks (everything, a deck, a tree), known by its decks alone: which
+    items it holds and each card's items are asked of the library when needed, and the key
+    list (`keys`, `index`) is made only if asked for."""
+
+    def __init__(self, scope: Scope, library: Library) -> None:  # noqa: D107
+        self._scope, self._library = scope, library
+        decks = scope.decks(library)
+        self.deck_ids = [d.id for d in decks if any(card.ords() for card in d.cards)]
+        self._decks = {d.id: d for d in decks}
+        self.cards = {}
+        self._full: _Layout | None = None
+
+    def _whole(self) -> _Layout:
+        if self._full is None:
+            self._full = _Layout.of_scope(self._scope, self._library)
+        return self._full
+
+    @property  # type: ignore[override]
+    def keys(self) -> list[ItemKey]:
+        return self._whole().keys
+
+    @property  # type: ignore[override]
+    def index(self) -> dict[ItemKey, int]:
+        return self._whole().index
+
+    def card(self, key: ItemKey) -> Card | None:
+        deck = self._decks.get(key[0])
+        return deck.card(key[1]) if deck is not None else None
+
+    def holds(self, key: ItemKey) -> bool:
+        card = self.card(key)
+        return card is not None and key[2] in card.ords()
+
+    def group(self, key: ItemKey) -> tuple[ItemKey, ...]:
+        card = self.card(key)
+        ords = card.ords() if card is not None else ()
+        return tuple((key[0], key[1], ord_) for ord_ in ords) or (key,)
+
+
+class _WindowDeck(_DeckQueue):
+    """One deck's share of a windowed queue. Each list holds, sorted, every entry up to its
+    bound (the last row read from the store; None once the store has no more), and `beyond`
+    the entries of special cards past it; `n_learning` (due today), `n_reviews` and `n_new`
+    are the lists' whole lengths, counted in SQL and kept up to date with each change."""
+
+    def __init__(self, settings: SchedulerSettings, read: Any) -> None:
+        super().__init__(settings)
+        self.read = read  # (list, after, limit) -> entries of non-special cards, in order
+        self.bound: dict[str, Any] = dict.fromkeys(_LISTS, _NOTHING)
+        self.beyond: dict[str, list[Any]] = {name: [] for name in _LISTS}
+        self.n_learning = self.n_reviews = self.n_new = 0
+
+    def copy(self) -> _WindowDeck:
+        clone = super().copy()
+        assert isinstance(clone, _WindowDeck)
+        clone.bound = self.bound.copy()
+        clone.beyond = {name: entries.copy() for name, entries in self.beyond.items()}
+        return clone
+
+    def inside(self, name: str, entry: Any) -> bool:
+        bound = self.bound[name]
+        return bound is None or entry <= bound
+
+    def add(self, name: str, entry: Any) -> None:
+        insort(getattr(self, name) if self.inside(name, entry) else self.beyond[name], entry)
+
+    def drop(self, name: str, entry: Any) -> None:
+        _remove(getattr(self, name) if self.inside(name, entry) else self.beyond[name], entry)
+
+    def more(self, name: str) -> bool:
+        """Read the list's next window; False when it was already whole."""
+        bound = self.bound[name]
+        if bound is None:
+            return False
+        entries, last = self.read(name, None if bound is _NOTHING else bound, _WINDOW)
+        head = getattr(self, name)
+        head.extend(entries)  # all past the old bound, so after what the list holds
+        self.bound[name] = bound = last
+        beyond = self.beyond[name]
+        while beyond and (bound is None or beyond[0] <= bound):
+            insort(head, beyond.pop(0))
+        return True
+
+    def ready(self, reviews_left: int, new_left: int) -> None:
+        """Read enough that the heads, the held new items and the next new item are known."""
+        while not self.learning and self.more("learning"):
+            pass
+        while not self.reviews and self.more("reviews"):
+            pass
+        if self.both and self.n_reviews > reviews_left:
+            while len(self.reviews) < reviews_left and self.more("reviews"):
+                pass
+        while (new_left > 0 and next(self.chosen_new(reviews_left, new_left), None) is None
+               and self.more("new")):
+            pass
+
+    def _held(self, card: tuple[str, str], reviews_left: int) -> bool:
+        review = self.both.get(card)
+        if review is None:
+            return False
+        if self.n_reviews <= reviews_left:
+            return True  # every review is shown today
+        while len(self.reviews) < reviews_left and self.more("reviews"):
+            pass
+        return bisect_left(self.reviews, review) < reviews_left
+
+    def counts(self, today: _Today, deck_id: str, end: str) -> Counts:
+        reviews_left, new_left = self.left(today, deck_id)
+        held = sum(self._held(card, reviews_left) for card in self.both)
+        return Counts(new=max(0, min(new_left, self.n_new - held)), learning=self.n_learning,
+                      due=max(0, min(reviews_left, self.n_reviews)))
+
+
+class _WindowQueue(_Queue):
+    """Today's queue for a scope of whole decks, read the way Anki reads it: each of a deck's
+    lists a window at a time in its order from the store's indexes, the lists' lengths counted
+    in SQL (`progress.queue_sql`), new items found through the library's registry. Cards SQL
+    cannot place alone, and every card changed since, are "special": their rows are held here
+    and their entries worked out as `_Queue` works out every card's. A change to a card that
+    is not yet special needs its rows read before the store changes (`note`); without that the
+    queue reads itself again. The first build at 100,000 items reads a few hundred rows."""
+
+    layout: _DeckLayout
+    decks: dict[str, _WindowDeck]  # type: ignore[assignment]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.special: set[tuple[str, str]] = set()
+        self.pos: dict[ItemKey, int] = {}
+        self.decks = {deck_id: _WindowDeck(self.settings.for_deck(deck_id),
+                                           self._reader(deck_id))
+                      for deck_id in self.layout.deck_ids}
+
+    @classmethod
+    def build(cls, store: Store, library: Library, scope: Scope, settings: Settings,
+              layout: _Layout, now: datetime) -> _Queue:
+        store.register_library(library)
+        queue = cls(store, library, scope, settings, layout, _load_today(store, settings, now),
+                    {}, time_key(now), store.state_token())
+        queue._start(store)
+        return queue
+
+    def _reader(self, deck_id: str) -> Any:
+        def read(name: str, after: Any, limit: int) -> tuple[list[Any], Any]:
+            store = self._store()
+            assert store is not None
+            special = self.special
+            if name == "new":
+                rows = store.new_window(deck_id, -1 if after is None else after[0], limit)
+                entries = self._firsts([(pos, (deck_id, card_id, ord_))
+                                        for pos, card_id, ord_ in rows], special, "new")
+            else:
+                mark = None if after is None else (after[0], after[1][1], after[1][2])
+                rows = (store.learning_window(deck_id, mark, limit) if name == "learning"
+                        else store.review_window(deck_id, self.end, mark, limit))
+                found = [(due, (deck_id, card_id, ord_)) for due, card_id, ord_ in rows]
+                entries = ([e for e in found if e[1][:2] not in special] if name == "learning"
+                           else self._firsts(found, special, "reviews"))
+            last = (rows[-1][0], (deck_id, rows[-1][1], rows[-1][2])) if len(rows) == limit \
+                else None
+            return entries, last
+        return read
+
+    def _firsts(self, found: list[Any], special: set[tuple[str, str]], name: str) -> list[Any]:
+        """A card's first entry only, and none of special cards or cards already listed."""
+        listed = self._listed[name]
+        entries = []
+        for entry in found:
+            card = entry[1][:2]
+            if card not in special and card not in listed:
+                listed.add(card)
+                entries.append(entry)
+        return entries
+
+    def _start(self, store: Store) -> None:
+        self._listed: dict[str, set[tuple[str, str]]] = {"reviews": set(), "new": set()}
+        for deck_id, deck in self.decks.items():
+            deck.n_learning, deck.n_reviews, deck.n_new = store.queue_counts(deck_id, self.end)
+            cards = set(store.special_cards(deck_id, self.end))
+            cards.update(card_id for d, card_id in self.today.shown if d == deck_id)
+            self._take(store, deck_id, deck, sorted(cards), counted=True)
+        heapq.heapify(self.asleep)
+
+    def _take(self, store: Store, deck_id: str, deck: _WindowDeck, card_ids: list[str],
+              counted: bool) -> None:
+        """Make the cards special: hold their rows and place their entries here. `counted`:
+        the deck's lengths hold what SQL saw of them (taken off, and the truth put on);
+        otherwise the card was plain, SQL's view is the truth, and it only moves aside."""
+        card_ids = [c for c in card_ids if (deck_id, c) not in self.special]
+        if not card_ids:
+            return
+        items, rows = store.card_rows(deck_id, card_ids)
+        seen: dict[str, list[QueueRow]] = defaultdict(list)
+        for card_id, ord_, pos in items:
+            self.pos[(deck_id, card_id, ord_)] = pos
+        registered = {(card_id, ord_) for card_id, ord_, _ in items}
+        for card_id, ord_, row in rows:
+            seen[card_id].append(row)
+            if (card_id, ord_) in registered:
+                self.rows[(deck_id, card_id, ord_)] = row
+        for card_id in card_ids:
+            self.special.add((deck_id, card_id))
+            group = tuple(key for key in self.layout.group((deck_id, card_id, 0))
+                          if key in self.pos)
+            if counted:
+                learning, reviews, new = self._sql_view(seen[card_id], [
+                    self.rows.get(key, NO_ROW) for key in group if key in self.pos])
+                deck.n_learning -= learning
+                deck.n_reviews -= reviews
+                deck.n_new -= new
+                if group:
+                    self._place(group, deck)
+            elif group:
+                self._aside(group, deck)
+
+    def _sql_view(self, rows: list[QueueRow], registered: list[QueueRow]) -> tuple[int, ...]:
+        """What `Store.queue_counts` counted of one card, from its rows."""
+        end = self.end
+        learning = sum(1 for row in rows if row[0] in (1, 3) and not row[2]
+                       and row[1] is not None and row[1] < end)
+        reviews = any(row[0] == 2 and not row[2] and row[1] is not None and row[1] < end
+                      for row in rows)
+        new = any(row[0] == 0 and not row[2] and row[3] is None for row in registered)
+        return learning, int(reviews), int(new)
+
+    def _aside(self, group: tuple[ItemKey, ...], deck: _WindowDeck) -> None:
+        """A plain card turned special: its entries past the bounds now wait in `beyond`, as
+        the store's windows no longer give them."""
+        learning, review, new, _ = self._entries(group)
+        for name, entries in (("learning", learning), ("reviews", [review] if review else []),
+                              ("new", [new] if new else [])):
+            for entry in entries:
+                if not deck.inside(name, entry):
+                    insort(deck.beyond[name], entry)
+
+    def note(self, key: ItemKey) -> None:
+        """Before the store changes an item: read its card's rows, so the change can be
+        followed here (`update`)."""
+        store = self._store()
+        if store is None or key[:2] in self.special or not self.layout.holds(key):
+            return
+        if self.token != store.state_token():
+            return  # the store moved on without this queue: the change reads it all again
+        self._take(store, key[0], self.decks[key[0]], [key[1]], counted=False)
+
+    def holds(self, key: ItemKey) -> bool:
+        return self.layout.holds(key)
+
+    def _position(self, key: ItemKey) -> int:
+        return self.pos[key]  # the registry's place in the library: the same order
+
+    def _place(self, group: tuple[ItemKey, ...], deck: _DeckQueue, insert: bool = True) -> None:
+        assert isinstance(deck, _WindowDeck)
+        learning, review, new, asleep = self._entries(group)
+        for entry in learning:
+            deck.add("learning", entry)
+            deck.n_learning += entry[0] < self.end
+        if review is not None:
+            deck.add("reviews", review)
+            deck.n_reviews += 1
+        if new is not None:
+            deck.add("new", new)
+            deck.n_new += 1
+        if review is not None and new is not None:
+            deck.both[group[0][:2]] = review
+        for sleeper in asleep:
+            heapq.heappush(self.asleep, sleeper)
+
+    def _lift(self, group: tuple[ItemKey, ...], deck: _DeckQueue) -> None:
+        assert isinstance(deck, _WindowDeck)
+        learning, review, new, _ = self._entries(group)
+        for entry in learning:
+            deck.drop("learning", entry)
+            deck.n_learning -= entry[0] < self.end
+        if review is not None:
+            deck.drop("reviews", review)
+            deck.n_reviews -= 1
+        if new is not None:
+            deck.drop("new", new)
+            deck.n_new -= 1
+        deck.both.pop(group[0][:2], None)
+
+    def update(self, key: ItemKey, row: QueueRow,
+               logged: tuple[State, bool, int] | None = None) -> None:
+        if key[:2] in self.special:
+            super().update(key, row, logged)
+            return
+        # Not noted before the change: what the card was is gone, so read everything again.
+        store = self._store()
+        assert store is not None
+        library = self._library()
+        assert library is not None
+        fresh = _WindowQueue.build(store, library, self.scope, self.settings, self.layout,
+                                   datetime.fromisoformat(self.at))
+        self.__dict__.update(fresh.__dict__)
+        for deck_id, deck in self.decks.items():
+            deck.read = self._reader(deck_id)
+
+    def copy(self) -> _Queue:
+        clone = super().copy()
+        assert isinstance(clone, _WindowQueue)
+        clone.special, clone.pos = self.special.copy(), self.pos.copy()
+        clone._listed = {name: cards.copy() for name, cards in self._listed.items()}
+        for deck_id, deck in clone.decks.items():
+            deck.read = clone._reader(deck_id)
+        return clone
+
+    def _ready(self) -> None:
+        for deck_id, deck in self.decks.items():
+            deck.ready(*deck.left(self.today, deck_id))
+
+    def next_key(self, now: datetime) -> ItemKey | None:
+        self._ready()
+        return super().next_key(now)
+
+    def next_due(self) -> str | None:
+        self._ready()
+        return super().next_due()
+
+    def queued(self) -> set[ItemKey]:
+        store, library = self._store(), self._library()
+        assert store is not None and library is not None
+        return _Queue.build(store, library, self.scope, self.settings,
+                            self.layout._whole(), datetime.fromisoformat(self.at)).queued()
 
 
 # The queues most recently built or changed. A session for the same scope, settings and day,
@@ -520,14 +873,16 @@ def remember_queue(queue: _Queue) -> None:
 
 
 def obtain_queue(store: Store, library: Library, scope: Scope, settings: Settings,
-                 now: datetime) -> _Queue:
-    """Today's queue for the scope: a copy of a remembered one still in step, or a new one."""
+                 now: datetime, *, whole: bool = False) -> _Queue:
+    """Today's queue for the scope: a copy of a remembered one still in step, or a new one.
+    `whole`: one that holds every row of the scope (`_Queue.rows`), never a windowed one."""
     glob = settings.global_settings
     start, _ = day_bounds(now, glob.day_start_hour, glob.tzinfo)
     token, now_key = store.state_token(), time_key(now)
+    windows = not whole and windowed(scope, library)
     layout = None
     for queue in reversed(_RECENT):
-        if not queue.serves(store, library, scope):
+        if not queue.serves(store, library, scope) or isinstance(queue, _WindowQueue) != windows:
             continue
         layout = queue.layout
         if (queue.token == token and queue.settings == settings
@@ -535,10 +890,23 @@ def obtain_queue(store: Store, library: Library, scope: Scope, settings: Setting
             clone = queue.copy()
             clone.advance(now)
             return clone
-    queue = _Queue.build(store, library, scope, settings,
-                         layout or _Layout.of_scope(scope, library), now)
+    if windows:
+        queue = _WindowQueue.build(store, library, scope, settings,
+                                   layout or _DeckLayout(scope, library), now)
+    else:
+        queue = _Queue.build(store, library, scope, settings,
+                             layout or _Layout.of_scope(scope, library), now)
     remember_queue(queue)
     return queue
+
+
+def windowed(scope: Scope, library: Library) -> bool:
+    """Whether the scope's queue is read in windows (`_WindowQueue`): a scope of whole decks,
+    in a library whose deck ids are its own. A tag or a list of items is read whole."""
+    if scope.kind not in ("all", "deck", "tree"):
+        return False
+    ids = [deck.id for deck in library.decks]
+    return len(set(ids)) == len(ids)
 
 
 def settings_and_now(store: Store, clock: Clock | None,

@@ -85,7 +85,9 @@ class StudySession:
         """Reread progress from the store and choose the current item afresh."""
         now = self.clock.now()
         self._records = {}
-        self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now)
+        # Going over everything not due asks every row (suspended?): a whole queue holds them.
+        self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now,
+                                   whole=self.include_not_due)
         self._exams = ExamTargets.load(self.store.exam_dates(), self.library, self.settings, now)
         self._load: Load | None = None  # reviews due per day, read when first needed
         self._current = self._pick(now)
@@ -96,7 +98,7 @@ class StudySession:
 
     def record(self, item: Item) -> ItemRecord:
         key = item
-        if key not in self._queue.layout.index:
+        if not self._queue.holds(key):
             return self.store.get(item)
         record = self._records.get(key)
         if record is None:
@@ -190,6 +192,7 @@ class StudySession:
         before = self.record(item)
         after = decide(before)
         in_step = self._in_step()
+        self._queue.note(item)
         # Read again inside the write: another process may have answered this item meanwhile.
         entry = self.store.record_answer(before, after, rating=rating, reviewed_at=now,
                                          duration_ms=duration_ms, mode=mode,
@@ -225,12 +228,15 @@ class StudySession:
         now = self.clock.now()
         self._roll_day(now)
         in_step = self._in_step()
+        last = self.store.last_entry() if in_step else None
+        if last is not None:
+            self._queue.note(last.item)
         entry = self.store.undo_last()
         if entry is None:
             return None
         key = entry.item
         self._extra_done.discard(key)
-        in_scope = key in self._queue.layout.index
+        in_scope = self._queue.holds(key)
         if in_step and in_scope:
             restored = self._records[key] = self.store.get(entry.item)
             today = self._queue.today
@@ -252,9 +258,10 @@ class StudySession:
         if target is None:
             raise SessionError("no card to change")
         in_step = self._in_step()
+        self._queue.note(target)
         record = self.store.update(target, **changes)
         key = target
-        if key in self._queue.layout.index:
+        if self._queue.holds(key):
             self._records[key] = record
             self._queue.update(key, queue_row(record))
         self._stepped(in_step)

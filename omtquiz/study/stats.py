@@ -317,6 +317,8 @@ def technique_tags(library: Library) -> list[str]:
     beside_technique: set[str] = set()
     for deck in library.decks:
         for card in deck.cards:
+            if not card.tags:
+                continue
             tags = set(card.tags)
             if "technique" in tags:
                 beside_technique |= tags
@@ -329,35 +331,28 @@ def technique_tags(library: Library) -> list[str]:
 
 
 class _LibraryTally:
-    """What the statistics need of a library: per deck its items as store keys (`deck_tallies`
-    form), items per tag, and each tagged card's tags as an index into `tag_sets`, so answers
-    and items are counted per set of tags, of which there are few, rather than one by one. It
-    depends on the library alone and takes long at 100,000 items, so it is kept for the library.
+    """What the statistics need of a library: its decks, items per tag, and each tagged card's
+    tags as an index into `tag_sets`, so answers and items are counted per set of tags, of
+    which there are few, rather than one by one. It depends on the library alone, so it is kept
+    for the library. Which store rows are of loaded items the store's registry says
+    (`progress.registry`), without the 100,000 keys listed here.
     """
 
     def __init__(self, library: Library) -> None:
-        sep = Store.KEY_SEP
         self.decks: dict[str, Deck] = {}
-        self.keys: dict[str, frozenset[str]] = {}
         self.tag_items: Counter[str] = Counter()
         self.tag_set_of: dict[str, dict[str, int]] = {}
         self.technique_tags: list[str] | None = None
         sets: dict[tuple[str, ...], int] = {}
         for deck in library.decks:
-            keys: list[str] = []
             tag_set_of = self.tag_set_of.setdefault(deck.id, {})
             for card in deck.cards:
-                ords = card.ords()
-                if len(ords) == 1:
-                    keys.append(f"{card.id}{sep}{ords[0]}")
-                else:
-                    keys.extend(f"{card.id}{sep}{ord_}" for ord_ in ords)
                 if card.tags:
+                    ords = len(card.ords())
                     tag_set_of.setdefault(card.id, sets.setdefault(card.tags, len(sets)))
                     for tag in card.tags:
-                        self.tag_items[tag] += len(ords)
+                        self.tag_items[tag] += ords
             self.decks.setdefault(deck.id, deck)
-            self.keys[deck.id] = self.keys.get(deck.id, frozenset()).union(keys)
         self.tag_sets = list(sets)
 
     def card(self, deck_id: str, card_id: str) -> Card | None:
@@ -389,23 +384,17 @@ class _Loaded(NamedTuple):
     excluded: list[Item]
 
 
-def _deck_rows(store: Store, layout: _LibraryTally, now: datetime, end: datetime,
-               ) -> tuple[list[DeckTally], _Loaded]:
+def _deck_rows(store: Store, library: Library, layout: _LibraryTally, now: datetime,
+               end: datetime) -> tuple[list[DeckTally], _Loaded]:
     """The store's per-deck tallies of loaded items, and how to keep to those items."""
+    store.register_library(library)
     rows = store.deck_tallies(now, end)
-    deck_ids = None if all(row.deck_id in layout.keys for row in rows) else list(layout.keys)
-    excluded = []
-    for deck_id, *_, keys in rows:
-        known = layout.keys.get(deck_id)
-        if known is not None and not known.issuperset(keys):
-            for key in keys:
-                if key not in known:
-                    card_id, _, ord_ = key.rpartition(Store.KEY_SEP)
-                    excluded.append(Item(deck_id, card_id, int(ord_)))
-    loaded = _Loaded(deck_ids, excluded)
-    if excluded:
+    with_rows = [row.deck_id for row in rows if row.deck_id in layout.decks]
+    deck_ids = None if len(with_rows) == len(rows) else list(layout.decks)
+    loaded = _Loaded(deck_ids, store.unregistered(with_rows) if with_rows else [])
+    if loaded.excluded:
         rows = store.deck_tallies(now, end, *loaded)
-    return [row for row in rows if row.deck_id in layout.keys], loaded
+    return [row for row in rows if row.deck_id in layout.decks], loaded
 
 
 def collect(store: Store, library: Library, clock: Clock | None = None,
@@ -425,10 +414,11 @@ def collect(store: Store, library: Library, clock: Clock | None = None,
     layout = _layout(library)
     titles = {deck.id: deck.full_name for deck in library.decks}
 
-    tallies = {deck_id: _Tally(len(keys)) for deck_id, keys in layout.keys.items()}
-    grand = _Tally(sum(len(keys) for keys in layout.keys.values()))
-    rows, loaded = _deck_rows(store, layout, now, end)
-    for deck_id, _, suspended, seen, learning, due_today, _ in rows:
+    rows, loaded = _deck_rows(store, library, layout, now, end)
+    items = store.registered_counts()
+    tallies = {deck_id: _Tally(items.get(deck_id, 0)) for deck_id in layout.decks}
+    grand = _Tally(sum(items.get(deck_id, 0) for deck_id in layout.decks))
+    for deck_id, _, suspended, seen, learning, due_today in rows:
         tallies[deck_id].add_rows(suspended, seen, learning, due_today)
         grand.add_rows(suspended, seen, learning, due_today)
     # Learning and due as the deck list counts them (what today's queue will show, within
@@ -439,7 +429,8 @@ def collect(store: Store, library: Library, clock: Clock | None = None,
             tallies[row.key].set_today(row.counts)
     grand.set_today(listed.totals)
     today_stats, retention, by_deck, by_tag = _answers(
-        store.answer_rows(window_start, end), layout, tallies, grand, time_key(start), titles)
+        store.answer_rows(window_start, end), layout, loaded, tallies, grand, time_key(start),
+        titles)
 
     first_day = today - timedelta(days=HEATMAP_DAYS - 1)
     starts = [day_start(first_day + timedelta(days=n), hour, tz) for n in range(HEATMAP_DAYS)]
@@ -478,14 +469,13 @@ def _gap(due: str | None, last_review: str | None) -> timedelta | None:
     return datetime.fromisoformat(due) - datetime.fromisoformat(last_review)
 
 
-def _answers(rows: list[AnswerRow], layout: _LibraryTally, tallies: dict[str, _Tally],
-             grand: _Tally, start: str, titles: dict[str, str],
+def _answers(rows: list[AnswerRow], layout: _LibraryTally, loaded: _Loaded,
+             tallies: dict[str, _Tally], grand: _Tally, start: str, titles: dict[str, str],
              ) -> tuple[TodayStats, Retention, tuple[Retention, ...], tuple[Retention, ...]]:
     """Today's figures and true retention from the answers of the 30-day window (`rows` from
     `Store.answer_rows`); answers from `start` on count for today."""
-    sep, keys = Store.KEY_SEP, layout.keys
-    rows = [row for row in rows if (known := keys.get(row.deck_id)) is not None
-            and f"{row.card_id}{sep}{row.ord}" in known]
+    decks, excluded = layout.decks, set(loaded.excluded)
+    rows = [row for row in rows if row.deck_id in decks and row[:3] not in excluded]
     today = [row for row in rows if row.reviewed_at >= start]
     for deck_id, count in Counter(row.deck_id for row in today).items():
         tallies[deck_id].reviewed_today += count
