@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -10,6 +10,8 @@ from omtquiz import __version__
 from omtquiz.study.changes import Changes
 from omtquiz.study.scope import Scope
 from omtquiz.ui.pages.decks import DeckPage
+
+REFIT_CHECK_MS = 1000  # from the window's making to the check whether FSRS needs a re-fit
 
 
 class MainWindow(QMainWindow):
@@ -47,7 +49,8 @@ class MainWindow(QMainWindow):
         self._refit = None  # the background re-fit's process, while it runs
         self._build_menus()
         self.refresh()
-        self.maybe_refit()
+        # After the first paint: the check reads the log and loads the optimizer's modules.
+        QTimer.singleShot(REFIT_CHECK_MS, self, self.maybe_refit)
         self.resize(1000, 680)
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -427,6 +430,8 @@ class MainWindow(QMainWindow):
         the process, or None. Reviews never wait for it."""
         from omtquiz.study.optimize import refit_in_background
 
+        if not self.isVisible():  # closed before the check came round: no fit for it
+            return None
         if self._refit is not None and self._refit.poll() is None:
             return None
         if not self.context.needs_refit():
