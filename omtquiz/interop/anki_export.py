@@ -249,7 +249,22 @@ def anki_deck_id(deck_id: str) -> int:
 
 def note_guid(deck_id: str, card_id: str) -> str:
     """A note's identity in Anki: from deck and card id only, so edits update in place."""
-    return genanki.guid_for(deck_id, card_id)
+    return guid_for(deck_id, card_id)
+
+
+_BASE91 = "".join(genanki.util.BASE91_TABLE)
+
+
+def guid_for(*values: object) -> str:
+    """`genanki.guid_for`, the same text for the same values, in a third of its time (the
+    first 8 bytes of the SHA-256 of the values joined by "__", in Anki's base 91)."""
+    digest = hashlib.sha256("__".join(str(v) for v in values).encode("utf-8")).digest()
+    number = int.from_bytes(digest[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
 
 
 def anki_tag(tag: str) -> str:
@@ -412,7 +427,7 @@ class _NoteBuilder:
                 continue
             seen.add((ord_, name))
             rendered = render_item(card, ord_, seed=seed)
-            guid = genanki.guid_for(deck.id, card.id, ord_, name)
+            guid = guid_for(deck.id, card.id, ord_, name)
             notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
                                  self.source(deck, card)]))
         return notes
@@ -454,6 +469,8 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def _shows_something(fragment: str) -> bool:
+    if "<" not in fragment and "&" not in fragment:  # plain text: no tag, no entity
+        return bool(fragment.strip())
     return "<img" in fragment or bool(html.unescape(_ANY_TAG.sub("", fragment)).strip())
 
 
