@@ -138,8 +138,10 @@ def _place(event) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def events(text: str) -> Iterator:
-    return yaml.parse(text, Loader=_Loader)
+def events(data: bytes | str) -> Iterator:
+    """The event stream of a document; give it bytes (UTF-8): given text, libyaml's parser
+    would first make a UTF-8 copy of the whole of it."""
+    return yaml.parse(data, Loader=_Loader)
 
 
 class Composer:
