@@ -29,6 +29,11 @@ def command_modules() -> tuple[ModuleType, ...]:
     return tuple(importlib.import_module(name) for name in COMMAND_MODULE_NAMES)
 
 
+# What a start with no arguments parses to (a test holds it to `build_parser`'s answer).
+NO_ARGUMENTS = {"screenshot": None, "screen": "decks", "study": None, "open_file": None,
+                "command": None}
+
+
 class _NotTheApp(Exception):
     """The line is not one the app's options alone can read."""
 
@@ -74,6 +79,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     importing the command modules, any other line (a command, --help, a mistake) by
     `build_parser`, so its errors and help are the whole command's."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:  # the desktop entry's start: argparse's set-up (gettext, locale) not needed
+        return argparse.Namespace(**NO_ARGUMENTS)
     app = _AppParser(prog="omtquiz", add_help=False)
     _app_options(app)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from omtquiz.cli import main
-from omtquiz.cli.main import build_parser, command_modules, parse_args
+from omtquiz.cli.main import NO_ARGUMENTS, build_parser, command_modules, parse_args
 
 
 def test_every_command_is_registered():
@@ -30,11 +30,12 @@ def test_an_unknown_command_is_a_usage_error(capsys):
 def test_the_apps_start_is_read_without_the_command_modules():
     """A line naming no command is read by the app's options alone, with the same result
     as the whole parser; anything else goes to the whole parser."""
-    lines = [[], ["--study", "do-vs-md"], ["--data-dir", "/tmp/x", "--decks", "a", "--decks",
+    lines = [["--study", "do-vs-md"], ["--data-dir", "/tmp/x", "--decks", "a", "--decks",
              "validate"], ["--screenshot", "s.png", "--screen", "stats"], ["--open", "f.apkg"]]
     for line in lines:
         fast, whole = vars(parse_args(line)), vars(build_parser().parse_args(line))
         assert fast == whole, line
+    assert vars(parse_args([])) == vars(build_parser().parse_args([])) == NO_ARGUMENTS
     assert parse_args(["validate", "--strict"]).command == "validate"
     assert parse_args(["--data-dir", "/tmp/x", "stats"]).command == "stats"
 
