@@ -162,6 +162,8 @@ def image_html(card: Card, image_src: str | None) -> str:
 def versions_in_order(card: Card, ord_: int) -> list:
     """The item's sourced versions, the one shown as the answer first."""
     versions = card.versions_of(ord_)
+    if not versions:  # most cards: nothing to order (and no nh3 to load for it)
+        return []
     shown = normalise(plain(_answer_source(card, ord_)))
     return sorted(versions, key=lambda v: normalise(plain(v.answer)) != shown)
 
