@@ -107,11 +107,15 @@ def too_much_markup(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
     if not _has_markup(text) and not _MARKUP_START.match(text):
         return text.strip()  # no & < > in it: html.escape would change nothing
+    return _marked_up(text)  # the cache is kept for text that costs something to render
+
+
+@lru_cache(maxsize=8192)
+def _marked_up(text: str) -> str:
     if too_much_markup(text) is not None:
         return html.escape(text.strip(), quote=False).replace("\n", "<br>")
     simple = render_simple(text)
