@@ -492,7 +492,9 @@ class _Reader:
                        "can read", card_id)
 
     def _error_count(self) -> int:
-        return sum(1 for d in self.diagnostics if d.is_error)
+        """Errors reported so far: counted as they come, not over every diagnostic per card
+        (that made 20,000 cards without a source, 20,000 warnings, take 39 s to load)."""
+        return self.errors_reported
 
     # -- the deck --------------------------------------------------------------------------
     def sources(self, top: yn.Map) -> tuple[SourceModel, ...]:
