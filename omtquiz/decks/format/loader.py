@@ -51,6 +51,14 @@ VERSION_KEYS = ("source", "answer")
 ANSWER_KEY = {kind.value: info.answer for kind, info in CARD_TYPE_INFO.items()
               if kind.value != "cloze"}
 TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
+CARD_KEYS = {kind: COMMON_CARD_KEYS + required + optional
+             for kind, (required, optional) in TYPE_KEYS.items()}
+# Per card type, the keys that belong to another type and the type they belong to (a warning
+# names it): made once here, not for every card.
+OTHER_TYPES_KEYS = {
+    kind: {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
+           if k not in required and k not in optional}
+    for kind, (required, optional) in TYPE_KEYS.items()}
 
 
 class _TooMany(Exception):
@@ -211,10 +219,8 @@ class _Reader:
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         required, optional = TYPE_KEYS[card_type]
-        others = {k: t for t, (r, o) in TYPE_KEYS.items() for k in (*r, *o)
-                  if k not in required and k not in optional}
-        self.unknown_keys(node, COMMON_CARD_KEYS + required + optional, where, card_id,
-                          other=others)
+        self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
+                          other=OTHER_TYPES_KEYS[card_type])
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
         versioned = "versions" in node.keys
         for key in required:
