@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from omtquiz.cli.common import profile_from
-from omtquiz.cli.main import build_parser
+from omtquiz.cli.main import parse_args
 from omtquiz.ui.app import run
 
 
@@ -41,7 +41,7 @@ class _ReportFirstPaint(QObject):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
 
     def watch(window) -> None:
         page = window.review_page.view if args.study else window.deck_page.tree

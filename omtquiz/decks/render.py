@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from omtquiz.decks.model import CLOZE_RE, FOLLOW_UP, Card, CardType
+from omtquiz.decks.simple_markdown import render_simple
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -71,11 +72,15 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
-# Text with none of these can hold no Markdown or HTML: escaping it is the whole rendering.
-# Split in two because an alternation with `^` is tried at every position of the text; the
-# character scan alone is twice as fast (the export checks every field of every card).
-_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]|://")
+# Text with none of these can hold no Markdown or HTML: it is its own HTML (it has no & < >
+# to escape). Split in three because an alternation is tried at every position of the text;
+# a character class alone is scanned four times as fast (the export checks every field).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~\n\r\t]")
 _MARKUP_START = re.compile(r"\s*(?:\d+[.)]|[-+>=])| {4}")
+
+
+def _has_markup(text: str) -> bool:
+    return _MARKUP.search(text) is not None or "://" in text
 
 # Text with none of these is a single paragraph however CommonMark reads it: one line (no
 # setext heading, fence body or hard break), starting with no block marker (heading, quote,
@@ -93,7 +98,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def too_much_markup(text: str) -> str | None:
     """Why `text`, which has Markdown in it, is shown unformatted; None when it is formatted."""
-    if not _MARKUP.search(text):
+    if not _has_markup(text):
         return None
     if text.count("[") > MAX_BRACKETS:
         return f"more than {MAX_BRACKETS} '['"
@@ -103,13 +108,24 @@ def too_much_markup(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
 def markdown(text: str) -> str:
     """CommonMark to sanitised HTML; a single paragraph loses its <p> so it sits inline."""
-    if not _MARKUP.search(text) and not _MARKUP_START.match(text):
-        return html.escape(text.strip(), quote=False)
+    if not _has_markup(text) and not _MARKUP_START.match(text):
+        return text.strip()  # no & < > in it: html.escape would change nothing
+    return _marked_up(text)  # the cache is kept for text that costs something to render
+
+
+@lru_cache(maxsize=8192)
+def _marked_up(text: str) -> str:
     if too_much_markup(text) is not None:
         return html.escape(text.strip(), quote=False).replace("\n", "<br>")
+    simple = render_simple(text)
+    return simple if simple is not None else markdown_it_html(text)
+
+
+def markdown_it_html(text: str) -> str:
+    """Text with Markdown in it, through markdown-it and nh3 (`markdown` tries
+    `render_simple` first, which gives the same for the Markdown most cards use)."""
     if not _BLOCK.search(text):  # one paragraph: its inline rendering, without <p>, is it
         return sanitize(_markdown().renderInline(text.strip()))
     rendered = _markdown().render(text).strip()
@@ -151,6 +167,8 @@ def image_html(card: Card, image_src: str | None) -> str:
 def versions_in_order(card: Card, ord_: int) -> list:
     """The item's sourced versions, the one shown as the answer first."""
     versions = card.versions_of(ord_)
+    if not versions:  # most cards: nothing to order (and no nh3 to load for it)
+        return []
     shown = normalise(plain(_answer_source(card, ord_)))
     return sorted(versions, key=lambda v: normalise(plain(v.answer)) != shown)
 

@@ -343,7 +343,29 @@ def anki_deck_id(deck_id: str) -> int:
 
 def note_guid(deck_id: str, card_id: str) -> str:
     """A note's identity in Anki: from deck and card id only, so edits update in place."""
-    return genanki.guid_for(deck_id, card_id)
+    return guid_for(deck_id, card_id)
+
+
+_BASE91 = "".join(genanki.util.BASE91_TABLE)
+_PAIRS = tuple(high + low for high in _BASE91 for low in _BASE91)  # two digits at a time
+
+
+def guid_for(*values: object) -> str:
+    """`genanki.guid_for`, the same text for the same values, in a quarter of its time (the
+    first 8 bytes of the SHA-256 of the values joined by "__", in Anki's base 91, no leading
+    zero digit)."""
+    digest = hashlib.sha256("__".join(str(v) for v in values).encode("utf-8")).digest()
+    return base91(int.from_bytes(digest[:8], "big"))
+
+
+def base91(number: int) -> str:
+    """A non-negative number in Anki's base 91, most significant digit first, none for 0."""
+    pairs = []
+    while number >= 8281:  # 91 ** 2
+        number, pair = divmod(number, 8281)
+        pairs.append(_PAIRS[pair])
+    head = _PAIRS[number] if number >= 91 else _BASE91[number] if number else ""
+    return head + "".join(reversed(pairs))
 
 
 def anki_tag(tag: str) -> str:
@@ -419,11 +441,12 @@ class _NoteBuilder:
 
     def html(self, deck: Deck, card: Card, text: str) -> str:
         """Markdown to sanitised HTML whose images are packed files or gone."""
-        return self._local_images(deck, card, markdown(text)) if text else ""
+        if not text:
+            return ""
+        fragment = markdown(text)
+        return self._local_images(deck, card, fragment) if "<img" in fragment else fragment
 
     def _local_images(self, deck: Deck, card: Card, fragment: str) -> str:
-        if "<img" not in fragment:
-            return fragment
         roots = resolver.roots_of(deck.path)
 
         def pack(match: re.Match[str]) -> str:
@@ -547,7 +570,7 @@ class _NoteBuilder:
                 continue
             seen.add((ord_, name))
             rendered = render_item(card, ord_, seed=seed)
-            guid = genanki.guid_for(deck.id, card.id, ord_, name)
+            guid = guid_for(deck.id, card.id, ord_, name)
             notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
                                  self.source(deck, card)]))
         return notes
@@ -598,6 +621,8 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def _shows_something(fragment: str) -> bool:
+    if "<" not in fragment and "&" not in fragment:  # plain text: no tag, no entity
+        return bool(fragment.strip())
     return "<img" in fragment or bool(html.unescape(_ANY_TAG.sub("", fragment)).strip())
 
 

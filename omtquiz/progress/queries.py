@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from itertools import pairwise
 from typing import Any, NamedTuple
 

@@ -12,6 +12,8 @@ from omtquiz.study.scope import Scope
 from omtquiz.ui.pages.decks import DeckPage
 from omtquiz.ui.widgets.controls import fix_minimum_size
 
+REFIT_CHECK_MS = 1000  # from the window's making to the check whether FSRS needs a re-fit
+
 
 class MainWindow(QMainWindow):
     """The stack of screens. Every screen's `changed` (a core `Changes`) is relayed as this
@@ -62,7 +64,8 @@ class MainWindow(QMainWindow):
         self._backup_watch.start(30_000)  # background backups finish out of sight
         self._build_menus()
         self.refresh()
-        self.maybe_refit()
+        # After the first paint: the check reads the log and loads the optimizer's modules.
+        QTimer.singleShot(REFIT_CHECK_MS, self, self.maybe_refit)
         fix_minimum_size(self)
         self.resize(1000, 680)
         geometry = self.settings.value("geometry")
@@ -537,6 +540,8 @@ class MainWindow(QMainWindow):
         the process, or None. Reviews never wait for it."""
         from omtquiz.study.optimize import refit_in_background
 
+        if not self.isVisible():  # closed before the check came round: no fit for it
+            return None
         if self._refit is not None and self._refit.poll() is None:
             return None
         if not self.context.needs_refit():

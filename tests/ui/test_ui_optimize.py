@@ -40,8 +40,9 @@ def test_a_doubled_review_count_refits_in_the_background(qtbot, open_window,  # 
                                                          data_dir):
     _studied(data_dir)
     win = open_window({"good.yaml": GOOD})
+    # Started just after the window's first paint; the window did not wait for it.
+    qtbot.waitUntil(lambda: win._refit is not None, timeout=10_000)
     process = win._refit
-    assert process is not None  # started with the window; the window did not wait for it
     assert process.wait(timeout=120) == 0
     assert win.context.settings.global_settings.parameters is not None
     assert win.maybe_refit() is None  # fitted at this count: nothing to do until it doubles

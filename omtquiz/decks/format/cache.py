@@ -49,6 +49,7 @@ class ParseCache:
         if cached is not None and _pictures_still_fine(path, cached):
             return cached
         result = _load(path, data)  # these bytes, not a second read the file may have changed
+        del data  # not held beside the deck and the pickler's memo while the entry is written
         self._write(entry, digest, result)
         return result
 

@@ -30,8 +30,6 @@ from omtquiz.decks.occlusion import masks
 from omtquiz.decks.points import MISSED, RIGHT, describe
 from omtquiz.decks.points import grade as grade_click
 from omtquiz.decks.render import drill_case, render_item
-from omtquiz.drills.cases import grade
-from omtquiz.drills.present import case_seed, mark_lines
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
 from omtquiz.study.custom import CustomSession
@@ -44,7 +42,6 @@ from omtquiz.ui.widgets.card_view import (
     source_html,
     style_card_view,
 )
-from omtquiz.ui.widgets.drill import DrillPanel
 from omtquiz.ui.widgets.occlusion import OcclusionView
 from omtquiz.ui.widgets.toast import Toast
 
@@ -105,10 +102,8 @@ class ReviewPage(QWidget):
         self.progress.setMaximumHeight(6)
         layout.addWidget(self.progress)
 
-        self.drill_panel = DrillPanel()
-        self.drill_panel.hide()
-        self.drill_panel.answer_edit.submitted.connect(self.check_drill)
-        layout.addWidget(self.drill_panel)
+        # The drill panel, and the rule engine behind it, are made for the first drill card.
+        self._layout, self._drill_at, self._drill_panel = layout, layout.count(), None
         self._case = None
         self._marks = None
         self.view = make_card_view()
@@ -220,7 +215,7 @@ class ReviewPage(QWidget):
         self._pointed, self._point_result, self._suggested = None, None, 3
         if item is None:
             self._case = None
-            self.drill_panel.hide()
+            self._hide_drill()
             self._show_done()
             return
         self.done_label.hide()
@@ -228,8 +223,11 @@ class ReviewPage(QWidget):
         self.bottom.show()
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
-        seed = case_seed(item.key, self.session.record(item).card.reps) \
-            if card.type == "drill" else None
+        seed = None
+        if card.type == "drill":
+            from omtquiz.drills.present import case_seed
+
+            seed = case_seed(item.key, self.session.record(item).card.reps)
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         question = self._rendered.question
         if card.type == "point" and item.ord == 1:
@@ -241,14 +239,31 @@ class ReviewPage(QWidget):
         self._show_flag(item)
         self.timer.start()
 
+    @property
+    def drill_panel(self):
+        """The diagram and answer box of drill items, made on first use."""
+        if self._drill_panel is None:
+            from omtquiz.ui.widgets.drill import DrillPanel
+
+            self._drill_panel = DrillPanel()
+            self._drill_panel.hide()
+            self._drill_panel.answer_edit.submitted.connect(self.check_drill)
+            self._layout.insertWidget(self._drill_at, self._drill_panel)
+        return self._drill_panel
+
+    def _hide_drill(self) -> None:
+        if self._drill_panel is not None:
+            self._drill_panel.hide()
+
     def _show_drill(self, card, item, seed) -> None:
         """The diagram and answer box for a drill item; hidden for any other card."""
         self._marks = None
         self.show_button.setText("Show answer   (Space)")
         self._case = drill_case(card, item.ord, seed) if card.type == "drill" else None
-        self.drill_panel.setVisible(self._case is not None)
         if self._case is None:
+            self._hide_drill()
             return
+        self.drill_panel.show()
         self.drill_panel.show_case(self._case)
         if self.drill_panel.answer_edit.isVisible():
             self.drill_panel.answer_edit.setFocus()
@@ -266,6 +281,8 @@ class ReviewPage(QWidget):
             return
         given = self.drill_panel.answer_edit.text().strip()
         if given:
+            from omtquiz.drills.cases import grade
+
             self._marks = grade(self._case.region, self._case.diagnosis, given)
         self.drill_panel.answer_edit.setReadOnly(True)
         self.drill_panel.hint.hide()
@@ -275,6 +292,8 @@ class ReviewPage(QWidget):
     def _marks_html(self) -> str:
         if self._marks is None:
             return ""
+        from omtquiz.drills.present import mark_lines
+
         colors = theme.colors(theme.current())
         rows = "".join(
             f'<li style="color:{colors["good" if ok else "bad"]}">'
