@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +37,7 @@ from omtquiz.decks.model import Card
 from omtquiz.decks.render import render_item
 from omtquiz.profile import bundled_decks_dir
 from omtquiz.ui.widgets.card_view import card_document_html, make_card_view, style_card_view
+from omtquiz.ui.widgets.controls import make_label
 
 # The fields each card type shows, in order; lists are one entry per line.
 TYPE_FIELDS = {
@@ -127,11 +128,8 @@ class CardEditorDialog(QDialog):
 
         self.preview = make_card_view()
         self.preview.setObjectName("cardPreview")
-        self.problem_label = QLabel()
-        self.problem_label.setObjectName("cardEditorProblem")
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label = make_label("cardEditorProblem", "badge")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setProperty("role", "badge")
         self.problem_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

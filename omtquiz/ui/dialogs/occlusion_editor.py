@@ -34,6 +34,7 @@ from omtquiz.decks import resolver
 from omtquiz.decks.format.editor import Edit, EditError, add_occlusion_card, set_shapes
 from omtquiz.decks.model import OCCLUSION_MODES, Shape
 from omtquiz.ui import theme
+from omtquiz.ui.widgets.controls import make_label
 from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
 
 TOOL_NAMES = (("select", "Select", "V"), ("rect", "Rectangle", "R"),
@@ -159,11 +160,8 @@ class OcclusionEditorDialog(QDialog):
         panel.setLayout(side)
         panel.setFixedWidth(320)
 
-        self.problem_label = QLabel()
-        self.problem_label.setObjectName("shapeEditorProblem")
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label = make_label("shapeEditorProblem", "badge")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setProperty("role", "badge")
         self.problem_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
