@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,6 +266,28 @@ def _timed(fn, *, gc_on: bool = True) -> float:
         return time.perf_counter() - start
     finally:
         gc.enable()
+
+
+def load_growth(sizes: list[int], runs: int, tmp: Path) -> list[Row]:
+    """Cold load + validate at each size against yaml.load (both with the collector paused),
+    interleaved, so the curve from 1k to 100k cards is visible."""
+    import yaml
+
+    from omtquiz.decks.format.loader import load_deck_file
+
+    rows = []
+    for cards in sizes:
+        deck = make_deck(tmp / f"growth-{cards}.yaml", cards, realistic=True)
+        data = deck.read_bytes()
+        bare, ours = [], []
+        for _ in range(runs):  # interleaved
+            bare.append(_timed(lambda d=data: yaml.load(d, Loader=yaml.CSafeLoader),
+                               gc_on=False))
+            ours.append(_timed(lambda p=deck: load_deck_file(p)))
+        rows.append(Row(f"growth: {cards} realistic cards, cold load + validate", ours, bare,
+                        "s", "-"))
+        deck.unlink()
+    return rows
 
 
 def loading(cards: int, big: int, runs: int, tmp: Path) -> list[Row]:
@@ -516,7 +538,19 @@ print(json.dumps({"s": time.perf_counter() - start}))
 """
 
 
-def export(cards: int, runs: int, tmp: Path) -> list[Row]:
+def export_growth(sizes: list[int], runs: int, tmp: Path) -> list[Row]:
+    """The export row at each size, so the curve from 1k to 100k cards is visible."""
+    rows = []
+    for cards in sizes:
+        folder = tmp / f"export-growth-{cards}"
+        folder.mkdir()
+        (row,) = export(cards, runs, folder, target="-")
+        rows.append(replace(row, figure=f"growth: {row.figure}"))
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def export(cards: int, runs: int, tmp: Path, target: str = "<= 1.5x") -> list[Row]:
     """Ours from a realistic mixed deck, against bare genanki writing the very notes ours
     wrote; each export cold, in a fresh process (render caches empty), runs interleaved."""
     import sqlite3
@@ -536,7 +570,7 @@ def export(cards: int, runs: int, tmp: Path) -> list[Row]:
         base.append(_child(EXPORT_BARE, env, str(tmp / "notes.pickle"), str(bare_path))["s"])
         ours.append(_child(EXPORT_OURS, env, str(deck), str(ours_path))["s"])
     return [Row(f"export {cards} cards to .apkg, realistic mixed, cold", ours, base, "s",
-                "<= 1.5x")]
+                target)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -561,13 +595,15 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(name)
         if "startup" in groups:
             rows += startup(runs, tmp, args.anki_python)
+        growth = [100, 300] if quick else [1_000, 10_000, big]
         if "loading" in groups:
             rows += loading(200 if quick else 10_000, big, runs, tmp)
+            rows += load_growth(growth, runs, tmp)
         if "scheduling" in groups:
-            sizes = [100, 300] if quick else [1_000, 10_000, big]
-            rows += scheduling(sizes, 20 if quick else 500, runs, tmp)
+            rows += scheduling(growth, 20 if quick else 500, runs, tmp)
         if "export" in groups:
             rows += export(200 if quick else 10_000, runs, tmp)
+            rows += export_growth(growth, runs, tmp)
     print(f"{'figure':<56} {'omtquiz median (min-max)':>26} {'baseline':>26} {'ratio':>7}  "
           "target")
     for row in rows:
