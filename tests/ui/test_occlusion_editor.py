@@ -375,3 +375,25 @@ def test_a_picture_that_cannot_be_read_says_so(window, qtbot, deck_path):
     QTest.mouseClick(dialog.canvas, Qt.MouseButton.LeftButton)  # nothing to draw on: no error
     assert dialog.canvas.shapes == []
     dialog.canvas.grab()  # paints the message without failing
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_the_editor_draws_an_app_diagram_in_the_themes_colours(qtbot, qapp, look):
+    """The app's own maps are paper-white in light and the card colour in dark, in the editor
+    as on the review screen; a deck's own picture keeps its colours (the test above)."""
+    from omtquiz.resources import assets_dir
+    from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
+
+    theme.apply(qapp, look, 15)
+    try:
+        diagram = assets_dir() / "diagrams" / "body-front.svg"
+        canvas = ShapeCanvas(str(diagram), (assets_dir().resolve(),))
+        qtbot.addWidget(canvas)
+        canvas.resize(400, 600)
+        assert canvas.picture.ok and canvas.picture.night == (look == "dark")
+        image = canvas.grab().toImage()
+        point = canvas.to_widget(0.03, 0.5) * image.devicePixelRatio()
+        paper = image.pixelColor(int(point.x()), int(point.y()))
+        assert (paper.lightness() < 80) == (look == "dark"), paper.name()
+    finally:
+        theme.apply(qapp, "light", 15)

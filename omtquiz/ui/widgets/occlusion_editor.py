@@ -52,7 +52,8 @@ class ShapeCanvas(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
-        self.picture = Picture(image_path, roots)
+        # the app's own diagrams in the dark theme's colours, as the review screen shows them
+        self.picture = Picture(image_path, roots, night=theme.current() == "dark")
         self.shapes: list[Shape] = list(shapes)
         # which shape of the file each one was edited from (None: drawn here), so a save
         # keeps each written shape's own comments and style
