@@ -6,7 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from omtquiz.resources import assets_dir
+
 ACCENT = "#2f6fdb"
+# The tick drawn in a ticked box: Fusion's own box is nearly invisible on the dark theme, and a
+# style sheet that redraws the box must supply the tick as a picture.
+_CHECK = (assets_dir() / "ui" / "check.svg").as_posix()
 # Anki's flags: number, name, colour (the same in both looks, as in Anki).
 FLAGS = ((1, "Red", "#d93025"), (2, "Orange", "#e8710a"), (3, "Green", "#188038"),
          (4, "Blue", "#1a73e8"), (5, "Pink", "#d01884"), (6, "Turquoise", "#12a4af"),
@@ -116,7 +121,14 @@ def stylesheet(name: str, font_pt: int) -> str:
     QRadioButton::indicator:checked {{ border: 4px solid {c['highlight']}; width: 8px;
                                        height: 8px; background: {c['button']}; }}
     QRadioButton:focus {{ color: {c['highlight']}; }}
+    QCheckBox::indicator, QListView::indicator {{ width: 13px; height: 13px; border-radius: 3px;
+                               border: 2px solid {c['muted']}; background: {c['button']}; }}
+    QCheckBox::indicator:checked, QListView::indicator:checked {{
+        border-color: {c['highlight']}; background: {c['highlight']}; image: url("{_CHECK}"); }}
+    QCheckBox::indicator:disabled, QListView::indicator:disabled {{ border-color: {c['border']}; }}
+    QCheckBox:focus {{ color: {c['highlight']}; }}
     QTreeView::item, QTableView::item {{ padding: 4px 2px; }}
+    QListView::item {{ padding: 2px 2px; }}
     QLineEdit#typedAnswerEdit {{ font-size: {font_pt}pt; padding: 8px; }}
     QProgressBar {{ border: none; background: {c['alt']}; height: 6px; border-radius: 3px; }}
     QProgressBar::chunk {{ background: {c['highlight']}; border-radius: 3px; }}

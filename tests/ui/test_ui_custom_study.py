@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from omtquiz.clock import FixedClock
@@ -194,3 +195,31 @@ def test_the_status_bar_says_custom_only_while_its_session_is_shown(qtbot, windo
     window.study(Scope.deck("spine"))
     assert window.review_page.session.__class__.__name__ == "StudySession"
     assert not window.custom_label.isVisible()
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_tag_boxes_stand_out_in_both_looks(qtbot, qapp, window, context, look):
+    """An unticked box's edge contrasts with the list behind it (Fusion's own edge is nearly
+    black on the dark list), and a ticked box is filled with the accent colour."""
+    theme.apply(qapp, look, 15)
+    dialog = CustomStudyDialog(context, Scope.deck("spine"), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.radios[CustomKind.BY_TAG].setChecked(True)
+    dialog.tag_list.item(1).setCheckState(Qt.CheckState.Checked)
+    dialog.tag_list.setCurrentRow(3)
+    view = dialog.tag_list.viewport()
+    image = view.grab().toImage()
+    ratio = image.devicePixelRatio()
+    colours = theme.colors(look)
+
+    def row_colours(row):
+        rect = dialog.tag_list.visualItemRect(dialog.tag_list.item(row))
+        y = int(rect.center().y() * ratio)
+        return {image.pixelColor(int(x * ratio), y).name() for x in range(rect.left(),
+                                                                            rect.left() + 24)}
+
+    base = QColor(colours["base"])
+    edge = max(row_colours(0), key=lambda name: abs(QColor(name).lightness() - base.lightness()))
+    assert abs(QColor(edge).lightness() - base.lightness()) > 60, (look, edge)
+    assert colours["highlight"] in row_colours(1)
