@@ -192,6 +192,32 @@ class ExamTargets:
         return bool(self.by_item)
 
 
+class TargetsCache:
+    """`ExamTargets` kept from one answer to the next.
+
+    Building them walks every item the exams cover (about 3 ms for the bundled decks, far more
+    for a big library), too much to repeat on every quiz answer. They are rebuilt only when the
+    exam dates, the library or the settings change, or when the soonest exam's day begins (that
+    exam then covers nothing).
+    """
+
+    def __init__(self) -> None:
+        self._held: tuple | None = None  # (exams, library, settings, until, targets)
+
+    def get(self, exams: Iterable[ExamDate], library: Library, settings: Settings,
+            now: datetime) -> ExamTargets:
+        exams = tuple(exams)
+        held = self._held
+        if held is not None and held[0] == exams and held[1] is library \
+                and held[2] == settings and (held[3] is None or now < held[3]):
+            return held[4]
+        targets = ExamTargets.load(exams, library, settings, now)
+        moments = [m for m in (exam_moment(e, settings.global_settings) for e in exams)
+                   if m > now]
+        self._held = (exams, library, settings, min(moments, default=None), targets)
+        return targets
+
+
 SPREAD_DAYS = 7  # capped reviews may move up to this many days before the exam's eve
 
 

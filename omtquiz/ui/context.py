@@ -56,6 +56,7 @@ class AppContext:
     clock: Clock = field(default_factory=SystemClock)
     theme_name: str = "light"
     startup_message: str | None = None
+    _targets: Any = field(default=None, init=False, repr=False, compare=False)
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -172,11 +173,14 @@ class AppContext:
         self.store.set_value(QUIZ_INTRODUCES_NEW, bool(value))
 
     def exam_targets(self):
-        """Which items an exam ahead covers, so quiz answers are scheduled toward it too."""
-        from omtquiz.study.exam_dates import ExamTargets
+        """Which items an exam ahead covers, so quiz answers are scheduled toward it too
+        (kept between answers until the exams, the library or the settings change)."""
+        if self._targets is None:
+            from omtquiz.study.exam_dates import TargetsCache
 
-        return ExamTargets.load(self.store.exam_dates(), self.library, self.settings,
-                                self.clock.now())
+            self._targets = TargetsCache()
+        return self._targets.get(self.store.exam_dates(), self.library, self.settings,
+                                 self.clock.now())
 
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""

@@ -19,6 +19,7 @@ from omtquiz.scheduling import (
     CardState,
     Rating,
     SchedulerSettings,
+    Settings,
     State,
     exam_cap,
     recall_at,
@@ -220,3 +221,30 @@ def test_quiz_answers_are_scheduled_toward_the_exam_too(tmp_path):
     moment = datetime(2025, 1, 14, 4, tzinfo=timezone.utc)
     assert due["plain"] >= moment - timedelta(days=1)  # on its own it would come too late
     assert START < due["exam"] < moment and due["exam"] < due["plain"]
+
+
+def test_targets_are_kept_between_answers_and_rebuilt_on_any_change():
+    """The same exams, library and settings give the very same targets (no walk of the
+    library per answer); a new exam, a reloaded library, new settings or the exam's day
+    beginning each rebuild them, with the right contents."""
+    from omtquiz.study.exam_dates import TargetsCache
+
+    library = _library(6)
+    settings = Settings().with_global(fuzz=False, timezone="UTC")
+    block = ExamDate("Block", date(2025, 1, 14), ("omt",))
+    cache = TargetsCache()
+    first = cache.get([block], library, settings, START)
+    assert len(first.by_item) == 6
+    assert cache.get([block], library, settings, START + timedelta(hours=5)) is first
+
+    more = ExamDate("Boards", date(2025, 2, 1), tags=(), decks=("other",))
+    both = cache.get([block, more], library, settings, START)
+    assert both is not first and len(both.by_item) == 26
+    reloaded = _library(6)
+    assert cache.get([block, more], reloaded, settings, START) is not both
+    changed = settings.with_global(fuzz=False, timezone="UTC", day_start_hour=6)
+    kept = cache.get([block, more], reloaded, changed, START)
+    assert cache.get([block, more], reloaded, changed, START) is kept
+    after_block = cache.get([block, more], reloaded, changed, datetime(2025, 1, 14, 7,
+                                                                       tzinfo=timezone.utc))
+    assert after_block is not kept and len(after_block.by_item) == 20  # only "other" is left
