@@ -92,5 +92,8 @@ def test_a_multiple_choice_card_is_studied_with_its_lettered_choices():
     assert shown.answer.startswith(f'<span class="cloze">{"ABCD"[right]}.</span>')
     assert shown.answer_side.startswith(shown.question) and "Counterstrain" in shown.answer
     assert render_item(card).question == shown.question  # the same order every time
+    letters = {render_item(card, seed=reps).answer for reps in range(12)}
+    assert len(letters) >= 3  # a review's seed moves the right choice (positions are no fact)
+    assert render_item(card, seed=5).question == render_item(card, seed=5).question
     bare = render_item(card, choices=False)
     assert "HVLA" not in bare.question and "<b>A.</b>" not in bare.question

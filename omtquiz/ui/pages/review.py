@@ -226,10 +226,12 @@ class ReviewPage(QWidget):
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
         seed = None
-        if card.type == "drill":
+        if card.type == "drill":  # a fresh case per review, the same on undo
             from omtquiz.drills.present import case_seed
 
             seed = case_seed(item.key, self.session.record(item).card.reps)
+        elif card.type == "mcq":  # the choices in a new order per review, the same on undo
+            seed = self.session.record(item).card.reps
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         question = self._rendered.question
         if card.type == "point" and item.ord == 1:
