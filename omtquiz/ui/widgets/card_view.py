@@ -16,7 +16,6 @@ descriptions and anything else from a deck that is shown as rich text.
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
@@ -226,6 +225,8 @@ def source_html(source) -> str:
     doi:); any other url (file:, ms-msdt:, javascript:...) is shown as text beside it."""
     if source is None:
         return ""
+    import html  # here, not at the top: html.entities' tables are not needed at start-up
+
     citation = html.escape(source.citation)
     target = resolver.web_url(source.url)
     if target is not None:
