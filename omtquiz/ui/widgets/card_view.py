@@ -18,19 +18,30 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
 
 from omtquiz.decks import resolver
 from omtquiz.ui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage
+
+# The picture and link classes are imported where they are used: PySide makes a Qt class's
+# Python type on its first use (QImage, QPainter, QBuffer, QUrl...: ~1 MB, ~3 ms), and the
+# deck list the app starts on shows no picture.
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel picture is 160 MB decoded; more is a bomb, not a card
 
 
 def placeholder() -> QImage:
     """What a refused picture shows: a grey box, so the card still says something was there."""
+    from PySide6.QtGui import QImage, QPainter
+
     size = QSize(48, 32)
     image = QImage(size, QImage.Format.Format_ARGB32)
     image.fill(QColor("#d0d4dc"))
@@ -45,6 +56,9 @@ def placeholder() -> QImage:
 
 def decode(data: bytes) -> QImage | None:
     """A picture from bytes, or None when they are not one or would decode too large."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImageReader
+
     array = QByteArray(data)
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -90,6 +104,8 @@ class ResourceGate:
             return resolver.check_file(resolved, roots)
         if url.scheme() or url.host():
             raise resolver.Refused("not a file beside the deck")
+        from PySide6.QtCore import QUrl
+
         ref = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
         return resolver.local_path(ref, roots[0], roots)
 
@@ -121,6 +137,9 @@ class ResourceGate:
 
 def open_link(url: QUrl) -> bool:
     """Open a clicked link in the browser if it is http(s) or doi:; anything else is ignored."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     target = resolver.web_url(url.toString())
     if target is None:
         return False
