@@ -18,13 +18,13 @@ from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import LogEntry
 from omtquiz.scheduling import Settings
-from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
 from omtquiz.study.deck_list import DeckList, deck_list
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, due_only, next_due, reviewed_today
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens not yet open
+    from omtquiz.study.actions import CardActions
     from omtquiz.study.custom import CustomSession, CustomStudy, LimitSummary
     from omtquiz.study.planner import ExamPlan
     from omtquiz.study.quiz import Exam
@@ -248,6 +248,8 @@ class AppContext:
 
     def card_actions(self) -> CardActions:
         """Suspend, unsuspend, bury, flag and reset any items, by the rules of study."""
+        from omtquiz.study.actions import CardActions
+
         return CardActions(self.store, self.library, self.clock)
 
     def exam_plan(self, exam_day: date, scopes: Sequence[Scope]) -> ExamPlan:
