@@ -19,7 +19,6 @@ swapped for a symlink to `/etc/passwd` after the deck loaded is refused when it 
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import stat
@@ -159,6 +158,8 @@ def web_url(url: str | None) -> str | None:
 
 def references(fragment: str) -> Iterator[tuple[str, str]]:
     """(attribute, decoded value) for every `<img src>` and `<a href>` in an HTML fragment."""
+    import html  # here: html.entities' tables are not needed for the app's first screen
+
     for match in _ATTR.finditer(fragment):
         raw = next(g for g in match.groups()[2:] if g is not None)
         yield match.group(2).lower(), unquote(html.unescape(raw))

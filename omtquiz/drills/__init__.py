@@ -7,27 +7,36 @@ the muscle energy set-up; counterstrain set-ups from tender point records handed
 layer (`counterstrain.py`). Everything here returns values (`Answer`, `Refusal`), never raises on
 bad findings. The package imports nothing else from omtquiz, so reshaping the app cannot break
 it; docs/drills.md cites every rule.
+
+`REGIONS` (every region's rules, `regions.py`) loads on first use, so that importing one module
+of the package (the parse cache does so for a counterstrain drill) loads no region.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from omtquiz.drills.cervical import REGION as CERVICAL
 from omtquiz.drills.common import Answer, Refusal, Region
-from omtquiz.drills.pelvis import INNOMINATE, PUBIC
-from omtquiz.drills.ribs import REGION as RIB
-from omtquiz.drills.sacrum import REGION as SACRUM
-from omtquiz.drills.setup import SetUp, muscle_energy
-from omtquiz.drills.spine import REGION as SPINE
+from omtquiz.drills.setup import SetUp, muscle_energy  # before `def setup` below, which wins
 
-REGIONS: dict[str, Region] = {r.name: r for r in (SPINE, CERVICAL, SACRUM, INNOMINATE, PUBIC,
-                                                  RIB)}
+if TYPE_CHECKING:
+    from omtquiz.drills.regions import REGIONS
+
+
+def __getattr__(name: str):
+    if name == "REGIONS":
+        from omtquiz.drills.regions import REGIONS
+
+        return REGIONS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["REGIONS", "Answer", "Refusal", "SetUp", "findings", "region", "setup", "solve"]
 
 
 def region(name: str) -> Region | Refusal:
+    from omtquiz.drills.regions import REGIONS
+
     found = REGIONS.get(name)
     if found is None:
         return Refusal(f"unknown region {name!r}; one of {', '.join(REGIONS)}", ("region",),

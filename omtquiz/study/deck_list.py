@@ -82,7 +82,18 @@ def deck_list(store: Store, library: Library, clock: Clock | None = None,
     capped = capped_counts(store, library, groups, clock, settings)
     totals = capped.pop(None)
     parents = {name: counts for name, counts in capped.items() if name is not None}
-    tags = Counter(tag for deck in library.decks for card in deck.cards for tag in card.tags
-                   for _ in card.ords())
+    tags = _tag_counts(library)
     return DeckList(rows, parents, totals, sorted(tags, key=lambda t: (t.casefold(), t)),
                     dict(tags))
+
+
+def _tag_counts(library: Library) -> Counter[str]:
+    """Each tag's items (a card counts once per item it gives), tags in order of first use;
+    each card's items are worked out once, not once per tag (a cloze card parses its text)."""
+    tags: Counter[str] = Counter()
+    for deck in library.decks:
+        for card in deck.cards:
+            if card.tags and (items := len(card.ords())):
+                for tag in card.tags:
+                    tags[tag] += items
+    return tags

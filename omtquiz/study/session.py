@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omtquiz.clock import Clock, SystemClock, day_bounds
 from omtquiz.decks.model import Item, Library
@@ -24,7 +24,6 @@ from omtquiz.scheduling import (
     preview,
     review,
 )
-from omtquiz.study.exam_dates import ExamTargets, Load, cap_answer, load_from_rows
 from omtquiz.study.queue import (
     NO_ROW,
     Counts,
@@ -34,6 +33,9 @@ from omtquiz.study.queue import (
     settings_and_now,
 )
 from omtquiz.study.scope import Scope
+
+if TYPE_CHECKING:  # loaded by a session's first refresh: the deck list the app starts on has none
+    from omtquiz.study.exam_dates import Load
 
 
 class SessionError(Exception):
@@ -88,6 +90,8 @@ class StudySession:
         # Going over everything not due asks every row (suspended?): a whole queue holds them.
         self._queue = obtain_queue(self.store, self.library, self.scope, self.settings, now,
                                    whole=self.include_not_due)
+        from omtquiz.study.exam_dates import ExamTargets
+
         self._exams = ExamTargets.load(self.store.exam_dates(), self.library, self.settings, now)
         self._load: Load | None = None  # reviews due per day, read when first needed
         self._current = self._pick(now)
@@ -213,6 +217,8 @@ class StudySession:
         date"), spread over the least loaded days; the load follows every answer."""
         if not self._exams:
             return after
+        from omtquiz.study.exam_dates import cap_answer, load_from_rows
+
         settings = self.settings.for_deck(after.item.deck_id)
         if self._load is None:
             self._load = load_from_rows(self.store.queue_rows(), settings)

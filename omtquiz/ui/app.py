@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from omtquiz.profile import Dirs, Profile
 from omtquiz.progress.db import StoreError
@@ -116,6 +116,12 @@ def build(profile: Profile, app: QApplication) -> tuple[AppContext, MainWindow]:
     return context, window
 
 
+def _say_recovered(window, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(window, "Progress recovered", message)
+
+
 def run(profile: Profile, *, study: str | None = None, open_file: str | None = None,
         on_window: Callable[[MainWindow], None] | None = None) -> int:
     """The desktop app until its window closes; `study` opens straight into a deck's review,
@@ -132,6 +138,8 @@ def run(profile: Profile, *, study: str | None = None, open_file: str | None = N
                   "forward" + (f" and sent it {open_file}" if open_file else ""),
                   file=sys.stderr)
             return 0
+        from PySide6.QtWidgets import QMessageBox  # here: see main_window's docstring
+
         QMessageBox.warning(None, "omtquiz is already running",
                             "omtquiz is already open with this data folder. Close the other "
                             "window first, so that two windows never write the same "
@@ -141,6 +149,8 @@ def run(profile: Profile, *, study: str | None = None, open_file: str | None = N
     try:
         context, window = build(profile, app)
     except StoreError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, "omtquiz cannot open your progress",
                           str(exc))
         box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes a file path
@@ -155,8 +165,7 @@ def run(profile: Profile, *, study: str | None = None, open_file: str | None = N
     if open_file:
         QTimer.singleShot(0, lambda: window.add_file(open_file))
     if context.startup_message:
-        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Progress recovered",
-                                                         context.startup_message))
+        QTimer.singleShot(0, lambda: _say_recovered(window, context.startup_message))
     backup_timer = QTimer(window)
     backup_timer.timeout.connect(lambda: context.store.maybe_backup(background=True))
     backup_timer.start(60_000)

@@ -18,30 +18,14 @@ from omtquiz.profile import Dirs
 from omtquiz.progress.store import Store
 from omtquiz.progress.types import LogEntry
 from omtquiz.scheduling import Settings
-from omtquiz.study.actions import CardActions
 from omtquiz.study.changes import Changes
-from omtquiz.study.custom import (
-    CustomKind,
-    CustomSession,
-    CustomStudy,
-    LimitSummary,
-    choose,
-    extend_limits,
-    limit_summary,
-    tags_in,
-)
 from omtquiz.study.deck_list import DeckList, deck_list
-from omtquiz.study.recording import (
-    QUIZ_INTRODUCES_NEW,
-    override_quiz_answer,
-    quiz_introduces_new,
-    record_quiz_answer,
-    save_exam,
-)
 from omtquiz.study.scope import Scope
 from omtquiz.study.session import StudySession, due_only, next_due, reviewed_today
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens not yet open
+    from omtquiz.study.actions import CardActions
+    from omtquiz.study.custom import CustomSession, CustomStudy, LimitSummary
     from omtquiz.study.planner import ExamPlan
     from omtquiz.study.quiz import Exam
     from omtquiz.study.search import CardIndex, Row
@@ -136,40 +120,58 @@ class AppContext:
     # -- custom study (study.custom) -------------------------------------------------------
     def custom_session(self, spec: CustomStudy) -> CustomSession:
         """A session of exactly the cards `spec` chooses; no other card is touched."""
+        from omtquiz.study.custom import CustomSession
+
         return CustomSession.start(self.store, self.library, spec, self.clock)
 
     def custom_matches(self, spec: CustomStudy) -> int:
         """How many cards the session `spec` asks for would study now."""
+        from omtquiz.study.custom import choose
+
         return len(choose(self.store, self.library, spec, self.clock))
 
     def extend_limits(self, spec: CustomStudy) -> Changes:
         """Today's new-card or review limit of the spec's scope raised by its amount."""
+        from omtquiz.study.custom import CustomKind, extend_limits
+
         more = {"new": spec.amount} if spec.kind is CustomKind.MORE_NEW else {
             "reviews": spec.amount}
         return extend_limits(self.store, self.library, spec.scope, clock=self.clock, **more)
 
     def limit_summary(self, scope: Scope) -> LimitSummary:
+        from omtquiz.study.custom import limit_summary
+
         return limit_summary(self.store, self.library, scope, self.clock)
 
     def custom_tags(self, scope: Scope) -> list[tuple[str, int]]:
+        from omtquiz.study.custom import tags_in
+
         return tags_in(self.library, scope)
 
     def record_quiz(self, item: Item, correct: bool, duration_ms: int,
                     mode: str) -> tuple[LogEntry, Changes]:
         """A quiz answer goes to the progress store like a review (see `study.recording`)."""
+        from omtquiz.study.recording import record_quiz_answer
+
         entry = record_quiz_answer(self.store, item, correct, duration_ms, mode, self.clock,
                                    targets=self.exam_targets())
         return entry, Changes.of_items((item,), answers=True)
 
     def override_quiz(self, entry: LogEntry, correct: bool) -> tuple[LogEntry, Changes]:
         """The student overrules the typed-answer check ("I was right" / "I was wrong")."""
+        from omtquiz.study.recording import override_quiz_answer
+
         entry = override_quiz_answer(self.store, entry, correct, self.clock)
         return entry, Changes.of_items((entry.item,), answers=True)
 
     def quiz_introduces_new(self) -> bool:
+        from omtquiz.study.recording import quiz_introduces_new
+
         return quiz_introduces_new(self.store)
 
     def set_quiz_introduces_new(self, value: bool) -> None:
+        from omtquiz.study.recording import QUIZ_INTRODUCES_NEW
+
         self.store.set_value(QUIZ_INTRODUCES_NEW, bool(value))
 
     def exam_targets(self):
@@ -184,6 +186,8 @@ class AppContext:
 
     def save_exam(self, exam: Exam, scope: Scope, started_at: datetime) -> Changes:
         """The exam's answers and result, in one transaction (see `study.recording`)."""
+        from omtquiz.study.recording import save_exam
+
         return save_exam(self.store, exam, scope, started_at, self.clock, self.settings,
                          self.exam_targets())
 
@@ -244,6 +248,8 @@ class AppContext:
 
     def card_actions(self) -> CardActions:
         """Suspend, unsuspend, bury, flag and reset any items, by the rules of study."""
+        from omtquiz.study.actions import CardActions
+
         return CardActions(self.store, self.library, self.clock)
 
     def exam_plan(self, exam_day: date, scopes: Sequence[Scope]) -> ExamPlan:

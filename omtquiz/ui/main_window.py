@@ -1,10 +1,14 @@
-"""The main window: one stack of screens (decks, review, quiz, exam) under standard menus."""
+"""The main window: one stack of screens (decks, review, quiz, exam) under standard menus.
+
+Message boxes are imported where they are shown: PySide makes a Qt class's Python type on its
+first use, and QMessageBox's (with QDialog's) is ~1 MB and ~1.5 ms the start need not pay.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from omtquiz import __version__
 from omtquiz.study.changes import Changes
@@ -180,6 +184,8 @@ class MainWindow(QMainWindow):
         if card.type == "occlusion":
             return self._edit_shapes(deck, card)
         if card.type not in TYPE_FIELDS:  # map spots are not fields of the form
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "This card cannot be edited here",
                                     f"A {card.type} card's picture, shapes and spots are "
                                     f"edited in its deck file: {deck.path}, line {card.line}.")
@@ -194,6 +200,8 @@ class MainWindow(QMainWindow):
 
             if not isinstance(exc, EditError):
                 raise
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "This card cannot be edited here", str(exc))
             return None
         return self._after_edit(edit)
@@ -237,6 +245,8 @@ class MainWindow(QMainWindow):
         try:
             edit.undo()
         except EditError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Cannot undo", str(exc))
             return
         self._reload_in_place()
@@ -522,6 +532,8 @@ class MainWindow(QMainWindow):
         try:
             summary, changes = self.context.import_reviews(path)
         except (ImportFailed, StoreError, OSError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Import reviews from Anki", str(exc))
             return None
         self.relay(changes)
@@ -553,6 +565,8 @@ class MainWindow(QMainWindow):
         shortcuts_dialog(self).exec()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "About omtquiz",
                           f"<b>omtquiz {__version__}</b><p>Offline OMT study for osteopathic "
                           "medical students: spaced repetition (FSRS), quizzes and Anki "

@@ -63,6 +63,21 @@ def test_rows_carry_their_scope_counts_problems_and_description(store, library):
     assert listed.tag_counts == {"head": 2, "omt": 3}
 
 
+def test_a_tag_counts_the_items_of_its_cards(store):
+    """A reverse card gives two items, a cloze one per deletion, a cloze without a deletion
+    none (its tag is not listed for it); a tag is counted once per item whatever its place."""
+    cards = (Card("d", "r", "reverse", front="F", back="B", tags=("omt", "head")),
+             Card("d", "c", "cloze", text="{{c1::a}} {{c2::b}} {{c2::c}} {{c3::d}}",
+                  tags=("head",)),
+             Card("d", "empty", "cloze", text="no deletion", tags=("lonely",)),
+             basic("d", "b", "omt"))
+    library = Library((DeckFile("d.yaml", Deck("d", "D", "d.yaml", cards)),))
+    listed = deck_list(store, library, FixedClock(NOW))
+    assert listed.tag_counts == {"omt": 3, "head": 5}
+    assert list(listed.tag_counts) == ["omt", "head"]  # in order of first use
+    assert listed.tags == ["head", "omt"]
+
+
 @pytest.mark.parametrize(("scope", "title"), [
     (Scope.all(), "All decks"),
     (Scope.deck("cranial"), "OMT::Cranial"),

@@ -181,7 +181,7 @@ def test_clicking_a_link_never_navigates_and_opens_only_web_links(qapp, qtbot, p
                                                                   monkeypatch):
     deck, canaries = places
     opened: list[str] = []
-    monkeypatch.setattr("omtquiz.ui.widgets.card_view.QDesktopServices.openUrl",
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toString()) or True)
     view = CardView()
     qtbot.addWidget(view)
@@ -249,7 +249,7 @@ cards:
 def test_review_links_a_citation_only_to_the_web(qtbot, open_window, monkeypatch):  # noqa: F811
     """A source url of ms-msdt: was the citation link, handed to the OS on a click."""
     opened: list[str] = []
-    monkeypatch.setattr("omtquiz.ui.widgets.card_view.QDesktopServices.openUrl",
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toString()) or True)
     window = open_window({"follina.yaml": FOLLINA})
     select_deck(window, "follina")

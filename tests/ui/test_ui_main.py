@@ -234,6 +234,7 @@ def test_screens_render_in_both_themes(qtbot, qapp, tmp_path, data_dir, theme_na
     win.review_page.reveal()
     assert win.grab().save(str(tmp_path / f"review-{theme_name}.png"))
     theme.apply(qapp, "light")
+    win.close()  # before its store: the FSRS re-fit check (1 s on) must not find it open
     context.store.close()
     assert resolve_dirs(str(data_dir)).database.exists()
 

@@ -31,7 +31,7 @@ def test_a_file_that_is_not_an_anki_package_is_refused_with_a_message(qtbot, ope
                                                                        tmp_path, monkeypatch):
     win = open_window({"good.yaml": GOOD})
     shown = []
-    monkeypatch.setattr("omtquiz.ui.main_window.QMessageBox.warning",
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning",
                         lambda parent, title, text: shown.append(text))
     (tmp_path / "notes.apkg").write_text("hello")
     assert win.import_reviews(str(tmp_path / "notes.apkg")) is None

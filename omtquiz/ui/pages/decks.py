@@ -208,7 +208,9 @@ class DeckPage(QWidget):
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        area.viewport().setAutoFillBackground(False)
+        # A scroll area's viewport fills with the window colour, the page's own, so it is left
+        # as it is: asking for it (`viewport()`) would make PySide build the Python types of
+        # ~50 widget classes before the first paint (~7 ms, ~0.6 MB).
         info.setAutoFillBackground(False)
         area.setFixedHeight(12 * self.fontMetrics().lineSpacing())
         return area

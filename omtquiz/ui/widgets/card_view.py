@@ -16,22 +16,32 @@ descriptions and anything else from a deck that is shown as rich text.
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser
 
 from omtquiz.decks import resolver
 from omtquiz.ui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage
+
+# The picture and link classes are imported where they are used: PySide makes a Qt class's
+# Python type on its first use (QImage, QPainter, QBuffer, QUrl...: ~1 MB, ~3 ms), and the
+# deck list the app starts on shows no picture.
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel picture is 160 MB decoded; more is a bomb, not a card
 
 
 def placeholder() -> QImage:
     """What a refused picture shows: a grey box, so the card still says something was there."""
+    from PySide6.QtGui import QImage, QPainter
+
     size = QSize(48, 32)
     image = QImage(size, QImage.Format.Format_ARGB32)
     image.fill(QColor("#d0d4dc"))
@@ -46,6 +56,9 @@ def placeholder() -> QImage:
 
 def decode(data: bytes) -> QImage | None:
     """A picture from bytes, or None when they are not one or would decode too large."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImageReader
+
     array = QByteArray(data)
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -91,6 +104,8 @@ class ResourceGate:
             return resolver.check_file(resolved, roots)
         if url.scheme() or url.host():
             raise resolver.Refused("not a file beside the deck")
+        from PySide6.QtCore import QUrl
+
         ref = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
         return resolver.local_path(ref, roots[0], roots)
 
@@ -122,6 +137,9 @@ class ResourceGate:
 
 def open_link(url: QUrl) -> bool:
     """Open a clicked link in the browser if it is http(s) or doi:; anything else is ignored."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     target = resolver.web_url(url.toString())
     if target is None:
         return False
@@ -163,7 +181,9 @@ class RichLabel(CardView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.viewport().setAutoFillBackground(False)
+        # Transparent, viewport included (a style sheet reaches the children). The viewport is
+        # never asked for from Python: PySide's first wrap of a bare QWidget* (`viewport()`)
+        # makes the Python types of ~50 widget classes, ~7 ms and ~0.6 MB at start-up.
         self.setStyleSheet("background: transparent;")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -182,7 +202,8 @@ class RichLabel(CardView):
         self._fit()
 
     def _fit(self) -> None:
-        self.document().setTextWidth(self.viewport().width())
+        # The viewport's width: no frame, no scroll bars (see __init__ for why not viewport()).
+        self.document().setTextWidth(self.maximumViewportSize().width())
         height = int(self.document().size().height()) + 2
         if self.height() != height:
             self.setFixedHeight(height)
@@ -226,6 +247,8 @@ def source_html(source) -> str:
     doi:); any other url (file:, ms-msdt:, javascript:...) is shown as text beside it."""
     if source is None:
         return ""
+    import html  # here, not at the top: html.entities' tables are not needed at start-up
+
     citation = html.escape(source.citation)
     target = resolver.web_url(source.url)
     if target is not None:

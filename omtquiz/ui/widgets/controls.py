@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -48,6 +46,8 @@ def plain_tooltip(text: str) -> str:
     """
     if not text:
         return ""
+    import html  # here, not at the top: html.entities' tables are not needed at start-up
+
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
