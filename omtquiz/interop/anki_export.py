@@ -23,11 +23,11 @@ import sqlite3
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import genanki
@@ -687,9 +687,22 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
         raise ExportError("nothing to export: no cards match" if chosen else "no decks to export")
     total = len(work) + 1
     anki_decks: dict[str, genanki.Deck] = {}
+    notes: dict[int, list[_Note]] = {}  # Anki deck id: its notes, in order
     used_anki_ids: dict[int, str] = {}
     keys: dict[str, tuple[Deck, Card]] = {}
     notes_by_type: Counter[str] = Counter()
+    tag_text: dict[tuple[str, ...], str] = {}  # the same tags, formatted once
+
+    def add(anki_deck: genanki.Deck, kind: str, guid: str, fields: list[str], deck: Deck,
+            card: Card) -> None:
+        model = builder.models[kind]
+        anki_deck.add_model(model)  # as genanki records a deck's note types: in order of use
+        if (tags := tag_text.get(card.tags)) is None:
+            tags = tag_text[card.tags] = _tag_field(card.tags)
+        keys[guid] = (deck, card)
+        notes[anki_deck.deck_id].append(_Note(model, guid, fields, tags, len(keys)))
+        notes_by_type[kind] += 1
+
     for done, (deck, card) in enumerate(work, start=1):
         anki_deck = anki_decks.get(deck.id)
         if anki_deck is None:
@@ -700,32 +713,23 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
             used_anki_ids[anki_id] = deck.id
             description = sanitize(markdown(deck.description)) if deck.description else ""
             anki_deck = anki_decks[deck.id] = genanki.Deck(anki_id, _deck_name(deck), description)
+            notes[anki_id] = []
         if card.type == "drill":
             for guid, fields in builder.drill_notes(deck, card):
-                keys[guid] = (deck, card)
-                anki_deck.add_note(genanki.Note(
-                    model=builder.models["basic"], fields=fields, guid=guid, due=len(keys),
-                    tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
-                notes_by_type["basic"] += 1
-            if on_progress is not None:
-                on_progress(done, total)
-            continue
-        guid = note_guid(deck.id, card.id)
-        if guid in keys:
-            builder.warn(deck, card, "card id used twice in this deck; the second is left out")
-        elif (fields := builder.fields(deck, card)) is not None:
-            keys[guid] = (deck, card)
-            anki_deck.add_note(genanki.Note(
-                model=builder.models[_note_kind(card)], fields=fields, guid=guid, due=len(keys),
-                tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
-            notes_by_type[_note_kind(card)] += 1
+                add(anki_deck, CardType.BASIC, guid, fields, deck, card)
+        else:
+            guid = note_guid(deck.id, card.id)
+            if guid in keys:
+                builder.warn(deck, card, "card id used twice in this deck; the second is left out")
+            elif (fields := builder.fields(deck, card)) is not None:
+                add(anki_deck, _note_kind(card), guid, fields, deck, card)
         if on_progress is not None:
             on_progress(done, total)
     if not keys:
         raise ExportError("nothing to export: every matching card was left out")
 
-    decks_used = [d for d in anki_decks.values() if d.notes]
-    _write_package(out, decks_used, media, keys, progress, now, report)
+    decks_used = [d for d in anki_decks.values() if notes[d.deck_id]]
+    _write_package(out, decks_used, notes, media, keys, progress, now, report)
     report.decks = len(decks_used)
     report.notes = sum(notes_by_type.values())
     report.notes_by_type = {NOTE_TYPE_NAMES[k]: v for k, v in sorted(notes_by_type.items())}
@@ -757,9 +761,10 @@ def _choose_decks(decks: list[Deck], deck_ids: Iterable[str] | None) -> list[Dec
     return [by_id[d] for d in wanted]
 
 
-def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
-                   keys: Mapping[str, tuple[Deck, Card]], progress: Mapping[Item, object] | None,
-                   now: datetime, report: ExportReport) -> None:
+def _write_package(out: Path, decks: list[genanki.Deck], notes: Mapping[int, list[_Note]],
+                   media: _Media, keys: Mapping[str, tuple[Deck, Card]],
+                   progress: Mapping[Item, object] | None, now: datetime,
+                   report: ExportReport) -> None:
     """The collection, then the zip beside the target, renamed into place when complete."""
     calendar = AnkiCalendar(timezone(now.astimezone().utcoffset() or timedelta(0)))
     timestamp = now.timestamp()
@@ -768,12 +773,12 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
         conn = sqlite3.connect(db_path)
         try:
             cursor = conn.cursor()
-            genanki.Package(decks).write_to_db(cursor, timestamp,
-                                               itertools.count(int(timestamp * 1000)))
+            # genanki writes the schema, the collection and each deck with its note types (the
+            # decks hold no genanki notes); the notes and cards follow, as genanki writes them.
+            genanki.Package(decks).write_to_db(cursor, timestamp, iter(()))
+            rows = _write_notes(cursor, [(d.deck_id, notes[d.deck_id]) for d in decks],
+                                timestamp, itertools.count(int(timestamp * 1000)))
             stamp_collection(cursor, calendar)
-            rows = cursor.execute(
-                "SELECT cards.id, notes.guid, cards.ord, notes.mid FROM cards "
-                "JOIN notes ON notes.id = cards.nid ORDER BY cards.id").fetchall()
             by_model = {MODEL_IDS[kind]: name for kind, name in NOTE_TYPE_NAMES.items()}
             report.cards = len(rows)
             report.cards_by_type = dict(sorted(Counter(by_model[r[3]] for r in rows).items()))
@@ -793,6 +798,76 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
         finally:
             conn.close()
         _zip(out, db_path, media)
+
+
+class _Note(NamedTuple):
+    """A note as `_write_notes` writes it (what genanki.Note holds, without its checks)."""
+
+    model: genanki.Model
+    guid: str
+    fields: list[str]
+    tags: str  # Anki's form: " a b " (tags made by anki_tag, no whitespace in any)
+    due: int
+
+
+def _tag_field(tags: Iterable[str]) -> str:
+    """Anki's tags field for a card's tags: each made safe, each once, in order."""
+    return " " + " ".join(dict.fromkeys(anki_tag(t) for t in tags)) + " "
+
+
+_CLOZE_NUMBER = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)  # genanki's
+
+
+def _write_notes(cursor: sqlite3.Cursor, decks: list[tuple[int, list[_Note]]], timestamp: float,
+                 ids: Iterator[int]) -> list[tuple[int, str, int, int]]:
+    """Every note and its new cards, row for row what genanki's `Note.write_to_db` writes
+    (the same ids from `ids`, the same card ords in the same order), in two `executemany`
+    calls instead of one `execute` per note and per card. Returns (card id, note guid, ord,
+    note type id) of each card, in id order."""
+    mod = int(timestamp)
+    note_rows, card_rows, made = [], [], []
+    ords_of = {}  # per note type: fields -> the card ords genanki makes
+    for deck_id, deck_notes in decks:
+        for note in deck_notes:
+            model = note.model
+            if len(note.fields) != len(model.fields):
+                raise ValueError(f"{len(note.fields)} fields for note type {model.name}")
+            if (ords := ords_of.get(model.model_id)) is None:
+                ords = ords_of[model.model_id] = _card_ords(model)
+            note_id = next(ids)
+            note_rows.append((note_id, note.guid, model.model_id, mod, -1, note.tags,
+                              "\x1f".join(note.fields), note.fields[model.sort_field_index],
+                              0, 0, ""))
+            for ord_ in ords(note.fields):
+                card_id = next(ids)
+                card_rows.append((card_id, note_id, deck_id, ord_, mod, -1, 0, 0, note.due,
+                                  0, 0, 0, 0, 0, 0, 0, 0, ""))
+                made.append((card_id, note.guid, ord_, model.model_id))
+    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+    return made
+
+
+def _card_ords(model: genanki.Model) -> Callable[[list[str]], Iterable[int]]:
+    """How genanki finds a note's cards (`Note.cards`): for a cloze note type, one per cloze
+    number in its cloze fields (in the order of genanki's set); otherwise one per template
+    whose required fields are filled."""
+    if model.model_type == genanki.Model.CLOZE:
+        qfmt = model.templates[0]["qfmt"]
+        names = set(re.findall(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}", qfmt)
+                    + re.findall("<%cloze:(.+?)%>", qfmt))
+        indexes = [next((i for i, f in enumerate(model.fields) if f["name"] == name), -1)
+                   for name in names]
+
+        def cloze(fields: list[str]) -> Iterable[int]:
+            ords: set[int] = set()
+            for index in indexes:
+                value = fields[index] if index >= 0 else ""
+                ords.update(int(m) - 1 for m in _CLOZE_NUMBER.findall(value) if int(m) > 0)
+            return ords
+        return cloze
+    req = [(ord_, any if kind == "any" else all, needed) for ord_, kind, needed in model._req]
+    return lambda fields: [ord_ for ord_, op, needed in req if op(fields[i] for i in needed)]
 
 
 def _zip(out: Path, db_path: Path, media: _Media) -> None:
