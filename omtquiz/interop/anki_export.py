@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import genanki
+from genanki.apkg_schema import APKG_SCHEMA
 
 from omtquiz.decks import resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library, Shape
@@ -772,12 +773,21 @@ def _write_package(out: Path, decks: list[genanki.Deck], notes: Mapping[int, lis
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:
+            # A scratch file, zipped when complete and thrown away on any failure: no rollback
+            # journal, no waiting for the disk (-20 ms of 10,000 notes).
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
             cursor = conn.cursor()
             # genanki writes the schema, the collection and each deck with its note types (the
-            # decks hold no genanki notes); the notes and cards follow, as genanki writes them.
+            # decks hold no genanki notes); the notes and cards follow, as genanki writes them,
+            # and then the same indexes are built over them (once, not a row at a time).
             genanki.Package(decks).write_to_db(cursor, timestamp, iter(()))
+            for name, _ in _INDEXES:
+                cursor.execute(f"DROP INDEX {name}")
             rows = _write_notes(cursor, [(d.deck_id, notes[d.deck_id]) for d in decks],
                                 timestamp, itertools.count(int(timestamp * 1000)))
+            for _, create in _INDEXES:
+                cursor.execute(create)
             stamp_collection(cursor, calendar)
             by_model = {MODEL_IDS[kind]: name for kind, name in NOTE_TYPE_NAMES.items()}
             report.cards = len(rows)
@@ -798,6 +808,11 @@ def _write_package(out: Path, decks: list[genanki.Deck], notes: Mapping[int, lis
         finally:
             conn.close()
         _zip(out, db_path, media)
+
+
+# The indexes of genanki's schema, (name, statement): Anki's own, for its older package format.
+_INDEXES = tuple((line.split()[2], line.strip().rstrip(";"))
+                 for line in APKG_SCHEMA.splitlines() if line.startswith("CREATE INDEX"))
 
 
 class _Note(NamedTuple):

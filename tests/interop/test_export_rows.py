@@ -1,6 +1,7 @@
 """The export writes its notes and cards itself (two `executemany` calls); this checks they are
 row for row what genanki's own `Note.write_to_db` writes for the same notes: ids, guids,
-fields, sort field, tags, card ords in genanki's order, decks and due positions."""
+fields, sort field, tags, card ords in genanki's order, decks and due positions, and the same
+indexes (built after the rows)."""
 
 from __future__ import annotations
 
@@ -56,8 +57,15 @@ def _package_rows(path: Path) -> tuple[sqlite3.Connection, dict[str, list]]:
         db = path.with_suffix(".anki2")
         db.write_bytes(package.read("collection.anki2"))
     conn = sqlite3.connect(db)
-    return conn, {table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-                  for table in ("notes", "cards")}
+    return conn, _rows(conn)
+
+
+def _rows(conn: sqlite3.Connection) -> dict[str, list]:
+    rows = {table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("notes", "cards")}
+    rows["indexes"] = conn.execute("SELECT name, tbl_name, sql FROM sqlite_master "
+                                   "WHERE type = 'index' ORDER BY name").fetchall()
+    return rows
 
 
 def _genanki_rows(conn: sqlite3.Connection, tmp: Path) -> dict[str, list]:
@@ -79,8 +87,7 @@ def _genanki_rows(conn: sqlite3.Connection, tmp: Path) -> dict[str, list]:
     genanki.Package(list(decks.values())).write_to_db(
         cursor, NOW.timestamp(), itertools.count(int(NOW.timestamp() * 1000)))
     stamp_collection(cursor, AnkiCalendar(timezone.utc))
-    rows = {table: other.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-            for table in ("notes", "cards")}
+    rows = _rows(other)
     assert other.execute("SELECT models FROM col").fetchone()[0] == models_json
     assert sorted(decks) == sorted(int(d) for d in json.loads(decks_json)
                                    if d != "1")
@@ -94,7 +101,7 @@ def _check(decks, tmp: Path) -> None:
     conn, ours = _package_rows(out)
     theirs = _genanki_rows(conn, tmp)
     conn.close()
-    assert ours["notes"] and ours["cards"]
+    assert ours["notes"] and ours["cards"] and len(ours["indexes"]) == 7
     assert ours == theirs
 
 
