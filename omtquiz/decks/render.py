@@ -189,6 +189,8 @@ def versions_html(card: Card, ord_: int = 0) -> str:
 def all_versions_html(card: Card) -> str:
     """Every item's versions, for a place that shows a whole card at once (an Anki note's
     back): one line per item, a cloze's named by its deletion when it has several."""
+    if not card.versions:  # most cards
+        return ""
     ords = sorted({v.ord for v in card.versions})
     lines = []
     for ord_ in ords:

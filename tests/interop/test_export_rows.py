@@ -128,3 +128,21 @@ def test_mixed_deck_rows_are_genankis(tmp_path):
     assert sorted(o for (o,) in ords) == [0, 1, 7, 8, 16]
     assert descending == [(32,), (0,)]  # genanki's set order, kept
     assert tags == " a_b x_y "
+
+
+def test_cloze_without_a_deletion_in_ankis_range_is_left_out_with_a_warning(tmp_path):
+    (tmp_path / "rows.yaml").write_text(MIXED)
+    deck = load_deck_file(tmp_path / "rows.yaml").deck
+    texts = {"many": "no deletion at all", "pair": "{{c0::zero}} and {{c501::too far}}"}
+    cards = tuple(c._replace(text=texts[c.id]) if c.id in texts else c for c in deck.cards)
+    report = export_apkg([replace(deck, cards=cards, _by_id={})], tmp_path / "o.apkg", now=NOW)
+    assert report.notes == 3
+    assert [w for w in report.warnings if "cloze without" in w] == [
+        "rows/many: cloze without a {{c1::...}} deletion; left out",
+        "rows/pair: cloze without a {{c1::...}} deletion; left out"]
+    kept = {"{{c0::zero}} {{c2::two}}": 1, "{{c500::last}}": 1}
+    for text, notes in kept.items():
+        cards = tuple(c._replace(text=text) if c.id == "many" else c for c in deck.cards)
+        report = export_apkg([replace(deck, cards=cards, _by_id={})], tmp_path / "k.apkg",
+                             now=NOW)
+        assert report.notes_by_type["omtquiz Cloze"] == 1 + notes, text
