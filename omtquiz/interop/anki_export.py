@@ -4,9 +4,12 @@ Anki matches an incoming note to one it already has by GUID, and takes the new t
 the note's mtime is newer and its note type still has the same fields and templates. So the
 note type ids and names below are fixed forever, GUIDs come from deck id + card id (never from
 the text, which is genanki's default and duplicates every edited note), and every note carries
-the export time as its mtime. genanki writes new cards only; with progress, the package's own
-SQLite is then rewritten (`anki_progress`) so each studied card arrives with its schedule and
-review history. This is the only module that imports genanki.
+the export time as its mtime. genanki writes the collection, the decks and the note types; the
+notes and their new cards are written here, row for row what genanki's `Note.write_to_db`
+writes (a test compares the two), but in bulk: one `executemany` per table instead of an
+`execute` per note and per card. With progress, the package's own SQLite is then rewritten
+(`anki_progress`) so each studied card arrives with its schedule and review history. This is
+the only module that imports genanki.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 import genanki
@@ -35,7 +38,6 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from omtquiz.decks import cloze, resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library, Shape
-from omtquiz.decks.points import picture_aspect
 from omtquiz.decks.render import (
     all_versions_html,
     drill_case,
@@ -44,7 +46,6 @@ from omtquiz.decks.render import (
     render_item,
     sanitize,
 )
-from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
     AnkiCalendar,
@@ -52,7 +53,9 @@ from omtquiz.interop.anki_progress import (
     stamp_collection,
     to_utc,
 )
-from omtquiz.study.quiz import CHOICES, QuestionMaker
+
+if TYPE_CHECKING:  # the quiz and the drills are imported where a card needs them
+    from omtquiz.study.quiz import QuestionMaker
 
 # --- Identity: fixed forever ---------------------------------------------------------------
 # Anki links imported notes to their note type by these ids and compares field and template
@@ -431,11 +434,12 @@ class _Media:
 class _NoteBuilder:
     """Turns cards into genanki notes whose every field is sanitised HTML."""
 
-    def __init__(self, library: Library, media: _Media, warnings: list[str]) -> None:
+    def __init__(self, decks: list[Deck], media: _Media, warnings: list[str]) -> None:
         self.models = _note_types()
         self.media = media
         self.warnings = warnings
-        self.maker = QuestionMaker(library)
+        self._decks = decks
+        self._maker: QuestionMaker | None = None
         self._sources: dict[tuple[str, str | None], str] = {}
         self._shuffler = random.Random()  # reseeded per card: Random() per card costs more
 
@@ -497,8 +501,12 @@ class _NoteBuilder:
         options = [(self.html(deck, card, card.answer), True)]
         options += [(self.html(deck, card, d), False) for d in card.distractors]
         if len(options) < 2:
-            self.maker.rng = random.Random(_seed(deck.id, card.id, "fallback"))
-            found = self.maker.distractors(card, 0, plain(card.answer), CHOICES - 1)
+            from omtquiz.study.quiz import CHOICES, QuestionMaker  # rarely needed: 10 ms
+
+            if self._maker is None:
+                self._maker = QuestionMaker(_mcq_library(self._decks))
+            self._maker.rng = random.Random(_seed(deck.id, card.id, "fallback"))
+            found = self._maker.distractors(card, 0, plain(card.answer), CHOICES - 1)
             options += [(html.escape(text), False) for text in found]
         if len(options) < 2:
             return None
@@ -541,6 +549,8 @@ class _NoteBuilder:
         if not image:
             self.warn(deck, card, "map question without its map; left out")
             return None
+        from omtquiz.decks.points import picture_aspect
+
         aspect = picture_aspect(card.image)
         masks = "".join(occlusion_cloze(Shape("ellipse", (x, y, r, r / aspect), card.answer),
                                         1, hide_all=False) for x, y, r in card.spots())
@@ -560,6 +570,8 @@ class _NoteBuilder:
         note with the rules on the back. Cases come from fixed seeds and each note's GUID from
         its kind and dysfunction, so every export makes the same notes and a re-import updates
         them in place."""
+        from omtquiz.drills.present import case_seed  # the drills: 12 ms to import
+
         notes = []
         seen: set[tuple[int, str]] = set()
         ords = card.ords()
@@ -689,7 +701,7 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
     wanted_tags = None if tags is None else {t.casefold() for t in tags}
     report = ExportReport(path=out)
     media = _Media()
-    builder = _NoteBuilder(_mcq_library(all_decks), media, report.warnings)
+    builder = _NoteBuilder(all_decks, media, report.warnings)
 
     work = [(deck, card) for deck in chosen for card in deck.cards if _wanted(card, wanted_tags)]
     if not work:

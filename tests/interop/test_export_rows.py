@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 import zipfile
 from dataclasses import replace
@@ -18,7 +19,7 @@ import genanki
 from conftest import BUNDLED_DECKS
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.loader import load_deck_file
-from omtquiz.interop.anki_export import _note_types, export_apkg
+from omtquiz.interop.anki_export import _note_types, export_apkg, note_guid
 from omtquiz.interop.anki_progress import AnkiCalendar, stamp_collection
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
@@ -146,3 +147,35 @@ def test_cloze_without_a_deletion_in_ankis_range_is_left_out_with_a_warning(tmp_
         report = export_apkg([replace(deck, cards=cards, _by_id={})], tmp_path / "k.apkg",
                              now=NOW)
         assert report.notes_by_type["omtquiz Cloze"] == 1 + notes, text
+
+
+FALLBACK = """\
+deck: fb
+title: Fallback
+cards:
+  - {id: q1, type: mcq, question: Which technique pumps lymph?, answer: Lymphatic pump}
+  - {id: q2, type: mcq, question: Which technique raises ribs?, answer: Rib raising}
+  - {id: q3, type: mcq, question: Which technique is a thrust?, answer: HVLA}
+  - {id: q4, type: mcq, question: Which positions for comfort?, answer: Counterstrain,
+     distractors: [Facilitated positional release]}
+"""
+
+
+def test_multiple_choice_without_distractors_borrows_its_decks_answers(tmp_path):
+    """The quiz's distractor finder is imported only when a card needs it; it still gives
+    each such card the deck's other answers, in the same order on every export."""
+    (tmp_path / "fb.yaml").write_text(FALLBACK)
+    deck = load_deck_file(tmp_path / "fb.yaml").deck
+    choices = []
+    for name in ("one.apkg", "two.apkg"):
+        export_apkg([deck], tmp_path / name, now=NOW)
+        conn, ours = _package_rows(tmp_path / name)
+        conn.close()
+        choices.append({row[1]: row[6].split("\x1f")[1] for row in ours["notes"]})
+    assert choices[0] == choices[1]
+    answers = {"Lymphatic pump", "Rib raising", "HVLA", "Counterstrain"}
+    for field in choices[0].values():
+        shown = set(re.findall(r"<li(?: class=\"key\")?>([^<]*)</li>", field))
+        assert len(shown) >= 2 and (shown <= answers or "Facilitated positional release" in shown)
+    q1 = choices[0][note_guid("fb", "q1")]
+    assert '<li class="key">Lymphatic pump</li>' in q1 and q1.count("<li") == 4
