@@ -15,10 +15,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import genanki
+import pytest
 
 from conftest import BUNDLED_DECKS
 from omtquiz.decks.format.library import load_library
 from omtquiz.decks.format.loader import load_deck_file
+from omtquiz.interop import anki_export
 from omtquiz.interop.anki_export import _note_types, export_apkg, note_guid
 from omtquiz.interop.anki_progress import AnkiCalendar, stamp_collection
 
@@ -106,7 +108,11 @@ def _check(decks, tmp: Path) -> None:
     assert ours == theirs
 
 
-def test_bundled_decks_rows_are_genankis(tmp_path):
+@pytest.mark.parametrize("chunk", [7, None])
+def test_bundled_decks_rows_are_genankis(tmp_path, monkeypatch, chunk):
+    """Also written 7 notes at a time, so that the bulk inserts' seams are crossed."""
+    if chunk is not None:
+        monkeypatch.setattr(anki_export, "_CHUNK", chunk)
     _check(load_library([BUNDLED_DECKS]).decks, tmp_path)
 
 
