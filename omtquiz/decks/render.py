@@ -228,11 +228,13 @@ def _lines(lines) -> str:
 
 
 def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
-                 direction: str | None = None) -> Rendered:
-    """A drill item: the case's findings (or name) as the question, the rules as explanation."""
+                 direction: str | None = None, *, case=None) -> Rendered:
+    """A drill item: the case's findings (or name) as the question, the rules as explanation.
+    `case`, when the caller has it already, is `drill_case(card, ord_, seed, direction)`."""
     from omtquiz.drills.present import REGION_TITLES, answer_lines, question_lines, replay_hint
 
-    case = drill_case(card, ord_, seed, direction)
+    if case is None:
+        case = drill_case(card, ord_, seed, direction)
     title = card.front if direction in (None, card.drill.direction) else \
         f"Diagnosis drill: {REGION_TITLES[case.region]}"
     heading = f"<b>{html.escape(title, quote=False)}</b>"  # not the kind: it would tell

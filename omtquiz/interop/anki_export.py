@@ -43,7 +43,7 @@ from omtquiz.decks.render import (
     drill_case,
     markdown,
     plain,
-    render_item,
+    render_drill,
     sanitize,
 )
 from omtquiz.gcpause import gc_paused
@@ -580,11 +580,12 @@ class _NoteBuilder:
                 break
             ord_ = ords[n % len(ords)]
             seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n // len(ords))
-            name = drill_case(card, ord_, seed).diagnosis["name"]
+            case = drill_case(card, ord_, seed)
+            name = case.diagnosis["name"]
             if (ord_, name) in seen:  # small kinds (two forward torsions) run out of new cases
                 continue
             seen.add((ord_, name))
-            rendered = render_item(card, ord_, seed=seed)
+            rendered = render_drill(card, ord_, seed, case=case)  # the case made once
             guid = guid_for(deck.id, card.id, ord_, name)
             notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
                                  self.source(deck, card)]))
