@@ -935,8 +935,11 @@ def _zip(out: Path, db_path: Path, media: _Media) -> None:
     part = out.parent / f".{out.name}.{secrets.token_hex(8)}.part"
     os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        # Level 1: for a 10,000-note collection 18 ms instead of 56 ms at the default level,
-        # for a file 8% larger; the package is read once, by an import.
+        # Deflated, as Anki's own exporter writes packages (genanki's write_to_file stores):
+        # a 10,000-note package is 1.7 MB instead of 8.5 MB, for ~20 ms more (37-63 ms against
+        # 17-35 ms stored, which still writes and checksums five times the bytes); a package
+        # is mailed, synced or carried to a phone. Level 1: 18 ms instead of 56 ms at the
+        # default level, for a file 8% larger; the package is read once, by an import.
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED,
                              compresslevel=1) as archive:
             archive.write(db_path, "collection.anki2")
