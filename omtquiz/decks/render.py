@@ -247,11 +247,14 @@ def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
 
 
 def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
-                seed: int | None = None) -> Rendered:
+                seed: int | None = None, choices: bool = True) -> Rendered:
     """Question and answer HTML for one item of a card, as a student will see them; where
     sources disagree, every source's version follows the answer.
 
-    A drill item draws its case from `seed` (the review screen passes a fresh one per review).
+    A drill item draws its case from `seed` (the review screen passes a fresh one per review),
+    and a multiple-choice card the order of its choices. A multiple-choice card lists its
+    lettered choices under the question ("which of these ...?" means nothing without them);
+    `choices=False` leaves them to a quiz that shows its own.
     """
     if card.type == "drill":
         return render_drill(card, ord_, seed)
@@ -271,6 +274,8 @@ def render_item(card: Card, ord_: int = 0, *, image_src: str | None = None,
         return _point(card, ord_)
     elif card.type == CardType.MCQ:
         question, answer = markdown(card.question), markdown(card.answer)
+        if choices and card.distractors:
+            return _mcq(card, question + picture, answer + sourced, seed)
     elif card.type == CardType.REVERSE and ord_ == 1:
         question, answer = markdown(card.back), markdown(card.front)
     else:
@@ -314,22 +319,48 @@ def _point(card: Card, ord_: int) -> Rendered:
     return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
 
 
-def follow_up_choices(card: Card) -> tuple[tuple[str, ...], int]:
-    """A point card's follow-up choices in their shown order, and the right one's index: one
-    order per card (a hash of its id), the same on every screen and every run."""
-    choices = [card.follow_answer, *card.distractors]
-    key = card.deck_id + "/" + card.id
+def _card_order(card: Card, right: str, others,
+                seed: int | None = None) -> tuple[tuple[str, ...], int]:
+    """Choices in their shown order, and the right one's index: one order per card and `seed`
+    (a hash of both), the same on every screen and every run."""
+    choices = [right, *others]
+    key = card.deck_id + "/" + card.id + ("" if seed is None else f"/{seed}")
     choices.sort(key=lambda text: hashlib.blake2b(f"{key}\0{text}".encode(),
                                                   digest_size=8).digest())
-    return tuple(choices), choices.index(card.follow_answer)
+    return tuple(choices), choices.index(right)
+
+
+def follow_up_choices(card: Card) -> tuple[tuple[str, ...], int]:
+    """A point card's follow-up choices in their shown order, and the right one's index."""
+    return _card_order(card, card.follow_answer, card.distractors)
+
+
+def mcq_choices(card: Card, seed: int | None = None) -> tuple[tuple[str, ...], int]:
+    """A multiple-choice card's choices as review shows them, and the right one's index; the
+    review screen passes a seed per review, so positions cannot be learnt instead of facts."""
+    return _card_order(card, card.answer, card.distractors, seed)
+
+
+def _lettered(choices) -> str:
+    return "".join(f"<p><b>{chr(ord('A') + n)}.</b> {markdown(text)}</p>"
+                   for n, text in enumerate(choices))
+
+
+def _mcq(card: Card, question: str, answer: str, seed: int | None) -> Rendered:
+    """A multiple-choice card studied as a flashcard: the lettered choices under the question,
+    the right letter with the answer."""
+    choices, right = mcq_choices(card, seed)
+    question += _lettered(choices)
+    answer = f'<span class="cloze">{chr(ord("A") + right)}.</span> {answer}'
+    explanation = markdown(card.explanation) if card.explanation else ""
+    return Rendered(question, answer, explanation, answer_side=f"{question}<hr>{answer}")
 
 
 def _follow_up(card: Card) -> Rendered:
     """The follow-up of a marked spot as a lettered multiple choice; the answer names the spot
     and the right letter."""
     choices, right = follow_up_choices(card)
-    items = "".join(f"<p><b>{chr(ord('A') + n)}.</b> {markdown(text)}</p>"
-                    for n, text in enumerate(choices))
+    items = _lettered(choices)
     question = f"<p>{markdown(card.follow_up)}</p>{items}"
     letter = chr(ord("A") + right)
     answer = (f'<span class="cloze">{letter}. {markdown(card.follow_answer)}</span>'

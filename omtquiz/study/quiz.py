@@ -50,6 +50,9 @@ CHOICES = 4
 # of this many beyond it (8,000 mcqs without distractors took over 5 minutes to export, 5 s now).
 MAX_CANDIDATES = 100
 TYPED_MAX_ANSWER = 60  # longer answers are for recall, not for typing
+# A multiple-choice question written around its choices: asked as a typed question it would
+# have many right answers ("Which of these techniques is an indirect technique?").
+_POINTS_AT_CHOICES = re.compile(r"\bwhich of (these|the following)\b", re.IGNORECASE)
 # Their answers complete a whole sentence, so distractors from either read alike.
 _WHOLE_SENTENCE = (CardType.MCQ, CardType.CLOZE)
 
@@ -105,7 +108,7 @@ def prompt_of(card: Card, ord_: int = 0) -> str:
     """The question as the review screen shows it, picture included: some cards ask only
     "what does this image show?"."""
     image_src = Path(card.image).as_uri() if card.image else None
-    return render_item(card, ord_, image_src=image_src).question
+    return render_item(card, ord_, image_src=image_src, choices=False).question
 
 
 def _answer_kind(card: Card, ord_: int) -> str:
@@ -279,6 +282,8 @@ class QuestionMaker:
             return None
         if card.type == "drill":
             return self.drill_question(card, item, typed=True)
+        if card.type == CardType.MCQ and _POINTS_AT_CHOICES.search(card.question):
+            return None  # "which of these ...?" has no one answer without its choices
         answer = answer_of(card, item.ord)
         if not answer or len(answer) > TYPED_MAX_ANSWER or not normalise(answer):
             return None  # an answer of only articles or marks ("A", "+") could never be right

@@ -76,3 +76,24 @@ def test_plain_text_is_one_line_without_markup_or_cloze_braces():
 
 def test_normalise():
     assert normalise("  Café, the  RIB-raising. ") == "cafe rib raising"
+
+
+def test_a_multiple_choice_card_is_studied_with_its_lettered_choices():
+    """Review shows "which of these ...?" with the choices it names, in one order per card,
+    and the answer side gives the right letter; a quiz (which shows its own) asks it bare."""
+    card = Card("t", "indirect", "mcq", question="Which of these techniques is indirect?",
+                answer="Counterstrain", distractors=("HVLA", "Muscle energy", "Articulatory"))
+    shown = render_item(card)
+    letters = [f"<b>{letter}.</b>" for letter in "ABCD"]
+    assert all(letter in shown.question for letter in letters)
+    positions = sorted((shown.question.index(text), text) for text in
+                       ("Counterstrain", "HVLA", "Muscle energy", "Articulatory"))
+    right = [text for _, text in positions].index("Counterstrain")
+    assert shown.answer.startswith(f'<span class="cloze">{"ABCD"[right]}.</span>')
+    assert shown.answer_side.startswith(shown.question) and "Counterstrain" in shown.answer
+    assert render_item(card).question == shown.question  # the same order every time
+    letters = {render_item(card, seed=reps).answer for reps in range(12)}
+    assert len(letters) >= 3  # a review's seed moves the right choice (positions are no fact)
+    assert render_item(card, seed=5).question == render_item(card, seed=5).question
+    bare = render_item(card, choices=False)
+    assert "HVLA" not in bare.question and "<b>A.</b>" not in bare.question

@@ -188,3 +188,19 @@ def test_a_different_answer_is_shown_whole_not_as_a_letter_soup():
     marked = check_typed("allopathic medicine", "Muscle energy").diff_html
     assert marked == '<span class="wrong">allopathic medicine</span>'
     assert "<s>" in check_typed("muscel enrgy", "Muscle energy").diff_html
+
+
+def test_a_question_written_around_its_choices_is_not_asked_typed():
+    """"Which of these techniques is indirect?" has many right answers without its choices;
+    a multiple-choice card that asks a plain question is still typed."""
+    cards = (Card("t", "these", "mcq", question="Which of these techniques is indirect?",
+                  answer="Counterstrain", distractors=("HVLA", "Muscle energy")),
+             Card("t", "plain", "mcq", question="Which technique thrusts?", answer="HVLA",
+                  distractors=("Counterstrain", "Muscle energy")))
+    lib = Library((DeckFile("t.yaml", Deck("t", "T", "t.yaml", cards)),))
+    maker = QuestionMaker(lib, seed=1)
+    assert maker.typed(Item("t", "these")) is None
+    assert maker.typed(Item("t", "plain")).answer == "HVLA"
+    multiple = maker.multiple_choice(Item("t", "these"))
+    assert sorted(multiple.choices) == ["Counterstrain", "HVLA", "Muscle energy"]
+    assert "HVLA" not in multiple.prompt_html  # the quiz shows the choices once, as buttons

@@ -142,6 +142,29 @@ def test_every_region_is_drawn_and_can_be_answered(qtbot, all_regions, tmp_path)
     assert seen >= {"spine", "cervical", "sacrum", "innominate", "pubic", "rib"}
 
 
+def test_a_wide_window_puts_the_diagram_beside_the_text_and_a_narrow_one_above(
+        qtbot, all_regions):
+    """At the window's default width the text keeps the page's height (the findings, the
+    verdict and the rule read without scrolling); narrower, the diagram goes back on top, and
+    a card that is no drill gets the whole width again."""
+    window = all_regions
+    review = open_review(qtbot, window, "all")
+    panel = review.drill_panel
+    assert review.card_area.indexOf(panel) == 0 and panel.width() == 480
+    assert panel.geometry().right() < review.view.geometry().left()
+    assert review.view.height() > 380  # the whole text column, not what the diagram leaves
+    qtbot.keyClicks(panel.answer_edit, review._case.diagnosis["name"])
+    qtbot.keyClick(panel.answer_edit, Qt.Key.Key_Return)
+    assert review.card_area.indexOf(panel) == 0  # the answer keeps the layout
+    window.resize(820, 760)
+    qtbot.waitUntil(lambda: review.card_area.indexOf(panel) < 0)
+    qtbot.waitUntil(lambda: panel.geometry().bottom() < review.view.geometry().top())
+    window.resize(1000, 760)
+    qtbot.waitUntil(lambda: review.card_area.indexOf(panel) == 0)
+    review._hide_drill()  # what the next card that is no drill does
+    assert review.card_area.indexOf(panel) < 0
+
+
 def test_the_panel_goes_when_the_queue_is_done(qtbot, window):
     review = open_review(qtbot, window, "drills")
     qtbot.keyClicks(review.drill_panel.answer_edit, review._case.diagnosis["name"])

@@ -84,3 +84,41 @@ def test_more_cards_in_a_moment_only_when_this_scope_has_one(tmp_path, qapp):
                                                "due tomorrow.")
     finally:
         store.close()
+
+
+MCQ = """\
+deck: mcq
+title: Choices
+sources: [{id: s, citation: A real book}]
+cards:
+  - id: indirect
+    type: mcq
+    question: Which of these techniques is an indirect technique?
+    answer: Counterstrain
+    distractors: [HVLA, Muscle energy, Articulatory technique]
+    source: s
+"""
+
+
+def test_a_multiple_choice_card_is_reviewed_with_its_lettered_choices(
+        qtbot, open_window):  # noqa: F811
+    """The lettered choices show under the question, the answer side gives the right letter
+    in the order shown, and undo shows the card as it was (its review's seed is its reps)."""
+    from PySide6.QtCore import Qt
+
+    from omtquiz.decks.render import mcq_choices
+
+    win = open_window({"mcq.yaml": MCQ})
+    qtbot.keyClick(win.deck_page.tree, Qt.Key.Key_Return)
+    review = win.review_page
+    first = review.view.toPlainText()
+    card = win.context.library.card(review.session.current())
+    choices, right = mcq_choices(card, 0)
+    assert first.splitlines()[1:] == [f"{'ABCD'[n]}. {text}" for n, text in enumerate(choices)]
+    review.reveal()
+    after = review.view.toPlainText().splitlines()[len(first.splitlines()):]
+    assert f"{'ABCD'[right]}. Counterstrain" in after, review.view.toPlainText()
+    review.rate(3)
+    assert win.context.store.get(review.session.current() or card.items()[0]).card.reps == 1
+    review.undo()  # the card again, its choices in the order they had
+    assert review.view.toPlainText() == first

@@ -47,6 +47,8 @@ from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
 OCCLUSION_TEXT_SHARE = 0.4  # at most this much of the page for an occlusion card's text
+DRILL_BESIDE_WIDTH = 960  # a page this wide shows a drill's diagram beside the text
+DRILL_PANEL_WIDTH = 480  # the diagram's width there: every region's drawing fits (widgets.drill)
 SIDE_BY_SIDE_ASPECT = 1.1  # a picture this much taller than wide goes beside the text
 CURSOR_STEP = 0.01  # an arrow key moves the map pointer this much of the map's width
 CURSOR_BIG_STEP = 0.05  # with Shift
@@ -224,10 +226,12 @@ class ReviewPage(QWidget):
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
         seed = None
-        if card.type == "drill":
+        if card.type == "drill":  # a fresh case per review, the same on undo
             from omtquiz.drills.present import case_seed
 
             seed = case_seed(item.key, self.session.record(item).card.reps)
+        elif card.type == "mcq":  # the choices in a new order per review, the same on undo
+            seed = self.session.record(item).card.reps
         self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
         question = self._rendered.question
         if card.type == "point" and item.ord == 1:
@@ -254,6 +258,34 @@ class ReviewPage(QWidget):
     def _hide_drill(self) -> None:
         if self._drill_panel is not None:
             self._drill_panel.hide()
+            self._place_drill(beside=False)
+
+    def _place_drill(self, beside: bool) -> None:
+        """The drill's diagram beside the card's text in a wide window (the text keeps the
+        page's height for the findings, the verdict and the rule), above it in a narrow one."""
+        panel = self._drill_panel
+        if beside == (self.card_area.indexOf(panel) >= 0):
+            return
+        if beside:
+            self._layout.removeWidget(panel)
+            self.card_area.insertWidget(0, panel, 0, Qt.AlignmentFlag.AlignTop)
+            panel.setFixedWidth(DRILL_PANEL_WIDTH)
+        else:
+            self.card_area.removeWidget(panel)
+            self._layout.insertWidget(self._drill_at, panel)
+            panel.setMinimumWidth(0)
+            panel.setMaximumWidth(16_777_215)
+        self.card_area.setDirection(QBoxLayout.Direction.LeftToRight if beside
+                                    else QBoxLayout.Direction.TopToBottom)
+
+    def _drill_beside(self) -> bool:
+        return self._case is not None and self.width() >= DRILL_BESIDE_WIDTH \
+            and self.drill_panel.diagram.findings is not None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self._case is not None and self._drill_panel is not None:
+            self._place_drill(self._drill_beside())
 
     def _show_drill(self, card, item, seed) -> None:
         """The diagram and answer box for a drill item; hidden for any other card."""
@@ -263,8 +295,9 @@ class ReviewPage(QWidget):
         if self._case is None:
             self._hide_drill()
             return
-        self.drill_panel.show()
         self.drill_panel.show_case(self._case)
+        self._place_drill(self._drill_beside())
+        self.drill_panel.show()
         if self.drill_panel.answer_edit.isVisible():
             self.drill_panel.answer_edit.setFocus()
             self.show_button.setText("Check my answer   (Enter)")
@@ -346,10 +379,12 @@ class ReviewPage(QWidget):
 
     def _text_beside(self, beside: bool) -> None:
         """The text beside the picture (taking the page's height) or above it."""
-        self.card_area.setDirection(QBoxLayout.Direction.LeftToRight if beside
+        drill = self._drill_panel is not None and self.card_area.indexOf(self._drill_panel) >= 0
+        self.card_area.setDirection(QBoxLayout.Direction.LeftToRight if beside or drill
                                     else QBoxLayout.Direction.TopToBottom)
-        self.card_area.setStretch(0, 1 if beside else 1)
-        self.card_area.setStretch(1, 1 if beside else 3)
+        view_at = self.card_area.indexOf(self.view)
+        self.card_area.setStretch(view_at, 1)
+        self.card_area.setStretch(view_at + 1, 1 if beside else 3)
         self.view.setMinimumHeight(0)
         self.view.setMaximumHeight(16_777_215)
 

@@ -87,6 +87,12 @@ class DrillPanel(QWidget):
         self.hint.setText(HINTS.get(case.region, ""))
 
 
+# Every drawing is centred here: its labels need 230 px on the left (the sacrum's "posterior
+# ILA", the pelvis's landmark names) and reach about 460 px; the findings list needs 250 more.
+CENTRE_X = 230
+FACTS_FROM_WIDTH = 720
+
+
 class Diagram(QWidget):
     """The findings of one case, drawn; empty (hidden) when the case asks from a name."""
 
@@ -94,7 +100,7 @@ class Diagram(QWidget):
         super().__init__(parent)
         self.setObjectName("drillDiagram")
         self.setAccessibleName("Diagram of the findings")
-        self.setMinimumHeight(230)
+        self.setMinimumSize(460, 230)  # every region's drawing fits (see CENTRE_X)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.region: str | None = None
         self.findings: dict | None = None
@@ -142,12 +148,16 @@ class Diagram(QWidget):
         self._text(painter, 12, self.height() - 26, note, color=self.muted, width=420)
 
     def _facts(self, painter: QPainter, lines: list[str]) -> None:
+        """The findings as a list at the right, where the diagram is wide enough for it (the
+        card's text lists them too)."""
+        if self.width() < FACTS_FROM_WIDTH:
+            return
         x = self.width() - 250
         for i, line in enumerate(lines):
             self._text(painter, x, 18 + i * 22, line, width=240)
 
     def _vertebra(self, painter: QPainter, f: dict) -> None:
-        cx, cy = min(self.width() * 0.32, 230), 112
+        cx, cy = CENTRE_X, 112
         level = f.get("levels", "")
         self._sides(painter, cx - 130, cx + 130, 8, "Seen from above, anterior at the top")
         posterior = f.get("posterior_tp")
@@ -197,7 +207,7 @@ class Diagram(QWidget):
         painter.drawLine(tip, QPointF(tip.x() - 10 * sign, y + 7))
 
     def _sacrum(self, painter: QPainter, f: dict) -> None:
-        cx, top = min(self.width() * 0.32, 230), 36
+        cx, top = CENTRE_X, 36
         self._sides(painter, cx - 120, cx + 120, 8, "Seen from behind (prone)")
         shape = QPainterPath()
         shape.moveTo(cx - 90, top)
@@ -238,7 +248,7 @@ class Diagram(QWidget):
 
     def _pelvis(self, painter: QPainter, f: dict) -> None:
         side = f.get("standing_flexion")
-        mid = min(self.width() * 0.36, 290)
+        mid = CENTRE_X + 60  # the landmark names take the left
         columns = {"left": mid - 80, "right": mid + 80}
         self._sides(painter, columns["left"], columns["right"], 8,
                     "Landmarks on each side against level lines (not to scale)")
@@ -267,7 +277,7 @@ class Diagram(QWidget):
         first, _, last = str(f.get("ribs", "")).partition("-")
         lo, hi = int(first), int(last or first)
         side = f.get("side")
-        cx = min(self.width() * 0.32, 230)
+        cx = CENTRE_X
         self._sides(painter, cx - 110, cx + 110, 8, "Ribs 1-12 seen from behind (not to scale)")
         for rib in range(1, 13):
             y = 28 + rib * 13
