@@ -189,6 +189,8 @@ def versions_html(card: Card, ord_: int = 0) -> str:
 def all_versions_html(card: Card) -> str:
     """Every item's versions, for a place that shows a whole card at once (an Anki note's
     back): one line per item, a cloze's named by its deletion when it has several."""
+    if not card.versions:  # most cards
+        return ""
     ords = sorted({v.ord for v in card.versions})
     lines = []
     for ord_ in ords:
@@ -226,11 +228,13 @@ def _lines(lines) -> str:
 
 
 def render_drill(card: Card, ord_: int = 0, seed: int | None = None,
-                 direction: str | None = None) -> Rendered:
-    """A drill item: the case's findings (or name) as the question, the rules as explanation."""
+                 direction: str | None = None, *, case=None) -> Rendered:
+    """A drill item: the case's findings (or name) as the question, the rules as explanation.
+    `case`, when the caller has it already, is `drill_case(card, ord_, seed, direction)`."""
     from omtquiz.drills.present import REGION_TITLES, answer_lines, question_lines, replay_hint
 
-    case = drill_case(card, ord_, seed, direction)
+    if case is None:
+        case = drill_case(card, ord_, seed, direction)
     title = card.front if direction in (None, card.drill.direction) else \
         f"Diagnosis drill: {REGION_TITLES[case.region]}"
     heading = f"<b>{html.escape(title, quote=False)}</b>"  # not the kind: it would tell

@@ -4,9 +4,12 @@ Anki matches an incoming note to one it already has by GUID, and takes the new t
 the note's mtime is newer and its note type still has the same fields and templates. So the
 note type ids and names below are fixed forever, GUIDs come from deck id + card id (never from
 the text, which is genanki's default and duplicates every edited note), and every note carries
-the export time as its mtime. genanki writes new cards only; with progress, the package's own
-SQLite is then rewritten (`anki_progress`) so each studied card arrives with its schedule and
-review history. This is the only module that imports genanki.
+the export time as its mtime. genanki writes the collection, the decks and the note types; the
+notes and their new cards are written here, row for row what genanki's `Note.write_to_db`
+writes (a test compares the two), but in bulk: one `executemany` per table instead of an
+`execute` per note and per card. With progress, the package's own SQLite is then rewritten
+(`anki_progress`) so each studied card arrives with its schedule and review history. This is
+the only module that imports genanki.
 """
 
 from __future__ import annotations
@@ -23,27 +26,26 @@ import sqlite3
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 import genanki
+from genanki.apkg_schema import APKG_SCHEMA
 
-from omtquiz.decks import resolver
+from omtquiz.decks import cloze, resolver
 from omtquiz.decks.model import Card, CardType, Deck, DeckFile, Item, Library, Shape
-from omtquiz.decks.points import picture_aspect
 from omtquiz.decks.render import (
     all_versions_html,
     drill_case,
     markdown,
     plain,
-    render_item,
+    render_drill,
     sanitize,
 )
-from omtquiz.drills.present import case_seed
 from omtquiz.gcpause import gc_paused
 from omtquiz.interop.anki_progress import (
     AnkiCalendar,
@@ -51,7 +53,9 @@ from omtquiz.interop.anki_progress import (
     stamp_collection,
     to_utc,
 )
-from omtquiz.study.quiz import CHOICES, QuestionMaker
+
+if TYPE_CHECKING:  # the quiz and the drills are imported where a card needs them
+    from omtquiz.study.quiz import QuestionMaker
 
 # --- Identity: fixed forever ---------------------------------------------------------------
 # Anki links imported notes to their note type by these ids and compares field and template
@@ -342,8 +346,10 @@ def anki_deck_id(deck_id: str) -> int:
 
 
 def note_guid(deck_id: str, card_id: str) -> str:
-    """A note's identity in Anki: from deck and card id only, so edits update in place."""
-    return guid_for(deck_id, card_id)
+    """A note's identity in Anki: from deck and card id only, so edits update in place.
+    `guid_for(deck_id, card_id)`, the two joined without a generator (-6 ms a 10k export)."""
+    digest = hashlib.sha256(f"{deck_id}__{card_id}".encode()).digest()
+    return base91(int.from_bytes(digest[:8], "big"))
 
 
 _BASE91 = "".join(genanki.util.BASE91_TABLE)
@@ -428,11 +434,12 @@ class _Media:
 class _NoteBuilder:
     """Turns cards into genanki notes whose every field is sanitised HTML."""
 
-    def __init__(self, library: Library, media: _Media, warnings: list[str]) -> None:
+    def __init__(self, decks: list[Deck], media: _Media, warnings: list[str]) -> None:
         self.models = _note_types()
         self.media = media
         self.warnings = warnings
-        self.maker = QuestionMaker(library)
+        self._decks = decks
+        self._maker: QuestionMaker | None = None
         self._sources: dict[tuple[str, str | None], str] = {}
         self._shuffler = random.Random()  # reseeded per card: Random() per card costs more
 
@@ -494,8 +501,12 @@ class _NoteBuilder:
         options = [(self.html(deck, card, card.answer), True)]
         options += [(self.html(deck, card, d), False) for d in card.distractors]
         if len(options) < 2:
-            self.maker.rng = random.Random(_seed(deck.id, card.id, "fallback"))
-            found = self.maker.distractors(card, 0, plain(card.answer), CHOICES - 1)
+            from omtquiz.study.quiz import CHOICES, QuestionMaker  # rarely needed: 10 ms
+
+            if self._maker is None:
+                self._maker = QuestionMaker(_mcq_library(self._decks))
+            self._maker.rng = random.Random(_seed(deck.id, card.id, "fallback"))
+            found = self._maker.distractors(card, 0, plain(card.answer), CHOICES - 1)
             options += [(html.escape(text), False) for text in found]
         if len(options) < 2:
             return None
@@ -538,6 +549,8 @@ class _NoteBuilder:
         if not image:
             self.warn(deck, card, "map question without its map; left out")
             return None
+        from omtquiz.decks.points import picture_aspect
+
         aspect = picture_aspect(card.image)
         masks = "".join(occlusion_cloze(Shape("ellipse", (x, y, r, r / aspect), card.answer),
                                         1, hide_all=False) for x, y, r in card.spots())
@@ -557,6 +570,8 @@ class _NoteBuilder:
         note with the rules on the back. Cases come from fixed seeds and each note's GUID from
         its kind and dysfunction, so every export makes the same notes and a re-import updates
         them in place."""
+        from omtquiz.drills.present import case_seed  # the drills: 12 ms to import
+
         notes = []
         seen: set[tuple[int, str]] = set()
         ords = card.ords()
@@ -565,11 +580,12 @@ class _NoteBuilder:
                 break
             ord_ = ords[n % len(ords)]
             seed = case_seed(f"{deck.id}/{card.id}/{ord_}", n // len(ords))
-            name = drill_case(card, ord_, seed).diagnosis["name"]
+            case = drill_case(card, ord_, seed)
+            name = case.diagnosis["name"]
             if (ord_, name) in seen:  # small kinds (two forward torsions) run out of new cases
                 continue
             seen.add((ord_, name))
-            rendered = render_item(card, ord_, seed=seed)
+            rendered = render_drill(card, ord_, seed, case=case)  # the case made once
             guid = guid_for(deck.id, card.id, ord_, name)
             notes.append((guid, [rendered.question, rendered.answer, rendered.explanation, "",
                                  self.source(deck, card)]))
@@ -594,7 +610,7 @@ class _NoteBuilder:
         if card.type in (CardType.BASIC, CardType.REVERSE):
             return [self.html(deck, card, card.front), self.html(deck, card, card.back), *extras]
         if card.type == CardType.CLOZE:
-            if not card.cloze_numbers():
+            if not _has_deletion(card.text):
                 self.warn(deck, card, "cloze without a {{c1::...}} deletion; left out")
                 return None
             return [self.html(deck, card, card.text), self.html(deck, card, card.extra), *extras]
@@ -610,6 +626,12 @@ class _NoteBuilder:
             return [self.html(deck, card, card.question), *made, *extras]
         self.warn(deck, card, f"unknown card type '{card.type}'; left out")
         return None
+
+
+def _has_deletion(text: str) -> bool:
+    """Whether `card.cloze_numbers()` has any, stopping at the first (-6 ms a 10k export)."""
+    return any(cloze.MIN_NUMBER <= m.number <= cloze.MAX_NUMBER
+               for m in cloze.CLOZE.finditer(text))
 
 
 def _note_kind(card: Card) -> str:
@@ -680,16 +702,29 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
     wanted_tags = None if tags is None else {t.casefold() for t in tags}
     report = ExportReport(path=out)
     media = _Media()
-    builder = _NoteBuilder(_mcq_library(all_decks), media, report.warnings)
+    builder = _NoteBuilder(all_decks, media, report.warnings)
 
     work = [(deck, card) for deck in chosen for card in deck.cards if _wanted(card, wanted_tags)]
     if not work:
         raise ExportError("nothing to export: no cards match" if chosen else "no decks to export")
     total = len(work) + 1
     anki_decks: dict[str, genanki.Deck] = {}
+    notes: dict[int, list[_Note]] = {}  # Anki deck id: its notes, in order
     used_anki_ids: dict[int, str] = {}
     keys: dict[str, tuple[Deck, Card]] = {}
     notes_by_type: Counter[str] = Counter()
+    tag_text: dict[tuple[str, ...], str] = {}  # the same tags, formatted once
+
+    def add(anki_deck: genanki.Deck, kind: str, guid: str, fields: list[str], deck: Deck,
+            card: Card) -> None:
+        model = builder.models[kind]
+        anki_deck.add_model(model)  # as genanki records a deck's note types: in order of use
+        if (tags := tag_text.get(card.tags)) is None:
+            tags = tag_text[card.tags] = _tag_field(card.tags)
+        keys[guid] = (deck, card)
+        notes[anki_deck.deck_id].append(_Note(model, guid, fields, tags, len(keys)))
+        notes_by_type[kind] += 1
+
     for done, (deck, card) in enumerate(work, start=1):
         anki_deck = anki_decks.get(deck.id)
         if anki_deck is None:
@@ -700,32 +735,23 @@ def _export(decks: Iterable[Deck], out: Path, tags: Iterable[str] | None,
             used_anki_ids[anki_id] = deck.id
             description = sanitize(markdown(deck.description)) if deck.description else ""
             anki_deck = anki_decks[deck.id] = genanki.Deck(anki_id, _deck_name(deck), description)
+            notes[anki_id] = []
         if card.type == "drill":
             for guid, fields in builder.drill_notes(deck, card):
-                keys[guid] = (deck, card)
-                anki_deck.add_note(genanki.Note(
-                    model=builder.models["basic"], fields=fields, guid=guid, due=len(keys),
-                    tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
-                notes_by_type["basic"] += 1
-            if on_progress is not None:
-                on_progress(done, total)
-            continue
-        guid = note_guid(deck.id, card.id)
-        if guid in keys:
-            builder.warn(deck, card, "card id used twice in this deck; the second is left out")
-        elif (fields := builder.fields(deck, card)) is not None:
-            keys[guid] = (deck, card)
-            anki_deck.add_note(genanki.Note(
-                model=builder.models[_note_kind(card)], fields=fields, guid=guid, due=len(keys),
-                tags=list(dict.fromkeys(anki_tag(t) for t in card.tags))))
-            notes_by_type[_note_kind(card)] += 1
+                add(anki_deck, CardType.BASIC, guid, fields, deck, card)
+        else:
+            guid = note_guid(deck.id, card.id)
+            if guid in keys:
+                builder.warn(deck, card, "card id used twice in this deck; the second is left out")
+            elif (fields := builder.fields(deck, card)) is not None:
+                add(anki_deck, _note_kind(card), guid, fields, deck, card)
         if on_progress is not None:
             on_progress(done, total)
     if not keys:
         raise ExportError("nothing to export: every matching card was left out")
 
-    decks_used = [d for d in anki_decks.values() if d.notes]
-    _write_package(out, decks_used, media, keys, progress, now, report)
+    decks_used = [d for d in anki_decks.values() if notes[d.deck_id]]
+    _write_package(out, decks_used, notes, media, keys, progress, now, report)
     report.decks = len(decks_used)
     report.notes = sum(notes_by_type.values())
     report.notes_by_type = {NOTE_TYPE_NAMES[k]: v for k, v in sorted(notes_by_type.items())}
@@ -757,9 +783,10 @@ def _choose_decks(decks: list[Deck], deck_ids: Iterable[str] | None) -> list[Dec
     return [by_id[d] for d in wanted]
 
 
-def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
-                   keys: Mapping[str, tuple[Deck, Card]], progress: Mapping[Item, object] | None,
-                   now: datetime, report: ExportReport) -> None:
+def _write_package(out: Path, decks: list[genanki.Deck], notes: Mapping[int, list[_Note]],
+                   media: _Media, keys: Mapping[str, tuple[Deck, Card]],
+                   progress: Mapping[Item, object] | None, now: datetime,
+                   report: ExportReport) -> None:
     """The collection, then the zip beside the target, renamed into place when complete."""
     calendar = AnkiCalendar(timezone(now.astimezone().utcoffset() or timedelta(0)))
     timestamp = now.timestamp()
@@ -767,19 +794,29 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:
+            # A scratch file, zipped when complete and thrown away on any failure: no rollback
+            # journal, no waiting for the disk (-20 ms of 10,000 notes).
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
             cursor = conn.cursor()
-            genanki.Package(decks).write_to_db(cursor, timestamp,
-                                               itertools.count(int(timestamp * 1000)))
+            # genanki writes the schema, the collection and each deck with its note types (the
+            # decks hold no genanki notes); the notes and cards follow, as genanki writes them,
+            # and then the same indexes are built over them (once, not a row at a time).
+            genanki.Package(decks).write_to_db(cursor, timestamp, iter(()))
+            for name, _ in _INDEXES:
+                cursor.execute(f"DROP INDEX {name}")
+            rows: list[tuple[int, str, int]] | None = [] if progress else None
+            per_type = _write_notes(cursor, [(d.deck_id, notes[d.deck_id]) for d in decks],
+                                    timestamp, itertools.count(int(timestamp * 1000)), rows)
+            for _, create in _INDEXES:
+                cursor.execute(create)
             stamp_collection(cursor, calendar)
-            rows = cursor.execute(
-                "SELECT cards.id, notes.guid, cards.ord, notes.mid FROM cards "
-                "JOIN notes ON notes.id = cards.nid ORDER BY cards.id").fetchall()
             by_model = {MODEL_IDS[kind]: name for kind, name in NOTE_TYPE_NAMES.items()}
-            report.cards = len(rows)
-            report.cards_by_type = dict(sorted(Counter(by_model[r[3]] for r in rows).items()))
-            if progress:
+            report.cards = sum(per_type.values())
+            report.cards_by_type = dict(sorted((by_model[mid], n) for mid, n in per_type.items()))
+            if rows is not None:
                 writer = ProgressWriter(cursor, calendar, now, report)
-                for card_id, guid, ord_, _ in rows:
+                for card_id, guid, ord_ in rows:
                     deck, card = keys[guid]
                     if card.type == "drill":  # a skill's progress is no one generated case's
                         continue
@@ -795,14 +832,114 @@ def _write_package(out: Path, decks: list[genanki.Deck], media: _Media,
         _zip(out, db_path, media)
 
 
+# The indexes of genanki's schema, (name, statement): Anki's own, for its older package format.
+_INDEXES = tuple((line.split()[2], line.strip().rstrip(";"))
+                 for line in APKG_SCHEMA.splitlines() if line.startswith("CREATE INDEX"))
+
+
+class _Note(NamedTuple):
+    """A note as `_write_notes` writes it (what genanki.Note holds, without its checks)."""
+
+    model: genanki.Model
+    guid: str
+    fields: list[str]
+    tags: str  # Anki's form: " a b " (tags made by anki_tag, no whitespace in any)
+    due: int
+
+
+def _tag_field(tags: Iterable[str]) -> str:
+    """Anki's tags field for a card's tags: each made safe, each once, in order."""
+    return " " + " ".join(dict.fromkeys(anki_tag(t) for t in tags)) + " "
+
+
+_CLOZE_NUMBER = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)  # genanki's
+
+
+_CHUNK = 2_000  # notes a bulk insert: rows for every note at once cost 45 MiB at 100k notes
+
+
+def _write_notes(cursor: sqlite3.Cursor, decks: list[tuple[int, list[_Note]]], timestamp: float,
+                 ids: Iterator[int], cards: list[tuple[int, str, int]] | None = None
+                 ) -> Counter[int]:
+    """Every note and its new cards, row for row what genanki's `Note.write_to_db` writes
+    (the same ids from `ids`, the same card ords in the same order), with `executemany`
+    over a few thousand notes at a time instead of one `execute` per note and per card.
+    Returns the cards made per note type id; appends (card id, note guid, ord) of each card,
+    in id order, to `cards` when given."""
+    mod = int(timestamp)
+    note_rows: list[tuple] = []
+    card_rows: list[tuple] = []
+    made: Counter[int] = Counter()
+    ords_of = {}  # per note type: fields -> the card ords genanki makes
+
+    def flush() -> None:
+        # genanki's constant columns as literals: usn -1, csum, flags, data; a new card's
+        # type, queue, interval, factor, reps, lapses, left, odue, odid, flags and data.
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", note_rows)
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')",
+                           card_rows)
+        note_rows.clear()
+        card_rows.clear()
+
+    for deck_id, deck_notes in decks:
+        for model, guid, fields, tags, due in deck_notes:
+            mid = model.model_id
+            if (ords := ords_of.get(mid)) is None:
+                ords = ords_of[mid] = _card_ords(model)
+            if len(fields) != len(model.fields):
+                raise ValueError(f"{len(fields)} fields for note type {model.name}")
+            note_id = next(ids)
+            note_rows.append((note_id, guid, mid, mod, tags, "\x1f".join(fields),
+                              fields[model.sort_field_index]))
+            for ord_ in ords(fields):
+                card_id = next(ids)
+                card_rows.append((card_id, note_id, deck_id, ord_, mod, due))
+                made[mid] += 1
+                if cards is not None:
+                    cards.append((card_id, guid, ord_))
+            if len(note_rows) >= _CHUNK:
+                flush()
+    flush()
+    return made
+
+
+def _card_ords(model: genanki.Model) -> Callable[[list[str]], Iterable[int]]:
+    """How genanki finds a note's cards (`Note.cards`): for a cloze note type, one per cloze
+    number in its cloze fields (in the order of genanki's set); otherwise one per template
+    whose required fields are filled."""
+    if model.model_type == genanki.Model.CLOZE:
+        qfmt = model.templates[0]["qfmt"]
+        names = set(re.findall(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}", qfmt)
+                    + re.findall("<%cloze:(.+?)%>", qfmt))
+        indexes = [next((i for i, f in enumerate(model.fields) if f["name"] == name), -1)
+                   for name in names]
+
+        def cloze(fields: list[str]) -> Iterable[int]:
+            ords: set[int] = set()
+            for index in indexes:
+                value = fields[index] if index >= 0 else ""
+                ords.update(int(m) - 1 for m in _CLOZE_NUMBER.findall(value) if int(m) > 0)
+            return ords
+        return cloze
+    req = [(ord_, kind == "any", needed) for ord_, kind, needed in model._req]
+
+    def front_back(fields: list[str]) -> list[int]:
+        return [ord_ for ord_, anyone, needed in req
+                if (any if anyone else all)(fields[i] for i in needed)]
+    return front_back
+
+
 def _zip(out: Path, db_path: Path, media: _Media) -> None:
     names = sorted(media.files)
     # Created with 0o666 so the umask gives the user's normal mode (mkstemp's is 0600).
     part = out.parent / f".{out.name}.{secrets.token_hex(8)}.part"
     os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        # Level 1: for a 10,000-note collection 18 ms instead of 56 ms at the default level,
-        # for a file 8% larger; the package is read once, by an import.
+        # Deflated, as Anki's own exporter writes packages (genanki's write_to_file stores):
+        # a 10,000-note package is 1.7 MB instead of 8.5 MB, for ~20 ms more (37-63 ms against
+        # 17-35 ms stored, which still writes and checksums five times the bytes); a package
+        # is mailed, synced or carried to a phone. Level 1: 18 ms instead of 56 ms at the
+        # default level, for a file 8% larger; the package is read once, by an import.
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED,
                              compresslevel=1) as archive:
             archive.write(db_path, "collection.anki2")
