@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from omtquiz.drills import REGIONS, counterstrain, muscle_energy, region
 from omtquiz.drills.common import Refusal
@@ -97,10 +98,19 @@ def check_levels(region_name: str, levels: str | None) -> Refusal | None:
 
 def pool(region_name: str, families: Sequence[str] | None = None,
          levels: str | Sequence[str] | None = None) -> list[dict]:
+    """Every dysfunction of the region of these kinds at these levels (a new list each call;
+    worked out once per question: an export draws thousands of cases from a few pools)."""
+    key = levels if levels is None or isinstance(levels, str) else tuple(levels)
+    return list(_pool(region_name, tuple(families) if families else None, key))
+
+
+@lru_cache(maxsize=256)
+def _pool(region_name: str, families: tuple[str, ...] | None,
+          levels: str | tuple[str, ...] | None) -> tuple[dict, ...]:
     chosen = REGIONS[region_name]
-    return [d for d in chosen.all_diagnoses()
-            if (not families or chosen.family(d) in families)
-            and _within(region_name, d, levels) and _plausible(region_name, d)]
+    return tuple(d for d in chosen.all_diagnoses()
+                 if (not families or chosen.family(d) in families)
+                 and _within(region_name, d, levels) and _plausible(region_name, d))
 
 
 def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
@@ -130,7 +140,7 @@ def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
     rng = random.Random(seed)
     present = sorted({chosen.family(d) for d in candidates})
     family = rng.choice(present)
-    diagnosis = rng.choice([d for d in candidates if chosen.family(d) == family])
+    diagnosis = dict(rng.choice([d for d in candidates if chosen.family(d) == family]))
     forward = chosen.findings(diagnosis)
     solved = chosen.solve(forward.value) if direction == "findings_to_name" else forward
     steps = solved.steps

@@ -404,3 +404,17 @@ def test_cervical_json_has_every_key_the_issue_names(capsys, found, keys):
     else:
         assert out["type"] is None and out["position"] in ("F", "E")
         assert out["coupling"] == ("opposite" if found["levels"] == "OA" else "same")
+
+
+def test_the_kept_pools_are_not_changed_by_what_callers_do_with_a_case():
+    """Pools are worked out once per question; a caller that edits its list or its case's
+    diagnosis changes neither the next pool nor the next case."""
+    from omtquiz.drills.cases import generate, pool
+
+    first = pool("spine", ["type II"], "T1-T4")
+    first.clear()
+    assert pool("spine", ["type II"], "T1-T4")
+    case = generate("spine", 7, ["type II"], "T1-T4")
+    expected = dict(case.diagnosis)
+    case.diagnosis["rotation"] = "nonsense"
+    assert generate("spine", 7, ["type II"], "T1-T4").diagnosis == expected
