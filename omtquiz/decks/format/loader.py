@@ -295,7 +295,8 @@ class _Reader:
                 distractors.append(value)
                 self.html_refs(value, item, f"{where}.distractors", card_id)
         kwargs["distractors"] = tuple(distractors)
-        kwargs["_node"] = node
+        if not distractors:  # check_mcq_choices may place an error here; else the node goes
+            kwargs["_node"] = node
 
     def per_deletion(self, node: yn.Map, key: str, card_type: str, text: str, where: str,
                      card_id: str | None, what: str, read) -> list:
