@@ -53,8 +53,16 @@ VERSION_KEYS = ("source", "answer")
 ANSWER_KEY = {kind.value: info.answer for kind, info in CARD_TYPE_INFO.items()
               if kind.value != "cloze"}
 TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
+TYPE_NAMES = {kind: kind for kind in TYPE_KEYS}
 CARD_KEYS = {kind: COMMON_CARD_KEYS + required + optional
              for kind, (required, optional) in TYPE_KEYS.items()}
+CARD_KEY_SETS = {kind: frozenset(keys) for kind, keys in CARD_KEYS.items()}
+# The fields a card of each type may show: each is checked for links, pictures and blank sides.
+SIDE_KEYS = {kind: (*required, "explanation", "extra") for kind, (required, _) in TYPE_KEYS.items()}
+# The optional text fields every card of a type reads.
+NOTE_KEYS = {kind: ("explanation", "extra") if kind == "cloze" else ("explanation",)
+             for kind in TYPE_KEYS}
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum as a pattern: re's \w is isalnum() or "_"
 # Per card type, the keys that belong to another type and the type they belong to (a warning
 # names it): made once here, not for every card.
 
@@ -129,7 +137,12 @@ class _Reader:
     # -- field readers ---------------------------------------------------------------------
     def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
              card_id: str | None = None) -> str | None:
-        node = mapping.get(key)
+        node = mapping.values.get(key)
+        if type(node) is yn.Scalar:  # the common case first: text that is not empty nor null
+            value = node[0]
+            if (value and not value.isspace() and len(value) <= MAX_FIELD_CHARS
+                    and not (node[3] and value in yn.NULLS)):
+                return value
         if node is None:
             if required:
                 self.error(mapping, f"{where}: missing '{key}'", card_id)
@@ -231,40 +244,38 @@ class _Reader:
             self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
+        card_type = TYPE_NAMES[card_type]  # one string per type, not one per card
         required, optional = TYPE_KEYS[card_type]
-        self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
-                          other=OTHER_TYPES_KEYS[card_type])
+        values = node.values
+        if not values.keys() <= CARD_KEY_SETS[card_type]:
+            self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
+                              other=OTHER_TYPES_KEYS[card_type])
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
-        versioned = "versions" in node.keys
+        versioned = "versions" in values
         for key in required:
             needed = not (versioned and ANSWER_KEY.get(card_type) == key)
             kwargs[key] = self.text(node, key, where, required=needed, card_id=card_id)
-        for key in ("explanation", "extra") if card_type == "cloze" else ("explanation",):
-            value = self.text(node, key, where, required=False, card_id=card_id)
-            if value is not None:
-                kwargs[key] = value
-        kwargs["tags"] = self.tags(node, where, card_id)
+        for key in NOTE_KEYS[card_type]:
+            if key in values:  # an absent optional field has nothing to report
+                value = self.text(node, key, where, required=False, card_id=card_id)
+                if value is not None:
+                    kwargs[key] = value
+        kwargs["tags"] = self.tags(node, where, card_id) if "tags" in values else ()
         source = self.source(node, where, "card", card_id)
         if source is not None:
             kwargs["source"] = source
-            self.source_refs.append((source, node.values["source"], card_id or "", where))
-        image = self.text(node, "image", where, required=False, card_id=card_id)
-        if image is not None:
-            kwargs["image"] = self.image(image, node.values["image"], where, card_id)
-        for key in (*required, "explanation", "extra"):
+            self.source_refs.append((source, values["source"], card_id or "", where))
+        if "image" in values:
+            image = self.text(node, "image", where, required=False, card_id=card_id)
+            if image is not None:
+                kwargs["image"] = self.image(image, values["image"], where, card_id)
+        for key in SIDE_KEYS[card_type]:
             if kwargs.get(key):
-                self.html_refs(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+                self.html_refs(kwargs[key], values[key], f"{where}.{key}", card_id)
                 if key in required:
-                    self.blank_side(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+                    self.blank_side(kwargs[key], values[key], f"{where}.{key}", card_id)
         if card_type == "cloze" and kwargs.get("text"):
-            if not CLOZE_RE.search(kwargs["text"]):
-                self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
-                           "deletion such as {{c1::answer}}", card_id)
-            elif facts.has_c0(kwargs["text"]):
-                self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
-            elif (wrong := cloze.out_of_range(kwargs["text"])) is not None:
-                self.error(node.values["text"], f"{where}.text: {facts.range_message(wrong)}",
-                           card_id)
+            self.cloze_numbers(kwargs["text"], values["text"], where, card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
         if card_type == "occlusion":
@@ -279,6 +290,20 @@ class _Reader:
                                                 where, card_id)
         if self._error_count() == errors_before and card_id is not None:
             self.card_kwargs.append(kwargs)
+
+    def cloze_numbers(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
+        """A cloze's deletions, read once: at least one, none numbered 0, all in range."""
+        numbers = [(m.number, m) for m in CLOZE_RE.finditer(text)]
+        if not numbers:
+            self.error(node, f"{where}.text: a cloze needs at least one deletion such as "
+                       "{{c1::answer}}", card_id)
+        elif any(number == 0 for number, _ in numbers):
+            self.error(node, f"{where}.text: {facts.C0_MESSAGE}", card_id)
+        else:
+            wrong = next((m.group(1) for number, m in numbers
+                          if not cloze.MIN_NUMBER <= number <= cloze.MAX_NUMBER), None)
+            if wrong is not None:
+                self.error(node, f"{where}.text: {facts.range_message(wrong)}", card_id)
 
     def mcq(self, node: yn.Map, kwargs: dict, where: str, card_id: str | None) -> None:
         answer = (kwargs.get("answer") or "").strip().casefold()
@@ -513,7 +538,8 @@ class _Reader:
 
     def blank_side(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
         """An error for a side that shows nothing once made safe (Anki would make no card)."""
-        if not ("<" in text or "&" in text or "]:" in text or not any(c.isalnum() for c in text)):
+        if not ("<" in text or "&" in text or "]:" in text or not (
+                text[0].isalnum() or _ALNUM.search(text))):
             return
         if not plain(text) and "<img" not in markdown(text):
             self.error(node, f"{where}: shows nothing once its HTML is made safe (scripts, "
