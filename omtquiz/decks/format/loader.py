@@ -270,10 +270,14 @@ class _Reader:
             if image is not None:
                 kwargs["image"] = self.image(image, values["image"], where, card_id)
         for key in SIDE_KEYS[card_type]:
-            if kwargs.get(key):
-                self.html_refs(kwargs[key], values[key], f"{where}.{key}", card_id)
+            text = kwargs.get(key)
+            if text and (len(text) > MAX_PARAGRAPH_CHARS or "<" in text or "[" in text
+                         or "]" in text or "&" in text
+                         or not (text[0].isalnum() or _ALNUM.search(text))):
+                # Not ordinary text (short, a letter or digit, no markup): the full checks.
+                self.html_refs(text, values[key], f"{where}.{key}", card_id)
                 if key in required:
-                    self.blank_side(kwargs[key], values[key], f"{where}.{key}", card_id)
+                    self.blank_side(text, values[key], f"{where}.{key}", card_id)
         if card_type == "cloze" and kwargs.get("text"):
             self.cloze_numbers(kwargs["text"], values["text"], where, card_id)
         if card_type == "mcq":
@@ -709,7 +713,7 @@ def _read_data(path: Path, reader: _Reader, max_bytes: int,
         reader.report(line, column, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded "
                       "(save the file as UTF-8)")
         return None
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of the whole file
         reader.report(1, 1, "file is empty: a deck needs deck, title and cards")
         return None
     return data, len(text)

@@ -212,11 +212,15 @@ class Composer:
         The loop keeps the open collection's parts in locals (its items, or its keys and
         values and the key waiting for its value) and makes the common event, a scalar with
         no tag and no anchor, in place: most of a deck's events."""
-        if isinstance(first, AliasEvent):
+        if type(first) is MappingStartEvent and first.anchor is None and first.tag is None:
+            mark = first.start_mark  # a card: a mapping with no tag and no anchor
+            root: Node = Map(mark.line + 1, mark.column + 1)
+        elif isinstance(first, AliasEvent):
             return self._alias(first)
-        root = self._new(first)
-        if type(root) is Scalar:
-            return root
+        else:
+            root = self._new(first)
+            if type(root) is Scalar:
+                return root
         saved: list[tuple] = []  # the enclosing collections' (node, pending key)
         parent: Node = root
         items = root.items if type(root) is Seq else None
