@@ -107,6 +107,8 @@ class _Reader:
         self.file_text: str | None = None  # decoded only to place problems inside a field
         self.starts: list[int] | None = None
         self.composer_problems: list[tuple[int, int, str]] = []
+        # Equal values many cards hold (a source id, a tags tuple) kept once, not per card.
+        self.shared: dict = {}
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -260,9 +262,14 @@ class _Reader:
                 value = self.text(node, key, where, required=False, card_id=card_id)
                 if value is not None:
                     kwargs[key] = value
-        kwargs["tags"] = self.tags(node, where, card_id) if "tags" in values else ()
+        if "tags" in values:  # cards with the same tags share one tuple of them
+            tags = self.tags(node, where, card_id)
+            kwargs["tags"] = self.shared.setdefault(tags, tags)
+        else:
+            kwargs["tags"] = ()
         source = self.source(node, where, "card", card_id)
         if source is not None:
+            source = self.shared.setdefault(source, source)  # one string per source id
             kwargs["source"] = source
             self.source_refs.append((source, values["source"], card_id or "", where))
         if "image" in values:
@@ -622,12 +629,17 @@ class _Reader:
         # Each card's fields and nodes are let go as its Card is made: the memory they free is
         # what the next Cards take, instead of all of both at once (100,000 cards: -10 MB).
         pending, self.card_kwargs = self.card_kwargs, []
+        with_deck_tags: dict[tuple, tuple] = {}  # a card's own tags -> with the deck's
         for n, kwargs in enumerate(pending):
             pending[n] = None
             kwargs.pop("_node", None)
             kwargs.pop("_where", None)
             if deck_tags:
-                kwargs["tags"] = tuple(dict.fromkeys((*deck_tags, *kwargs["tags"])))
+                own = kwargs["tags"]
+                merged = with_deck_tags.get(own)
+                if merged is None:
+                    merged = with_deck_tags[own] = tuple(dict.fromkeys((*deck_tags, *own)))
+                kwargs["tags"] = merged
             cards.append(Card(deck_id=deck_id, **kwargs))
         return Deck(id=deck_id, title=title, path=str(self.path), cards=tuple(cards),
                     sources=sources, parent=parent, description=description, tags=deck_tags,
