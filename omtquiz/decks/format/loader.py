@@ -81,6 +81,17 @@ OTHER_TYPES_KEYS = {kind: _other_types_keys(required, optional)
                     for kind, (required, optional) in TYPE_KEYS.items()}
 
 
+def _ordinary_text(node: yn.Node | None) -> str | None:
+    """A field's text when it needs no diagnostic (text, not empty, not null, not too long),
+    else None: the common case, before `_Reader.text`'s full checks."""
+    if type(node) is yn.Scalar:
+        value = node[0]
+        if (value and not value.isspace() and len(value) <= MAX_FIELD_CHARS
+                and not (node[3] and value in yn.NULLS)):
+            return value
+    return None
+
+
 class _TooMany(Exception):
     """Raised when a file has so many problems that more would only bury the first ones."""
 
@@ -140,11 +151,9 @@ class _Reader:
     def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
              card_id: str | None = None) -> str | None:
         node = mapping.values.get(key)
-        if type(node) is yn.Scalar:  # the common case first: text that is not empty nor null
-            value = node[0]
-            if (value and not value.isspace() and len(value) <= MAX_FIELD_CHARS
-                    and not (node[3] and value in yn.NULLS)):
-                return value
+        value = _ordinary_text(node)
+        if value is not None:
+            return value
         if node is None:
             if required:
                 self.error(mapping, f"{where}: missing '{key}'", card_id)
@@ -228,9 +237,10 @@ class _Reader:
                        f"{yn.kind_of(node)}")
             return
         errors_before = self._error_count()
-        card_id = self.text(node, "id", where, required=True)
+        values = node.values
+        card_id = _ordinary_text(values.get("id")) or self.text(node, "id", where, required=True)
         if card_id is not None:
-            id_node = node.values["id"]
+            id_node = values["id"]
             if not CARD_ID_RE.match(card_id):
                 self.error(id_node, f"{where}.id: '{card_id}' must be 1-128 characters "
                            "without spaces")
@@ -241,25 +251,30 @@ class _Reader:
                 card_id = None
             else:
                 self.card_ids[card_id] = id_node.line
-        card_type = self.text(node, "type", where, required=False, card_id=card_id) or "basic"
+        card_type = (_ordinary_text(values.get("type"))
+                     or self.text(node, "type", where, required=False, card_id=card_id)
+                     or "basic")
         if card_type not in TYPE_KEYS:
             self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
         card_type = TYPE_NAMES[card_type]  # one string per type, not one per card
         required, optional = TYPE_KEYS[card_type]
-        values = node.values
         if not values.keys() <= CARD_KEY_SETS[card_type]:
             self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
                               other=OTHER_TYPES_KEYS[card_type])
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
         versioned = "versions" in values
         for key in required:
-            needed = not (versioned and ANSWER_KEY.get(card_type) == key)
-            kwargs[key] = self.text(node, key, where, required=needed, card_id=card_id)
+            value = _ordinary_text(values.get(key))
+            if value is None:
+                needed = not (versioned and ANSWER_KEY.get(card_type) == key)
+                value = self.text(node, key, where, required=needed, card_id=card_id)
+            kwargs[key] = value
         for key in NOTE_KEYS[card_type]:
             if key in values:  # an absent optional field has nothing to report
-                value = self.text(node, key, where, required=False, card_id=card_id)
+                value = (_ordinary_text(values[key])
+                         or self.text(node, key, where, required=False, card_id=card_id))
                 if value is not None:
                     kwargs[key] = value
         if "tags" in values:  # cards with the same tags share one tuple of them
@@ -267,7 +282,8 @@ class _Reader:
             kwargs["tags"] = self.shared.setdefault(tags, tags)
         else:
             kwargs["tags"] = ()
-        source = self.source(node, where, "card", card_id)
+        source = (_ordinary_text(values.get("source"))
+                  or self.source(node, where, "card", card_id))
         if source is not None:
             source = self.shared.setdefault(source, source)  # one string per source id
             kwargs["source"] = source
