@@ -372,3 +372,48 @@ def test_cloze_numbers_are_checked_in_one_reading(write_deck, text, fragment):
         assert errors == []
     else:
         assert len(errors) == 1 and errors[0][0] == 9 and fragment in errors[0][1], errors
+
+
+def _missing_picture_deck(write_deck):
+    """A deck whose description shows a missing picture: a problem placed inside a field
+    after the cards are read, which needs the file's text again."""
+    return write_deck("deck: omt-test\ntitle: Test deck\n"
+                      "description: \"A picture: ![x](missing.png) of the spine\"\n"
+                      "sources:\n  - id: cc-omt\n    citation: Cleveland Clinic\ncards:\n"
+                      "  - {id: a, front: q, back: a, source: cc-omt}\n")
+
+
+def _placed(result):
+    return [(d.line, d.column, d.message) for d in result.diagnostics]
+
+
+def test_a_large_file_let_go_of_places_problems_as_one_kept(write_deck, monkeypatch):
+    """Bytes handed over and let go of once parsed (every file counts as large here) are read
+    again to place a problem inside a field: the same place as with the bytes kept."""
+    from omtquiz.decks.format import loader
+
+    path = _missing_picture_deck(write_deck)
+    kept = _placed(load_deck_file(path))
+    assert [(line, col) for line, col, m in kept if "missing.png" in m] == [(3, 31)], kept
+    monkeypatch.setattr(loader, "KEEP_BYTES", 0)
+    held = [path.read_bytes()]
+    assert _placed(loader.load_deck_bytes(path, held)) == kept
+    assert held == []  # taken out: the loader held the only reference
+
+
+def test_a_file_changed_after_it_was_let_go_of_places_at_the_node(write_deck, monkeypatch):
+    """If the file changed after its bytes were let go of, the problem is placed at its field
+    (the text read again is not what was parsed), never somewhere in the new text."""
+    from omtquiz.decks.format import loader
+
+    path = _missing_picture_deck(write_deck)
+    monkeypatch.setattr(loader, "KEEP_BYTES", 0)
+    finish = loader._Reader.finish
+
+    def edited_then_finish(self, *args):
+        path.write_text(path.read_text().replace("A picture: ", "A drawing:  "))
+        return finish(self, *args)
+
+    monkeypatch.setattr(loader._Reader, "finish", edited_then_finish)
+    found = _placed(loader.load_deck_bytes(path, [path.read_bytes()]))
+    assert [(line, col) for line, col, m in found if "missing.png" in m] == [(3, 14)], found

@@ -55,8 +55,9 @@ class ParseCache:
         cached = self._read(entry, digest)
         if cached is not None and _pictures_still_fine(path, cached):
             return cached
-        result = _load(path, data)  # these bytes, not a second read the file may have changed
-        del data  # not held beside the deck and the pickler's memo while the entry is written
+        held = [data]  # these bytes, not a second read the file may have changed, handed
+        del data  # over: the loader lets go of a large file's bytes before making the cards
+        result = _load(path, held)
         self._write(entry, digest, result)
         return result
 
@@ -129,8 +130,9 @@ def _pictures_still_fine(path: Path, result: DeckFile) -> bool:
     return True
 
 
-def _load(path: Path, data: bytes | None = None) -> DeckFile:
-    """The YAML loader, imported only when the cache cannot answer."""
-    from omtquiz.decks.format.loader import load_deck_file
+def _load(path: Path, held: list[bytes] | None = None) -> DeckFile:
+    """The YAML loader, imported only when the cache cannot answer; `held`: the file's bytes,
+    handed over (see `load_deck_bytes`)."""
+    from omtquiz.decks.format.loader import load_deck_bytes
 
-    return load_deck_file(path, data=data)
+    return load_deck_bytes(path, held if held is not None else [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import zlib
 from pathlib import Path
 
 import yaml
@@ -41,6 +42,9 @@ INTERNAL_ERROR = "internal error while reading this deck"
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
 MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
+# A file larger than this is let go of once parsed, when its bytes were handed over
+# (`load_deck_bytes`): the cards are made without 47 MiB of YAML beside them (100,000 cards).
+KEEP_BYTES = 8 * 2**20
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
@@ -116,7 +120,8 @@ class _Reader:
         self.budget = yn.Budget()
         self.roots = resolver.roots_of(path)
         self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
-        self.file_data = b""  # the file's bytes, which the YAML parser reads
+        self.file_data: bytes | None = b""  # the file's bytes, which the YAML parser reads
+        self.let_go: tuple[int, int] | None = None  # (size, CRC-32) of bytes let go of
         self.file_text: str | None = None  # decoded only to place problems inside a field
         self.starts: list[int] | None = None
         self.composer_problems: list[tuple[int, int, str]] = []
@@ -558,7 +563,10 @@ class _Reader:
     def place_of(self, needle: str, node: yn.Node, extent: int) -> tuple[int, int]:
         """Line and column of `needle` within the node's text in the file, else the node's."""
         if self.file_text is None:
-            self.file_text = self.file_data.decode("utf-8-sig")
+            data = self.file_data if self.file_data is not None else self.read_again()
+            if data is None:  # the file changed since it was read: the node's own place
+                return node.line, node.column
+            self.file_text = data.decode("utf-8-sig")
         if self.starts is None:
             self.starts = [0, *(i + 1 for i, ch in enumerate(self.file_text) if ch == "\n")]
         if node.line > len(self.starts):
@@ -569,6 +577,22 @@ class _Reader:
             return node.line, node.column
         line = bisect.bisect_right(self.starts, found)
         return line, found - self.starts[line - 1] + 1
+
+    def release_bytes(self) -> None:
+        """Let go of a large file's bytes once parsed, keeping their size and CRC-32 so that
+        placing a problem inside a field (rare) can read the same bytes again."""
+        data = self.file_data
+        if data is not None and len(data) > KEEP_BYTES:
+            self.let_go = (len(data), zlib.crc32(data))
+            self.file_data = None
+
+    def read_again(self) -> bytes | None:
+        """The bytes let go of, read again; None if the file is no longer the same."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        return data if (len(data), zlib.crc32(data)) == self.let_go else None
 
     def blank_side(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
         """An error for a side that shows nothing once made safe (Anki would make no card)."""
@@ -724,13 +748,13 @@ def _too_big(size: int, reader: _Reader, max_bytes: int) -> bool:
     return size > max_bytes
 
 
-def _read_data(path: Path, reader: _Reader, max_bytes: int,
-               data: bytes | None = None) -> tuple[bytes, int] | None:
-    """The file's bytes, checked to be UTF-8 text that is not empty, and its length in
-    characters; from `data` when the caller has read the bytes already.
+def _read_data(path: Path, reader: _Reader, max_bytes: int, held: list[bytes]) -> int | None:
+    """The file's length in characters, its bytes checked to be UTF-8 text that is not empty
+    and kept in `reader.file_data`; taken out of `held` when the caller has read them already.
 
     The text is decoded only to check it and dropped: the parser reads the bytes (given text,
     it would make a UTF-8 copy of its own), so a large deck is not held two or three times."""
+    data = held.pop() if held else None
     if data is None:
         try:
             if _too_big(path.stat().st_size, reader, max_bytes):
@@ -751,7 +775,8 @@ def _read_data(path: Path, reader: _Reader, max_bytes: int,
     if not text or text.isspace():  # not text.strip(): no copy of the whole file
         reader.report(1, 1, "file is empty: a deck needs deck, title and cards")
         return None
-    return data, len(text)
+    reader.file_data = data
+    return len(text)
 
 
 def _yaml_error_place(exc: yaml.YAMLError, data: bytes) -> tuple[int, int, str]:
@@ -768,10 +793,9 @@ def _yaml_error_place(exc: yaml.YAMLError, data: bytes) -> tuple[int, int, str]:
     return 1, 1, message
 
 
-def _compose(data: bytes, chars: int, reader: _Reader) -> Deck | None:
-    reader.file_data = data
+def _compose(chars: int, reader: _Reader) -> Deck | None:
     reader.budget.spend(chars, 1, 1, "the file's own text")
-    composer = yn.Composer(yn.events(data), reader.budget)
+    composer = yn.Composer(yn.events(reader.file_data), reader.budget)
     reader.composer_problems = composer.problems
     composer.next_event()  # StreamStart
     start = composer.next_event()
@@ -823,7 +847,9 @@ def _compose(data: bytes, chars: int, reader: _Reader) -> Deck | None:
         line, column = after.start_mark.line + 1, after.start_mark.column + 1
         reader.report(line, column, "a deck file holds one YAML document; remove this '---' "
                       "and what follows, or move it to its own file")
-    for line, column, message in composer.problems:
+    del composer  # and with it the parser, which holds the file's bytes
+    reader.release_bytes()
+    for line, column, message in reader.composer_problems:
         reader.report(line, column, message)
     deck = reader.finish(top, cards_node)
     if isinstance(cards_node, yn.Seq) and not reader.card_ids and not reader.cards_read:
@@ -839,14 +865,22 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
     `data`, when given, is the file's content already read (the parse cache hashes it): it is
     parsed instead of reading the file again, so the result is that of exactly these bytes.
     """
+    return load_deck_bytes(path, [] if data is None else [data], max_bytes=max_bytes)
+
+
+def load_deck_bytes(path: str | os.PathLike[str], held: list[bytes], *,
+                    max_bytes: int = MAX_BYTES) -> DeckFile:
+    """`load_deck_file` of the bytes in `held` (the file is read when it is empty), which
+    this takes out: when the list held the only reference, a large file's bytes are let go
+    of once parsed, before the cards are made."""
     path = Path(path)
     reader = _Reader(path, display_path(path))
     deck = None
     with gc_paused():
         try:
-            read = _read_data(path, reader, max_bytes, data)
-            if read is not None:
-                deck = _compose(*read, reader)
+            chars = _read_data(path, reader, max_bytes, held)
+            if chars is not None:
+                deck = _compose(chars, reader)
         except _TooMany:
             deck = None
         except yn.YamlProblem as exc:
@@ -856,7 +890,7 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
             reader.diagnostics.append(Diagnostic(reader.shown, exc.line, exc.column,
                                                  Severity.ERROR, exc.message))
         except yaml.YAMLError as exc:
-            line, column, message = _yaml_error_place(exc, reader.file_data)
+            line, column, message = _yaml_error_place(exc, reader.file_data or b"")
             reader.diagnostics.append(Diagnostic(reader.shown, line, column, Severity.ERROR,
                                                  message))
         except (MemoryError, RecursionError) as exc:
