@@ -325,3 +325,95 @@ def test_accept_lists_other_right_answers_per_item(write_deck):
         (8, "cards[2].accept: this cloze has 2 deletions; say which each answer is for, as "
             "c1: [...], c2: [...]"),
         (9, "cards[3].accept.c3: not a deletion of this cloze (it has c1)")]
+
+
+@pytest.mark.parametrize(
+    ("field", "place", "fragment"),
+    [
+        ("back: \"\\u3000\\t\"", (9, 9), "cards[0].back: is empty"),  # Unicode spaces only
+        ("back: ~", (9, 9), "cards[0].back: is empty"),  # plain null
+        ("back: Null", (9, 9), "cards[0].back: is empty"),
+        ("back: \"~\"\n  front2: x", (10, 3), "unknown key 'front2'"),  # quoted ~ is text
+        ("back: \"<script>x</script>\"", (9, 9), "cards[0].back: shows nothing once"),
+        ("back: \"<!-- x -->\"", (9, 9), "cards[0].back: shows nothing once"),
+        ("back: \"_ \\u200b _\"", None, None),  # no letter or digit, but text all the same
+        ("back: \"\u00b2\"", None, None),  # a digit that is not 0-9
+        ("explanation: ''", None, None),  # an empty optional field is no problem
+        ("image: ~", None, None),
+        ("tags: ~", None, None),
+    ],
+)
+def test_field_edge_cases_keep_their_diagnostics(write_deck, field, place, fragment):
+    """The loader's shortcuts for ordinary text (not empty, not null, no markup) leave the
+    unusual values to the full checks: the same message at the same place."""
+    extra = "" if field.startswith("back") else "  back: a\n"
+    path = write_deck(HEAD + f"- id: a\n  front: q\n{extra}  {field}\n  source: cc-omt\n")
+    found = [(d.line, d.column, d.message) for d in load_deck_file(path).diagnostics]
+    if fragment is None:
+        assert found == [] and load_deck_file(path).deck.card("a") is not None
+    else:
+        assert [(line, col) for line, col, m in found if fragment in m] == [place], found
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("{{c0::a}} and {{c501::b}}", "cloze numbers start at 1"),  # c0 wins wherever it is
+        ("{{c501::b}} and {{c0::a}}", "cloze numbers start at 1"),
+        ("{{c1::a}} {{c600::b}} {{c700::c}}", "{{c600::...}}: cloze numbers run from 1 to 500"),
+        ("{{c::a}} {c1::b}", "a cloze needs at least one deletion"),
+        ("{{c2::a}} {{c500::b}}", None),
+    ],
+)
+def test_cloze_numbers_are_checked_in_one_reading(write_deck, text, fragment):
+    path = write_deck(HEAD + f"- id: a\n  type: cloze\n  text: \"{text}\"\n  source: cc-omt\n")
+    errors = problems(path)
+    if fragment is None:
+        assert errors == []
+    else:
+        assert len(errors) == 1 and errors[0][0] == 9 and fragment in errors[0][1], errors
+
+
+def _missing_picture_deck(write_deck):
+    """A deck whose description shows a missing picture: a problem placed inside a field
+    after the cards are read, which needs the file's text again."""
+    return write_deck("deck: omt-test\ntitle: Test deck\n"
+                      "description: \"A picture: ![x](missing.png) of the spine\"\n"
+                      "sources:\n  - id: cc-omt\n    citation: Cleveland Clinic\ncards:\n"
+                      "  - {id: a, front: q, back: a, source: cc-omt}\n")
+
+
+def _placed(result):
+    return [(d.line, d.column, d.message) for d in result.diagnostics]
+
+
+def test_a_large_file_let_go_of_places_problems_as_one_kept(write_deck, monkeypatch):
+    """Bytes handed over and let go of once parsed (every file counts as large here) are read
+    again to place a problem inside a field: the same place as with the bytes kept."""
+    from omtquiz.decks.format import loader
+
+    path = _missing_picture_deck(write_deck)
+    kept = _placed(load_deck_file(path))
+    assert [(line, col) for line, col, m in kept if "missing.png" in m] == [(3, 31)], kept
+    monkeypatch.setattr(loader, "KEEP_BYTES", 0)
+    held = [path.read_bytes()]
+    assert _placed(loader.load_deck_bytes(path, held)) == kept
+    assert held == []  # taken out: the loader held the only reference
+
+
+def test_a_file_changed_after_it_was_let_go_of_places_at_the_node(write_deck, monkeypatch):
+    """If the file changed after its bytes were let go of, the problem is placed at its field
+    (the text read again is not what was parsed), never somewhere in the new text."""
+    from omtquiz.decks.format import loader
+
+    path = _missing_picture_deck(write_deck)
+    monkeypatch.setattr(loader, "KEEP_BYTES", 0)
+    finish = loader._Reader.finish
+
+    def edited_then_finish(self, *args):
+        path.write_text(path.read_text().replace("A picture: ", "A drawing:  "))
+        return finish(self, *args)
+
+    monkeypatch.setattr(loader._Reader, "finish", edited_then_finish)
+    found = _placed(loader.load_deck_bytes(path, [path.read_bytes()]))
+    assert [(line, col) for line, col, m in found if "missing.png" in m] == [(3, 14)], found

@@ -111,3 +111,25 @@ def test_bytes_given_to_the_loader_are_checked_as_a_file_is(tmp_path):
     big.write_text(DECK + "# padding\n" * 300_000)
     assert seen(big, data=big.read_bytes(), max_bytes=2**20) == seen(big, max_bytes=2**20)
     assert "MiB are refused" in seen(big, max_bytes=2**20)[0]
+
+
+def test_cards_written_in_batches_come_back_whole_and_in_order(tmp_path, monkeypatch):
+    """An entry holds the cards a batch at a time: more cards than a batch, a last batch that
+    is not full, and a file with no deck all read back equal to a parse without the cache."""
+    from omtquiz.decks.format import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_BATCH", 3)
+    (tmp_path / "d").mkdir()
+    cards = "".join(f"  - {{id: c{n}, front: Question {n}, back: Answer {n}, source: s}}\n"
+                    for n in range(10))
+    (tmp_path / "d" / "many.yaml").write_text(DECK.split("cards:\n")[0] + "cards:\n" + cards)
+    (tmp_path / "d" / "nodeck.yaml").write_text("deck: x\ncards: []\n")
+    plain = load_library([tmp_path / "d"])
+    assert [len(f.deck.cards) if f.deck else None for f in plain.files] == [10, None]
+    first = load_library([tmp_path / "d"], cache_dir=tmp_path / "cache")
+    assert len(list((tmp_path / "cache" / "decks").glob("*.pickle"))) == 2
+    cached = load_library([tmp_path / "d"], cache_dir=tmp_path / "cache")
+    assert first.files == plain.files and cached.files == plain.files
+    many = cached.files[0].deck
+    assert [c.id for c in many.cards] == [f"c{n}" for n in range(10)]
+    assert many.card("c7").back == "Answer 7"  # the index is made again on a hit

@@ -7,6 +7,11 @@ never serve a stale deck. A new omtquiz version ignores old entries.
 The pictures a deck shows are not in its bytes, so a hit re-checks each of them (a `git pull`
 may have swapped one for a symlink to `/etc/passwd`); if any is refused now, the file is read
 afresh and the loader reports it as it would on a first load.
+
+An entry is the deck without its cards, then the cards a few thousand at a time, each batch a
+pickle of its own: one pickle of 100,000 cards keeps every object it writes (and a tuple of
+each card's fields made for the writing) in its memo to the end, 60-70 MB on top of the deck
+at the app's first start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from omtquiz import __version__
@@ -23,8 +29,9 @@ from omtquiz.gcpause import gc_paused
 
 # -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
 # -7: Card.versions and Card.record, Source.name; -8: shapes and spots; -9: follow-ups;
-# -10: cues and axes; -11: DrillSpec.points (counterstrain drills)
-_FORMAT = f"omtquiz-{__version__}-11"
+# -10: cues and axes; -11: DrillSpec.points (counterstrain drills); -12: cards in batches
+_FORMAT = f"omtquiz-{__version__}-12"
+_BATCH = 2_000  # cards per pickle: its memo, and what it copies, stay this small
 
 
 class ParseCache:
@@ -48,8 +55,9 @@ class ParseCache:
         cached = self._read(entry, digest)
         if cached is not None and _pictures_still_fine(path, cached):
             return cached
-        result = _load(path, data)  # these bytes, not a second read the file may have changed
-        del data  # not held beside the deck and the pickler's memo while the entry is written
+        held = [data]  # these bytes, not a second read the file may have changed, handed
+        del data  # over: the loader lets go of a large file's bytes before making the cards
+        result = _load(path, held)
         self._write(entry, digest, result)
         return result
 
@@ -61,11 +69,10 @@ class ParseCache:
                 if header != (_FORMAT, digest):
                     return None
                 with gc_paused():
-                    result = pickle.load(fh)
+                    return _read_entry(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError,
                 ValueError, ImportError, IndexError):
             return None
-        return result if isinstance(result, DeckFile) else None
 
     def _write(self, entry: Path, digest: bytes, result: DeckFile) -> None:
         """Write beside and rename, so a crash mid-write never leaves a torn entry."""
@@ -74,10 +81,38 @@ class ParseCache:
             tmp = entry.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
                 pickle.dump((_FORMAT, digest), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                _write_entry(fh, result)
             os.replace(tmp, entry)
         except OSError:
             pass
+
+
+def _write_entry(fh, result: DeckFile) -> None:
+    """The deck file without its cards and their count, then the cards in batches."""
+    deck = result.deck
+    cards = deck.cards if deck is not None else ()
+    if deck is not None:  # a fresh index, or the deck's own would be written with every card
+        result = replace(result, deck=replace(deck, cards=(), _by_id={}))
+    pickle.dump((result, len(cards)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(cards), _BATCH):
+        pickle.dump(cards[start:start + _BATCH], fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_entry(fh) -> DeckFile | None:
+    head = pickle.load(fh)
+    if not (isinstance(head, tuple) and len(head) == 2 and isinstance(head[0], DeckFile)
+            and isinstance(head[1], int)):
+        return None
+    result, count = head
+    cards: list = []
+    while len(cards) < count:
+        batch = pickle.load(fh)
+        if not isinstance(batch, tuple):
+            return None
+        cards += batch
+    if result.deck is None:
+        return None if count else result
+    return replace(result, deck=replace(result.deck, cards=tuple(cards), _by_id={}))
 
 
 def _pictures_still_fine(path: Path, result: DeckFile) -> bool:
@@ -95,8 +130,9 @@ def _pictures_still_fine(path: Path, result: DeckFile) -> bool:
     return True
 
 
-def _load(path: Path, data: bytes | None = None) -> DeckFile:
-    """The YAML loader, imported only when the cache cannot answer."""
-    from omtquiz.decks.format.loader import load_deck_file
+def _load(path: Path, held: list[bytes] | None = None) -> DeckFile:
+    """The YAML loader, imported only when the cache cannot answer; `held`: the file's bytes,
+    handed over (see `load_deck_bytes`)."""
+    from omtquiz.decks.format.loader import load_deck_bytes
 
-    return load_deck_file(path, data=data)
+    return load_deck_bytes(path, held if held is not None else [])

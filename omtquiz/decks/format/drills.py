@@ -159,7 +159,7 @@ def _labels(reader, item: yn.Map, where: str, drill_id: str | None) -> tuple:
     tags = reader.tags(item, where, drill_id)
     source = reader.source(item, where, "drill", drill_id)
     if source is not None:
-        reader.source_refs.append((source, item.values["source"], drill_id or "", where))
+        reader.cite(source, item.values["source"], drill_id or "", where)
     return tags, source
 
 

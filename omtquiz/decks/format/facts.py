@@ -528,8 +528,7 @@ def _card(reader, rule: _Rule, record: _Record, records: list[_Record]) -> dict 
         return None
     reader.card_ids[card_id] = record.node.line
     if record.source is not None:
-        reader.source_refs.append((record.source, record.node.values["source"], card_id,
-                                   record.where))
+        reader.cite(record.source, record.node.values["source"], card_id, record.where)
         kwargs["source"] = record.source
     reader.card_kwargs.append(kwargs)
     return kwargs

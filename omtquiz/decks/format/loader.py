@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import zlib
 from pathlib import Path
 
 import yaml
@@ -41,6 +42,9 @@ INTERNAL_ERROR = "internal error while reading this deck"
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
 MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
+# A file larger than this is let go of once parsed, when its bytes were handed over
+# (`load_deck_bytes`): the cards are made without 47 MiB of YAML beside them (100,000 cards).
+KEEP_BYTES = 8 * 2**20
 
 
 DECK_KEYS = ("deck", "title", "parent", "description", "tags", "sources", "cards", "format",
@@ -53,8 +57,16 @@ VERSION_KEYS = ("source", "answer")
 ANSWER_KEY = {kind.value: info.answer for kind, info in CARD_TYPE_INFO.items()
               if kind.value != "cloze"}
 TYPE_KEYS = {kind.value: (info.required, info.optional) for kind, info in CARD_TYPE_INFO.items()}
+TYPE_NAMES = {kind: kind for kind in TYPE_KEYS}
 CARD_KEYS = {kind: COMMON_CARD_KEYS + required + optional
              for kind, (required, optional) in TYPE_KEYS.items()}
+CARD_KEY_SETS = {kind: frozenset(keys) for kind, keys in CARD_KEYS.items()}
+# The fields a card of each type may show: each is checked for links, pictures and blank sides.
+SIDE_KEYS = {kind: (*required, "explanation", "extra") for kind, (required, _) in TYPE_KEYS.items()}
+# The optional text fields every card of a type reads.
+NOTE_KEYS = {kind: ("explanation", "extra") if kind == "cloze" else ("explanation",)
+             for kind in TYPE_KEYS}
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum as a pattern: re's \w is isalnum() or "_"
 # Per card type, the keys that belong to another type and the type they belong to (a warning
 # names it): made once here, not for every card.
 
@@ -73,6 +85,17 @@ OTHER_TYPES_KEYS = {kind: _other_types_keys(required, optional)
                     for kind, (required, optional) in TYPE_KEYS.items()}
 
 
+def _ordinary_text(node: yn.Node | None) -> str | None:
+    """A field's text when it needs no diagnostic (text, not empty, not null, not too long),
+    else None: the common case, before `_Reader.text`'s full checks."""
+    if type(node) is yn.Scalar:
+        value = node[0]
+        if (value and not value.isspace() and len(value) <= MAX_FIELD_CHARS
+                and not (node[3] and value in yn.NULLS)):
+            return value
+    return None
+
+
 class _TooMany(Exception):
     """Raised when a file has so many problems that more would only bury the first ones."""
 
@@ -89,16 +112,21 @@ class _Reader:
         self.card_kwargs: list[dict] = []
         self.card_ids: dict[str, int] = {}
         self.cards_read = 0  # entries of the cards: list, good or bad
-        self.source_refs: list[tuple[str, yn.Scalar, str, str]] = []
+        # (source id, line, column, card id, where) of every citation, checked in finish; the
+        # place only, not the node (100,000 cards: 7 MB less held while the file is read)
+        self.source_refs: list[tuple[str, int, int, str, str]] = []
         self.fact_records: list = []  # the records: read by facts.expand, for drills.expand
         self.cited_by_versions: set[str] = set()  # sources cited by a card's or record's versions
         self.budget = yn.Budget()
         self.roots = resolver.roots_of(path)
         self.files: list[str] = []  # pictures the deck shows, re-checked on every cached load
-        self.file_data = b""  # the file's bytes, which the YAML parser reads
+        self.file_data: bytes | None = b""  # the file's bytes, which the YAML parser reads
+        self.let_go: tuple[int, int] | None = None  # (size, CRC-32) of bytes let go of
         self.file_text: str | None = None  # decoded only to place problems inside a field
         self.starts: list[int] | None = None
         self.composer_problems: list[tuple[int, int, str]] = []
+        # Equal values many cards hold (a source id, a tags tuple) kept once, not per card.
+        self.shared: dict = {}
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, line: int, column: int, message: str, *,
@@ -126,10 +154,18 @@ class _Reader:
         self.error(node, f"{where}: unknown source '{value}'{did_you_mean(value, known)} "
                    f"(known: {listed})", card_id)
 
+    def cite(self, source: str, node: yn.Node, card_id: str, where: str) -> None:
+        """Note that a card cites `source` at `node`; whether the deck lists it is known only
+        when the whole file has been read (see check_sources)."""
+        self.source_refs.append((source, node.line, node.column, card_id, where))
+
     # -- field readers ---------------------------------------------------------------------
     def text(self, mapping: yn.Map, key: str, where: str, *, required: bool,
              card_id: str | None = None) -> str | None:
-        node = mapping.get(key)
+        node = mapping.values.get(key)
+        value = _ordinary_text(node)
+        if value is not None:
+            return value
         if node is None:
             if required:
                 self.error(mapping, f"{where}: missing '{key}'", card_id)
@@ -213,9 +249,10 @@ class _Reader:
                        f"{yn.kind_of(node)}")
             return
         errors_before = self._error_count()
-        card_id = self.text(node, "id", where, required=True)
+        values = node.values
+        card_id = _ordinary_text(values.get("id")) or self.text(node, "id", where, required=True)
         if card_id is not None:
-            id_node = node.values["id"]
+            id_node = values["id"]
             if not CARD_ID_RE.match(card_id):
                 self.error(id_node, f"{where}.id: '{card_id}' must be 1-128 characters "
                            "without spaces")
@@ -226,45 +263,58 @@ class _Reader:
                 card_id = None
             else:
                 self.card_ids[card_id] = id_node.line
-        card_type = self.text(node, "type", where, required=False, card_id=card_id) or "basic"
+        card_type = (_ordinary_text(values.get("type"))
+                     or self.text(node, "type", where, required=False, card_id=card_id)
+                     or "basic")
         if card_type not in TYPE_KEYS:
             self.error(node.values["type"], f"{where}.type: '{card_type}' is not one of "
                        f"{', '.join(CARD_TYPES)}{did_you_mean(card_type, CARD_TYPES)}", card_id)
             return
+        card_type = TYPE_NAMES[card_type]  # one string per type, not one per card
         required, optional = TYPE_KEYS[card_type]
-        self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
-                          other=OTHER_TYPES_KEYS[card_type])
+        if not values.keys() <= CARD_KEY_SETS[card_type]:
+            self.unknown_keys(node, CARD_KEYS[card_type], where, card_id,
+                              other=OTHER_TYPES_KEYS[card_type])
         kwargs: dict = {"id": card_id, "type": card_type, "line": node.line, "_where": where}
-        versioned = "versions" in node.keys
+        versioned = "versions" in values
         for key in required:
-            needed = not (versioned and ANSWER_KEY.get(card_type) == key)
-            kwargs[key] = self.text(node, key, where, required=needed, card_id=card_id)
-        for key in ("explanation", "extra") if card_type == "cloze" else ("explanation",):
-            value = self.text(node, key, where, required=False, card_id=card_id)
-            if value is not None:
-                kwargs[key] = value
-        kwargs["tags"] = self.tags(node, where, card_id)
-        source = self.source(node, where, "card", card_id)
+            value = _ordinary_text(values.get(key))
+            if value is None:
+                needed = not (versioned and ANSWER_KEY.get(card_type) == key)
+                value = self.text(node, key, where, required=needed, card_id=card_id)
+            kwargs[key] = value
+        for key in NOTE_KEYS[card_type]:
+            if key in values:  # an absent optional field has nothing to report
+                value = (_ordinary_text(values[key])
+                         or self.text(node, key, where, required=False, card_id=card_id))
+                if value is not None:
+                    kwargs[key] = value
+        if "tags" in values:  # cards with the same tags share one tuple of them
+            tags = self.tags(node, where, card_id)
+            kwargs["tags"] = self.shared.setdefault(tags, tags)
+        else:
+            kwargs["tags"] = ()
+        source = (_ordinary_text(values.get("source"))
+                  or self.source(node, where, "card", card_id))
         if source is not None:
+            source = self.shared.setdefault(source, source)  # one string per source id
             kwargs["source"] = source
-            self.source_refs.append((source, node.values["source"], card_id or "", where))
-        image = self.text(node, "image", where, required=False, card_id=card_id)
-        if image is not None:
-            kwargs["image"] = self.image(image, node.values["image"], where, card_id)
-        for key in (*required, "explanation", "extra"):
-            if kwargs.get(key):
-                self.html_refs(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+            self.cite(source, values["source"], card_id or "", where)
+        if "image" in values:
+            image = self.text(node, "image", where, required=False, card_id=card_id)
+            if image is not None:
+                kwargs["image"] = self.image(image, values["image"], where, card_id)
+        for key in SIDE_KEYS[card_type]:
+            text = kwargs.get(key)
+            if text and (len(text) > MAX_PARAGRAPH_CHARS or "<" in text or "[" in text
+                         or "]" in text or "&" in text
+                         or not (text[0].isalnum() or _ALNUM.search(text))):
+                # Not ordinary text (short, a letter or digit, no markup): the full checks.
+                self.html_refs(text, values[key], f"{where}.{key}", card_id)
                 if key in required:
-                    self.blank_side(kwargs[key], node.values[key], f"{where}.{key}", card_id)
+                    self.blank_side(text, values[key], f"{where}.{key}", card_id)
         if card_type == "cloze" and kwargs.get("text"):
-            if not CLOZE_RE.search(kwargs["text"]):
-                self.error(node.values["text"], f"{where}.text: a cloze needs at least one "
-                           "deletion such as {{c1::answer}}", card_id)
-            elif facts.has_c0(kwargs["text"]):
-                self.error(node.values["text"], f"{where}.text: {facts.C0_MESSAGE}", card_id)
-            elif (wrong := cloze.out_of_range(kwargs["text"])) is not None:
-                self.error(node.values["text"], f"{where}.text: {facts.range_message(wrong)}",
-                           card_id)
+            self.cloze_numbers(kwargs["text"], values["text"], where, card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
         if card_type == "occlusion":
@@ -279,6 +329,20 @@ class _Reader:
                                                 where, card_id)
         if self._error_count() == errors_before and card_id is not None:
             self.card_kwargs.append(kwargs)
+
+    def cloze_numbers(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
+        """A cloze's deletions, read once: at least one, none numbered 0, all in range."""
+        numbers = [(m.number, m) for m in CLOZE_RE.finditer(text)]
+        if not numbers:
+            self.error(node, f"{where}.text: a cloze needs at least one deletion such as "
+                       "{{c1::answer}}", card_id)
+        elif any(number == 0 for number, _ in numbers):
+            self.error(node, f"{where}.text: {facts.C0_MESSAGE}", card_id)
+        else:
+            wrong = next((m.group(1) for number, m in numbers
+                          if not cloze.MIN_NUMBER <= number <= cloze.MAX_NUMBER), None)
+            if wrong is not None:
+                self.error(node, f"{where}.text: {facts.range_message(wrong)}", card_id)
 
     def mcq(self, node: yn.Map, kwargs: dict, where: str, card_id: str | None) -> None:
         answer = (kwargs.get("answer") or "").strip().casefold()
@@ -295,7 +359,8 @@ class _Reader:
                 distractors.append(value)
                 self.html_refs(value, item, f"{where}.distractors", card_id)
         kwargs["distractors"] = tuple(distractors)
-        kwargs["_node"] = node
+        if not distractors:  # check_mcq_choices may place an error here; else the node goes
+            kwargs["_node"] = node
 
     def per_deletion(self, node: yn.Map, key: str, card_type: str, text: str, where: str,
                      card_id: str | None, what: str, read) -> list:
@@ -498,7 +563,10 @@ class _Reader:
     def place_of(self, needle: str, node: yn.Node, extent: int) -> tuple[int, int]:
         """Line and column of `needle` within the node's text in the file, else the node's."""
         if self.file_text is None:
-            self.file_text = self.file_data.decode("utf-8-sig")
+            data = self.file_data if self.file_data is not None else self.read_again()
+            if data is None:  # the file changed since it was read: the node's own place
+                return node.line, node.column
+            self.file_text = data.decode("utf-8-sig")
         if self.starts is None:
             self.starts = [0, *(i + 1 for i, ch in enumerate(self.file_text) if ch == "\n")]
         if node.line > len(self.starts):
@@ -510,9 +578,26 @@ class _Reader:
         line = bisect.bisect_right(self.starts, found)
         return line, found - self.starts[line - 1] + 1
 
+    def release_bytes(self) -> None:
+        """Let go of a large file's bytes once parsed, keeping their size and CRC-32 so that
+        placing a problem inside a field (rare) can read the same bytes again."""
+        data = self.file_data
+        if data is not None and len(data) > KEEP_BYTES:
+            self.let_go = (len(data), zlib.crc32(data))
+            self.file_data = None
+
+    def read_again(self) -> bytes | None:
+        """The bytes let go of, read again; None if the file is no longer the same."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        return data if (len(data), zlib.crc32(data)) == self.let_go else None
+
     def blank_side(self, text: str, node: yn.Node, where: str, card_id: str | None) -> None:
         """An error for a side that shows nothing once made safe (Anki would make no card)."""
-        if not ("<" in text or "&" in text or "]:" in text or not any(c.isalnum() for c in text)):
+        if not ("<" in text or "&" in text or "]:" in text or not (
+                text[0].isalnum() or _ALNUM.search(text))):
             return
         if not plain(text) and "<img" not in markdown(text):
             self.error(node, f"{where}: shows nothing once its HTML is made safe (scripts, "
@@ -591,12 +676,17 @@ class _Reader:
         # Each card's fields and nodes are let go as its Card is made: the memory they free is
         # what the next Cards take, instead of all of both at once (100,000 cards: -10 MB).
         pending, self.card_kwargs = self.card_kwargs, []
+        with_deck_tags: dict[tuple, tuple] = {}  # a card's own tags -> with the deck's
         for n, kwargs in enumerate(pending):
             pending[n] = None
             kwargs.pop("_node", None)
             kwargs.pop("_where", None)
             if deck_tags:
-                kwargs["tags"] = tuple(dict.fromkeys((*deck_tags, *kwargs["tags"])))
+                own = kwargs["tags"]
+                merged = with_deck_tags.get(own)
+                if merged is None:
+                    merged = with_deck_tags[own] = tuple(dict.fromkeys((*deck_tags, *own)))
+                kwargs["tags"] = merged
             cards.append(Card(deck_id=deck_id, **kwargs))
         return Deck(id=deck_id, title=title, path=str(self.path), cards=tuple(cards),
                     sources=sources, parent=parent, description=description, tags=deck_tags,
@@ -614,14 +704,14 @@ class _Reader:
         known = {s.id for s in sources}
         cited = set(self.cited_by_versions)
         listed, suggester = None, None
-        for value, node, card_id, where in self.source_refs:
+        for value, line, column, card_id, where in self.source_refs:
             cited.add(value)
             if value not in known:
                 listed = listed or listing(known, "none listed under sources:")
                 suggester = suggester or Suggester(known)
                 hint = suggester.hint(value)
-                self.error(node, f"{where}.source: unknown source '{value}'{hint} (known: "
-                           f"{listed})", card_id or None)
+                self.report(line, column, f"{where}.source: unknown source '{value}'{hint} "
+                            f"(known: {listed})", card_id=card_id or None)
                 self.card_kwargs = [k for k in self.card_kwargs if k["id"] != card_id]
         for source in sources:
             if source.id not in cited:
@@ -658,13 +748,13 @@ def _too_big(size: int, reader: _Reader, max_bytes: int) -> bool:
     return size > max_bytes
 
 
-def _read_data(path: Path, reader: _Reader, max_bytes: int,
-               data: bytes | None = None) -> tuple[bytes, int] | None:
-    """The file's bytes, checked to be UTF-8 text that is not empty, and its length in
-    characters; from `data` when the caller has read the bytes already.
+def _read_data(path: Path, reader: _Reader, max_bytes: int, held: list[bytes]) -> int | None:
+    """The file's length in characters, its bytes checked to be UTF-8 text that is not empty
+    and kept in `reader.file_data`; taken out of `held` when the caller has read them already.
 
     The text is decoded only to check it and dropped: the parser reads the bytes (given text,
     it would make a UTF-8 copy of its own), so a large deck is not held two or three times."""
+    data = held.pop() if held else None
     if data is None:
         try:
             if _too_big(path.stat().st_size, reader, max_bytes):
@@ -682,10 +772,11 @@ def _read_data(path: Path, reader: _Reader, max_bytes: int,
         reader.report(line, column, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded "
                       "(save the file as UTF-8)")
         return None
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of the whole file
         reader.report(1, 1, "file is empty: a deck needs deck, title and cards")
         return None
-    return data, len(text)
+    reader.file_data = data
+    return len(text)
 
 
 def _yaml_error_place(exc: yaml.YAMLError, data: bytes) -> tuple[int, int, str]:
@@ -702,10 +793,9 @@ def _yaml_error_place(exc: yaml.YAMLError, data: bytes) -> tuple[int, int, str]:
     return 1, 1, message
 
 
-def _compose(data: bytes, chars: int, reader: _Reader) -> Deck | None:
-    reader.file_data = data
+def _compose(chars: int, reader: _Reader) -> Deck | None:
     reader.budget.spend(chars, 1, 1, "the file's own text")
-    composer = yn.Composer(yn.events(data), reader.budget)
+    composer = yn.Composer(yn.events(reader.file_data), reader.budget)
     reader.composer_problems = composer.problems
     composer.next_event()  # StreamStart
     start = composer.next_event()
@@ -757,7 +847,9 @@ def _compose(data: bytes, chars: int, reader: _Reader) -> Deck | None:
         line, column = after.start_mark.line + 1, after.start_mark.column + 1
         reader.report(line, column, "a deck file holds one YAML document; remove this '---' "
                       "and what follows, or move it to its own file")
-    for line, column, message in composer.problems:
+    del composer  # and with it the parser, which holds the file's bytes
+    reader.release_bytes()
+    for line, column, message in reader.composer_problems:
         reader.report(line, column, message)
     deck = reader.finish(top, cards_node)
     if isinstance(cards_node, yn.Seq) and not reader.card_ids and not reader.cards_read:
@@ -773,14 +865,22 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
     `data`, when given, is the file's content already read (the parse cache hashes it): it is
     parsed instead of reading the file again, so the result is that of exactly these bytes.
     """
+    return load_deck_bytes(path, [] if data is None else [data], max_bytes=max_bytes)
+
+
+def load_deck_bytes(path: str | os.PathLike[str], held: list[bytes], *,
+                    max_bytes: int = MAX_BYTES) -> DeckFile:
+    """`load_deck_file` of the bytes in `held` (the file is read when it is empty), which
+    this takes out: when the list held the only reference, a large file's bytes are let go
+    of once parsed, before the cards are made."""
     path = Path(path)
     reader = _Reader(path, display_path(path))
     deck = None
     with gc_paused():
         try:
-            read = _read_data(path, reader, max_bytes, data)
-            if read is not None:
-                deck = _compose(*read, reader)
+            chars = _read_data(path, reader, max_bytes, held)
+            if chars is not None:
+                deck = _compose(chars, reader)
         except _TooMany:
             deck = None
         except yn.YamlProblem as exc:
@@ -790,7 +890,7 @@ def load_deck_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
             reader.diagnostics.append(Diagnostic(reader.shown, exc.line, exc.column,
                                                  Severity.ERROR, exc.message))
         except yaml.YAMLError as exc:
-            line, column, message = _yaml_error_place(exc, reader.file_data)
+            line, column, message = _yaml_error_place(exc, reader.file_data or b"")
             reader.diagnostics.append(Diagnostic(reader.shown, line, column, Severity.ERROR,
                                                  message))
         except (MemoryError, RecursionError) as exc:

@@ -14,6 +14,7 @@ size read could hold.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import yaml
 from yaml.events import (
@@ -44,8 +45,10 @@ MAX_FIELD_CHARS = 100_000
 # Tags per list (a deck's, a card's, a record's, a rule's): every card holds its deck's tags
 # and its own, so 10,000 deck tags on 100,000 cards would be a billion references.
 MAX_TAGS = 50
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # a plain scalar read as nothing
 _STR_TAG = "tag:yaml.org,2002:str"
+_COMPLEX = "\0complex"  # the name a key that is not text is kept under (reported, then dropped)
+_tuple_new = tuple.__new__
 
 
 class YamlProblem(Exception):
@@ -89,15 +92,18 @@ def size_of(node: Node, memo: dict[int, int]) -> int:
     return total
 
 
-class Scalar:
-    __slots__ = ("value", "line", "column", "plain")
+class Scalar(NamedTuple):
+    """A text node. A named tuple so the composer makes the many of them in C
+    (`_tuple_new(Scalar, (...))`), without a Python `__init__` call each."""
 
-    def __init__(self, value: str, line: int, column: int, plain: bool) -> None:
-        self.value, self.line, self.column, self.plain = value, line, column, plain
+    value: str
+    line: int
+    column: int
+    plain: bool
 
     @property
     def is_null(self) -> bool:
-        return self.plain and self.value in _NULLS
+        return self.plain and self.value in NULLS
 
 
 class Seq:
@@ -201,52 +207,75 @@ class Composer:
         return node
 
     def compose(self, first) -> Node:
-        """The whole node that starts with `first`, consuming events up to its end."""
-        if isinstance(first, AliasEvent):
+        """The whole node that starts with `first`, consuming events up to its end.
+
+        The loop keeps the open collection's parts in locals (its items, or its keys and
+        values and the key waiting for its value) and makes the common event, a scalar with
+        no tag and no anchor, in place: most of a deck's events."""
+        if type(first) is MappingStartEvent and first.anchor is None and first.tag is None:
+            mark = first.start_mark  # a card: a mapping with no tag and no anchor
+            root: Node = Map(mark.line + 1, mark.column + 1)
+        elif isinstance(first, AliasEvent):
             return self._alias(first)
-        root = self._new(first)
-        if isinstance(root, Scalar):
-            return root
-        stack: list[Node] = [root]
-        pending: list[Scalar | None] = [None]
-        stream = self._stream
-        while stack:
-            event = next(stream)
+        else:
+            root = self._new(first)
+            if type(root) is Scalar:
+                return root
+        saved: list[tuple] = []  # the enclosing collections' (node, pending key)
+        parent: Node = root
+        items = root.items if type(root) is Seq else None
+        values = keys = None if items is not None else (root.values, root.keys)
+        if values is not None:
+            values, keys = values
+        key: Scalar | None = None
+        for event in self._stream:
             kind = type(event)
             if kind is ScalarEvent and event.anchor is None and (
                     event.tag is None or event.implicit[0]):
-                # Most events: a scalar with no tag and no anchor, made here at once.
                 mark = event.start_mark
-                node = Scalar(event.value, mark.line + 1, mark.column + 1, not event.style)
-                parent = stack[-1]
-                if type(parent) is Seq:
-                    parent.items.append(node)
-                elif pending[-1] is None:
-                    pending[-1] = node
+                node = _tuple_new(Scalar, (event.value, mark.line + 1, mark.column + 1,
+                                           not event.style))
+                if items is not None:
+                    items.append(node)
+                elif key is None:
+                    key = node
                 else:
-                    self._put(parent, pending[-1], node)
-                    pending[-1] = None
+                    name = key[0]
+                    if name in keys:
+                        self._duplicate(key, keys)
+                    elif name != _COMPLEX:
+                        keys[name] = key
+                        values[name] = node
+                    key = None
                 continue
             if kind is MappingEndEvent or kind is SequenceEndEvent:
-                stack.pop()
-                pending.pop()
+                if not saved:
+                    return root
+                parent, key = saved.pop()
+                if type(parent) is Seq:
+                    items, values, keys = parent.items, None, None
+                else:
+                    items, values, keys = None, parent.values, parent.keys
                 continue
             node = self._alias(event) if kind is AliasEvent else self._new(event)
-            parent = stack[-1]
-            if type(parent) is Seq:
-                parent.items.append(node)
-            elif pending[-1] is None:
-                pending[-1] = self._key(node, parent)
+            if items is not None:
+                items.append(node)
+            elif key is None:
+                key = self._key(node, parent)
             else:
-                self._put(parent, pending[-1], node)
-                pending[-1] = None
-            if not isinstance(node, Scalar) and kind is not AliasEvent:
-                if len(stack) >= MAX_DEPTH:
+                self._put(parent, key, node)
+                key = None
+            if type(node) is not Scalar and kind is not AliasEvent:
+                if len(saved) + 1 >= MAX_DEPTH:
                     line, column = _place(event)
                     raise YamlProblem(line, column, f"nesting deeper than {MAX_DEPTH} levels")
-                stack.append(node)
-                pending.append(None)
-        return root
+                saved.append((parent, key))
+                parent, key = node, None
+                if type(node) is Seq:
+                    items, values, keys = node.items, None, None
+                else:
+                    items, values, keys = None, node.values, node.keys
+        raise YamlProblem(1, 1, "the YAML stream ended inside a collection")
 
     def _problem(self, line: int, column: int, message: str) -> None:
         """Note a problem; past MAX_PROBLEMS stop reading (a file of a million duplicate keys
@@ -258,20 +287,21 @@ class Composer:
     def _key(self, node: Node, parent: Map) -> Scalar:
         if not isinstance(node, Scalar):
             self._problem(node.line, node.column, "a mapping key must be plain text")
-            return Scalar("\0complex", node.line, node.column, False)
+            return Scalar(_COMPLEX, node.line, node.column, False)
         return node
 
     def _put(self, parent: Map, key: Scalar, value: Node) -> None:
         name = key.value
-        if name == "\0complex":
-            return
         keys = parent.keys
         if name in keys:
-            self._problem(key.line, key.column,
-                          f"duplicate key '{name}' (first given at line {keys[name].line})")
-            return
-        keys[name] = key
-        parent.values[name] = value
+            self._duplicate(key, keys)
+        elif name != _COMPLEX:
+            keys[name] = key
+            parent.values[name] = value
+
+    def _duplicate(self, key: Scalar, keys: dict[str, Scalar]) -> None:
+        self._problem(key.line, key.column,
+                      f"duplicate key '{key.value}' (first given at line {keys[key.value].line})")
 
 
 def expect(event, kind: type, what: str) -> None:
