@@ -319,13 +319,15 @@ def test_grade_and_setup_commands(capsys):
                  "exhaled, key rib 6, serratus anterior and latissimus dorsi"]) == 0
 
 
-def test_the_command_never_raises_whatever_it_is_given(capsys):
-    """Exit 0, 1 or 2 with a message; no traceback, whatever JSON or text comes in."""
+def test_the_command_never_raises_whatever_it_is_given(capsys, monkeypatch):
+    """Exit 0, 1 or 2 with a message; no traceback, whatever JSON or text comes in (a payload
+    of "-" reads standard input, here the payload itself)."""
+    import io
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     texts = st.text(max_size=30) | st.sampled_from(
-        ['{"levels": "T5"}', '{"name": "T5 FRlSl"}', "[]", '{"ribs": [1]}', "null",
+        ['{"levels": "T5"}', '{"name": "T5 FRlSl"}', "[]", '{"ribs": [1]}', "null", "-",
          '{"levels": "AA", "rotation_free": "up"}', '{"name": 5}', "{"])
 
     @settings(max_examples=150, deadline=None)
@@ -343,6 +345,7 @@ def test_the_command_never_raises_whatever_it_is_given(capsys):
             argv += ["--answer", answer]
         if action == "case":
             argv += ["--seed", str(seed), "--levels", answer or "T1-T12"]
+        monkeypatch.setattr("sys.stdin", io.StringIO(payload))
         assert main([*argv, "--json"]) in (0, 1, 2)
         capsys.readouterr()
 
