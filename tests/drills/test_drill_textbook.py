@@ -323,6 +323,7 @@ def test_the_command_never_raises_whatever_it_is_given(capsys, monkeypatch):
     """Exit 0, 1 or 2 with a message; no traceback, whatever JSON or text comes in (a payload
     of "-" reads standard input, here the payload itself)."""
     import io
+
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
