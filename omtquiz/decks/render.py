@@ -8,7 +8,6 @@ the lints that find a question asked twice).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from omtquiz.decks.model import CLOZE_RE, FOLLOW_UP, Card, CardType
 from omtquiz.decks.simple_markdown import render_simple
+from omtquiz.digest import blake2b
 
 _TAGS = {
     "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "small", "mark",
@@ -325,7 +325,7 @@ def _card_order(card: Card, right: str, others,
     (a hash of both), the same on every screen and every run."""
     choices = [right, *others]
     key = card.deck_id + "/" + card.id + ("" if seed is None else f"/{seed}")
-    choices.sort(key=lambda text: hashlib.blake2b(f"{key}\0{text}".encode(),
+    choices.sort(key=lambda text: blake2b(f"{key}\0{text}".encode(),
                                                   digest_size=8).digest())
     return tuple(choices), choices.index(right)
 

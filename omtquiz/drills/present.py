@@ -6,7 +6,6 @@ the drill screen use them as they are), so every surface words a case the same w
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from omtquiz.drills.cases import Case
@@ -45,6 +44,8 @@ QUESTIONS = {
 
 def case_seed(item_key: str, reps: int) -> int:
     """The seed of an item's case at its `reps`-th review: fresh each review, the same on undo."""
+    import hashlib  # here, not at the top: the deck list loads this module, not OpenSSL
+
     digest = hashlib.sha256(f"{item_key}#{reps}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
 

@@ -25,11 +25,11 @@ import weakref
 from array import array
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
-from hashlib import blake2b
 from operator import attrgetter
 from typing import Any
 
 from omtquiz.decks.model import CARD_TYPE_INFO, Deck, Item, Library
+from omtquiz.digest import blake2b
 from omtquiz.progress.rows import UPSERT, record_row
 from omtquiz.progress.types import ItemRecord
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from omtquiz.digest import blake2b
 from omtquiz.profile import Dirs, Profile
 from omtquiz.progress.db import StoreError
 from omtquiz.resources import assets_dir
@@ -23,7 +23,7 @@ from omtquiz.ui.main_window import MainWindow
 
 
 def _server_name(dirs: Dirs) -> str:
-    return "omtquiz-" + hashlib.blake2b(str(dirs.data).encode(), digest_size=8).hexdigest()
+    return "omtquiz-" + blake2b(str(dirs.data).encode(), digest_size=8).hexdigest()
 
 
 class SingleInstance:

@@ -70,27 +70,25 @@ def test_library_with_a_cache_equals_library_without(tmp_path):
 def test_an_edit_after_hashing_is_never_stored_under_the_old_hash(tmp_path, monkeypatch):
     """The bytes hashed are the bytes parsed: an edit landing between the cache's read and the
     parse must not store the new deck under the old bytes' hash (a later hit would be stale)."""
-    import hashlib
-    import types
-
     from omtquiz.decks.format import cache as cache_module
+    from omtquiz.digest import blake2b
 
     deck = tmp_path / "c.yaml"
     deck.write_text(DECK)
     edited = DECK.replace("Answer one", "Answer two")
 
-    def sha256_then_edit(data):
-        digest = hashlib.sha256(data)
-        deck.write_text(edited)  # the author saves again just after the cache read the file
+    def hash_then_edit(data, digest_size=64):
+        digest = blake2b(data, digest_size=digest_size)
+        if digest_size == 32:  # the content's digest, not the entry's name
+            deck.write_text(edited)  # the author saves again just after the cache read it
         return digest
 
-    monkeypatch.setattr(cache_module, "hashlib", types.SimpleNamespace(
-        sha256=sha256_then_edit, blake2b=hashlib.blake2b))
+    monkeypatch.setattr(cache_module, "blake2b", hash_then_edit)
     cache = ParseCache(tmp_path / "cache")
     assert cache.load(deck).deck.card("a").back == "Answer one"  # what was hashed
     monkeypatch.undo()
     (entry,) = (tmp_path / "cache" / "decks").glob("*.pickle")
-    stored = ParseCache._read(entry, hashlib.sha256(DECK.encode()).digest())
+    stored = ParseCache._read(entry, blake2b(DECK.encode(), digest_size=32).digest())
     assert stored is not None and stored.deck.card("a").back == "Answer one"
     assert cache.load(deck).deck.card("a").back == "Answer two"  # the edit: a miss, parsed
     deck.write_text(DECK)

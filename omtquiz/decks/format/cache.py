@@ -16,7 +16,6 @@ at the app's first start.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import replace
@@ -25,12 +24,14 @@ from pathlib import Path
 from omtquiz import __version__
 from omtquiz.decks.format.files import MAX_BYTES, display_path
 from omtquiz.decks.model import DeckFile
+from omtquiz.digest import blake2b
 from omtquiz.gcpause import gc_paused
 
 # -3: ~ and null read as empty; -4: Card.accept; -5: drills; -6: pictures re-checked on load
 # -7: Card.versions and Card.record, Source.name; -8: shapes and spots; -9: follow-ups;
-# -10: cues and axes; -11: DrillSpec.points (counterstrain drills); -12: cards in batches
-_FORMAT = f"omtquiz-{__version__}-12"
+# -10: cues and axes; -11: DrillSpec.points (counterstrain drills); -12: cards in batches;
+# -13: the content digest is BLAKE2b-256 (no OpenSSL at start), was SHA-256
+_FORMAT = f"omtquiz-{__version__}-13"
 _BATCH = 2_000  # cards per pickle: its memo, and what it copies, stay this small
 
 
@@ -40,7 +41,7 @@ class ParseCache:
 
     def _entry(self, path: Path) -> Path:
         identity = f"{path.resolve()}\0{display_path(path)}"
-        return self.folder / (hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+        return self.folder / (blake2b(identity.encode(), digest_size=16).hexdigest()
                               + ".pickle")
 
     def load(self, path: Path) -> DeckFile:
@@ -50,7 +51,7 @@ class ParseCache:
             data = None
         if data is None:
             return _load(path)
-        digest = hashlib.sha256(data).digest()  # SHA-NI makes it the fastest here
+        digest = blake2b(data, digest_size=32).digest()  # no OpenSSL at start: omtquiz.digest
         entry = self._entry(path)
         cached = self._read(entry, digest)
         if cached is not None and _pictures_still_fine(path, cached):

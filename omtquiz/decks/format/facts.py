@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from omtquiz.decks.format import nodes as yn
 from omtquiz.decks.format.ids import SLUG_RE, Suggester, did_you_mean, listing
 from omtquiz.decks.format.points import point_from_texts
 from omtquiz.decks.model import CARD_TYPES, CLOZE_RE, CardType, Source, Version
+from omtquiz.digest import blake2b
 
 RULE_TEXT_KEYS = {
     "basic": (("front", "back"), ()),
@@ -599,7 +599,7 @@ def _ring(rule: _Rule, records: list[_Record]) -> list[tuple[bytes, str, str]]:
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return blake2b(text.encode(), digest_size=8).digest()
 
 
 def _distractors(rule: _Rule, record: _Record, records: list[_Record], card_id: str,
