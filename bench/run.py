@@ -169,9 +169,9 @@ def startup(runs: int, tmp: Path, anki_python: str | None = None) -> list[Row]:
     rows = [
         Row("start to deck list painted", decks, bare, "s", "<= 1.4x"),
         Row("start to first card painted", card, bare, "s", "<= 1.6x"),
-        Row("idle RSS at deck list, bundled decks", rss, bare_rss, "MB",
-            "<= 75 MB (base: bare window)"),
-        Row("idle RSS, bare python", idle, None, "MB", "-"),
+        Row("idle RSS at deck list, bundled decks", rss, bare_rss, "MiB",
+            "<= 75 (base: bare window)"),
+        Row("idle RSS, bare python", idle, None, "MiB", "-"),
     ]
     if anki_list:
         rows += [Row("Anki desktop: start to main window shown", anki_window, None, "s", "-"),
@@ -327,9 +327,9 @@ def loading(cards: int, big: int, runs: int, tmp: Path) -> list[Row]:
             "<= 0.5x (base: yaml.load, GC paused)"),
         Row(f"{cards} realistic cards, same vs yaml.load GC on", cold, bare_on, "s", "-"),
         Row(f"{cards} realistic cards, warm parse cache", warm, bare_off, "s", "<= 0.05x"),
-        Row(f"{big} realistic cards ({mib:.0f} MiB), first start peak", peaks, None, "MB",
-            "<= 300 MB"),
-        Row("idle python beside it, peak", idles, None, "MB", "-"),
+        Row(f"{big} realistic cards ({mib:.0f} MiB), first start peak", peaks, None, "MiB",
+            "<= 300"),
+        Row("idle python beside it, peak", idles, None, "MiB", "-"),
     ]
 
 
