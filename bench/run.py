@@ -609,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=100_000,
                         help="cards of the big deck and the collection (default 100000)")
     parser.add_argument("--anki-python", metavar="PYTHON",
-                        help="an interpreter with Anki desktop (pip install 'aqt[qt6]'): "
+                        help="an interpreter with Anki desktop (pip install aqt): "
                         "also time Anki's start to its deck list, beside ours")
     args = parser.parse_args(argv)
     quick = args.quick
