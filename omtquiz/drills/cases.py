@@ -113,6 +113,16 @@ def _pool(region_name: str, families: tuple[str, ...] | None,
                  and _within(region_name, d, levels) and _plausible(region_name, d))
 
 
+def unknown_kinds(region_name: str, families: Sequence[str] | None,
+                  known: Sequence[str]) -> Refusal | None:
+    """The refusal for kinds the region does not have, or None."""
+    unknown = [f for f in families or () if f not in known]
+    if not unknown:
+        return None
+    return Refusal(f"unknown {region_name} kind(s) {', '.join(unknown)}; known: "
+                   f"{', '.join(known)}", ("kinds",), usage=True)
+
+
 def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
              levels: str | Sequence[str] | None = None,
              direction: str = "findings_to_name",
@@ -126,10 +136,9 @@ def generate(region_name: str, seed: int, families: Sequence[str] | None = None,
     if direction not in DIRECTIONS:
         return Refusal(f"direction {direction!r}; one of {', '.join(DIRECTIONS)}",
                        ("direction",), usage=True)
-    unknown = [f for f in families or () if f not in chosen.families]
-    if unknown:
-        return Refusal(f"unknown {region_name} kind(s) {', '.join(unknown)}; known: "
-                       f"{', '.join(chosen.families)}", ("kinds",), usage=True)
+    unknown = unknown_kinds(region_name, families, chosen.families)
+    if unknown is not None:
+        return unknown
     unreadable = check_levels(region_name, levels)
     if unreadable is not None:
         return unreadable
@@ -160,10 +169,9 @@ def counterstrain_case(points: Sequence[counterstrain.TenderPoint], seed: int,
     if direction != "name_to_setup":
         return Refusal(f"counterstrain drills ask name_to_setup only, not {direction}",
                        ("direction",), usage=True)
-    unknown = [f for f in families or () if f not in counterstrain.FAMILIES]
-    if unknown:
-        return Refusal(f"unknown counterstrain kind(s) {', '.join(unknown)}; known: "
-                       f"{', '.join(counterstrain.FAMILIES)}", ("kinds",), usage=True)
+    unknown = unknown_kinds(counterstrain.REGION, families, counterstrain.FAMILIES)
+    if unknown is not None:
+        return unknown
     point = counterstrain.pick(points, seed, families)
     if isinstance(point, Refusal):
         return point

@@ -530,12 +530,17 @@ class _NoteBuilder:
             return None
         masks, labels = occlusion_fields(card)
         extra = labels
-        for text in (card.extra, card.explanation):
-            if text:
-                extra += f'<div class="extra">{self.html(deck, card, text)}</div>'
+        extra += self.notes_and_source(deck, card)
+        return [masks, image, self.html(deck, card, card.front), extra, ""]
+
+    def notes_and_source(self, deck: Deck, card: Card) -> str:
+        """A picture note's back extra after its labels: the card's extra and explanation, then
+        its source."""
+        extra = "".join(f'<div class="extra">{self.html(deck, card, text)}</div>'
+                        for text in (card.extra, card.explanation) if text)
         if source := self.source(deck, card):
             extra += f'<div class="source">Source: {source}</div>'
-        return [masks, image, self.html(deck, card, card.front), extra, ""]
+        return extra
 
     def point(self, deck: Deck, card: Card) -> list[str] | None:
         """A "what is marked?" map question as an Image Occlusion note: the spot (and its
@@ -558,11 +563,7 @@ class _NoteBuilder:
         if card.follow_up:  # item 2 asks it on our screen; here it comes with the answer
             extra += (f'<div class="extra"><b>{self.html(deck, card, card.follow_up)}</b> '
                       f'{self.html(deck, card, card.follow_answer)}</div>')
-        for text in (card.extra, card.explanation):
-            if text:
-                extra += f'<div class="extra">{self.html(deck, card, text)}</div>'
-        if source := self.source(deck, card):
-            extra += f'<div class="source">Source: {source}</div>'
+        extra += self.notes_and_source(deck, card)
         return [masks, image, self.html(deck, card, card.question), extra, ""]
 
     def drill_notes(self, deck: Deck, card: Card) -> list[tuple[str, list[str]]]:

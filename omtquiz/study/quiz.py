@@ -245,7 +245,7 @@ class QuestionMaker:
         positions = card.drill.region == counterstrain.REGION  # tender point -> position
         direction = None if positions else "findings_to_name"
         case = drill_case(card, item.ord, seed, direction)
-        rendered = render_drill(card, item.ord, seed, direction)
+        rendered = render_drill(card, item.ord, seed, direction, case=case)
         answer = case.setup["position"][0] if positions else case.diagnosis["name"]
         choices: tuple[str, ...] = ()
         if not typed:

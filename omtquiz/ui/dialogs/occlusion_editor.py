@@ -34,7 +34,7 @@ from omtquiz.decks import resolver
 from omtquiz.decks.format.editor import Edit, EditError, add_occlusion_card, set_shapes
 from omtquiz.decks.model import OCCLUSION_MODES, Shape
 from omtquiz.ui import theme
-from omtquiz.ui.widgets.controls import make_label
+from omtquiz.ui.widgets.controls import make_heading, make_label
 from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
 
 TOOL_NAMES = (("select", "Select", "V"), ("rect", "Rectangle", "R"),
@@ -145,14 +145,14 @@ class OcclusionEditorDialog(QDialog):
         form.addRow("Label", self.label_edit)
         form.addRow("Group", self.group_edit)
         form.addItem(QSpacerItem(0, 8))
-        form.addRow(_heading("Card"))
+        form.addRow(make_heading("Card"))
         form.addRow("Mode", self.mode_combo)
         form.addRow("Question", self.front_edit)
         if card_id is None:
             form.addRow("Source", self.source_combo)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(_heading("Shapes, in the order asked"))
+        side.addWidget(make_heading("Shapes, in the order asked"))
         side.addWidget(self.shape_list, 1)
         side.addLayout(form)
         panel = QWidget()
@@ -277,12 +277,3 @@ class OcclusionEditorDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         super().reject()
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "muted")
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label

@@ -26,7 +26,7 @@ from omtquiz.study.queue import Counts
 from omtquiz.study.scope import Scope
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.card_view import RichLabel
-from omtquiz.ui.widgets.controls import make_button
+from omtquiz.ui.widgets.controls import make_button, make_heading
 
 SCOPE_ROLE = Qt.ItemDataRole.UserRole  # the row's Scope; None for a file that did not load
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the deck id or file path its problems are under
@@ -176,11 +176,11 @@ class DeckPage(QWidget):
         right.addWidget(self.study_all_button)
         right.addWidget(self.custom_button)
         right.addSpacing(10)
-        right.addWidget(self._section("Quiz"))
+        right.addWidget(make_heading("Quiz"))
         right.addLayout(quiz_row)
-        right.addWidget(self._section("Exam"))
+        right.addWidget(make_heading("Exam"))
         right.addLayout(exam_row)
-        right.addWidget(self._section("By tag, across decks"))
+        right.addWidget(make_heading("By tag, across decks"))
         right.addLayout(tag_row)
         right.addStretch(1)
         layout.addLayout(right, 2)
@@ -214,15 +214,6 @@ class DeckPage(QWidget):
         info.setAutoFillBackground(False)
         area.setFixedHeight(12 * self.fontMetrics().lineSpacing())
         return area
-
-    @staticmethod
-    def _section(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("role", "muted")
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-        return label
 
     # -- filling ---------------------------------------------------------------------------
     def populate(self, decks: DeckList) -> None:

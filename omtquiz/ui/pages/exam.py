@@ -44,6 +44,7 @@ from omtquiz.ui.widgets.choices import make_choices, show_choices
 from omtquiz.ui.widgets.controls import (
     add_shortcuts,
     make_button,
+    make_heading,
     make_label,
     plain_tooltip,
     repolish,
@@ -214,14 +215,14 @@ class ExamPage(QWidget):
         tables = QVBoxLayout()
         self.deck_table = self._table("examDeckTable", "Score by deck", "Deck")
         self.tag_table = self._table("examTagTable", "Score by tag", "Tag")
-        tables.addWidget(self._section("By deck (weakest first)", "examDeckSection"))
+        tables.addWidget(make_heading("By deck (weakest first)", "examDeckSection"))
         tables.addWidget(self.deck_table, 1)
         tables.addSpacing(6)
-        tables.addWidget(self._section("By tag", "examTagSection"))
+        tables.addWidget(make_heading("By tag", "examTagSection"))
         tables.addWidget(self.tag_table, 2)
         tables.addStretch(0)  # only what the tables, at their full height, leave over
         missed = QVBoxLayout()
-        self.missed_title = self._section("Missed questions", "examMissedSection")
+        self.missed_title = make_heading("Missed questions", "examMissedSection")
         self.missed_view = CardView()
         self.missed_view.setObjectName("examMissedView")
         self.missed_view.setAccessibleName("Missed questions and their answers")
@@ -261,15 +262,6 @@ class ExamPage(QWidget):
         layout.addWidget(back, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         return page
-
-    @staticmethod
-    def _section(text: str, name: str):
-        label = make_label(name, "muted")
-        label.setText(text)
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-        return label
 
     # -- taking the exam -------------------------------------------------------------------
     def start(self, scope: Scope, count: int, minutes: int) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from omtquiz.decks.occlusion import masks
 from omtquiz.decks.points import MISSED, RIGHT, describe
 from omtquiz.decks.points import grade as grade_click
-from omtquiz.decks.render import drill_case, render_item
+from omtquiz.decks.render import drill_case, render_drill, render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
 from omtquiz.study.custom import CustomSession
@@ -225,21 +225,25 @@ class ReviewPage(QWidget):
         self.bottom.show()
         self.bottom.setCurrentIndex(0)
         card = self.context.library.card(item)
-        seed = None
+        seed, case = None, None
         if card.type == "drill":  # a fresh case per review, the same on undo
             from omtquiz.drills.present import case_seed
 
             seed = case_seed(item.key, self.session.record(item).card.reps)
-        elif card.type == "mcq":  # the choices in a new order per review, the same on undo
-            seed = self.session.record(item).card.reps
-        self._rendered = render_item(card, item.ord, image_src=self._image_url(card), seed=seed)
+            case = drill_case(card, item.ord, seed)
+            self._rendered = render_drill(card, item.ord, seed, case=case)
+        else:
+            if card.type == "mcq":  # the choices in a new order per review, the same on undo
+                seed = self.session.record(item).card.reps
+            self._rendered = render_item(card, item.ord, image_src=self._image_url(card),
+                                         seed=seed)
         question = self._rendered.question
         if card.type == "point" and item.ord == 1:
             question += CLICK_HINT
         self.view.show_html(card_document_html(question),
                             deck_path(self.context.library, item.deck_id))
         self._show_picture(card, item.ord, revealed=False)
-        self._show_drill(card, item, seed)
+        self._show_drill(case)
         self._show_flag(item)
         self.timer.start()
 
@@ -287,11 +291,12 @@ class ReviewPage(QWidget):
         if self._case is not None and self._drill_panel is not None:
             self._place_drill(self._drill_beside())
 
-    def _show_drill(self, card, item, seed) -> None:
-        """The diagram and answer box for a drill item; hidden for any other card."""
+    def _show_drill(self, case) -> None:
+        """The diagram and answer box for a drill item's case; hidden for any other card
+        (`case` None)."""
         self._marks = None
         self.show_button.setText("Show answer   (Space)")
-        self._case = drill_case(card, item.ord, seed) if card.type == "drill" else None
+        self._case = case
         if self._case is None:
             self._hide_drill()
             return

@@ -61,6 +61,16 @@ def make_label(name: str, role: str = "", *, rich: bool = False) -> QLabel:
     return label
 
 
+def make_heading(text: str, name: str = "") -> QLabel:
+    """A section's heading: bold, in the muted colour."""
+    label = make_label(name, "muted")
+    label.setText(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 def repolish(widget: QWidget) -> None:
     """Style sheets read dynamic properties only when a widget is polished."""
     widget.style().unpolish(widget)
