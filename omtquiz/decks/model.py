@@ -10,7 +10,7 @@ fresh case. Progress hangs on (deck id, card id, ord), never on text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -49,6 +49,8 @@ class CardType(TextEnum):
 
 @dataclass(frozen=True)
 class CardTypeInfo:
+    """What one card type needs and offers: its fields, prompt, answer and items per card."""
+
     required: tuple[str, ...]  # the fields a card of the type must have
     optional: tuple[str, ...]  # the other fields it may have
     prompt: str  # the field an author recognises the card by
@@ -84,6 +86,8 @@ class Severity(TextEnum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem in a deck file, at file:line:col."""
+
     file: str
     line: int
     column: int
@@ -111,6 +115,8 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A deck's `sources:` entry, cited by cards through its id."""
+
     id: str
     citation: str
     url: str | None = None
@@ -162,6 +168,47 @@ class Shape:
         return tuple(zip(self.coords[0::2], self.coords[1::2], strict=True))
 
 
+class PackedPoints(Sequence):
+    """A counterstrain drill's tender points as the parse cache keeps them: pickled, and
+    unpickled on first use. Unpickling a `TenderPoint` imports the drill engine (its classes
+    live there), which a start that shows no drill card should not pay for (~5 ms)."""
+
+    __slots__ = ("_packed", "_points")
+
+    def __init__(self, packed: bytes) -> None:
+        self._packed = packed
+        self._points: tuple | None = None
+
+    def _unpacked(self) -> tuple:
+        if self._points is None:
+            import pickle
+
+            self._points = tuple(pickle.loads(self._packed))
+        return self._points
+
+    def __getitem__(self, index):
+        return self._unpacked()[index]
+
+    def __len__(self) -> int:
+        return len(self._unpacked())
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._unpacked())
+
+    def __reduce__(self):
+        return PackedPoints, (self._packed,)
+
+
+def _drill_spec(region: str, families: tuple[str, ...], levels: str | None, direction: str,
+                count: int, packed: bytes | None) -> DrillSpec:
+    """A DrillSpec from the parse cache (see `DrillSpec.__reduce__`)."""
+    points = PackedPoints(packed) if packed is not None else ()
+    return DrillSpec(region, families, levels, direction, count, points)
+
+
 @dataclass(frozen=True, slots=True)
 class DrillSpec:
     """A `drills:` entry: which region, which rule families (one item each), which direction."""
@@ -172,7 +219,21 @@ class DrillSpec:
     direction: str = "findings_to_name"
     count: int = 20  # cases in an Anki export
     # counterstrain only: the deck's tender point records, read by omtquiz.drills.counterstrain
-    points: tuple = ()
+    # (a PackedPoints once read from the parse cache: a sequence all the same)
+    points: Sequence = ()
+
+    def __reduce__(self):
+        """Pickled with its points packed, so the parse cache loads without the drill engine."""
+        if isinstance(self.points, PackedPoints):
+            packed = self.points._packed
+        elif self.points:
+            import pickle
+
+            packed = pickle.dumps(tuple(self.points), protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            packed = None
+        return _drill_spec, (self.region, self.families, self.levels, self.direction,
+                             self.count, packed)
 
 
 class Card(NamedTuple):
@@ -309,6 +370,8 @@ class Item(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Deck:
+    """One deck: its cards in file order, its sources, and where it sits in the tree."""
+
     id: str
     title: str
     path: str

@@ -58,6 +58,8 @@ class Position:
 
 @dataclass(frozen=True)
 class TenderPoint:
+    """A tender point record: where it is and its position(s) of ease, with the citation."""
+
     id: str
     name: str
     view: str  # anterior | posterior

@@ -20,6 +20,8 @@ REPEAT = ("isometric contraction 3-5 seconds against the physician's equal count
 
 @dataclass(frozen=True)
 class SetUp:
+    """A muscle energy set-up: the position, the patient's effort and the rule behind it."""
+
     position: tuple[str, ...]
     effort: str
     rule: str

@@ -30,6 +30,8 @@ SAME_ANSWER = timedelta(seconds=2)
 
 @dataclass(frozen=True)
 class MergeResult:
+    """What merging imported reviews did: rows added, rows already here, items touched."""
+
     added: int = 0
     already_here: int = 0
     items: tuple[Item, ...] = ()

@@ -162,6 +162,8 @@ class ImportedReview:
 
 @dataclass(frozen=True)
 class ExamRecord:
+    """One finished exam as stored: when, over what, the score and each answer."""
+
     started_at: datetime
     finished_at: datetime
     scope: str

@@ -16,6 +16,8 @@ from omtquiz.decks.model import Item
 
 @dataclass(frozen=True)
 class Changes:
+    """What a core action changed, so the screens refresh what they show of it."""
+
     items: frozenset[Item] = frozenset()  # items whose stored progress changed
     answers: bool = False  # review-log rows were added or taken back
     exams: bool = False  # an exam's result was saved

@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # imported when first used: start-up does not pay for screens
 
 @dataclass
 class AppContext:
+    """What every screen shares: the folders, the library, the store, the clock and the look."""
+
     dirs: Dirs
     library: Library
     store: Store

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from omtquiz.resources import assets_dir
 
+STYLE = "Fusion"
 ACCENT = "#2f6fdb"
 # The tick drawn in a ticked box: Fusion's own box is nearly invisible on the dark theme, and a
 # style sheet that redraws the box must supply the tick as a picture.
@@ -65,7 +66,9 @@ def font_pt() -> int:
 def apply(app: QApplication, choice: str = "system", font_pt: int = 15) -> str:
     name = resolve(choice)
     c = _COLORS[name]
-    app.setStyle("Fusion")
+    if app.property("omtquiz_style") != STYLE:  # `make_app` names it as the app is made
+        app.setStyle(STYLE)
+        app.setProperty("omtquiz_style", STYLE)
     palette = QPalette()
     for role, key in (
         (QPalette.ColorRole.Window, "window"), (QPalette.ColorRole.Base, "base"),

@@ -131,3 +131,31 @@ def test_cards_written_in_batches_come_back_whole_and_in_order(tmp_path, monkeyp
     many = cached.files[0].deck
     assert [c.id for c in many.cards] == [f"c{n}" for n in range(10)]
     assert many.card("c7").back == "Answer 7"  # the index is made again on a hit
+
+
+def test_a_counterstrain_drill_comes_back_from_the_cache_without_the_drill_engine(tmp_path):
+    """Its tender points are kept packed: a warm start that shows no drill loads no engine,
+    and the first use unpacks them into the very points a fresh parse makes."""
+    bundled = Path(__file__).resolve().parents[2] / "decks"
+    (deck,) = bundled.glob("22-*.yaml")
+    cache = tmp_path / "cache"
+    fresh = ParseCache(cache).load(deck).deck  # a miss: parsed, then written
+    (spec,) = {c.drill for c in fresh.cards if c.drill and c.drill.region == "counterstrain"}
+    assert len(spec.points) > 20
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from omtquiz.decks.format.cache import ParseCache\n"
+            f"d = ParseCache(Path({str(cache)!r})).load(Path({str(deck)!r})).deck\n"
+            "spec = next(c.drill for c in d.cards\n"
+            "            if c.drill and c.drill.region == 'counterstrain')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('omtquiz.drills')))\n"
+            "print(len(spec.points), spec.points[0].name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('omtquiz.drills')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    before, used, after = out.stdout.splitlines()
+    assert before == "[]"
+    assert used == f"{len(spec.points)} {spec.points[0].name}"
+    assert "omtquiz.drills.counterstrain" in after
+    warm = ParseCache(cache).load(deck).deck
+    (again,) = {c.drill for c in warm.cards if c.drill and c.drill.region == "counterstrain"}
+    assert again == spec and tuple(again.points) == tuple(spec.points)

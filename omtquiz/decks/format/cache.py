@@ -31,7 +31,8 @@ from omtquiz.gcpause import gc_paused
 # -7: Card.versions and Card.record, Source.name; -8: shapes and spots; -9: follow-ups;
 # -10: cues and axes; -11: DrillSpec.points (counterstrain drills); -12: cards in batches;
 # -13: the content digest is BLAKE2b-256 (no OpenSSL at start), was SHA-256
-_FORMAT = f"omtquiz-{__version__}-13"
+# -14: a counterstrain drill's points packed (DrillSpec.__reduce__): no drill engine at start
+_FORMAT = f"omtquiz-{__version__}-14"
 _BATCH = 2_000  # cards per pickle: its memo, and what it copies, stay this small
 
 
