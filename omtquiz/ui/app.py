@@ -110,7 +110,8 @@ def make_app(*, offscreen: bool = False) -> QApplication:
     return app
 
 
-def build(profile: Profile, app: QApplication) -> tuple[AppContext, MainWindow]:
+def build(profile: Profile, app: QApplication, *,
+          fill_deck_list: bool = True) -> tuple[AppContext, MainWindow]:
     """The context and main window of a profile (shared by run and --screenshot)."""
     store, message = profile.open_store()
     prefs = store.get_value("ui", {}) or {}
@@ -118,7 +119,8 @@ def build(profile: Profile, app: QApplication) -> tuple[AppContext, MainWindow]:
     library = profile.load_library()
     context = AppContext(dirs=profile.dirs, library=library, store=store, clock=profile.clock,
                          theme_name=name, startup_message=message)
-    window = MainWindow(context, reload_library=profile.load_library)
+    window = MainWindow(context, reload_library=profile.load_library,
+                        fill_deck_list=fill_deck_list)
     return context, window
 
 
@@ -153,7 +155,7 @@ def run(profile: Profile, *, study: str | None = None, open_file: str | None = N
         return 1
     install_excepthook()
     try:
-        context, window = build(profile, app)
+        context, window = build(profile, app, fill_deck_list=not study)
     except StoreError as exc:
         from PySide6.QtWidgets import QMessageBox
 

@@ -25,7 +25,9 @@ class MainWindow(QMainWindow):
 
     changed = Signal(object)
 
-    def __init__(self, context, reload_library=None) -> None:
+    def __init__(self, context, reload_library=None, *, fill_deck_list: bool = True) -> None:
+        """`fill_deck_list=False` when the window opens on another screen (`omtquiz --study`):
+        the deck list is filled when it is first shown (`show_decks`), not computed unseen."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("omtquiz")
@@ -67,7 +69,10 @@ class MainWindow(QMainWindow):
         self._backup_watch.timeout.connect(self.report_backup_problem)
         self._backup_watch.start(30_000)  # background backups finish out of sight
         self._build_menus()
-        self.refresh()
+        if fill_deck_list:
+            self.refresh()
+        else:
+            self._update_status()
         # After the first paint: the check reads the log and loads the optimizer's modules.
         QTimer.singleShot(REFIT_CHECK_MS, self, self.maybe_refit)
         fix_minimum_size(self)
