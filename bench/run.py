@@ -57,6 +57,82 @@ window.show()
 app.exec()
 """
 
+# Floors for the start-up rows: what any app pays that our deck list's screen pays too, with no
+# omtquiz code at all. A: the bare window once Qt's `Qt` namespace is touched (PySide builds its
+# ~117 enums on first use; any screen with an alignment, a role or a key in it does). B: the
+# deck list's screen rebuilt by hand, lean: Fusion, a style sheet, menus with shortcuts, a
+# status bar, the filter box, a four-column tree filled from a SQLite file, the buttons, spin
+# boxes and tag box beside it. What we take over B is our own Python: modules, the progress
+# store, the library, the queue's counts.
+FLOOR_QT_NAMESPACE = BARE_WINDOW.replace(
+    "app = QApplication(sys.argv[:1])",
+    "from PySide6.QtCore import Qt\nQt.AlignmentFlag.AlignLeft\napp = QApplication(sys.argv[:1])")
+FLOOR_SCREEN = HWM + """
+import os, sqlite3, sys
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMainWindow, QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QWidget)
+app = QApplication([*sys.argv[:1], "-style", "Fusion"])
+app.setStyleSheet("QPushButton { padding: 6px 14px; border-radius: 6px; }"
+                  "QTreeView::item { padding: 4px 2px; } QLineEdit { padding: 5px 6px; }")
+db = sqlite3.connect(os.path.join(os.environ["OMTQUIZ_DATA_DIR"], "floor.sqlite3"))
+db.execute("CREATE TABLE IF NOT EXISTS deck (title TEXT, new INT, learn INT, due INT)")
+if not db.execute("SELECT count(*) FROM deck").fetchone()[0]:
+    db.executemany("INSERT INTO deck VALUES (?, 20, 0, 0)", [(f"Deck {i}",) for i in range(20)])
+    db.commit()
+window = QMainWindow()
+for title in ("&File", "&Edit", "&Study", "&Tools", "&Help"):
+    menu = window.menuBar().addMenu(title)
+    for i in range(5):
+        action = QAction(f"Action {i}", window)
+        action.setShortcut(QKeySequence(f"Ctrl+Shift+{i}"))
+        menu.addAction(action)
+window.statusBar().addPermanentWidget(QLabel("Today: 0 answers"))
+page = QWidget()
+layout = QHBoxLayout(page)
+left, right = QVBoxLayout(), QVBoxLayout()
+left.addWidget(QLineEdit(placeholderText="Filter decks (Ctrl+F)"))
+tree = QTreeWidget()
+tree.setColumnCount(4)
+tree.setHeaderLabels(["Deck", "New", "Learn", "Due"])
+tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+for title, *counts in db.execute("SELECT title, new, learn, due FROM deck"):
+    item = QTreeWidgetItem(tree, [title, *map(str, counts)])
+    for column in (1, 2, 3):
+        item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+tree.setCurrentItem(tree.topLevelItem(0))
+left.addWidget(tree, 1)
+right.addWidget(QLabel("All decks"))
+right.addWidget(QLabel("20 new - 0 learning - 0 due today"))
+for text in ("Study", "Study all due", "Custom study", "Multiple choice", "Typed answer"):
+    right.addWidget(QPushButton(text))
+right.addWidget(QSpinBox())
+right.addWidget(QSpinBox())
+right.addWidget(QComboBox(editable=True))
+right.addStretch(1)
+layout.addLayout(left, 3)
+layout.addLayout(right, 2)
+window.setCentralWidget(page)
+window.resize(1000, 680)
+def done():
+    print("painted", flush=True)
+    print("hwm", peak_kib(), flush=True)
+    app.quit()
+class First(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, done)
+        return False
+first = First()
+tree.installEventFilter(first)
+window.show()
+app.exec()
+"""
+
+
 
 def _spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
@@ -151,10 +227,15 @@ def startup(runs: int, tmp: Path, anki_python: str | None = None) -> list[Row]:
             print(f"note: {anki_python} cannot import aqt; Anki desktop not measured",
                   file=sys.stderr)
     bare, decks, card, rss, bare_rss, idle, anki_window, anki_list = ([] for _ in range(8))
+    floor_qt, floor_screen = [], []
+    floor_cmds = ([sys.executable, "-c", FLOOR_QT_NAMESPACE],
+                  [sys.executable, "-c", FLOOR_SCREEN])
     for _ in range(runs):  # interleaved, so load on the machine hits all of them alike
         elapsed, peak = _until_painted(bare_cmd, env)
         bare.append(elapsed)
         bare_rss.append(peak / 1024)
+        floor_qt.append(_until_painted(floor_cmds[0], env)[0])
+        floor_screen.append(_until_painted(floor_cmds[1], env)[0])
         elapsed, peak = _until_painted(app_cmd, env)
         decks.append(elapsed)
         rss.append(peak / 1024)
@@ -169,6 +250,10 @@ def startup(runs: int, tmp: Path, anki_python: str | None = None) -> list[Row]:
     rows = [
         Row("start to deck list painted", decks, bare, "s", "<= 1.4x"),
         Row("start to first card painted", card, bare, "s", "<= 1.6x"),
+        Row("floor A: bare window + Qt's enum namespace", floor_qt, bare, "s", "-"),
+        Row("floor B: the deck list's screen by hand, no omtquiz", floor_screen, bare, "s",
+            "-"),
+        Row("start to deck list painted, against floor B", decks, floor_screen, "s", "-"),
         Row("idle RSS at deck list, bundled decks", rss, bare_rss, "MiB",
             "<= 75 (base: bare window)"),
         Row("idle RSS, bare python", idle, None, "MiB", "-"),
