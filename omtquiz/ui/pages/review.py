@@ -32,7 +32,6 @@ from omtquiz.decks.points import grade as grade_click
 from omtquiz.decks.render import drill_case, render_drill, render_item
 from omtquiz.scheduling import format_interval
 from omtquiz.study.changes import Changes
-from omtquiz.study.custom import CustomSession
 from omtquiz.study.recording import MAX_ANSWER_MS
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.card_view import (
@@ -42,7 +41,6 @@ from omtquiz.ui.widgets.card_view import (
     source_html,
     style_card_view,
 )
-from omtquiz.ui.widgets.occlusion import OcclusionView
 from omtquiz.ui.widgets.toast import Toast
 
 RATINGS = (("Again", "again", 1), ("Hard", "hard", 2), ("Good", "good", 3), ("Easy", "easy", 4))
@@ -115,13 +113,10 @@ class ReviewPage(QWidget):
         self.card_area.setSpacing(12)
         layout.addLayout(self.card_area, 1)
         self.card_area.addWidget(self.view, 1)
-        self.picture = OcclusionView()
-        self.picture.hide()
-        self.picture.clicked.connect(self.point_at)
+        self._picture = None  # made for the first picture card (`picture`)
         self._pointed: tuple[float, float] | None = None
         self._point_result = None
         self._suggested = 3
-        self.card_area.addWidget(self.picture, 3)
         self.toast = Toast(self)
         self.flag_label = QLabel()
         self.flag_label.setObjectName("flagLabel")
@@ -356,10 +351,24 @@ class ReviewPage(QWidget):
             return None
         return QUrl.fromLocalFile(card.image).toString() if card.image else None
 
+    @property
+    def picture(self):
+        """The picture of an occlusion or map card under (or beside) the text, made for the
+        first such card: its widget loads QtSvg, which a review of text cards does without."""
+        if self._picture is None:
+            from omtquiz.ui.widgets.occlusion import OcclusionView
+
+            self._picture = OcclusionView()
+            self._picture.hide()
+            self._picture.clicked.connect(self.point_at)
+            self.card_area.insertWidget(self.card_area.indexOf(self.view) + 1, self._picture, 3)
+        return self._picture
+
     def _show_picture(self, card, ord_: int, *, revealed: bool) -> None:
         """An occlusion card's picture under its text; other cards give the text all room."""
         if card.type not in ("occlusion", "point"):
-            self.picture.hide()
+            if self._picture is not None:
+                self._picture.hide()
             self._text_beside(False)
             return
         deck = deck_path(self.context.library, card.deck_id)
@@ -535,9 +544,12 @@ class ReviewPage(QWidget):
 
     def _show_done(self) -> None:
         self.view.hide()
-        self.picture.hide()
+        if self._picture is not None:
+            self._picture.hide()
         self.bottom.hide()
         self.flag_label.setText("")
+        from omtquiz.study.custom import CustomSession  # here: few sessions are custom
+
         if isinstance(self.session, CustomSession):
             when = self.session.next_due()
             later = ("" if when is None else
