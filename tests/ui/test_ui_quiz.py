@@ -262,3 +262,25 @@ def unnamed_controls(page) -> list[str]:
 def test_every_control_is_named_for_automation(page):
     page.start(Scope.deck("t"), "mcq")
     assert unnamed_controls(page) == []
+
+
+def test_the_keys_line_names_as_many_keys_as_there_are_choices(qtbot, tmp_path, qapp):
+    """A question of three choices says "1-3 choose", not "1-4" (4 would do nothing)."""
+    three = Card("m", "q", "mcq", question="Which vertebra is the atlas?", answer="C1",
+                 distractors=("C2", "C7"))
+    four = Card("m", "r", "mcq", question="Which rib is the first atypical one?", answer="Rib 1",
+                distractors=("Rib 4", "Rib 6", "Rib 8"))
+    library = Library((DeckFile("m.yaml", Deck("m", "Choices", "m.yaml", (three, four))),))
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    context = make_context(tmp_path, library, clock)
+    page = shown_active(qtbot, QuizPage(context, seed=1))
+    page.start(Scope.deck("m"), "mcq")
+    seen = set()
+    for _ in range(2):
+        count = len(page.current().choices)
+        seen.add(count)
+        assert page.hint_label.text().startswith(f"1-{count} choose"), page.hint_label.text()
+        page.choose(1)
+        page.next_question()
+    assert seen == {3, 4}
+    context.store.close()

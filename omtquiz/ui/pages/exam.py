@@ -40,7 +40,7 @@ from omtquiz.ui.widgets.card_view import (
     make_card_view,
     style_card_view,
 )
-from omtquiz.ui.widgets.choices import make_choices, show_choices
+from omtquiz.ui.widgets.choices import choices_hint, make_choices, show_choices
 from omtquiz.ui.widgets.controls import (
     add_shortcuts,
     make_button,
@@ -296,6 +296,8 @@ class ExamPage(QWidget):
         self.view.show_html(card_document_html(question.prompt_html),
                             deck_path(self.context.library, question.item.deck_id))
         show_choices(self.choice_buttons, question.choices)
+        self.hint_label.setText(choices_hint(
+            len(question.choices), "answer and move on · ←/→ previous/next · Ctrl+Enter finish"))
         given = exam.answers.get(self.index)
         for button in self.choice_buttons:
             chosen = given is not None and button.choice_text == given.given

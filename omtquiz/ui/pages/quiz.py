@@ -28,7 +28,12 @@ from omtquiz.ui.widgets.card_view import (
     make_card_view,
     style_card_view,
 )
-from omtquiz.ui.widgets.choices import feedback_html, make_choices, show_choices
+from omtquiz.ui.widgets.choices import (
+    choices_hint,
+    feedback_html,
+    make_choices,
+    show_choices,
+)
 from omtquiz.ui.widgets.controls import add_shortcuts, make_button, make_label
 
 QUIZ_LENGTH = 20
@@ -227,6 +232,8 @@ class QuizPage(QWidget):
         self.progress.setValue(self.index)
         if self.mode == AnswerMode.CHOICES:
             show_choices(self.choice_buttons, question.choices)
+            self.hint_label.setText(choices_hint(len(question.choices),
+                                                 "choose · Enter next · Esc back to decks"))
             self.setFocus()
         else:
             self.typed_edit.clear()

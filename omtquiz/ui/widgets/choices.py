@@ -118,6 +118,11 @@ def show_choices(buttons: list[ChoiceButton], choices) -> None:
             button.set_choice(text)
 
 
+def choices_hint(count: int, rest: str) -> str:
+    """The keys line under the choices: "1-3 choose ..." for a question of three."""
+    return f"1-{count} {rest}" if count > 1 else f"1 {rest}"
+
+
 def feedback_html(right: bool, text: str) -> str:
     c = theme.colors(theme.current())
     mark, color = ("✓", c["good"]) if right else ("✗", c["bad"])
