@@ -132,3 +132,23 @@ def test_after_a_week_of_study_the_page_agrees_with_the_hand_count(qtbot, tmp_pa
 
 
 # The card browser
+
+
+def test_an_empty_chart_sits_at_the_top_of_its_row_beside_a_full_one(qtbot, tmp_path):
+    """A first day after an exam: the forecast has nothing yet and is short; it starts level
+    with the exam chart beside it instead of floating in the middle of the row."""
+    from omtquiz.study.recording import record_exam
+
+    clock = FixedClock(START)
+    context = make_context(tmp_path, stats_library(), clock)
+    record_exam(context.store, scope="all", started_at=START - timedelta(minutes=20),
+                finished_at=START, total=10, correct=7)
+    page = StatsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1100, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.forecast.is_empty() and not page.exam_chart.is_empty()
+    assert page.forecast.height() < page.exam_chart.height()
+    assert page.forecast.y() == page.exam_chart.y()
+    context.store.close()

@@ -178,10 +178,13 @@ class StatsPage(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(14)
-        grid.addWidget(self.forecast, 0, 0)
-        grid.addWidget(self.exam_chart, 0, 1)
-        grid.addWidget(self._retention_box(), 1, 0)
-        grid.addWidget(self.mastery, 1, 1, Qt.AlignmentFlag.AlignTop)
+        # Top-aligned: a chart is as tall as its drawing, and one that is empty yet (a first
+        # day's forecast) would otherwise float in the middle of its taller neighbour's row.
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.forecast, 0, 0, top)
+        grid.addWidget(self.exam_chart, 0, 1, top)
+        grid.addWidget(self._retention_box(), 1, 0, top)
+        grid.addWidget(self.mastery, 1, 1, top)
         self.exam_recall = ExamRecallChart()
         grid.addWidget(self.exam_recall, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
