@@ -33,14 +33,8 @@ def peak_kib():
                 return int(line.split()[1])
     return 0
 """
-BARE_WINDOW = HWM + """
-import sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-label = QLabel("bare")
-window.setCentralWidget(label)
+# The end of every bare start: print "painted" and the peak memory after WATCHED's first paint.
+PAINT_WATCH = """
 def done():
     print("painted", flush=True)
     print("hwm", peak_kib(), flush=True)
@@ -52,10 +46,19 @@ class First(QObject):
             QTimer.singleShot(0, done)
         return False
 first = First()
-label.installEventFilter(first)
+WATCHED.installEventFilter(first)
 window.show()
 app.exec()
 """
+BARE_WINDOW = HWM + """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+label = QLabel("bare")
+window.setCentralWidget(label)
+""" + PAINT_WATCH.replace("WATCHED", "label")
 
 # Floors for the start-up rows: what any app pays that our deck list's screen pays too, with no
 # omtquiz code at all. A: the bare window once Qt's `Qt` namespace is touched (PySide builds its
@@ -116,21 +119,7 @@ layout.addLayout(left, 3)
 layout.addLayout(right, 2)
 window.setCentralWidget(page)
 window.resize(1000, 680)
-def done():
-    print("painted", flush=True)
-    print("hwm", peak_kib(), flush=True)
-    app.quit()
-class First(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, done)
-        return False
-first = First()
-tree.installEventFilter(first)
-window.show()
-app.exec()
-"""
+""" + PAINT_WATCH.replace("WATCHED", "tree")
 
 
 

@@ -35,7 +35,7 @@ def open_window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
     """The main window over a folder of these deck files (name: text), shown."""
     contexts = []
 
-    def open_(files: dict[str, str]):
+    def open_(files: dict[str, str], **build_options):
         decks = tmp_path / "decks"
         decks.mkdir(exist_ok=True)
         for name, text in files.items():
@@ -43,7 +43,7 @@ def open_window(qtbot, qapp, tmp_path, data_dir, monkeypatch):
         empty_bundle = tmp_path / "bundle"
         empty_bundle.mkdir()
         monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty_bundle)
-        context, win = build(make_profile(decks, data_dir), qapp)
+        context, win = build(make_profile(decks, data_dir), qapp, **build_options)
         contexts.append(context)
         qtbot.addWidget(win)
         win.show()
@@ -90,20 +90,10 @@ def test_study_a_card_with_space_then_3_and_undo(qtbot, window):
     assert review.session.current() == first
 
 
-def test_a_start_on_a_deck_fills_the_deck_list_when_the_student_comes_back(
-        qtbot, qapp, tmp_path, data_dir, monkeypatch):
+def test_a_start_on_a_deck_fills_the_deck_list_when_the_student_comes_back(open_window):
     """`omtquiz --study DECK` opens on the card: the deck list is not computed unseen, and is
-    there, with the answers of the review, once Escape goes back to it."""
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "good.yaml").write_text(GOOD)
-    empty_bundle = tmp_path / "bundle"
-    empty_bundle.mkdir()
-    monkeypatch.setattr("omtquiz.profile.bundled_decks_dir", lambda: empty_bundle)
-    context, win = build(make_profile(decks, data_dir), qapp, fill_deck_list=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    there, with the answers of the review, once the student goes back to it."""
+    win = open_window({"good.yaml": GOOD}, fill_deck_list=False)
     win.study(Scope.deck("good"))
     assert win.deck_page.tree.topLevelItemCount() == 0
     assert win.status_label.text()  # today's line is there from the start
@@ -111,12 +101,11 @@ def test_a_start_on_a_deck_fills_the_deck_list_when_the_student_comes_back(
     assert win.stack.currentWidget() is review
     review.reveal()  # Space, 3, Escape (offscreen, this window never gets the keys)
     review.rate(3)
-    assert [e.rating for e in context.store.entries()] == [3]
+    assert [e.rating for e in win.context.store.entries()] == [3]
     review.back_button.click()
     assert win.stack.currentWidget() is win.deck_page
     good = select_deck(win, "good")
     assert good.text(1) == "2"  # three new cards, one answered
-    context.store.close()
 
 
 def test_cloze_shows_a_blank_then_the_deletion(qtbot, window):
