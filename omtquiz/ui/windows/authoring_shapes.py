@@ -4,7 +4,8 @@ a picture, and undo those edits.
 Kept apart from `authoring.py` (which shows and reloads a deck) because this part writes: every
 save goes through the core's editor (comments and order kept, checked by the loader, atomic),
 and each `Edit` it returns is kept here, newest last, for Undo (Ctrl+Z). A bundled deck is
-never written to; its author edits a copy.
+never written to; its author edits a copy. When the app's study window is open, an edit of a
+card's shapes moves its progress with the shapes and Undo moves it back (`FollowedEdit`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from omtquiz.decks.format.editor import Edit, EditError
 from omtquiz.decks.format.pictures import picture_choices
 from omtquiz.decks.model import Card, CardType
 from omtquiz.ui.dialogs.card_editor import is_bundled
-from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+from omtquiz.ui.dialogs.occlusion_editor import FollowedEdit, OcclusionEditorDialog
 from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
 
 
@@ -28,7 +29,7 @@ class ShapeEditing:
 
     def __init__(self, window) -> None:
         self.window = window
-        self.edits: list[Edit] = []
+        self.edits: list[Edit | FollowedEdit] = []
         self.dialog: OcclusionEditorDialog | None = None  # the one open, for tests to drive
 
     # -- the selected card's shapes, beside its preview -----------------------------------
