@@ -13,7 +13,7 @@ import pytest
 from omtquiz.clock import FixedClock
 from omtquiz.decks.format.editor import EditError
 from omtquiz.decks.format.library import load_library
-from omtquiz.decks.model import Item
+from omtquiz.decks.model import Item, Shape
 from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating, SchedulerSettings, review
 from omtquiz.study.shape_progress import save_shapes
@@ -245,3 +245,18 @@ def test_an_authors_copy_outside_the_library_moves_no_progress(tmp_path, store):
                         [shapes[0], *shapes[2:]], origins=[0, 2, 3, 4])
     assert saved.moved == ()
     assert store._tuples("SELECT * FROM card_state ORDER BY ord") == rows
+
+
+def test_a_shape_drawn_in_the_same_save_is_a_new_item(tmp_path, store):
+    """Shape 2 deleted and one drawn at the end: the drawn one is new (today's code gave it
+    the last shape's progress), and the registered items say so as soon as it is loaded."""
+    deck = Setup(tmp_path, store, FIVE)
+    deck.answer_every_item()
+    shapes = [deck.card.shapes[i] for i in (0, 2, 3, 4)]
+    shapes.append(Shape("rect", (0.5, 0.6, 0.1, 0.1), "Drawn"))
+    save_shapes(store, deck.library, deck.path, "pic", shapes, origins=[0, 2, 3, 4, None])
+    deck.reload()
+    assert store.get(Item("occ", "pic", 4)).card.is_new
+    assert store.entries(Item("occ", "pic", 4)) == []
+    assert store._tuples("SELECT ord, seen FROM item WHERE card_id = 'pic' ORDER BY ord") == [
+        (0, 1), (1, 1), (2, 1), (3, 1), (4, 0)]
