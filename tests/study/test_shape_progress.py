@@ -260,3 +260,30 @@ def test_a_shape_drawn_in_the_same_save_is_a_new_item(tmp_path, store):
     assert store.entries(Item("occ", "pic", 4)) == []
     assert store._tuples("SELECT ord, seen FROM item WHERE card_id = 'pic' ORDER BY ord") == [
         (0, 1), (1, 1), (2, 1), (3, 1), (4, 0)]
+
+
+def test_undo_after_studying_a_drawn_shape_sets_its_answer_aside(tmp_path, store):
+    """Undone after the student answered the shape drawn in the edit: every old shape gets its
+    progress back, and the drawn shape's answer is kept aside, on no other shape."""
+    deck = Setup(tmp_path, store, FIVE)
+    deck.answer_every_item()
+    before = deck.by_label()
+    shapes = [deck.card.shapes[i] for i in (0, 2, 3, 4)]
+    shapes.append(Shape("rect", (0.5, 0.6, 0.1, 0.1), "Drawn"))
+    saved = save_shapes(store, deck.library, deck.path, "pic", shapes,
+                        origins=[0, 2, 3, 4, None])
+    deck.reload()
+    drawn = Item("occ", "pic", 4)
+    record = store.get(drawn)
+    card, _ = review(record.card, Rating.GOOD, T0 + timedelta(days=40),
+                     SchedulerSettings(fuzz=False))
+    store.record_answer(record, replace(record, card=card), rating=Rating.GOOD,
+                        reviewed_at=T0 + timedelta(days=40), duration_ms=1, mode="review")
+
+    saved.undo()
+    deck.reload()
+
+    assert deck.by_label() == before
+    aside = store.unregistered(["occ"])
+    assert len(aside) == 1 and aside[0].ord < 0
+    assert [e.rating for e in store.entries(aside[0])] == [Rating.GOOD]
