@@ -118,9 +118,9 @@ def test_the_authoring_windows_shape_editor_moves_the_apps_progress_and_undo(app
 
     context, win, deck_file, told = app
     before, text = by_label(context), deck_file.read_bytes()
-    authoring = AuthoringWindow(deck_file)
-    qtbot.addWidget(authoring)
-    authoring.show()
+    win.open_authoring(str(deck_file))  # File > Open deck for authoring
+    authoring = win.authoring_windows[-1]
+    assert isinstance(authoring, AuthoringWindow)
     assert authoring.select_card("pic")
     authoring.edit_shapes_button.click()
     dialog = authoring.shapes.dialog
@@ -134,8 +134,27 @@ def test_the_authoring_windows_shape_editor_moves_the_apps_progress_and_undo(app
     after = by_label(context)
     assert after == {label: before[label] for label in ("S1", "S3", "S4", "S5")}
     assert told and told[-1].items == {Item("occ", "pic", n) for n in range(1, 5)}
+    assert ("3 item(s)' progress moved with their shapes, 1 deleted item(s)' progress kept "
+            "aside") in authoring.statusBar().currentMessage()
 
     authoring.undo_button.click()
     assert deck_file.read_bytes() == text
     assert len(context.library.deck("occ").card("pic").shapes) == 5
     assert by_label(context) == before
+    authoring.close()
+
+
+def test_an_authoring_window_the_app_did_not_open_moves_no_progress(app, qtbot):
+    from omtquiz.ui.windows.authoring import AuthoringWindow
+
+    context, win, deck_file, told = app
+    rows = context.store._tuples("SELECT * FROM card_state ORDER BY ord")
+    authoring = AuthoringWindow(deck_file)  # no study window behind it
+    qtbot.addWidget(authoring)
+    authoring.show()
+    assert authoring.select_card("pic")
+    authoring.edit_shapes_button.click()
+    delete_second_shape_and_save(authoring.shapes.dialog, qtbot)
+    assert "S2" not in deck_file.read_text(encoding="utf-8")
+    assert context.store._tuples("SELECT * FROM card_state ORDER BY ord") == rows
+    assert not told

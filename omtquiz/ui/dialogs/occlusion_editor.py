@@ -8,7 +8,7 @@ it returns can be undone. A refused save says why and keeps the drawing.
 
 In the app, an edit of a card's shapes moves the progress of the items it renumbers with the
 file (`study.shape_progress`): the store and library are the app's main window's, found from
-the dialog's parent or, for the authoring window, among the top-level windows; the main window
+the dialog's parent or, for the authoring window, the main window that opened it; the main window
 is told what moved (its `relay`), after the save and after an undo.
 """
 
@@ -299,15 +299,20 @@ class OcclusionEditorDialog(QDialog):
 
 def _study_window(parent) -> tuple[QWidget | None, bool]:
     """The app's main window (its `context` and `relay`) and whether it is the dialog's own
-    parent (which reloads its decks after the edit by itself); (None, False) without one."""
-    widget = parent
+    parent (which reloads its decks after the edit by itself), else the main window that
+    opened the authoring window the dialog belongs to; (None, False) without either."""
+    chain, widget = [], parent
     while widget is not None:
         if hasattr(widget, "context") and hasattr(widget, "relay"):
             return widget, True
+        chain.append(widget)
         widget = widget.parent()
-    found = next((w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"
-                  and hasattr(w, "context") and hasattr(w, "relay")), None)
-    return found, False
+    for top in QApplication.topLevelWidgets():
+        opened = getattr(top, "authoring_windows", ())
+        if hasattr(top, "context") and hasattr(top, "relay") and any(
+                window in opened for window in chain):
+            return top, False
+    return None, False
 
 
 class FollowedEdit:

@@ -161,7 +161,8 @@ class ShapeEditing:
         self.window.reload()
         self.window.select_card(edit.card_id, str(edit.path))
         self.window.statusBar().showMessage(
-            f"Saved the shapes of '{edit.card_id}' in {edit.path.name} (Ctrl+Z undoes it)", 6000)
+            f"Saved the shapes of '{edit.card_id}' in {edit.path.name}{_moved_text(edit)} "
+            "(Ctrl+Z undoes it)", 6000)
 
     def undo(self) -> None:
         if not self.edits:
@@ -176,3 +177,13 @@ class ShapeEditing:
         self.edits.pop()
         self.window.reload()
         self.window.statusBar().showMessage(f"Undid the edit of '{edit.card_id}'", 5000)
+
+
+def _moved_text(edit) -> str:
+    """What an edit did to the progress, for the status bar: '' when nothing moved."""
+    moved = edit.saved.moved if isinstance(edit, FollowedEdit) else ()
+    kept = sum(1 for _, new in moved if new >= 0)
+    aside = len(moved) - kept
+    parts = ([f"{kept} item(s)' progress moved with their shapes"] if kept else []) + (
+        [f"{aside} deleted item(s)' progress kept aside"] if aside else [])
+    return "; " + ", ".join(parts) if parts else ""
