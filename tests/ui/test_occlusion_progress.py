@@ -134,8 +134,8 @@ def test_the_authoring_windows_shape_editor_moves_the_apps_progress_and_undo(app
     after = by_label(context)
     assert after == {label: before[label] for label in ("S1", "S3", "S4", "S5")}
     assert told and told[-1].items == {Item("occ", "pic", n) for n in range(1, 5)}
-    assert ("3 item(s)' progress moved with their shapes, 1 deleted item(s)' progress kept "
-            "aside") in authoring.statusBar().currentMessage()
+    assert ("progress followed the shapes (3 item(s) renumbered, 1 deleted item(s) kept "
+            "aside)") in authoring.statusBar().currentMessage()
 
     authoring.undo_button.click()
     assert deck_file.read_bytes() == text

@@ -182,8 +182,8 @@ class ShapeEditing:
 def _moved_text(edit) -> str:
     """What an edit did to the progress, for the status bar: '' when nothing moved."""
     moved = edit.saved.moved if isinstance(edit, FollowedEdit) else ()
-    kept = sum(1 for _, new in moved if new >= 0)
-    aside = len(moved) - kept
-    parts = ([f"{kept} item(s)' progress moved with their shapes"] if kept else []) + (
-        [f"{aside} deleted item(s)' progress kept aside"] if aside else [])
-    return "; " + ", ".join(parts) if parts else ""
+    if not moved:
+        return ""
+    aside = sum(1 for _, new in moved if new < 0)
+    return (f"; progress followed the shapes ({len(moved) - aside} item(s) renumbered"
+            + (f", {aside} deleted item(s) kept aside" if aside else "") + ")")
