@@ -17,6 +17,7 @@ from omtquiz.decks.model import Item, Shape
 from omtquiz.progress.store import Store
 from omtquiz.scheduling import Rating, SchedulerSettings, review
 from omtquiz.study.shape_progress import save_shapes
+from omtquiz.study.stats import collect
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="400" '
@@ -260,6 +261,8 @@ def test_a_shape_drawn_in_the_same_save_is_a_new_item(tmp_path, store):
     assert store.entries(Item("occ", "pic", 4)) == []
     assert store._tuples("SELECT ord, seen FROM item WHERE card_id = 'pic' ORDER BY ord") == [
         (0, 1), (1, 1), (2, 1), (3, 1), (4, 0)]
+    total = collect(store, deck.library, FixedClock(T0 + timedelta(days=30))).total
+    assert (total.total, total.new) == (5, 1)  # the statistics count the drawn shape new
 
 
 def test_undo_after_studying_a_drawn_shape_sets_its_answer_aside(tmp_path, store):
