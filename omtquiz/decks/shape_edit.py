@@ -4,13 +4,18 @@ Shapes live in image-relative coordinates (0 to 1, see `model.Shape`). The shape
 authoring window's) turns mouse drags and key presses into calls here, so every rule that
 keeps a shape valid (inside the image, not vanishingly small, written with a sensible number
 of digits) is plain Python, the same for the mouse, the keyboard and the file writer.
+
+It also says which study item became which (`item_moves`): an occlusion card's items are
+numbered by the order their shapes are listed, so deleting a shape renumbers the items after
+it, and the progress stored under the old numbers must follow the shapes, not the numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from omtquiz.decks.model import Shape
+from omtquiz.decks.model import Card, CardType, Shape
 
 DIGITS = 4  # a ten-thousandth of the picture: under a pixel of any picture a card shows
 MIN_SIZE = 0.01  # a drawn shape smaller than this (in width or height) is a slip, not a shape
@@ -119,3 +124,45 @@ def tidy(shape: Shape, digits: int = DIGITS) -> Shape:
         coords = tuple(r(v) for v in c)
     group = (shape.group or "").strip() or None
     return replace(shape, coords=coords, label=shape.label.strip(), group=group)
+
+
+def _items(shapes: Sequence[Shape]) -> tuple[tuple[int, ...], ...]:
+    """The shapes' indexes per study item, numbered as the card numbers them."""
+    return Card("", "", CardType.OCCLUSION, shapes=tuple(shapes)).occlusion_groups()
+
+
+def item_moves(old: Sequence[Shape], new: Sequence[Shape],
+               origins: Sequence[int | None]) -> dict[int, int | None]:
+    """Which item of the card after an edit each item before it became: {old ord: new ord,
+    or None when the item is gone}.
+
+    `origins[i]` is the index in `old` that new shape i was edited from (None: drawn anew), so
+    shapes are followed by identity, not by place. A lone shape's item follows that shape; a
+    group's item follows its name while it keeps at least one of its shapes, and a renamed
+    group follows its shapes when exactly they (and no other) make up a new group. A lone
+    shape put into a group, a group split or all of its shapes deleted leave their item
+    gone: what is asked is no longer the same question.
+    """
+    before, after = _items(old), _items(new)
+    origin_at = {i: o for i, o in enumerate(origins) if o is not None and 0 <= o < len(old)}
+
+    def key(shapes: Sequence[Shape], item: tuple[int, ...], index) -> object:
+        group = shapes[item[0]].group
+        return ("group", group) if group else ("shape", index(item[0]))
+
+    new_keys = {key(new, item, origin_at.get): n for n, item in enumerate(after)}
+    moves: dict[int, int | None] = {}
+    for o, item in enumerate(before):
+        n = new_keys.get(key(old, item, int))
+        survivors = {i for i, origin in origin_at.items() if origin in item}
+        moves[o] = n if n is not None and survivors & set(after[n]) else None
+    taken = {n for n in moves.values() if n is not None}
+    for o, item in enumerate(before):  # a renamed group: exactly its surviving shapes
+        survivors = {i for i, origin in origin_at.items() if origin in item}
+        if moves[o] is None and old[item[0]].group and survivors:
+            n = next((n for n, shapes in enumerate(after) if set(shapes) == survivors
+                      and new[shapes[0]].group and n not in taken), None)
+            if n is not None:
+                moves[o] = n
+                taken.add(n)
+    return moves

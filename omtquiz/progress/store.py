@@ -85,6 +85,23 @@ def _counts(value: Any) -> dict[str, int]:
     return {str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
+def _renumbering(held: Collection[int], moves: Mapping[int, int | None]) -> dict[int, int]:
+    """`Store.move_items`'s moves of the item numbers `held` (those with rows): each old
+    number with rows to its new one, the gone and the displaced to fresh negative numbers."""
+    spare = min(min(held, default=0), 0) - 1
+    done: dict[int, int] = {}
+    for old in sorted(set(held) & set(moves)):
+        new = moves[old]
+        if new is None:
+            new, spare = spare, spare - 1
+        if new != old:
+            done[old] = new
+    for new in list(done.values()):
+        if new in held and new not in done:
+            done[new], spare = spare, spare - 1  # a row no item brought: set aside
+    return done
+
+
 def _create(path: Path) -> None:
     """A new database, made whole under a private name and then published (`safefiles`)."""
     def initialise(conn: sqlite3.Connection) -> None:
@@ -313,6 +330,47 @@ class Store(StatisticsQueries, ReviewMerging, ItemRegistry, QueueQueries):
             record = replace(self.get(item), **changes)
             write_item(conn, record)
         return record
+
+    def move_items(self, deck_id: str, card_id: str,
+                   moves: Mapping[int, int | None]) -> dict[int, int]:
+        """Renumber a card's items, state and review log together, in one transaction: the
+        rows of item `old` go to `new` for each {old: new} in `moves` (an occlusion card's
+        shapes edited, `decks.shape_edit.item_moves`). The rows of an item gone (new None), and
+        any row already at a target that is not itself moving away, are set aside under a
+        negative item number of the card that no item ever has: kept, never deleted, counted
+        as rows of no loaded item (`unregistered`) as a removed card's are. Returns what was
+        moved, {old: new}, every number given as stored, so the inverse undoes it."""
+        from omtquiz.progress.registry import SEEN_SQL
+
+        targets = [new for new in moves.values() if new is not None]
+        if len(set(targets)) != len(targets) or any(new < 0 for new in targets):
+            raise ValueError(f"not a renumbering of items: {dict(moves)}")
+        key = (deck_id, card_id)
+        with self._write() as conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # the log follows its item's row
+            held = {row[0] for table in ("card_state", "review_log") for row in conn.execute(
+                f"SELECT DISTINCT ord FROM {table} WHERE deck_id = ? AND card_id = ?", key)}
+            done = _renumbering(held, moves)
+            for step in (
+                    {old: -(1 << 40) - n for n, old in enumerate(done)},  # out of the way
+                    {-(1 << 40) - n: new for n, new in enumerate(done.values())}):
+                for old, new in step.items():
+                    for table in ("card_state", "review_log"):
+                        conn.execute(f"UPDATE {table} SET ord = ? WHERE deck_id = ? "
+                                     "AND card_id = ? AND ord = ?", (new, *key, old))
+            if done:  # the registry's marks of this card, as writing its rows keeps them
+                conn.execute("DELETE FROM unregistered WHERE deck_id = ? AND card_id = ?", key)
+                conn.execute(
+                    "INSERT INTO unregistered (deck_id, card_id, ord) SELECT deck_id, card_id, "
+                    "ord FROM card_state AS s WHERE deck_id = ? AND card_id = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM item AS i WHERE i.deck_id = s.deck_id "
+                    "AND i.card_id = s.card_id AND i.ord = s.ord)", key)
+                conn.execute(
+                    "UPDATE item SET seen = EXISTS (SELECT 1 FROM card_state AS s "
+                    "WHERE s.deck_id = item.deck_id AND s.card_id = item.card_id "
+                    f"AND s.ord = item.ord AND {SEEN_SQL}) WHERE deck_id = ? AND card_id = ?",
+                    key)
+        return done
 
     def record_answer(self, before: ItemRecord, after: ItemRecord, *, rating: Rating,
                       reviewed_at: datetime, duration_ms: int | None, mode: str,

@@ -24,7 +24,7 @@ from omtquiz.decks.format.ids import slugify
 from omtquiz.decks.format.loader import load_deck_file
 from omtquiz.decks.format.schema import repoint_schema_line
 from omtquiz.decks.model import OCCLUSION_MODES, SHAPE_KINDS, Shape
-from omtquiz.decks.shape_edit import tidy
+from omtquiz.decks.shape_edit import item_moves, tidy
 
 # Keys in the order a card is written, whatever order the form gave them in.
 FIELD_ORDER = ("id", "type", "front", "back", "text", "extra", "question", "answer",
@@ -42,12 +42,24 @@ class EditError(Exception):
 
 @dataclass(frozen=True)
 class Edit:
-    """One change to one deck file, and what it takes to undo it."""
+    """One change to one deck file, and what it takes to undo it.
+
+    An edit of an occlusion card's shapes also says which of its study items became which
+    (`moves`: (old ord, new ord or None when gone), only those renumbered or gone), so the
+    progress stored under the old numbers can follow the shapes (`study.shape_progress`)."""
 
     path: Path
     card_id: str
     before: bytes
     after: bytes
+    deck_id: str = ""
+    moves: tuple[tuple[int, int | None], ...] = ()
+
+    def apply(self) -> None:
+        """Write the edit (atomically); refused once the file changed since it was read."""
+        if self.path.read_bytes() != self.before:
+            raise EditError(f"{self.path.name} changed while the edit was made; try again")
+        _write_atomic(self.path, self.after)
 
     def undo(self) -> None:
         """Put the file back as it was; refused once the file changed since the edit."""
@@ -136,10 +148,14 @@ def _errors(path: Path, data: bytes) -> set[str]:
     return {re.sub(r"^cards\[\d+\]", "cards[…]", d.message) for d in result.errors}
 
 
-def _check_and_write(path: Path, before: bytes, after: bytes, card_id: str) -> Edit:
+def _checked(path: Path, before: bytes, after: bytes, card_id: str) -> None:
     new = _errors(path, after) - _errors(path, before)
     if new:
         raise EditError("the card was not saved: " + "; ".join(sorted(new)), tuple(sorted(new)))
+
+
+def _check_and_write(path: Path, before: bytes, after: bytes, card_id: str) -> Edit:
+    _checked(path, before, after, card_id)
     _write_atomic(path, after)
     return Edit(path, card_id, before, after)
 
@@ -298,7 +314,8 @@ def _update_shape(node, shape: Shape) -> None:
 
 
 def _set_occlusion(card, shapes: Sequence[Shape], mode: str | None, front: str | None,
-                   origins: Sequence[int | None] | None = None) -> None:
+                   origins: Sequence[int | None] | None = None) -> list[int | None]:
+    """Write the shapes, mode and front into `card`; which written shape each came from."""
     from ruamel.yaml.comments import CommentedSeq
 
     if mode is not None:
@@ -335,6 +352,7 @@ def _set_occlusion(card, shapes: Sequence[Shape], mode: str | None, front: str |
             _update_shape(written[index], shape)
         else:
             written[index] = _shape_yaml(shape)
+    return origins
 
 
 def _origins(origins: Sequence[int | None] | None, count: int,
@@ -366,14 +384,38 @@ def set_shapes(path: Path, card_id: str, shapes: Sequence[Shape], mode: str | No
     by key (its style and comments kept, an unchanged coordinate list left as written), a
     deleted one goes with its comment, a new one is written as a flow mapping; coordinates are
     rounded to a ten-thousandth. Everything else in the file stays as it was."""
+    edit = plan_shapes(path, card_id, shapes, mode, front, origins)
+    edit.apply()
+    return edit
+
+
+def plan_shapes(path: Path, card_id: str, shapes: Sequence[Shape], mode: str | None = None,
+                front: str | None = None, origins: Sequence[int | None] | None = None) -> Edit:
+    """`set_shapes`'s edit, checked but not yet written (`Edit.apply` writes it), with the
+    study items it renumbers (`Edit.moves`), so a caller can move their progress with it."""
     path = Path(path)
     _check_labels(shapes)
     before, document = _load(path)
     card = _find(document, path, card_id)
     if str(card.get("type", "")) != "occlusion":
         raise EditError(f"'{card_id}' is not an occlusion card")
-    _set_occlusion(card, shapes, mode, front, origins)
-    return _check_and_write(path, before, _dump(document), card_id)
+    origins = _set_occlusion(card, shapes, mode, front, origins)
+    after = _dump(document)
+    _checked(path, before, after, card_id)
+    deck_id, moves = _item_moves(path, before, card_id, shapes, origins)
+    return Edit(path, card_id, before, after, deck_id, moves)
+
+
+def _item_moves(path: Path, before: bytes, card_id: str, shapes: Sequence[Shape],
+                origins: Sequence[int | None]) -> tuple[str, tuple[tuple[int, int | None], ...]]:
+    """The card's deck id and its items renumbered or gone, from the shapes as loaded before
+    the edit (none when the loader did not take the card whole: nothing to follow then)."""
+    deck = load_deck_file(path, data=before).deck
+    old = next((c for c in deck.cards if c.id == card_id), None) if deck else None
+    if old is None or any(o is not None and o >= len(old.shapes) for o in origins):
+        return (deck.id if deck else ""), ()
+    moves = item_moves(old.shapes, shapes, origins)
+    return old.deck_id, tuple((o, n) for o, n in sorted(moves.items()) if o != n)
 
 
 def add_occlusion_card(path: Path, image: str, shapes: Sequence[Shape],

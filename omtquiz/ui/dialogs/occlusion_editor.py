@@ -5,6 +5,11 @@ shapes with each one's label and group, the card's mode and question text, and S
 the core's (`decks.format.editor.set_shapes` / `add_occlusion_card`): the deck file keeps its
 comments and order, the loader checks the result before anything is written, and the `Edit`
 it returns can be undone. A refused save says why and keeps the drawing.
+
+In the app, an edit of a card's shapes moves the progress of the items it renumbers with the
+file (`study.shape_progress`): the store and library are the app's main window's, found from
+the dialog's parent or, for the authoring window, the main window that opened it; the main window
+is told what moved (its `relay`), after the save and after an undo.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -31,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from omtquiz.decks import resolver
-from omtquiz.decks.format.editor import Edit, EditError, add_occlusion_card, set_shapes
+from omtquiz.decks.format.editor import Edit, EditError, add_occlusion_card
 from omtquiz.decks.model import OCCLUSION_MODES, Shape
+from omtquiz.study.changes import Changes
+from omtquiz.study.shape_progress import ShapeEdit, save_shapes
 from omtquiz.ui import theme
 from omtquiz.ui.widgets.controls import make_heading, make_label
 from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
@@ -64,7 +72,7 @@ class OcclusionEditorDialog(QDialog):
         self.deck_path = Path(deck_path)
         self.card_id = card_id
         self.image_ref = image_ref
-        self.edit: Edit | None = None
+        self.edit: Edit | FollowedEdit | None = None
         self._dirty = False
         self.setWindowTitle(("Edit shapes · " + card_id if card_id else "New occlusion card")
                             + f" · {self.deck_path.name}")
@@ -242,8 +250,7 @@ class OcclusionEditorDialog(QDialog):
         shapes = tuple(self.canvas.shapes)
         try:
             if self.card_id is not None:
-                self.edit = set_shapes(self.deck_path, self.card_id, shapes, self.mode(),
-                                       self.front_edit.text(), self.canvas.origins)
+                self.edit = self._save_shapes(shapes)
             else:
                 self.edit = add_occlusion_card(
                     self.deck_path, str(self.image_ref), shapes, self.mode(),
@@ -257,8 +264,19 @@ class OcclusionEditorDialog(QDialog):
         self._dirty = False
         self.accept()
 
+    def _save_shapes(self, shapes: tuple[Shape, ...]) -> FollowedEdit:
+        """The card's shapes written, the progress of the items renumbered moved with them."""
+        window, own = _study_window(self.parent())
+        context = getattr(window, "context", None)
+        saved = save_shapes(getattr(context, "store", None), getattr(context, "library", None),
+                            self.deck_path, str(self.card_id), shapes, self.mode(),
+                            self.front_edit.text(), self.canvas.origins)
+        followed = FollowedEdit(saved, window, reload=not own)
+        followed.tell(saved.changes)
+        return followed
+
     @classmethod
-    def ask(cls, deck_path: str | Path, card, parent=None) -> Edit | None:
+    def ask(cls, deck_path: str | Path, card, parent=None) -> Edit | FollowedEdit | None:
         """Edit `card`'s shapes in a modal dialog: the edit saved, or None when cancelled."""
         dialog = cls(deck_path, card.image, card_id=card.id, shapes=card.shapes,
                      mode=card.mode, front=card.front, parent=parent)
@@ -277,3 +295,50 @@ class OcclusionEditorDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         super().reject()
+
+
+def _study_window(parent) -> tuple[QWidget | None, bool]:
+    """The app's main window (its `context` and `relay`) and whether it is the dialog's own
+    parent (which reloads its decks after the edit by itself), else the main window that
+    opened the authoring window the dialog belongs to; (None, False) without either."""
+    chain, widget = [], parent
+    while widget is not None:
+        if hasattr(widget, "context") and hasattr(widget, "relay"):
+            return widget, True
+        chain.append(widget)
+        widget = widget.parent()
+    for top in QApplication.topLevelWidgets():
+        opened = getattr(top, "authoring_windows", ())
+        if hasattr(top, "context") and hasattr(top, "relay") and any(
+                window in opened for window in chain):
+            return top, False
+    return None, False
+
+
+class FollowedEdit:
+    """A shape edit the app's progress followed: undone with it, and the main window told
+    (reloading its decks first when the edit came from elsewhere, the authoring window)."""
+
+    def __init__(self, saved: ShapeEdit, window: QWidget | None, *, reload: bool) -> None:
+        self.saved = saved
+        self.window = window
+        self.reload = reload
+
+    @property
+    def path(self) -> Path:
+        return self.saved.path
+
+    @property
+    def card_id(self) -> str:
+        return self.saved.card_id
+
+    def undo(self) -> None:
+        """The file and the progress put back (EditError, nothing changed, when refused)."""
+        self.tell(self.saved.undo())
+
+    def tell(self, changes: Changes) -> None:
+        if self.window is None or not changes:
+            return
+        if self.reload:
+            self.window._reload_in_place()  # the study window shows the decks as now written
+        self.window.relay(changes)

@@ -4,7 +4,8 @@ a picture, and undo those edits.
 Kept apart from `authoring.py` (which shows and reloads a deck) because this part writes: every
 save goes through the core's editor (comments and order kept, checked by the loader, atomic),
 and each `Edit` it returns is kept here, newest last, for Undo (Ctrl+Z). A bundled deck is
-never written to; its author edits a copy.
+never written to; its author edits a copy. When the app's study window is open, an edit of a
+card's shapes moves its progress with the shapes and Undo moves it back (`FollowedEdit`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from omtquiz.decks.format.editor import Edit, EditError
 from omtquiz.decks.format.pictures import picture_choices
 from omtquiz.decks.model import Card, CardType
 from omtquiz.ui.dialogs.card_editor import is_bundled
-from omtquiz.ui.dialogs.occlusion_editor import OcclusionEditorDialog
+from omtquiz.ui.dialogs.occlusion_editor import FollowedEdit, OcclusionEditorDialog
 from omtquiz.ui.widgets.occlusion_editor import ShapeCanvas
 
 
@@ -28,7 +29,7 @@ class ShapeEditing:
 
     def __init__(self, window) -> None:
         self.window = window
-        self.edits: list[Edit] = []
+        self.edits: list[Edit | FollowedEdit] = []
         self.dialog: OcclusionEditorDialog | None = None  # the one open, for tests to drive
 
     # -- the selected card's shapes, beside its preview -----------------------------------
@@ -160,7 +161,8 @@ class ShapeEditing:
         self.window.reload()
         self.window.select_card(edit.card_id, str(edit.path))
         self.window.statusBar().showMessage(
-            f"Saved the shapes of '{edit.card_id}' in {edit.path.name} (Ctrl+Z undoes it)", 6000)
+            f"Saved the shapes of '{edit.card_id}' in {edit.path.name}{_moved_text(edit)} "
+            "(Ctrl+Z undoes it)", 6000)
 
     def undo(self) -> None:
         if not self.edits:
@@ -175,3 +177,13 @@ class ShapeEditing:
         self.edits.pop()
         self.window.reload()
         self.window.statusBar().showMessage(f"Undid the edit of '{edit.card_id}'", 5000)
+
+
+def _moved_text(edit) -> str:
+    """What an edit did to the progress, for the status bar: '' when nothing moved."""
+    moved = edit.saved.moved if isinstance(edit, FollowedEdit) else ()
+    if not moved:
+        return ""
+    aside = sum(1 for _, new in moved if new < 0)
+    return (f"; progress followed the shapes ({len(moved) - aside} item(s) renumbered"
+            + (f", {aside} deleted item(s) kept aside" if aside else "") + ")")
