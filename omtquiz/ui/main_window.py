@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
 
         dirs = self.context.dirs
         copy = copy_deck(Path(path), dirs.user_decks, dirs.schema)
-        self._reload_in_place()
+        self.reload_in_place()
         self.statusBar().showMessage(f"Copied to {copy}: edit it there.", 10_000)
         return copy
 
@@ -254,19 +254,19 @@ class MainWindow(QMainWindow):
 
             QMessageBox.information(self, "Cannot undo", str(exc))
             return
-        self._reload_in_place()
+        self.reload_in_place()
         self.statusBar().showMessage(f"Undid the edit of '{edit.card_id}'", 5000)
 
     def _after_edit(self, edit):
         if edit is None:
             return None
         self._edits.append(edit)
-        self._reload_in_place()
+        self.reload_in_place()
         self.statusBar().showMessage(
             f"Saved '{edit.card_id}' in {edit.path.name} (Ctrl+Alt+Z undoes it)", 6000)
         return edit
 
-    def _reload_in_place(self) -> None:
+    def reload_in_place(self) -> None:
         """Reread the decks after an edit, staying on the screen shown."""
         if self._reload_library is not None:
             self.context.library = self._reload_library()

@@ -340,5 +340,5 @@ class FollowedEdit:
         if self.window is None or not changes:
             return
         if self.reload:
-            self.window._reload_in_place()  # the study window shows the decks as now written
+            self.window.reload_in_place()  # the study window shows the decks as now written
         self.window.relay(changes)
