@@ -249,29 +249,36 @@ class QuestionMaker:
         self.library = library
         self.rng = random.Random(seed)
         self._pools: dict[str, list[tuple[Card, int, str, tuple[str, ...] | None]]] = {}
-        self._kin: dict[str, dict[tuple, list[tuple[Card, int, str]]]] = {}
+        # Per deck: its flashcard items grouped by `_kin_key`, and each item's key.
+        self._kin: dict[str, tuple[dict[tuple, list[tuple[Card, int, str]]],
+                                   dict[tuple[str, int], tuple]]] = {}
 
-    def _kin_of(self, deck: Deck) -> dict[tuple, list[tuple[Card, int, str]]]:
-        """The deck's basic and reverse items by `_kin_key`, made once."""
+    def _kin_group(self, card: Card, ord_: int) -> list[tuple[Card, int, str]]:
+        """(card, ord, answer) of every basic or reverse item of the deck of one key with this
+        item (itself included); the deck's groups are made once."""
+        deck = self.library.deck(card.deck_id)
+        if deck is None:
+            return []
         if deck.id not in self._kin:
             groups: dict[tuple, list[tuple[Card, int, str]]] = defaultdict(list)
-            for card, ord_, text, stem in self._pool(deck):
-                key = _kin_key(card, ord_, text, stem) if text else None
+            keys: dict[tuple[str, int], tuple] = {}
+            for other, other_ord, text, stem in self._pool(deck):
+                key = _kin_key(other, other_ord, text, stem) if text else None
                 if key is not None:
-                    groups[key].append((card, ord_, text))
-            self._kin[deck.id] = dict(groups)
-        return self._kin[deck.id]
+                    groups[key].append((other, other_ord, text))
+                    keys[other.id, other_ord] = key
+            self._kin[deck.id] = (dict(groups), keys)
+        groups, keys = self._kin[deck.id]
+        key = keys.get((card.id, ord_))
+        return groups[key] if key is not None else []
 
-    def kin(self, card: Card, ord_: int, answer: str,
-            stem: tuple[str, ...] | None) -> list[tuple[Card, int, str]]:
+    def kin(self, card: Card, ord_: int, answer: str) -> list[tuple[Card, int, str]]:
         """The other items of a basic or reverse item's deck whose answers are of its kind and
         length (see `_kin_key`), none of them one of its right answers."""
-        deck = self.library.deck(card.deck_id)
-        key = _kin_key(card, ord_, answer, stem)
-        if deck is None or key is None:
+        group = self._kin_group(card, ord_)
+        if len(group) <= MIN_KIN:  # itself and too few others: no need to look further
             return []
         folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
-        group = self._kin_of(deck).get(key, [])
         if len(group) > MAX_CANDIDATES:  # a fair sample: a generated deck's kin may be many
             group = self.rng.sample(group, MAX_CANDIDATES)
         return [(other, other_ord, text) for other, other_ord, text in group
@@ -288,6 +295,8 @@ class QuestionMaker:
         return self._pools[deck.id]
 
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
+        if card.type in _FLASHCARDS and not card.distractors:  # its kin's answers or none
+            return self._from_kin(card, ord_, answer, wanted)
         folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
         if card.type in (CardType.MCQ, CardType.BASIC):
@@ -298,9 +307,9 @@ class QuestionMaker:
                     chosen.append(candidate)
         if chosen:  # an author's own distractors beat any guess of ours, even if fewer
             return self.rng.sample(chosen, min(wanted, len(chosen)))
+        if card.type in _FLASHCARDS:
+            return self._from_kin(card, ord_, answer, wanted)
         stem = _stem(card, ord_)
-        if card.type in _FLASHCARDS:  # a flashcard borrows from its kin or is not asked so
-            return self._from_kin(card, ord_, answer, wanted, stem)
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
         kind = _answer_kind(card, ord_)
@@ -330,13 +339,12 @@ class QuestionMaker:
                 chosen.append(text)
         return chosen
 
-    def _from_kin(self, card: Card, ord_: int, answer: str, wanted: int,
-                  stem: tuple[str, ...] | None) -> list[str]:
+    def _from_kin(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
         """Wrong choices for a basic or reverse item from its kin only, those sharing the most
         tags with it and closest in length first; none when it has too few kin to ask."""
         tags = set(card.tags)
         scored = [(_likeness(tags, answer, other, text) + 0.2 * self.rng.random(), text)
-                  for other, _, text in self.kin(card, ord_, answer, stem)]
+                  for other, _, text in self.kin(card, ord_, answer)]
         scored.sort(reverse=True)
         picked: dict[str, str] = {}  # one choice per text, the best scored first
         for _, text in scored:
@@ -370,6 +378,9 @@ class QuestionMaker:
             return None
         if card.type == "drill":
             return self.drill_question(card, item, typed=False)
+        if card.type in _FLASHCARDS and not card.distractors and \
+                len(self._kin_group(card, item.ord)) <= MIN_KIN:
+            return None  # a flashcard with no answers of its kind to borrow: not asked so
         answer = answer_of(card, item.ord)
         if not answer:
             return None
