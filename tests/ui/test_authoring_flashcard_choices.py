@@ -4,19 +4,12 @@ distractors, among the answers of cards asked alike, or not at all."""
 from __future__ import annotations
 
 import pytest
+from test_card_editor_distractors import DECK as BOARDS
 
 from omtquiz.ui.windows.authoring import AuthoringWindow
 
-DECK = """\
-deck: boards
-title: Boards
-sources: [{id: s, citation: NBOME bulletin}]
-cards:
-  - id: comlex
-    front: Which organization administers COMLEX-USA?
-    back: NBOME
-    distractors: [NBME, AOA, AACOM]
-    source: s
+# The card editor's deck, and a card no multiple-choice quiz can ask.
+DECK = BOARDS + """\
   - id: licensed
     front: Are DOs fully licensed physicians?
     back: Yes. DOs are fully licensed physicians.
