@@ -59,7 +59,8 @@ class CardTypeInfo:
 
 
 CARD_TYPE_INFO: dict[str, CardTypeInfo] = {
-    CardType.BASIC: CardTypeInfo(("front", "back"), (), "front", "back", 1),
+    # A basic card's `distractors` are its wrong choices when a quiz asks it as multiple choice.
+    CardType.BASIC: CardTypeInfo(("front", "back"), ("distractors",), "front", "back", 1),
     CardType.REVERSE: CardTypeInfo(("front", "back"), (), "front", "back", 2),
     CardType.CLOZE: CardTypeInfo(("text",), ("extra",), "text", "extra", None),
     CardType.MCQ: CardTypeInfo(("question", "answer"), ("distractors",), "question", "answer",

@@ -6,6 +6,13 @@ contraindications among contraindications) and whose length is close, so length 
 away; never one of the item's right answers (another source's version, an accepted answer).
 Everything is seeded, so a quiz can be replayed and tested.
 
+A basic or reverse item is a flashcard first: it is asked as multiple choice only with its
+author's `distractors:`, or when at least three other items of its deck are its kin (asked
+alike, answered in kind and at a like length, see `_kin_key` and `_like_length`). Otherwise
+its wrong choices would answer other questions ("Yes, in their own fields..." offered for "which
+exam series?"): such an item is left out of multiple-choice quizzes and exams and stays in
+review and typed quizzes.
+
 One quiz or exam never gives an answer away: it holds at most one item of a card (or of a
 record, whose generated cards ask one fact many ways), and no question whose stem (or the
 explanation shown after it) holds the answer of another question in it, compared as
@@ -130,6 +137,63 @@ def _is_yes_no(answer: str) -> bool:
     return first in ("yes", "no")
 
 
+# The first word of an answer says what it is: a count, a purpose ("To restore motion"), a means
+# ("By compressing"), a clause ("They relax it"), an action ("Identifying ..."); else a name or
+# a noun phrase ("The respiratory diaphragm", "NBOME").
+_NUMBER_WORDS = frozenset(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                          "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty",
+                          "hundred"])
+_OPENINGS = {"yes": "yes/no", "no": "yes/no", "to": "purpose", "by": "means", "as": "manner",
+             "it": "clause", "they": "clause", "he": "clause", "she": "clause",
+             "this": "clause", "that": "clause", "because": "reason", "when": "time",
+             "before": "time", "after": "time", "in": "place"}
+_FLASHCARDS = (CardType.BASIC, CardType.REVERSE)
+MIN_KIN = CHOICES - 1  # other answers of an item's kind it takes to ask it without its own
+SHORT_ANSWER = 32  # characters: answers this short are names and phrases, alike at a glance
+
+
+def answer_shape(answer: str) -> str:
+    """What an answer is, told by its first word: a yes/no, a number, a purpose, a means,
+    a clause, an action; else a name or a noun phrase ("term")."""
+    words = answer.split(maxsplit=1)
+    first = words[0].strip(".,;:!()\"'").casefold() if words else ""
+    if first in _OPENINGS:
+        return _OPENINGS[first]
+    if first in _NUMBER_WORDS or (first[:1].isdigit()):
+        return "number"
+    if first.endswith("ing") and len(first) > 5:
+        return "action"
+    return "term"
+
+
+def _like_length(a: str, b: str) -> bool:
+    """Lengths that give nothing away: both short ("HVLA", "Myofascial release"), or within a
+    factor of two (a sentence among sentences, never among names)."""
+    short, long_ = sorted((len(a), len(b)))
+    return long_ <= SHORT_ANSWER or long_ <= 2 * short
+
+
+def _kin_key(card: Card, ord_: int, answer: str, stem: tuple[str, ...] | None) -> tuple | None:
+    """What a basic or reverse item's wrong choices must share with it: how it is asked, the
+    card's answer kind and the answer's shape. A basic card is asked as its question opens (its
+    stem); a reverse card pairs a term with its definition, so every reverse card of a deck is
+    asked alike, term for definition or definition for term. None for other card types, and
+    for a basic question too short to say how it is asked. `stem` is the item's `_stem`."""
+    if card.type == CardType.REVERSE:
+        return (_answer_kind(card, ord_), None, answer_shape(answer))
+    if card.type != CardType.BASIC or stem is None:
+        return None
+    return (_answer_kind(card, ord_), stem, answer_shape(answer))
+
+
+def _likeness(tags: set[str], answer: str, other: Card, text: str) -> float:
+    """How alike another card's answer is to this one's: the share of their tags, and half
+    again for a close length, so length gives nothing away."""
+    overlap = len(tags & set(other.tags)) / (len(tags | set(other.tags)) or 1)
+    closeness = min(len(text), len(answer)) / max(len(text), len(answer), 1)
+    return overlap + 0.5 * closeness
+
+
 def origin_of(card: Card, item: Item) -> str:
     """What one quiz asks once: a card, or a record's cards; each kind of a drill (a skill, a
     fresh case each time) on its own."""
@@ -185,6 +249,41 @@ class QuestionMaker:
         self.library = library
         self.rng = random.Random(seed)
         self._pools: dict[str, list[tuple[Card, int, str, tuple[str, ...] | None]]] = {}
+        # Per deck: its flashcard items grouped by `_kin_key`, and each item's key.
+        self._kin: dict[str, tuple[dict[tuple, list[tuple[Card, int, str]]],
+                                   dict[tuple[str, int], tuple]]] = {}
+
+    def _kin_group(self, card: Card, ord_: int) -> list[tuple[Card, int, str]]:
+        """(card, ord, answer) of every basic or reverse item of the deck of one key with this
+        item (itself included); the deck's groups are made once."""
+        deck = self.library.deck(card.deck_id)
+        if deck is None:
+            return []
+        if deck.id not in self._kin:
+            groups: dict[tuple, list[tuple[Card, int, str]]] = defaultdict(list)
+            keys: dict[tuple[str, int], tuple] = {}
+            for other, other_ord, text, stem in self._pool(deck):
+                key = _kin_key(other, other_ord, text, stem) if text else None
+                if key is not None:
+                    groups[key].append((other, other_ord, text))
+                    keys[other.id, other_ord] = key
+            self._kin[deck.id] = (dict(groups), keys)
+        groups, keys = self._kin[deck.id]
+        key = keys.get((card.id, ord_))
+        return groups[key] if key is not None else []
+
+    def kin(self, card: Card, ord_: int, answer: str) -> list[tuple[Card, int, str]]:
+        """The other items of a basic or reverse item's deck whose answers are of its kind and
+        length (see `_kin_key`), none of them one of its right answers."""
+        group = self._kin_group(card, ord_)
+        if len(group) <= MIN_KIN:  # itself and too few others: no need to look further
+            return []
+        folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
+        if len(group) > MAX_CANDIDATES:  # a fair sample: a generated deck's kin may be many
+            group = self.rng.sample(group, MAX_CANDIDATES)
+        return [(other, other_ord, text) for other, other_ord, text in group
+                if other.id != card.id and text.casefold() not in folded
+                and _like_length(text, answer)]
 
     def _pool(self, deck: Deck) -> list[tuple[Card, int, str, tuple[str, ...] | None]]:
         """(card, ord, answer, stem) of every item of the deck, made once."""
@@ -196,9 +295,11 @@ class QuestionMaker:
         return self._pools[deck.id]
 
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
+        if card.type in _FLASHCARDS and not card.distractors:  # its kin's answers or none
+            return self._from_kin(card, ord_, answer, wanted)
         folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
-        if card.type == CardType.MCQ:
+        if card.type in (CardType.MCQ, CardType.BASIC):
             for text in card.distractors:
                 candidate = plain(text)
                 if candidate.casefold() not in folded:
@@ -206,10 +307,12 @@ class QuestionMaker:
                     chosen.append(candidate)
         if chosen:  # an author's own distractors beat any guess of ours, even if fewer
             return self.rng.sample(chosen, min(wanted, len(chosen)))
+        if card.type in _FLASHCARDS:
+            return self._from_kin(card, ord_, answer, wanted)
+        stem = _stem(card, ord_)
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
         kind = _answer_kind(card, ord_)
-        stem = _stem(card, ord_)
         yes_no = _is_yes_no(answer)
         scored = []
         pool = self._pool(deck) if deck else []
@@ -222,12 +325,10 @@ class QuestionMaker:
                 continue
             same_kind = _answer_kind(other, other_ord) == kind or (
                 card.type in _WHOLE_SENTENCE and other.type in _WHOLE_SENTENCE)
-            overlap = len(tags & set(other.tags)) / (len(tags | set(other.tags)) or 1)
-            closeness = min(len(text), len(answer)) / max(len(text), len(answer), 1)
             asked_alike = stem is not None and other_stem == stem
             both_yes_no = yes_no and _is_yes_no(text)
-            score = (overlap + 0.5 * closeness + 0.8 * asked_alike + 1.0 * both_yes_no
-                     + 0.2 * self.rng.random())
+            score = (_likeness(tags, answer, other, text) + 0.8 * asked_alike
+                     + 1.0 * both_yes_no + 0.2 * self.rng.random())
             scored.append((same_kind, score, text))
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
         for _, _, text in scored:
@@ -237,6 +338,18 @@ class QuestionMaker:
                 folded.add(text.casefold())
                 chosen.append(text)
         return chosen
+
+    def _from_kin(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
+        """Wrong choices for a basic or reverse item from its kin only, those sharing the most
+        tags with it and closest in length first; none when it has too few kin to ask."""
+        tags = set(card.tags)
+        scored = [(_likeness(tags, answer, other, text) + 0.2 * self.rng.random(), text)
+                  for other, _, text in self.kin(card, ord_, answer)]
+        scored.sort(reverse=True)
+        picked: dict[str, str] = {}  # one choice per text, the best scored first
+        for _, text in scored:
+            picked.setdefault(text.casefold(), text)
+        return list(picked.values())[:wanted] if len(picked) >= MIN_KIN else []
 
     def drill_question(self, card: Card, item: Item, *, typed: bool) -> Question:
         """A fresh findings -> name case, near-miss names as the wrong choices; a counterstrain
@@ -265,6 +378,9 @@ class QuestionMaker:
             return None
         if card.type == "drill":
             return self.drill_question(card, item, typed=False)
+        if card.type in _FLASHCARDS and not card.distractors and \
+                len(self._kin_group(card, item.ord)) <= MIN_KIN:
+            return None  # a flashcard with no answers of its kind to borrow: not asked so
         answer = answer_of(card, item.ord)
         if not answer:
             return None

@@ -166,6 +166,26 @@ def test_distractor_that_differs_from_the_answer_only_in_punctuation(tmp_path):
     assert only(found, "'Rib raising' and 'Rib-raising' are the same choice").line == 7
 
 
+def test_a_basic_cards_distractors_are_linted_like_an_mcqs(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        - id: b
+          front: Which technique pumps lymph from the thorax?
+          back: Thoracic pump
+          distractors: [Thoracic pump., Rib raising, Rib-raising]
+          source: s
+        - id: long
+          front: What is counterstrain?
+          back: Holding a tender point in a position of ease for ninety seconds
+          distractors: [HVLA, Massage, Stretching]
+          source: s
+        """)
+    found = lints(tmp_path)
+    hit = only(found, "says the same as the answer")
+    assert (hit.line, hit.card_id) == (7, "b") and "'Thoracic pump'" in hit.message
+    assert only(found, "'Rib raising' and 'Rib-raising' are the same choice").line == 7
+    assert only(found, "is far longer than every distractor").card_id == "long"
+
+
 def test_duplicate_distractors_the_loader_reports_are_not_reported_again(tmp_path):
     path = write(tmp_path, "a.yaml", """\
         - id: m

@@ -38,6 +38,15 @@ CASES = {
     "[{source: s, answer: T12}, {source: p, answer: T10}]}\n",
     "bad-version-without-source": OK_HEAD
     + "  - {id: a, front: q, source: s, versions: [{answer: T12}, {source: s, answer: T1}]}\n",
+    "good-basic-distractors": OK_HEAD
+    + "  - {id: a, front: Which board, back: NBOME, distractors: [NBME, AOA], source: s}\n"
+    + "  - {id: b, type: basic, front: q, back: a, distractors: [b, c, d], source: s}\n",
+    "bad-basic-one-distractor": OK_HEAD
+    + "  - {id: a, front: Which board, back: NBOME, distractors: [NBME], source: s}\n",
+    "bad-basic-distractors-empty": OK_HEAD
+    + "  - {id: a, front: Which board, back: NBOME, distractors: [], source: s}\n",
+    "bad-basic-distractor-blank": OK_HEAD
+    + "  - {id: a, front: Which board, back: NBOME, distractors: [NBME, ''], source: s}\n",
     "bad-missing-deck": "title: T\ncards: []\n",
     "bad-missing-title": "deck: a\ncards: []\n",
     "bad-missing-cards": "deck: a\ntitle: T\n",

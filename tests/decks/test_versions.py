@@ -53,6 +53,14 @@ cards:
     front: What is the sympathetic viscerosomatic level of the heart?
     back: T1-T5
     source: other
+  - id: lungs
+    front: What is the sympathetic viscerosomatic level of the lungs?
+    back: T2-T7
+    source: other
+  - id: kidneys
+    front: What is the sympathetic viscerosomatic level of the kidneys?
+    back: T10-T11
+    source: other
 """
 
 

@@ -148,7 +148,10 @@ def test_completion_offers_what_fits_and_nothing_odd(server, tmp_path):
     assert {"answer", "distractors", "explanation"} <= in_mcq
     assert not {"front", "back", "text", "extra"} & in_mcq
     in_basic = {i["label"] for i in _completion(server, tmp_path, "  - id: a\n    ")}
-    assert {"front", "back"} <= in_basic and not {"question", "distractors"} & in_basic
+    assert {"front", "back", "distractors"} <= in_basic and "question" not in in_basic
+    in_reverse = {i["label"] for i in _completion(
+        server, tmp_path, "  - id: a\n    type: reverse\n    ")}
+    assert {"front", "back"} <= in_reverse and not {"question", "distractors"} & in_reverse
     assert {"basic card", "reverse card", "cloze card", "mcq card", "occlusion card",
             "point card"} <= in_basic  # snippets
     assert not {"shapes", "mode", "spot", "label", "sides", "ask"} & in_basic

@@ -22,8 +22,9 @@ NOW = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def library() -> Library:
-    cards = tuple(Card("d", f"c{n}", "basic", front=f"Question {n}?", back=f"Answer {n}")
-                  for n in range(6))
+    # Asked alike (same opening words), so an exam may ask them as multiple choice.
+    cards = tuple(Card("d", f"c{n}", "basic", front=f"Which answer is number {n}?",
+                       back=f"Answer {n}") for n in range(6))
     return Library((DeckFile("d.yaml", Deck("d", "D", "d.yaml", cards)),))
 
 

@@ -40,7 +40,16 @@ def exam_library() -> Library:
         Card("safe", "so", "basic", front="The most common side effect of OMT?",
              back="Mild soreness", tags=("adverse-event",)),
     ))
-    return Library((DeckFile("tech.yaml", techniques), DeckFile("safe.yaml", safety)))
+    return Library((DeckFile("tech.yaml", with_choices(techniques)),
+                    DeckFile("safe.yaml", with_choices(safety))))
+
+
+def with_choices(deck: Deck) -> Deck:
+    """No two questions open alike, so each card's wrong choices are its deck's other answers,
+    given as its own distractors."""
+    cards = tuple(card._replace(distractors=tuple(c.back for c in deck.cards if c is not card))
+                  for card in deck.cards)
+    return Deck(deck.id, deck.title, deck.path, cards)
 
 
 @pytest.fixture

@@ -313,13 +313,13 @@ deck: techniques
 title: Techniques
 sources: [{id: s, citation: A real book}]
 cards:
-  - {id: me, front: Patient contracts against resistance?, back: Muscle energy, source: s}
-  - {id: cs, front: Position of ease held 90 seconds?, back: Counterstrain, source: s}
-  - {id: mfr, front: Relaxes restricted fascia?, back: Myofascial release, source: s}
-  - {id: rr, front: Mobilises the ribs to aid breathing?, back: Rib raising, source: s}
-  - {id: lp, front: Pumps lymph from the chest?, back: Lymphatic pump, source: s}
-  - {id: hv, front: A fast short thrust?, back: HVLA, source: s}
-"""
+  - {id: me, front: Which technique has the patient contract?, back: Muscle energy, source: s}
+  - {id: cs, front: Which technique holds a position of ease?, back: Counterstrain, source: s}
+  - {id: mfr, front: Which technique relaxes fascia?, back: Myofascial release, source: s}
+  - {id: rr, front: Which technique mobilises the ribs?, back: Rib raising, source: s}
+  - {id: lp, front: Which technique pumps lymph from the chest?, back: Lymphatic pump, source: s}
+  - {id: hv, front: Which technique is a fast short thrust?, back: HVLA, source: s}
+"""  # asked alike: an exam asks them as multiple choice among each other's answers
 LEAVE_KEYS = {"decks": (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier),
               "study all": (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
                             | Qt.KeyboardModifier.ShiftModifier),
@@ -537,12 +537,12 @@ def test_starting_prints_nothing_about_size_hints(qtbot, open_window, qtlog, tmp
 
 
 def test_todays_answers_in_the_status_bar_follow_quizzes_and_exams(qtbot, open_window):
-    win = open_window({"good.yaml": GOOD})
+    win = open_window({"techniques.yaml": EXAM_DECK})  # each card asked as choices
     assert win.status_label.text() == "Today: 0 answers"
-    win.quiz(Scope.deck("good"), "mcq")
+    win.quiz(Scope.deck("techniques"), "mcq")
     win.pages["quiz"].choose(1)
     assert win.status_label.text() == "Today: 1 answer"
-    win.exam(Scope.deck("good"), 3, 0)
+    win.exam(Scope.deck("techniques"), 3, 0)
     exam = win.pages["exam"]
     total = exam.exam.total
     assert total >= 2
@@ -553,7 +553,7 @@ def test_todays_answers_in_the_status_bar_follow_quizzes_and_exams(qtbot, open_w
     exam.end()  # saved now: counted for real
     assert len(win.context.store.entries()) == 3
     assert win.status_label.text() == "Today: 3 answers"
-    win.exam(Scope.deck("good"), 3, 0)
+    win.exam(Scope.deck("techniques"), 3, 0)
     win.pages["exam"].choose(1)
     assert win.status_label.text() == "Today: 3 answers (+1 in this exam)"
     win.show_decks()  # leaving drops the exam: nothing of it is kept or counted

@@ -134,7 +134,7 @@ def lint_library(library: Library) -> list[Diagnostic]:
 
 def _card_lints(card: Card, file: str) -> Iterator[Diagnostic]:
     yield from _overlong(card, file)
-    if card.type == CardType.MCQ:
+    if card.type == CardType.MCQ or card.distractors and card.type == CardType.BASIC:
         yield from _distractor_lints(card, file)
     if card.type == CardType.CLOZE:
         yield from _cloze_cover(card, file)
@@ -167,9 +167,10 @@ def _overlong(card: Card, file: str) -> Iterator[Diagnostic]:
                         "cards of one fact each, or move the detail into 'explanation:'")
 
 
-# -- mcq distractors -------------------------------------------------------------------------
+# -- distractors (an mcq's, a basic card's) ---------------------------------------------------
 def _distractor_lints(card: Card, file: str) -> Iterator[Diagnostic]:
-    answer = plain_text(card.answer)
+    written = card.answer if card.type == CardType.MCQ else card.back
+    answer = plain_text(written)
     answer_key = normalise(answer)
     seen: dict[str, str] = {}
     for distractor in card.distractors:
@@ -179,7 +180,7 @@ def _distractor_lints(card: Card, file: str) -> Iterator[Diagnostic]:
         # punctuation, articles or spacing, which students do not count as a different choice.
         if key == answer_key:
             yield _warn(file, card, f"distractor '{distractor}' says the same as the answer "
-                        f"'{card.answer}': replace it with a wrong choice")
+                        f"'{written}': replace it with a wrong choice")
         elif key in seen:
             yield _warn(file, card, f"distractors '{seen[key]}' and '{distractor}' are the "
                         "same choice: replace one of them")

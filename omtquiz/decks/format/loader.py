@@ -42,6 +42,7 @@ INTERNAL_ERROR = "internal error while reading this deck"
 MAX_DIAGNOSTICS = 200
 FORMAT_VERSION = 1
 MAX_FIELD_CHARS = yn.MAX_FIELD_CHARS
+MIN_BASIC_DISTRACTORS = 2  # with the answer, three choices at the least
 # A file larger than this is let go of once parsed, when its bytes were handed over
 # (`load_deck_bytes`): the cards are made without 47 MiB of YAML beside them (100,000 cards).
 KEEP_BYTES = 8 * 2**20
@@ -198,6 +199,8 @@ class _Reader:
                            f"field holds at most {MAX_FIELD_CHARS:,}", card_id)
             elif isinstance(item, yn.Scalar) and not item.is_null and item.value.strip():
                 out.append((item.value, item))
+            elif isinstance(item, yn.Scalar) and not item.is_null:
+                self.error(item, f"{where}.{key}[{i}]: is empty; expected text", card_id)
             else:
                 self.error(item, f"{where}.{key}[{i}]: expected text, found {yn.kind_of(item)}",
                            card_id)
@@ -317,6 +320,8 @@ class _Reader:
             self.cloze_numbers(kwargs["text"], values["text"], where, card_id)
         if card_type == "mcq":
             self.mcq(node, kwargs, where, card_id)
+        elif card_type == "basic" and "distractors" in values:
+            self.basic_choices(node, kwargs, where, card_id)
         if card_type == "occlusion":
             read_occlusion(self, node, kwargs, where, card_id)
         if card_type == "point":
@@ -324,6 +329,8 @@ class _Reader:
         if "accept" in node.keys:
             kwargs["accept"] = self.accept(node, card_type, kwargs.get("text") or "", where,
                                            card_id)
+            if card_type in ("mcq", "basic") and kwargs.get("distractors"):
+                self.distractors_not_accepted(node, kwargs, where, card_id)
         if versioned:
             kwargs["_versions"] = self.versions(node, card_type, kwargs.get("text") or "",
                                                 where, card_id)
@@ -345,7 +352,27 @@ class _Reader:
                 self.error(node, f"{where}.text: {facts.range_message(wrong)}", card_id)
 
     def mcq(self, node: yn.Map, kwargs: dict, where: str, card_id: str | None) -> None:
-        answer = (kwargs.get("answer") or "").strip().casefold()
+        distractors = self.distractors(node, kwargs.get("answer"), where, card_id)
+        kwargs["distractors"] = distractors
+        if not distractors:  # check_mcq_choices may place an error here; else the node goes
+            kwargs["_node"] = node
+
+    def basic_choices(self, node: yn.Map, kwargs: dict, where: str,
+                      card_id: str | None) -> None:
+        """A basic card's own wrong choices, for quizzes that ask it as multiple choice: two
+        or more, or none at all (then it is asked so only among answers of its kind)."""
+        errors_before = self._error_count()
+        distractors = self.distractors(node, kwargs.get("back"), where, card_id)
+        if len(distractors) < MIN_BASIC_DISTRACTORS and self._error_count() == errors_before:
+            self.error(node.values["distractors"], f"{where}.distractors: a basic card's wrong "
+                       f"choices are {MIN_BASIC_DISTRACTORS} or more different texts (found "
+                       f"{len(distractors)}); give more, or leave 'distractors' out", card_id)
+        kwargs["distractors"] = distractors
+
+    def distractors(self, node: yn.Map, answer: str | None, where: str,
+                    card_id: str | None) -> tuple[str, ...]:
+        """The card's `distractors:`, each once; one equal to the answer is an error."""
+        answer = (answer or "").strip().casefold()
         seen: set[str] = set()
         distractors = []
         for value, item in self.text_list(node, "distractors", where, card_id):
@@ -358,9 +385,16 @@ class _Reader:
                 seen.add(folded)
                 distractors.append(value)
                 self.html_refs(value, item, f"{where}.distractors", card_id)
-        kwargs["distractors"] = tuple(distractors)
-        if not distractors:  # check_mcq_choices may place an error here; else the node goes
-            kwargs["_node"] = node
+        return tuple(distractors)
+
+    def distractors_not_accepted(self, node: yn.Map, kwargs: dict, where: str,
+                                 card_id: str | None) -> None:
+        """A wrong choice is never an answer the card accepts as right."""
+        accepted = {text.strip().casefold() for ord_, text in kwargs["accept"] if ord_ == 0}
+        for item in node.values["distractors"].items:  # a list: its texts were read already
+            if isinstance(item, yn.Scalar) and item.value.strip().casefold() in accepted:
+                self.error(item, f"{where}.distractors: '{item.value}' is an accepted answer "
+                           "(accept:): a right answer is never a wrong choice", card_id)
 
     def per_deletion(self, node: yn.Map, key: str, card_type: str, text: str, where: str,
                      card_id: str | None, what: str, read) -> list:
@@ -505,7 +539,7 @@ class _Reader:
             kwargs["text"] = facts.replace_deletion(kwargs["text"], ord_, answer)
         else:
             kwargs[ANSWER_KEY[card_type]] = answer
-        if card_type == "mcq":
+        if card_type in ("mcq", "basic"):
             sourced = {facts.folded(v.answer) for v in mine}
             for distractor in kwargs.get("distractors", ()):
                 if facts.folded(distractor) in sourced:

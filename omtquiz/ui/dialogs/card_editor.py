@@ -41,7 +41,7 @@ from omtquiz.ui.widgets.controls import make_label
 
 # The fields each card type shows, in order; lists are one entry per line.
 TYPE_FIELDS = {
-    "basic": ("front", "back"), "reverse": ("front", "back"),
+    "basic": ("front", "back", "distractors"), "reverse": ("front", "back"),
     "cloze": ("text", "extra"), "mcq": ("question", "answer", "distractors"),
 }
 COMMON_FIELDS = ("accept", "explanation", "tags")

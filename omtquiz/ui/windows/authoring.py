@@ -100,6 +100,18 @@ class _Target:
     column: int = 1
 
 
+def _choice_list(question, c: dict[str, str]) -> str:
+    """A question's lettered choices, the right one marked."""
+    rows = []
+    for letter, choice in zip("ABCDEFGH", question.choices, strict=False):
+        if choice == question.answer:
+            rows.append(f'<li><span style="color:{c["good"]}; font-weight:600">'
+                        f"{letter}. {html.escape(choice)} ✓</span></li>")
+        else:
+            rows.append(f"<li>{letter}. {html.escape(choice)}</li>")
+    return f'<ul style="list-style-type:none">{"".join(rows)}</ul>'
+
+
 class AuthoringWindow(QMainWindow):
     """Diagnostics, card list and live preview of one deck file (or a folder of them)."""
 
@@ -455,6 +467,8 @@ class AuthoringWindow(QMainWindow):
             parts.append(f"<div>{shown.question}</div>")
             if card.type == CardType.MCQ:
                 parts.append(self._choices_html(maker, item, c))
+            elif card.type in (CardType.BASIC, CardType.REVERSE):
+                parts.append(self._flashcard_choices_html(maker, card, item, c))
             parts.append(f"<hr><div>{shown.answer}</div><br>")
         citation = source_html(deck.source(card.source) if deck else None)
         return card_document_html("".join(parts), source=citation, explanation=explanation)
@@ -479,14 +493,22 @@ class AuthoringWindow(QMainWindow):
         question = maker.multiple_choice(item)
         if question is None:
             return f'<p style="color:{c["bad"]}">No choices can be made for this card.</p>'
-        rows = []
-        for letter, choice in zip("ABCDEFGH", question.choices, strict=False):
-            if choice == question.answer:
-                rows.append(f'<li><span style="color:{c["good"]}; font-weight:600">'
-                            f"{letter}. {html.escape(choice)} ✓</span></li>")
-            else:
-                rows.append(f"<li>{letter}. {html.escape(choice)}</li>")
-        return f'<ul style="list-style-type:none">{"".join(rows)}</ul>'
+        return _choice_list(question, c)
+
+    @staticmethod
+    def _flashcard_choices_html(maker: QuestionMaker, card: Card, item,
+                                c: dict[str, str]) -> str:
+        """How multiple-choice quizzes ask a basic or reverse item, or that they leave it out."""
+        question = maker.multiple_choice(item)
+        note = f'<p style="color:{c["muted"]}">'
+        if question is not None:
+            return f"{note}As multiple choice:</p>" + _choice_list(question, c)
+        if card.type == CardType.REVERSE:
+            return (f"{note}Not asked in multiple-choice quizzes: fewer than three other "
+                    "reverse cards of the deck answer alike.</p>")
+        return (f"{note}Not asked in multiple-choice quizzes: give the card distractors, or "
+                "ask it as at least three other cards of the deck are asked (same opening "
+                "words, answers alike).</p>")
 
     def _show_empty(self) -> None:
         self._target = _Target(next(iter(self._paths.values()), str(self.path)))
