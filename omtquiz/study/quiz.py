@@ -13,6 +13,11 @@ its wrong choices would answer other questions ("Yes, in their own fields..." of
 exam series?"): such an item is left out of multiple-choice quizzes and exams and stays in
 review and typed quizzes.
 
+A cloze blank is asked among the other words of its answer's set (left/right, flexion/
+extension/sidebending/rotation... `_SIBLING_SETS`), or among other items' answers of its form
+(`answer_form`: a spinal level among levels, a lower-case word among lower-case words...);
+with fewer than two, it is left out of multiple choice.
+
 One quiz or exam never gives an answer away: it holds at most one item of a card (or of a
 record, whose generated cards ask one fact many ways), and no question whose stem (or the
 explanation shown after it) holds the answer of another question in it, compared as
@@ -166,6 +171,52 @@ def answer_shape(answer: str) -> str:
     return "term"
 
 
+# Words of osteopathic mechanics that come in sets. A blank whose answer is one of them is asked
+# among the others of its set ("sidebending to the [left]": right; "a [forward] torsion":
+# backward; "treated mainly in [flexion]": extension...), never among answers of other kinds,
+# which would give it away ("left" among "T1-T3", "type I" and "type II").
+_SIBLING_SETS = (
+    ("left", "right"), ("forward", "backward"), ("active", "passive"),
+    ("direct", "indirect"), ("intrinsic", "extrinsic"), ("physiologic", "nonphysiologic"),
+    ("sympathetic", "parasympathetic"), ("positive", "negative"), ("toward", "away"),
+    ("same", "opposite"), ("internal", "external"), ("acute", "chronic"),
+    ("upper", "lower"), ("concave", "convex"), ("increased", "decreased"),
+    ("increase", "decrease"), ("exaggerated", "diminished"), ("unilateral", "bilateral"),
+    ("inhalation", "exhalation"), ("inspiration", "expiration"),
+    ("ipsilateral", "contralateral"), ("type I", "type II", "type III"),
+    ("flexed", "extended", "neutral"), ("flexion", "extension", "sidebending", "rotation"),
+    ("anterior", "posterior", "superior", "inferior", "medial", "lateral"),
+    ("pump-handle", "bucket-handle", "caliper"),
+)
+_SIBLINGS = {word.casefold(): tuple(w for w in group if w != word)
+             for group in _SIBLING_SETS for word in group}
+# A spinal level or range ("T5-T9", "S2-S4", "C1"): asked among other levels only.
+_LEVEL = re.compile(r"[CTLS]\d{1,2}(?:\s*[-\u2013]\s*[CTLS]?\d{1,2})?", re.IGNORECASE)
+MIN_BLANK_CHOICES = 2  # wrong choices a blank needs to be asked as multiple choice
+
+
+def siblings(answer: str) -> tuple[str, ...]:
+    """The other words of an answer's set (`_SIBLING_SETS`), written in the answer's case;
+    () for an answer in no set."""
+    found = _SIBLINGS.get(answer.strip().casefold(), ())
+    if answer.strip()[:1].isupper():  # "Left" at the start of a sentence: "Right"
+        return tuple(word[:1].upper() + word[1:] for word in found)
+    return found
+
+
+def answer_form(answer: str) -> tuple:
+    """How an answer looks, so that a blank's wrong choices look like it: a spinal level; else
+    its shape (`answer_shape`), whether it holds a digit, whether it opens with a capital (a
+    name or a sentence, against a lower-case word that finishes one) and its length in words
+    (one, two or three, four or more)."""
+    text = answer.strip()
+    if _LEVEL.fullmatch(text):
+        return ("level",)
+    words = len(text.split())
+    return (answer_shape(text), any(ch.isdigit() for ch in text), text[:1].isupper(),
+            1 if words == 1 else 2 if words <= 3 else 4)
+
+
 def _like_length(a: str, b: str) -> bool:
     """Lengths that give nothing away: both short ("HVLA", "Myofascial release"), or within a
     factor of two (a sentence among sentences, never among names)."""
@@ -250,6 +301,7 @@ class QuestionMaker:
         self.rng = random.Random(seed)
         self._pools: dict[str, list[tuple[Card, int, str, tuple[str, ...] | None]]] = {}
         # Per deck: its flashcard items grouped by `_kin_key`, and each item's key.
+        self._forms: dict[str, dict[tuple, list[tuple[Card, str]]]] = {}  # see `_alike`
         self._kin: dict[str, tuple[dict[tuple, list[tuple[Card, int, str]]],
                                    dict[tuple[str, int], tuple]]] = {}
 
@@ -309,6 +361,8 @@ class QuestionMaker:
             return self.rng.sample(chosen, min(wanted, len(chosen)))
         if card.type in _FLASHCARDS:
             return self._from_kin(card, ord_, answer, wanted)
+        if card.type == CardType.CLOZE:
+            return self._for_blank(card, ord_, answer, wanted, folded)
         stem = _stem(card, ord_)
         deck = self.library.deck(card.deck_id)
         tags = set(card.tags)
@@ -338,6 +392,41 @@ class QuestionMaker:
                 folded.add(text.casefold())
                 chosen.append(text)
         return chosen
+
+    def _for_blank(self, card: Card, ord_: int, answer: str, wanted: int,
+                   folded: set[str]) -> list[str]:
+        """Wrong choices for a cloze blank: the other words of its answer's set when it has
+        one, else answers of other items of its deck that look like it (`answer_form`, a like
+        length), those sharing the most tags first; none when fewer than two are found, and
+        the blank is then not asked as multiple choice."""
+        own = [word for word in siblings(answer) if word.casefold() not in folded]
+        if own:
+            return self.rng.sample(own, min(wanted, len(own)))
+        like = [(other, text) for other, text in self._alike(card.deck_id, answer_form(answer))
+                if other.id != card.id and text.casefold() not in folded
+                and _like_length(text, answer)]
+        if len(like) > MAX_CANDIDATES:  # a fair sample: a big deck's alike may be many
+            like = self.rng.sample(like, MAX_CANDIDATES)
+        tags = set(card.tags)
+        scored = [(_likeness(tags, answer, other, text) + 0.2 * self.rng.random(), text)
+                  for other, text in like]
+        scored.sort(reverse=True)
+        picked: dict[str, str] = {}
+        for _, text in scored:
+            picked.setdefault(text.casefold(), text)
+        return list(picked.values())[:wanted] if len(picked) >= MIN_BLANK_CHOICES else []
+
+    def _alike(self, deck_id: str, form: tuple) -> list[tuple[Card, str]]:
+        """(card, answer) of the deck's items whose answers have this form (`answer_form`);
+        the deck's forms are worked out once."""
+        if deck_id not in self._forms:
+            deck = self.library.deck(deck_id)
+            forms: dict[tuple, list[tuple[Card, str]]] = defaultdict(list)
+            for other, _, text, _ in self._pool(deck) if deck else ():
+                if text:
+                    forms[answer_form(text)].append((other, text))
+            self._forms[deck_id] = dict(forms)
+        return self._forms[deck_id].get(form, [])
 
     def _from_kin(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
         """Wrong choices for a basic or reverse item from its kin only, those sharing the most
