@@ -624,12 +624,14 @@ def check_typed(given: str, expected: str, accepted: Sequence[str] = ()) -> Type
     matched = next((o for o in options if _matches(a, normalise(o))), "")
     score = max((fuzz.ratio(a, normalise(o)) for o in options), default=0.0) if a else 0.0
     shown = matched or expected
-    if matched or score >= LETTER_DIFF_FROM:
+    exact = bool(matched) and a == normalise(matched)
+    if exact:  # only case, spaces or marks differ ("pump handle"): nothing to mark
+        marked = html.escape(given)
+    elif matched or score >= LETTER_DIFF_FROM:
         marked = diff_html(given, shown)
     else:  # a different answer, not a misspelt one: letter by letter it would be noise
         marked = f'<span class="wrong">{html.escape(given)}</span>'
-    return TypedResult(bool(matched), score, marked, matched,
-                       bool(matched) and a == normalise(matched))
+    return TypedResult(bool(matched), score, marked, matched, exact)
 
 
 def check_answer(question: Question, given: str) -> TypedResult:

@@ -210,3 +210,11 @@ def test_a_question_written_around_its_choices_is_not_asked_typed():
     multiple = maker.multiple_choice(Item("t", "these"))
     assert sorted(multiple.choices) == ["Counterstrain", "HVLA", "Muscle energy"]
     assert "HVLA" not in multiple.prompt_html  # the quiz shows the choices once, as buttons
+
+
+def test_an_answer_right_but_for_case_spaces_or_hyphens_is_shown_unmarked():
+    result = check_typed("pump handle", "Pump-handle")
+    assert result.correct and result.exact
+    assert result.diff_html == "pump handle"  # no struck space, no inserted hyphen
+    typo = check_typed("pump handel", "Pump-handle")
+    assert typo.correct and not typo.exact and "<s>" in typo.diff_html
