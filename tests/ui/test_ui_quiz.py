@@ -284,3 +284,34 @@ def test_the_keys_line_names_as_many_keys_as_there_are_choices(qtbot, tmp_path, 
         page.next_question()
     assert seen == {3, 4}
     context.store.close()
+
+
+def test_an_answered_question_shows_its_cards_source_as_review_does(qtbot, tmp_path, qapp):
+    from omtquiz.decks.model import Source
+
+    cited = Card("s", "atlas", "mcq", question="Which vertebra is the atlas?", answer="C1",
+                 distractors=("C2", "C7"), source="book")
+    uncited = Card("s", "axis", "mcq", question="Which vertebra is the axis?", answer="C2",
+                   distractors=("C1", "C7"))
+    deck = Deck("s", "Sourced", "s.yaml", (cited, uncited),
+                sources=(Source("book", "A real anatomy book"),))
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    context = make_context(tmp_path, Library((DeckFile("s.yaml", deck),)), clock)
+    for mode in ("mcq", "typed"):
+        page = shown_active(qtbot, QuizPage(context, seed=2))
+        page.start(Scope.deck("s"), mode)
+        for _ in range(2):
+            question = page.current()
+            assert "A real anatomy book" not in page.view.toPlainText()  # not before answering
+            if mode == "mcq":
+                page.choose(1)
+            else:
+                page.typed_edit.setText("C1")
+                page.check_typed()
+            shown = page.view.toPlainText()
+            if question.item.card_id == "atlas":
+                assert "Source: A real anatomy book" in shown
+            else:
+                assert "Source:" not in shown
+            page.next_question()
+    context.store.close()

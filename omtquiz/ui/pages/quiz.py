@@ -26,6 +26,7 @@ from omtquiz.ui.widgets.card_view import (
     card_document_html,
     deck_path,
     make_card_view,
+    source_html,
     style_card_view,
 )
 from omtquiz.ui.widgets.choices import (
@@ -275,9 +276,19 @@ class QuizPage(QWidget):
             correct, "Right." if correct
             else f"Not quite: the right answer is {question.correct_index + 1}, in green."))
         self.view.show_html(card_document_html(question.prompt_html,
-                                               explanation=question.explanation_html),
+                                               explanation=question.explanation_html,
+                                               source=self._source_of(question)),
                             deck_path(self.context.library, question.item.deck_id))
         self.setFocus()
+
+    def _source_of(self, question) -> str:
+        """The citation of the card a question was made from, shown once it is answered, as
+        the review screen shows it under the answer."""
+        library = self.context.library
+        card, deck = library.card(question.item), library.deck(question.item.deck_id)
+        if card is None or deck is None or not card.source:
+            return ""
+        return source_html(deck.source(card.source))
 
     def check_typed(self) -> None:
         """Mark the typed answer; an empty one is not taken, so a stray Enter costs nothing."""
@@ -309,7 +320,8 @@ class QuizPage(QWidget):
         if also:
             answer += "<p>Also right: " + ", ".join(html.escape(a) for a in also) + "</p>"
         self.view.show_html(card_document_html(question.prompt_html + "<hr>" + answer,
-                                               explanation=question.explanation_html),
+                                               explanation=question.explanation_html,
+                                               source=self._source_of(question)),
                             deck_path(self.context.library, question.item.deck_id))
         self.override_button.setText("I was wrong  (W)" if result.correct
                                      else "I was right  (R)")
