@@ -315,3 +315,38 @@ def test_an_answered_question_shows_its_cards_source_as_review_does(qtbot, tmp_p
                 assert "Source:" not in shown
             page.next_question()
     context.store.close()
+
+
+LONG_CHOICES = Card(
+    "w", "comlex", "mcq",
+    question="Which exam series leads to licensure for osteopathic physicians, and who gives it?",
+    answer="COMLEX-USA, administered by the National Board of Osteopathic Medical Examiners",
+    distractors=("COMLEX-USA, administered by the National Board of Medical Examiners (NBME)",
+                 "COMLEX-USA, administered by the American Association of Colleges of "
+                 "Osteopathic Medicine",
+                 "COMLEX-USA, administered by the American Osteopathic Association (AOA)"))
+
+
+@pytest.mark.parametrize("width", [700, 1000])
+def test_choices_that_wrap_show_every_line_before_the_answer(qtbot, tmp_path, qapp, width):
+    """At a narrow window the choices wrap to two lines: the buttons are that tall as soon as
+    the question shows (they kept one line's height, the second cut off, until answered)."""
+    from omtquiz.ui.pages.exam import ExamPage
+
+    library = Library((DeckFile("w.yaml", Deck("w", "Wide", "w.yaml", (LONG_CHOICES,))),))
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    context = make_context(tmp_path, library, clock)
+    quiz = shown_active(qtbot, QuizPage(context, seed=1))
+    quiz.resize(width, 680)
+    quiz.start(Scope.deck("w"), "mcq")
+    qapp.processEvents()
+    assert unclipped(quiz)
+    if width == 700:
+        assert quiz.choice_buttons[0].text_label.height() >= \
+            2 * quiz.choice_buttons[0].text_label.fontMetrics().lineSpacing()
+    exam = shown_active(qtbot, ExamPage(context))
+    exam.resize(width, 680)
+    exam.start(Scope.deck("w"), 1, 0)
+    qapp.processEvents()
+    assert unclipped(exam)
+    context.store.close()

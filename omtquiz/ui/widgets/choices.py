@@ -90,10 +90,16 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription({"right": "the right answer", "wrong": "wrong answer",
                                        "selected": "your answer"}.get(state, ""))
         repolish(self)
+        # The size as a font, not in the style sheet: a style sheet's font reaches the label
+        # only when it is next polished, after the layout has measured the wrapped text.
         size = theme.font_pt() - 2
         on_color = f"color: {text_on(state)};" if state else ""
-        self.text_label.setStyleSheet(f"font-size: {size}pt; {on_color}")
-        self.key_label.setStyleSheet(f"font-size: {size}pt; font-weight: 700; {on_color}")
+        for label, bold in ((self.text_label, False), (self.key_label, True)):
+            label.setStyleSheet(on_color)  # first: a style sheet set later resets the font
+            font = label.font()
+            font.setPointSize(size)
+            font.setBold(bold)
+            label.setFont(font)
 
 
 def make_choices(prefix: str, on_choose) -> tuple[QWidget, list[ChoiceButton]]:
@@ -116,6 +122,16 @@ def show_choices(buttons: list[ChoiceButton], choices) -> None:
         button.setVisible(text is not None)
         if text is not None:
             button.set_choice(text)
+    # Lay the page out again now, for the new texts' wrapped heights: left to the queued
+    # layout requests, a choice whose text wraps to two lines kept one line's height (its
+    # second line cut off) until the question was answered.
+    box = buttons[0].parentWidget() if buttons else None
+    page = box.parentWidget() if box is not None else None
+    for widget in (box, page):
+        if widget is not None and widget.layout() is not None:
+            widget.layout().invalidate()
+    if page is not None and page.layout() is not None:
+        page.layout().activate()
 
 
 def choices_hint(count: int, rest: str) -> str:
