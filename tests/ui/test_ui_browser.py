@@ -158,3 +158,22 @@ def test_the_short_columns_fit_their_text(browser, logged_context):
     for column, column_texts in texts.items():
         widest = max(metrics.horizontalAdvance(text) for text in column_texts)
         assert header.sectionSize(column) >= widest + 8, (column, max(column_texts, key=len))
+
+
+def test_a_cards_items_are_numbered_in_the_type_column(qtbot, tmp_path, qapp):
+    """A map card's two items share its question; the Type column tells them apart, as it
+    numbers a cloze card's deletions."""
+    from omtquiz.ui.windows.browser import CardTableModel
+
+    cards = (Card("m", "psoas", "point", front="Click the Psoas tender point on the map.",
+                  image="map.svg", answer="Psoas", spot=(0.5, 0.5, 0.05)),
+             Card("m", "cz", "cloze", text="{{c1::Left}} and {{c2::right}}"),
+             Card("m", "b", "basic", front="Q?", back="A"))
+    library = Library((DeckFile("m.yaml", Deck("m", "Maps", "m.yaml", cards)),))
+    context = make_context(tmp_path, library, FixedClock(START))
+    window = BrowserWindow(context)
+    qtbot.addWidget(window)
+    model = window.findChild(CardTableModel)
+    types = sorted(model.text(row, 1) for row in model.rows())
+    assert types == ["basic", "cloze 1", "cloze 2", "point 1", "point 2"]
+    context.store.close()

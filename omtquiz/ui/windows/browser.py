@@ -74,6 +74,13 @@ def _sort_key(column: int):
     }[column]
 
 
+# Card types whose cards can hold several items: the Type column numbers them ("cloze 2",
+# "point 1" and "point 2" for a map card's "what is marked?" and "click it"), so a card's
+# items, listed under one question, can be told apart.
+_SEVERAL = frozenset({CardType.CLOZE, CardType.REVERSE, CardType.OCCLUSION, CardType.POINT,
+                      "drill"})
+
+
 class CardTableModel(QAbstractTableModel):
     """The rows a search found, in the order the header asks for."""
 
@@ -170,8 +177,7 @@ class CardTableModel(QAbstractTableModel):
         if column == 0:
             return row.deck
         if column == 1:
-            several = row.type in (CardType.CLOZE, CardType.REVERSE)  # more than one item a card
-            return row.type + (f" {row.item.ord + 1}" if several else "")
+            return row.type + (f" {row.item.ord + 1}" if row.type in _SEVERAL else "")
         if column == 2:
             return row.question
         if column == 3:
