@@ -347,8 +347,6 @@ class QuestionMaker:
         return self._pools[deck.id]
 
     def distractors(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
-        if card.type in _FLASHCARDS and not card.distractors:  # its kin's answers or none
-            return self._from_kin(card, ord_, answer, wanted)
         folded = {answer.casefold(), *(text.casefold() for text in accepted_of(card, ord_))}
         chosen: list[str] = []
         if card.type in (CardType.MCQ, CardType.BASIC):
@@ -407,14 +405,7 @@ class QuestionMaker:
                 and _like_length(text, answer)]
         if len(like) > MAX_CANDIDATES:  # a fair sample: a big deck's alike may be many
             like = self.rng.sample(like, MAX_CANDIDATES)
-        tags = set(card.tags)
-        scored = [(_likeness(tags, answer, other, text) + 0.2 * self.rng.random(), text)
-                  for other, text in like]
-        scored.sort(reverse=True)
-        picked: dict[str, str] = {}
-        for _, text in scored:
-            picked.setdefault(text.casefold(), text)
-        return list(picked.values())[:wanted] if len(picked) >= MIN_BLANK_CHOICES else []
+        return self._best(card, answer, like, wanted, MIN_BLANK_CHOICES)
 
     def _alike(self, deck_id: str, form: tuple) -> list[tuple[Card, str]]:
         """(card, answer) of the deck's items whose answers have this form (`answer_form`);
@@ -431,14 +422,21 @@ class QuestionMaker:
     def _from_kin(self, card: Card, ord_: int, answer: str, wanted: int) -> list[str]:
         """Wrong choices for a basic or reverse item from its kin only, those sharing the most
         tags with it and closest in length first; none when it has too few kin to ask."""
+        kin = [(other, text) for other, _, text in self.kin(card, ord_, answer)]
+        return self._best(card, answer, kin, wanted, MIN_KIN)
+
+    def _best(self, card: Card, answer: str, candidates: list[tuple[Card, str]], wanted: int,
+              least: int) -> list[str]:
+        """Up to `wanted` of the candidates' answers, one per text, those sharing the most tags
+        with the card and closest in length first; none when fewer than `least` differ."""
         tags = set(card.tags)
         scored = [(_likeness(tags, answer, other, text) + 0.2 * self.rng.random(), text)
-                  for other, _, text in self.kin(card, ord_, answer)]
+                  for other, text in candidates]
         scored.sort(reverse=True)
-        picked: dict[str, str] = {}  # one choice per text, the best scored first
+        picked: dict[str, str] = {}
         for _, text in scored:
             picked.setdefault(text.casefold(), text)
-        return list(picked.values())[:wanted] if len(picked) >= MIN_KIN else []
+        return list(picked.values())[:wanted] if len(picked) >= least else []
 
     def drill_question(self, card: Card, item: Item, *, typed: bool) -> Question:
         """A fresh findings -> name case, near-miss names as the wrong choices; a counterstrain
