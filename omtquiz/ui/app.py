@@ -95,13 +95,7 @@ def make_app(*, offscreen: bool = False) -> QApplication:
     """The QApplication, named and with its icon (offscreen for screenshots)."""
     if offscreen and not os.environ.get("QT_QPA_PLATFORM"):  # unset, or set but empty
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    app = QApplication.instance()
-    if app is None:
-        # Fusion named here rather than by `setStyle`, whose return value makes PySide build
-        # the Python type of QStyle and its eleven enums (~5 ms of the start); `theme.apply`
-        # sees the property and leaves the style be.
-        app = QApplication([*sys.argv[:1], "-style", theme.STYLE])
-        app.setProperty("omtquiz_style", theme.STYLE)
+    app = QApplication.instance() or theme.new_app(sys.argv[:1])
     app.setApplicationName("omtquiz")
     app.setOrganizationName("omtquiz")
     icon = assets_dir() / "omtquiz.png"
